@@ -1,0 +1,64 @@
+"""newsdedup: find near-duplicate news articles and group the ones that report the same event."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("newsdedup")
+except PackageNotFoundError:  # running from a source tree without installing
+    __version__ = "0.0.0"
+
+from .config import CleanConfig, DedupConfig, IndexConfig, LoadConfig, ShingleConfig
+from .errors import ConfigError, DecodeError, InputError, NewsdedupError, RecordError
+from .gate import GateOutcome, GatePolicy, evaluate_gate
+from .load import iter_corpus, load_corpus
+from .pipeline import clean, clean_corpus, find_duplicates
+from .records import (
+    Article,
+    CleanText,
+    Cluster,
+    DedupResult,
+    Line,
+    LoadIssue,
+    LoadResult,
+    Match,
+    Member,
+    Pair,
+)
+from .render import render_report
+from .serialize import to_csv, to_json, to_jsonl
+
+__all__ = [
+    "Article",
+    "CleanConfig",
+    "CleanText",
+    "Cluster",
+    "ConfigError",
+    "DecodeError",
+    "DedupConfig",
+    "DedupResult",
+    "GateOutcome",
+    "GatePolicy",
+    "IndexConfig",
+    "InputError",
+    "Line",
+    "LoadConfig",
+    "LoadIssue",
+    "LoadResult",
+    "Match",
+    "Member",
+    "NewsdedupError",
+    "Pair",
+    "RecordError",
+    "ShingleConfig",
+    "__version__",
+    "clean",
+    "clean_corpus",
+    "evaluate_gate",
+    "find_duplicates",
+    "iter_corpus",
+    "load_corpus",
+    "render_report",
+    "to_csv",
+    "to_json",
+    "to_jsonl",
+]

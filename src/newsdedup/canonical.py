@@ -1,0 +1,71 @@
+"""Fold text so the same story from two sites looks the same; for fingerprints only.
+
+Canonical text is never shown as the article: it exists to be shingled and compared.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Characters folded to ASCII after NFKC (which leaves these typographic forms alone).
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'",  # left single quote
+        "\u2019": "'",  # right single quote / apostrophe
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",  # prime
+        "\u2035": "'",
+        "\u00b4": "'",  # acute accent used as apostrophe
+        "`": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',  # double prime
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2039": "'",
+        "\u203a": "'",
+        "\u2010": "-",  # hyphen
+        "\u2011": "-",  # non-breaking hyphen
+        "\u2012": "-",  # figure dash
+        "\u2013": "-",  # en dash
+        "\u2014": "-",  # em dash
+        "\u2015": "-",  # horizontal bar
+        "\u2212": "-",  # minus sign
+        "\u2026": "...",  # ellipsis (NFKC also does this; kept for clarity)
+    }
+)
+# Control and format characters (zero-width spaces, joiners, bidi marks, soft hyphens).
+_INVISIBLE = re.compile(
+    r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad"
+    r"\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]"
+)
+# "U.S." -> "us", "U.K." -> "uk", "a.m." -> "am": dotted abbreviations of single letters.
+_DOTTED = re.compile(r"\b(?:[^\W\d_]\.){2,}(?![^\W\d_])")
+_DASH_RUN = re.compile(r"-{2,}")
+_SPACE = re.compile(r"\s+")
+
+# The order matters: NFKC first so compatibility forms (fullwidth letters, ligatures, NBSP)
+# become plain characters the later steps know; quotes and dashes before casefold so every
+# apostrophe is one character; dotted abbreviations after casefold; whitespace last because
+# every earlier step can create or remove spaces.
+STEPS = ("nfkc", "invisible", "quotes_dashes", "casefold", "dotted_abbreviations", "whitespace")
+
+
+def _undot(match: re.Match[str]) -> str:
+    return match.group(0).replace(".", "")
+
+
+def canonicalize(text: str) -> str:
+    """Return the folded form of `text`: NFKC, ASCII quotes and dashes, lower case, one space."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _INVISIBLE.sub("", text)
+    text = text.translate(_QUOTES)
+    text = _DASH_RUN.sub("-", text)
+    # casefold can leave sequences NFKC would compose; normalize again so folding is idempotent.
+    text = unicodedata.normalize("NFKC", text.casefold())
+    text = _DOTTED.sub(_undot, text)
+    return _SPACE.sub(" ", text).strip()

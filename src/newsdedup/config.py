@@ -1,0 +1,189 @@
+"""`DedupConfig` and its parts: the only place defaults live."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field, fields, replace
+from functools import lru_cache
+from typing import Any
+
+from .errors import ConfigError
+
+# MinHash permutation scheme (datasketch >= 2.0): signatures are only comparable within one
+# scheme, so it is written into every report and persistent index.
+MINHASH_SCHEME = "affine32"
+# How shingles become 32-bit MinHash inputs; bump when shingle hashing changes.
+HASHING_SCHEME = "blake2b64-token/poly64-shingle/low32"
+
+
+def _unit(name: str, value: float) -> None:
+    if not 0.0 < value <= 1.0:
+        raise ConfigError(f"{name} must be in (0, 1], got {value!r}")
+
+
+def _positive(name: str, value: int, *, minimum: int = 1) -> None:
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, got {value!r}")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LoadConfig:
+    """How files and records are read."""
+
+    glob: str = "*.txt"
+    id_field: str = "id"
+    text_field: str = "text"
+    title_field: str = "title"
+    date_field: str = "date"
+    url_field: str = "url"
+    max_bytes: int = 10_000_000
+    encoding: str | None = None  # None: UTF-8, else detected with charset-normalizer
+
+    def __post_init__(self) -> None:
+        _positive("max_bytes", self.max_bytes)
+        if not self.glob:
+            raise ConfigError("glob must not be empty")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CleanConfig:
+    """Which lines count as the article."""
+
+    boilerplate: bool = True  # apply the named boilerplate rules
+    repeats: bool = True  # drop later copies of a block repeated inside one article
+    templates: bool = True  # learn site templates (lines frequent across the corpus)
+    # A canonical line is template furniture when it appears in at least this share of the
+    # corpus's articles *and* in at least `template_min_docs` of them (the floor keeps a short
+    # quote shared by a few copies of one story from being mistaken for a menu).
+    template_df: float = 0.01
+    template_min_docs: int = 5
+    # Lines shorter than this many characters are candidates for template detection; long
+    # body paragraphs repeated across articles are copies, not furniture.
+    template_max_chars: int = 400
+
+    def __post_init__(self) -> None:
+        _unit("template_df", self.template_df)
+        _positive("template_min_docs", self.template_min_docs, minimum=2)
+        _positive("template_max_chars", self.template_max_chars)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ShingleConfig:
+    """How canonical text becomes a set of shingles."""
+
+    size: int = 5  # words per shingle
+    char_size: int = 5  # characters per shingle for scripts written without spaces
+
+    def __post_init__(self) -> None:
+        _positive("shingle size", self.size)
+        _positive("char shingle size", self.char_size)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IndexConfig:
+    """MinHash and LSH parameters; bands and rows are derived, not chosen."""
+
+    num_perm: int = 128
+    seed: int = 1
+    # The LSH threshold is looser than the verification thresholds: LSH only proposes
+    # candidates (recall), `verify` decides on exact shingle sets (precision). 0.4 catches a
+    # copy cut to half its length (Jaccard 0.5) with probability ~0.87 at 128 permutations.
+    lsh_threshold: float = 0.4
+    # A bucket larger than this is sampled as a star around its first member rather than
+    # verified pairwise (quadratic), so one generic text cannot stall a scan.
+    max_bucket: int = 200
+
+    def __post_init__(self) -> None:
+        _positive("num_perm", self.num_perm, minimum=2)
+        _unit("lsh_threshold", self.lsh_threshold)
+        _positive("max_bucket", self.max_bucket, minimum=2)
+        if self.seed < 0:
+            raise ConfigError(f"seed must be non-negative, got {self.seed}")
+
+    @property
+    def bands_rows(self) -> tuple[int, int]:
+        """Return (bands, rows) minimising false positives plus false negatives (datasketch)."""
+        return _optimal_bands_rows(self.lsh_threshold, self.num_perm)
+
+
+@lru_cache(maxsize=32)
+def _optimal_bands_rows(threshold: float, num_perm: int) -> tuple[int, int]:
+    from datasketch.lsh import _optimal_param
+
+    bands, rows = _optimal_param(threshold, num_perm, 0.5, 0.5)
+    if bands < 2:
+        raise ConfigError(
+            f"LSH threshold {threshold} with {num_perm} permutations gives {bands} band; "
+            "lower --lsh-threshold or raise --num-perm"
+        )
+    return int(bands), int(rows)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DedupConfig:
+    """Every knob of a scan; `fingerprint()` identifies it in reports and indexes."""
+
+    threshold: float = 0.7  # exact Jaccard of shingle sets
+    containment: float = 0.8  # share of the smaller shingle set found in the larger
+    min_shingles: int = 1  # articles with fewer shingles after cleaning are not indexed
+    clean: CleanConfig = field(default_factory=CleanConfig)
+    shingle: ShingleConfig = field(default_factory=ShingleConfig)
+    index: IndexConfig = field(default_factory=IndexConfig)
+
+    def __post_init__(self) -> None:
+        _unit("threshold", self.threshold)
+        _unit("containment", self.containment)
+        _positive("min_shingles", self.min_shingles)
+
+    def fingerprint(self) -> str:
+        """Return a stable 16-hex-digit hash of every field and the hashing schemes."""
+        payload = {"config": asdict(self), "minhash": MINHASH_SCHEME, "hashing": HASHING_SCHEME}
+        text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
+        return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
+
+    def params(self) -> dict[str, Any]:
+        """Return the parameters a report shows, derived ones included."""
+        import datasketch
+
+        bands, rows = self.index.bands_rows
+        return {
+            "threshold": self.threshold,
+            "containment": self.containment,
+            "shingle_size": self.shingle.size,
+            "num_perm": self.index.num_perm,
+            "bands": bands,
+            "rows": rows,
+            "lsh_threshold": self.index.lsh_threshold,
+            "seed": self.index.seed,
+            "min_shingles": self.min_shingles,
+            "boilerplate": self.clean.boilerplate,
+            "templates": self.clean.templates,
+            "minhash_scheme": MINHASH_SCHEME,
+            "hashing_scheme": HASHING_SCHEME,
+            "datasketch": datasketch.__version__,
+            "fingerprint": self.fingerprint(),
+        }
+
+    def with_overrides(self, values: dict[str, Any]) -> DedupConfig:
+        """Return a copy with dotted keys (`index.num_perm`) or top-level keys replaced."""
+        top: dict[str, Any] = {}
+        parts: dict[str, dict[str, Any]] = {}
+        names = {f.name for f in fields(self)}
+        for key, value in values.items():
+            head, _, tail = key.partition(".")
+            if head not in names:
+                raise ConfigError(f"unknown setting {key!r}")
+            if tail:
+                part = getattr(self, head)
+                if tail not in {f.name for f in fields(part)}:
+                    raise ConfigError(f"unknown setting {key!r}")
+                parts.setdefault(head, {})[tail] = value
+            else:
+                top[key] = value
+        for head, changes in parts.items():
+            top[head] = replace(getattr(self, head), **changes)
+        try:
+            return replace(self, **top)
+        except TypeError as err:
+            raise ConfigError(str(err)) from err

@@ -1,0 +1,77 @@
+"""LSH candidates: band keys of signatures grouped by sorting; sorted, unique pairs.
+
+Bands and rows come from datasketch's `_optimal_param` (via `IndexConfig.bands_rows`). For a
+batch scan, grouping band keys with a sort does what `MinHashLSH` insert/query does, in numpy
+and in a fraction of the memory; `MinHashLSH` itself serves the persistent index.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from .config import IndexConfig
+from .shingle import fmix64
+from .signature import Signature
+
+BandKeys = npt.NDArray[np.uint64]
+PairArray = npt.NDArray[np.int64]  # shape (n, 2), each row i < j
+
+
+def band_keys(signatures: Signature, config: IndexConfig) -> BandKeys:
+    """Return one 64-bit key per (article, band), shape (n, bands)."""
+    bands, rows = config.bands_rows
+    n = signatures.shape[0]
+    sig = signatures[:, : bands * rows].astype(np.uint64).reshape(n, bands, rows)
+    acc = np.zeros((n, bands), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for r in range(rows):
+            acc = acc * np.uint64(0x100000001B3) + sig[:, :, r]
+        # Salt with the band number so equal rows in two different bands never collide.
+        acc ^= np.arange(bands, dtype=np.uint64)[None, :] * np.uint64(0x9E3779B97F4A7C15)
+    return fmix64(acc)
+
+
+def matching_bands(sig_a: Signature, sig_b: Signature, config: IndexConfig) -> tuple[int, ...]:
+    """Return the (0-based) bands in which two signatures agree on every row."""
+    keys = band_keys(np.stack([sig_a, sig_b]), config)
+    return tuple(int(i) for i in np.flatnonzero(keys[0] == keys[1]))
+
+
+def _bucket_pairs(members: npt.NDArray[np.int64], max_bucket: int) -> PairArray:
+    m = len(members)
+    if m <= max_bucket:
+        i, j = np.triu_indices(m, k=1)
+        return np.stack([members[i], members[j]], axis=1)
+    # A huge bucket: link every member to the first few instead of all pairs.
+    head = members[: max(2, max_bucket // 10)]
+    rows = [np.stack(np.broadcast_arrays(h, members[members != h]), axis=1) for h in head]
+    return np.concatenate(rows)
+
+
+def candidate_pairs(keys: BandKeys, config: IndexConfig) -> PairArray:
+    """Return the sorted unique index pairs (i < j) that share at least one band key."""
+    n, bands = keys.shape
+    found: list[PairArray] = []
+    for band in range(bands):
+        column = keys[:, band]
+        order = np.argsort(column, kind="stable")
+        ordered = column[order]
+        if n < 2:
+            break
+        starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+        sizes = np.diff(np.concatenate((starts, [n])))
+        two = sizes == 2
+        if two.any():
+            first = order[starts[two]]
+            second = order[starts[two] + 1]
+            found.append(np.stack([first, second], axis=1))
+        for start, size in zip(starts[sizes > 2], sizes[sizes > 2], strict=True):
+            members = np.sort(order[start : start + size])
+            found.append(_bucket_pairs(members, config.max_bucket))
+    if not found:
+        return np.zeros((0, 2), dtype=np.int64)
+    pairs = np.concatenate(found).astype(np.int64)
+    pairs = np.sort(pairs, axis=1)
+    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+    return np.unique(pairs, axis=0)

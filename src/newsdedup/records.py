@@ -1,0 +1,175 @@
+"""Immutable records that flow through the pipeline.
+
+path ─load─▶ Article ─clean─▶ CleanText ─canonicalize─▶ str ─shingle─▶ shingle hashes
+     ─sign─▶ signature ─index─▶ Pair ─verify─▶ Match ─cluster─▶ Cluster ─▶ DedupResult
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def _check_unit(name: str, value: float) -> None:
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"{name} must lie in [0, 1], got {value!r}")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Article:
+    """One article exactly as read: the raw text is never rewritten."""
+
+    id: str
+    text: str
+    source: str
+    line: int | None = None
+    title: str | None = None
+    date: str | None = None
+    url: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            raise ValueError("an article id must not be empty")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LoadIssue:
+    """A file or record the loader skipped, with the reason."""
+
+    source: str
+    problem: str
+    line: int | None = None
+    severity: str = "skipped"  # "skipped" (not loaded) or "warning" (loaded, but noteworthy)
+
+    def location(self) -> str:
+        """Return `source` or `source:line` for messages."""
+        return self.source if self.line is None else f"{self.source}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True)
+class LoadResult:
+    """Articles sorted by id, and the issues met while loading, in encounter order."""
+
+    articles: tuple[Article, ...]
+    issues: tuple[LoadIssue, ...] = ()
+
+    @property
+    def skipped(self) -> tuple[LoadIssue, ...]:
+        return tuple(i for i in self.issues if i.severity == "skipped")
+
+    @property
+    def warnings(self) -> tuple[LoadIssue, ...]:
+        return tuple(i for i in self.issues if i.severity == "warning")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Line:
+    """One line of the original text: kept as article, or stripped with a reason."""
+
+    n: int  # 1-based line number in the original text
+    text: str
+    kept: bool
+    reason: str | None = None  # rule name when stripped; "blank" for empty lines
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CleanText:
+    """What cleaning kept of an article, and every line it dropped, with its reason."""
+
+    article_id: str
+    text: str
+    lines: tuple[Line, ...] = ()
+
+    @property
+    def dropped(self) -> tuple[Line, ...]:
+        return tuple(ln for ln in self.lines if not ln.kept and ln.reason != "blank")
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Pair:
+    """A candidate pair of article ids, always ordered a < b."""
+
+    a: str
+    b: str
+
+    def __post_init__(self) -> None:
+        if not self.a < self.b:
+            raise ValueError(f"a pair needs a < b, got {self.a!r}, {self.b!r}")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Match:
+    """A verified pair with the exact evidence that admitted it."""
+
+    a: str
+    b: str
+    jaccard: float
+    containment: float  # of the smaller shingle set in the larger
+    shared: int  # shingles in common
+    via: str  # "jaccard" or "containment": the test that admitted the pair
+
+    def __post_init__(self) -> None:
+        if not self.a < self.b:
+            raise ValueError(f"a match needs a < b, got {self.a!r}, {self.b!r}")
+        _check_unit("jaccard", self.jaccard)
+        _check_unit("containment", self.containment)
+
+    @property
+    def similarity(self) -> float:
+        """The score of the test that admitted the pair."""
+        return self.jaccard if self.via == "jaccard" else self.containment
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Member:
+    """A cluster member and the exact similarity that put it in the cluster."""
+
+    id: str
+    similarity: float
+    via: str | None = (
+        None  # the member whose verified pair admitted it; None for the representative
+    )
+
+    def __post_init__(self) -> None:
+        _check_unit("similarity", self.similarity)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Cluster:
+    """Two or more articles that are copies of one another, with one representative."""
+
+    id: int
+    representative: str
+    members: tuple[Member, ...]
+    story: int | None = None
+
+    def __post_init__(self) -> None:
+        if len(self.members) < 2:
+            raise ValueError("a cluster has at least two members")
+
+    @property
+    def size(self) -> int:
+        return len(self.members)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DedupResult:
+    """Everything a scan found: clusters, parameters and what was skipped."""
+
+    params: dict[str, Any]
+    articles: int
+    clusters: tuple[Cluster, ...]
+    article_ids: tuple[str, ...] = ()  # every article scanned, sorted
+    skipped: tuple[LoadIssue, ...] = ()
+    warnings: tuple[LoadIssue, ...] = ()
+    stories: tuple[Cluster, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def duplicates(self) -> int:
+        """Articles a dedup would drop: cluster sizes minus one, summed."""
+        return sum(c.size - 1 for c in self.clusters)
+
+    @property
+    def duplicate_rate(self) -> float:
+        return self.duplicates / self.articles if self.articles else 0.0

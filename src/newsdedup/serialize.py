@@ -1,0 +1,108 @@
+"""JSON, JSONL and CSV for machines: pure functions with byte-stable output.
+
+The JSON keys are an API (users' scripts read them): add keys freely, rename or remove none
+without a changelog entry.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from . import __version__
+from .records import Cluster, DedupResult, LoadIssue
+
+CSV_FIELDS = ("id", "cluster", "representative", "similarity")
+
+
+def _issue(issue: LoadIssue) -> dict[str, Any]:
+    out: dict[str, Any] = {"source": issue.source, "problem": issue.problem}
+    if issue.line is not None:
+        out["line"] = issue.line
+    return out
+
+
+def _cluster(cluster: Cluster) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": cluster.id,
+        "size": cluster.size,
+        "representative": cluster.representative,
+        "members": [
+            {"id": m.id, "similarity": m.similarity, **({"via": m.via} if m.via else {})}
+            for m in cluster.members
+        ],
+    }
+    if cluster.story is not None:
+        out["story"] = cluster.story
+    return out
+
+
+def to_dict(result: DedupResult) -> dict[str, Any]:
+    """Return the report as plain data, in the documented key order."""
+    out: dict[str, Any] = {
+        "newsdedup": __version__,
+        "params": result.params,
+        "summary": {
+            "articles": result.articles,
+            "clusters": len(result.clusters),
+            "duplicates": result.duplicates,
+            "duplicate_rate": round(result.duplicate_rate, 4),
+            "skipped": len(result.skipped),
+            **{k: v for k, v in sorted(result.extra.items())},
+        },
+        "clusters": [_cluster(c) for c in result.clusters],
+    }
+    if result.stories:
+        out["summary"]["stories"] = len(result.stories)
+        out["stories"] = [_cluster(s) for s in result.stories]
+    out["skipped"] = [_issue(i) for i in result.skipped]
+    out["warnings"] = [_issue(i) for i in result.warnings]
+    return out
+
+
+def to_json(result: DedupResult) -> str:
+    """Return the report as UTF-8-safe JSON text with a final newline."""
+    return json.dumps(to_dict(result), ensure_ascii=False, indent=2) + "\n"
+
+
+def article_rows(result: DedupResult) -> list[dict[str, Any]]:
+    """Return one row per article: its cluster, representative and similarity (or empty)."""
+    placed: dict[str, tuple[Cluster, float]] = {}
+    for cluster in result.clusters:
+        for member in cluster.members:
+            placed[member.id] = (cluster, member.similarity)
+    rows = []
+    for article_id in result.article_ids:
+        hit = placed.get(article_id)
+        if hit is None:
+            rows.append(
+                {"id": article_id, "cluster": None, "representative": None, "similarity": None}
+            )
+        else:
+            cluster, similarity = hit
+            rows.append(
+                {
+                    "id": article_id,
+                    "cluster": cluster.id,
+                    "representative": cluster.representative,
+                    "similarity": similarity,
+                }
+            )
+    return rows
+
+
+def to_jsonl(result: DedupResult) -> str:
+    """Return one JSON object per article, one per line."""
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in article_rows(result))
+
+
+def to_csv(result: DedupResult) -> str:
+    """Return one CSV row per article with a header; singletons have empty cluster fields."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for row in article_rows(result):
+        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+    return buffer.getvalue()

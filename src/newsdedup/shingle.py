@@ -1,0 +1,94 @@
+"""Canonical text → tokens → word n-grams → sorted unique 64-bit shingle hashes.
+
+Hashing scheme (recorded as `config.HASHING_SCHEME`, stable across machines and runs):
+each token is hashed with blake2b (8 bytes, little endian); a shingle of k tokens is the
+polynomial sum(t_i * P^(k-1-i)) mod 2^64 passed through the MurmurHash3 64-bit finalizer.
+Python's salted `hash()` is never used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+import numpy as np
+import numpy.typing as npt
+
+from .config import ShingleConfig
+
+U64 = np.uint64
+ShingleArray = npt.NDArray[np.uint64]
+
+_TOKEN = re.compile(r"\w+")
+# Scripts written without spaces between words: shingled by characters instead.
+_SPACELESS = re.compile(
+    r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
+    r"\uac00-\ud7af\uf900-\ufaff]"
+)
+_POLY = U64(0x100000001B3)  # FNV-64 prime: odd, so multiplication is a bijection mod 2^64
+_EMPTY: ShingleArray = np.zeros(0, dtype=np.uint64)
+
+
+def tokens(canonical: str) -> list[str]:
+    """Return the word tokens of canonical text (letters, digits and underscore runs)."""
+    return _TOKEN.findall(canonical)
+
+
+def is_spaceless(canonical: str) -> bool:
+    """Return True when most word characters belong to scripts written without spaces."""
+    letters = sum(1 for ch in canonical if ch.isalnum())
+    if not letters:
+        return False
+    return len(_SPACELESS.findall(canonical)) * 2 > letters
+
+
+def token_hashes(words: list[str]) -> npt.NDArray[np.uint64]:
+    """Return one stable 64-bit hash per token."""
+    cache: dict[str, bytes] = {}
+    out = bytearray()
+    for word in words:
+        digest = cache.get(word)
+        if digest is None:
+            digest = hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest()
+            cache[word] = digest
+        out += digest
+    return np.frombuffer(bytes(out), dtype="<u8").astype(np.uint64, copy=False)
+
+
+def fmix64(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    """Apply the MurmurHash3 64-bit finalizer element-wise (a bijection that mixes bits)."""
+    h = values.copy()
+    h ^= h >> U64(33)
+    h *= U64(0xFF51AFD7ED558CCD)
+    h ^= h >> U64(33)
+    h *= U64(0xC4CEB9FE1A85EC53)
+    h ^= h >> U64(33)
+    return h
+
+
+def ngram_hashes(hashes: npt.NDArray[np.uint64], k: int) -> ShingleArray:
+    """Combine consecutive token hashes into k-gram hashes; fewer than k tokens make one gram."""
+    n = len(hashes)
+    if n == 0:
+        return _EMPTY
+    k = min(k, n)
+    width = n - k + 1
+    acc = np.zeros(width, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for i in range(k):
+            acc = acc * _POLY + hashes[i : i + width]
+        return fmix64(acc)
+
+
+def shingles(canonical: str, config: ShingleConfig | None = None) -> ShingleArray:
+    """Return the sorted unique shingle hashes of canonical text."""
+    config = config or ShingleConfig()
+    if is_spaceless(canonical):
+        units = [ch for ch in canonical if not ch.isspace()]
+        k = config.char_size
+    else:
+        units = tokens(canonical)
+        k = config.size
+    if not units:
+        return _EMPTY
+    return np.unique(ngram_hashes(token_hashes(units), k))

@@ -1,0 +1,70 @@
+"""Shared fixtures: article text made in the test, tree hashing, paths."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+DATA = ROOT.parent / "shared" / "data"
+
+_SYLLABLES = (
+    "ka",
+    "lo",
+    "mi",
+    "ren",
+    "sto",
+    "vel",
+    "dar",
+    "pin",
+    "qua",
+    "tor",
+    "ul",
+    "bex",
+    "na",
+    "fi",
+    "gro",
+    "hal",
+    "jun",
+    "mor",
+    "zel",
+    "tri",
+    "sap",
+    "wen",
+    "yor",
+    "cle",
+)
+
+
+def words(rng: random.Random, n: int) -> list[str]:
+    """Return n pseudo-words: distinct enough that two seeds never share 5-word shingles."""
+    return ["".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(1, 3))) for _ in range(n)]
+
+
+def make_article(seed: int, paragraphs: int = 8) -> str:
+    """Return a deterministic article body: prose paragraphs of 30-50 words."""
+    rng = random.Random(seed)
+    paras = []
+    for _ in range(paragraphs):
+        sentence = words(rng, rng.randint(30, 50))
+        sentence[0] = sentence[0].capitalize()
+        paras.append(" ".join(sentence) + ".")
+    return "\n\n".join(paras)
+
+
+def tree_digest(root: Path) -> str:
+    """Return one hash of every file's relative path and bytes under root."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@pytest.fixture
+def article_text():
+    return make_article

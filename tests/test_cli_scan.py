@@ -1,0 +1,284 @@
+"""`newsdedup scan` end to end: clusters, formats, bad input, exit codes, input untouched."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from newsdedup.cli import cli
+
+from .conftest import SEEDS, make_article, tree_digest
+
+LEFTOVERS_A = "Home | World | Asia | Business\n\n- Advertisement -\n\n"
+FOOTER_A = "\n\nMost Popular\n\nSome other headline here today\n\nAnother headline about things\n"
+LEFTOVERS_B = "Sign up now: Get insights on Asia's fast-moving developments\n\n"
+FOOTER_B = "\n\nWould you like to comment on this article?\n\nPublished by Example Media Ltd.\n"
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+def scan_json(path: Path, *extra: str) -> dict:
+    result = run("scan", str(path), "--format", "json", *extra)
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def clusters_of(report: dict) -> list[list[str]]:
+    return [sorted(m["id"] for m in c["members"]) for c in report["clusters"]]
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """A folder with an exact copy, a copy with other leftovers, a half copy and strangers."""
+    root = tmp_path / "corpus"
+    (root / "site_a").mkdir(parents=True)
+    (root / "site_b").mkdir()
+    story = make_article(1)
+    (root / "site_a" / "story.txt").write_text(LEFTOVERS_A + story + FOOTER_A, encoding="utf-8")
+    (root / "site_b" / "story.txt").write_text(LEFTOVERS_B + story + FOOTER_B, encoding="utf-8")
+    (root / "exact.txt").write_text(story, encoding="utf-8")
+    half = "\n\n".join(story.split("\n\n")[:4])
+    (root / "half.txt").write_text(half, encoding="utf-8")
+    for seed in (2, 3, 4):
+        (root / f"other{seed}.txt").write_text(make_article(seed), encoding="utf-8")
+    return root
+
+
+class TestScanClusters:
+    def test_seeds_form_exactly_one_cluster_of_000_and_001(self):
+        """On seeds/ with defaults, 000 and 001 are the only copies."""
+        report = scan_json(SEEDS)
+        assert clusters_of(report) == [["000_9e2556e38fb8484b.txt", "001_23e261e2bfe35961.txt"]]
+        assert report["summary"] == report["summary"] | {
+            "articles": 5,
+            "clusters": 1,
+            "duplicates": 1,
+            "duplicate_rate": 0.2,
+            "skipped": 0,
+        }
+
+    def test_copies_with_leftovers_exact_and_half_copy_cluster_together(self, corpus):
+        """Exact copy, copies in other templates and a copy cut in half are one cluster."""
+        report = scan_json(corpus)
+        assert clusters_of(report) == [
+            ["exact.txt", "half.txt", "site_a/story.txt", "site_b/story.txt"]
+        ]
+        assert report["summary"]["duplicates"] == 3
+        assert report["summary"]["articles"] == 7
+
+    def test_half_copy_is_admitted_by_containment(self, corpus):
+        """A copy cut in half carries the containment score that admitted it."""
+        report = scan_json(corpus)
+        half = next(m for m in report["clusters"][0]["members"] if m["id"] == "half.txt")
+        assert half["similarity"] == 1.0
+
+    def test_unrelated_articles_stay_singletons(self, tmp_path):
+        """Articles that share no passages form no cluster."""
+        for seed in range(5):
+            (tmp_path / f"a{seed}.txt").write_text(make_article(100 + seed), encoding="utf-8")
+        report = scan_json(tmp_path)
+        assert report["clusters"] == []
+        assert report["summary"]["duplicate_rate"] == 0.0
+
+    def test_representative_is_longest_clean_text(self, corpus):
+        """The full copy with the most clean text is the representative, not the half copy."""
+        report = scan_json(corpus)
+        assert report["clusters"][0]["representative"] != "half.txt"
+
+    def test_params_report_bands_and_rows(self):
+        """The JSON names the LSH bands and rows derived from the threshold."""
+        params = scan_json(SEEDS)["params"]
+        assert params["bands"] * params["rows"] <= params["num_perm"]
+        assert params["minhash_scheme"] == "affine32"
+
+
+class TestScanFormats:
+    def test_csv_has_one_row_per_article(self, corpus):
+        """CSV: header plus one row per article, singletons with empty cluster fields."""
+        result = run("scan", str(corpus), "--format", "csv")
+        rows = list(csv.DictReader(io.StringIO(result.stdout)))
+        assert [r["id"] for r in rows] == sorted(r["id"] for r in rows)
+        assert len(rows) == 7
+        assert {r["cluster"] for r in rows if r["id"].startswith("other")} == {""}
+
+    def test_jsonl_rows_name_cluster_and_representative(self, corpus):
+        """JSONL: one object per article with id, cluster, representative, similarity."""
+        result = run("scan", str(corpus), "--format", "jsonl")
+        rows = [json.loads(line) for line in result.stdout.splitlines()]
+        assert len(rows) == 7
+        assert set(rows[0]) == {"id", "cluster", "representative", "similarity"}
+
+    def test_table_names_members_and_summary(self):
+        """The table lists the cluster's members and a summary line."""
+        result = run("scan", str(SEEDS))
+        assert "000_9e2556e38fb8484b.txt" in result.stdout
+        assert "5 articles" in result.stdout
+
+    def test_output_file_written_and_input_untouched(self, corpus, tmp_path):
+        """--output writes the report to a file; the input tree is byte-for-byte unchanged."""
+        before = tree_digest(corpus)
+        out = tmp_path / "report.json"
+        result = run("scan", str(corpus), "--format", "json", "-o", str(out))
+        assert result.exit_code == 0
+        assert result.stdout == ""
+        assert json.loads(out.read_text())["summary"]["articles"] == 7
+        assert tree_digest(corpus) == before
+
+    def test_output_refuses_to_overwrite_an_input(self, corpus):
+        """--output pointing at an input file is a usage error and the file is unchanged."""
+        target = corpus / "exact.txt"
+        before = target.read_bytes()
+        result = run("scan", str(corpus), "--format", "json", "-o", str(target))
+        assert result.exit_code == 2
+        assert "exact.txt" in result.stderr
+        assert target.read_bytes() == before
+
+    def test_jsonl_corpus_uses_id_field_and_line_fallback(self, tmp_path):
+        """JSONL ids come from the id field, else FILE:LINE."""
+        story = make_article(7)
+        lines = [
+            json.dumps({"id": "x1", "text": story}),
+            json.dumps({"text": story}),
+            json.dumps({"id": "x3", "text": make_article(8)}),
+        ]
+        path = tmp_path / "c.jsonl"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        report = scan_json(path)
+        assert clusters_of(report) == [["c.jsonl:2", "x1"]]
+
+    def test_gzipped_jsonl_and_custom_fields(self, tmp_path):
+        """`.jsonl.gz` is read, with --id-field and --text-field."""
+        import gzip
+
+        story = make_article(9)
+        path = tmp_path / "c.jsonl.gz"
+        with gzip.open(path, "wt", encoding="utf-8") as handle:
+            handle.write(json.dumps({"key": "a", "body": story}) + "\n")
+            handle.write(json.dumps({"key": "b", "body": story}) + "\n")
+        report = scan_json(path, "--id-field", "key", "--text-field", "body")
+        assert clusters_of(report) == [["a", "b"]]
+
+
+class TestBadInput:
+    @pytest.fixture
+    def messy(self, tmp_path: Path) -> Path:
+        root = tmp_path / "messy"
+        root.mkdir()
+        (root / "good1.txt").write_text(make_article(11), encoding="utf-8")
+        (root / "good2.txt").write_text(make_article(11), encoding="utf-8")
+        (root / "empty.txt").write_bytes(b"")
+        (root / "blank.txt").write_text("  \n\t\n", encoding="utf-8")
+        (root / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR" * 10)
+        (root / "latin1.txt").write_bytes(make_article(12).encode() + " caf\xe9 ".encode("latin-1"))
+        return root
+
+    def test_bad_files_are_skipped_with_one_line_each(self, messy):
+        """Empty, blank and binary files are skipped, each named on one stderr line."""
+        before = tree_digest(messy)
+        result = run("scan", str(messy), "--format", "json")
+        assert result.exit_code == 0
+        report = json.loads(result.stdout)
+        skipped = {s["source"]: s["problem"] for s in report["skipped"]}
+        assert set(skipped) == {"empty.txt", "blank.txt", "binary.txt"}
+        assert "NUL" in skipped["binary.txt"]
+        for name in skipped:
+            assert sum(name in line for line in result.stderr.splitlines()) == 1
+        assert "Traceback" not in result.stderr
+        assert tree_digest(messy) == before
+
+    def test_non_utf8_file_is_decoded_with_a_warning(self, messy):
+        """A Latin-1 file is still read, and a warning names it."""
+        result = run("scan", str(messy), "--format", "json")
+        report = json.loads(result.stdout)
+        assert report["summary"]["articles"] == 3
+        assert any(w["source"] == "latin1.txt" for w in report["warnings"])
+        assert "latin1.txt" in result.stderr
+
+    def test_strict_stops_at_first_bad_file_with_exit_3(self, messy):
+        """--strict turns the first skipped file into an error naming it (exit 3)."""
+        before = tree_digest(messy)
+        result = run("scan", str(messy), "--strict")
+        assert result.exit_code == 3
+        assert result.stderr.startswith("error: ")
+        assert "binary.txt" in result.stderr or "blank.txt" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+        assert tree_digest(messy) == before
+
+    def test_oversize_file_is_skipped(self, tmp_path):
+        """A file over --max-bytes is skipped with the limit named."""
+        (tmp_path / "big.txt").write_text(make_article(1, 40), encoding="utf-8")
+        (tmp_path / "small.txt").write_text("A short note about nothing.", encoding="utf-8")
+        result = run("scan", str(tmp_path), "--format", "json", "--max-bytes", "2000")
+        report = json.loads(result.stdout)
+        assert report["skipped"][0]["source"] == "big.txt"
+        assert "--max-bytes" in report["skipped"][0]["problem"]
+
+    def test_broken_json_line_is_skipped_and_named_with_its_line(self, tmp_path):
+        """A truncated JSONL line is skipped; the warning names file and line."""
+        path = tmp_path / "c.jsonl"
+        good = json.dumps({"id": "a", "text": make_article(3)})
+        path.write_text(good + "\n" + '{"id": "b", "text": "cut he' + "\n", encoding="utf-8")
+        result = run("scan", str(path), "--format", "json")
+        assert result.exit_code == 0
+        report = json.loads(result.stdout)
+        assert report["skipped"] == [
+            {"source": "c.jsonl", "problem": report["skipped"][0]["problem"], "line": 2}
+        ]
+        assert "c.jsonl:2" in result.stderr
+
+    def test_nothing_readable_exits_3(self, tmp_path):
+        """A folder with no readable article is an input error (exit 3), one line."""
+        (tmp_path / "empty.txt").write_bytes(b"")
+        result = run("scan", str(tmp_path))
+        assert result.exit_code == 3
+        assert "no readable articles" in result.stderr
+        assert "Traceback" not in result.stderr
+
+    def test_missing_path_is_a_usage_error(self, tmp_path):
+        """A path that does not exist is a usage error (exit 2)."""
+        result = run("scan", str(tmp_path / "nope"))
+        assert result.exit_code == 2
+
+    def test_bad_option_value_is_a_usage_error(self):
+        """An out-of-range threshold is rejected with exit 2."""
+        result = run("scan", str(SEEDS), "--threshold", "1.5")
+        assert result.exit_code == 2
+
+
+class TestDeterminism:
+    def test_shuffled_file_order_gives_identical_bytes(self, corpus, tmp_path):
+        """The same files written in another order give the same JSON bytes."""
+        other = tmp_path / "other"
+        files = sorted(p for p in corpus.rglob("*") if p.is_file())
+        for path in reversed(files):
+            target = other / path.relative_to(corpus)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(path.read_bytes())
+        first = run("scan", str(corpus), "--format", "json").stdout
+        second = run("scan", str(other), "--format", "json").stdout
+        assert first == second
+
+    def test_subprocesses_with_different_hash_seeds_give_identical_bytes(self, corpus):
+        """Two CLI runs under different PYTHONHASHSEED values write the same bytes."""
+        outputs = []
+        for seed in ("1", "4242"):
+            env = {**os.environ, "PYTHONHASHSEED": seed}
+            proc = subprocess.run(
+                [sys.executable, "-m", "newsdedup", "scan", str(corpus), "--format", "json"],
+                capture_output=True,
+                env=env,
+                check=True,
+            )
+            outputs.append(proc.stdout)
+        assert outputs[0] == outputs[1]
+        assert json.loads(outputs[0])["summary"]["clusters"] == 1
