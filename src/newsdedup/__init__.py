@@ -1,10 +1,10 @@
 """newsdedup: find near-duplicate news articles and group the ones that report the same event."""
 
-from importlib.metadata import PackageNotFoundError, version
+from importlib import metadata as _metadata
 
 try:
-    __version__ = version("newsdedup")
-except PackageNotFoundError:  # running from a source tree without installing
+    __version__ = _metadata.version("newsdedup")
+except _metadata.PackageNotFoundError:  # running from a source tree without installing
     __version__ = "0.0.0"
 
 from .config import CleanConfig, DedupConfig, IndexConfig, LoadConfig, ShingleConfig

@@ -41,7 +41,8 @@ _QUOTES = str.maketrans(
 # Control and format characters (zero-width spaces, joiners, bidi marks, soft hyphens).
 _INVISIBLE = re.compile(
     r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad"
-    r"\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]"
+    r"\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb"
+    r"\U000e0000-\U000e007f]"
 )
 # "U.S." -> "us", "U.K." -> "uk", "a.m." -> "am": dotted abbreviations of single letters.
 _DOTTED = re.compile(r"\b(?:[^\W\d_]\.){2,}(?![^\W\d_])")

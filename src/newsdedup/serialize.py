@@ -73,7 +73,7 @@ def article_rows(result: DedupResult) -> list[dict[str, Any]]:
     for cluster in result.clusters:
         for member in cluster.members:
             placed[member.id] = (cluster, member.similarity)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for article_id in result.article_ids:
         hit = placed.get(article_id)
         if hit is None:

@@ -1,0 +1,48 @@
+"""Canonical folding: what the fingerprints see."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from hypothesis import given
+
+from newsdedup.canonical import canonicalize
+
+from .strategies import messy_text
+
+
+class TestCanonicalize:
+    def test_quotes_dashes_case_and_space_are_folded(self):
+        """Curly quotes, em dashes, NBSP and case fold to one ASCII form."""
+        assert canonicalize("“I don’t comment\u00a0on rumors,” he added — Lavrov") == (
+            '"i don\'t comment on rumors," he added - lavrov'
+        )
+
+    def test_dotted_abbreviations_match_undotted(self):
+        """ "U.S." and "US" fold to the same token."""
+        assert canonicalize("the U.S. claims") == canonicalize("the US claims") == "the us claims"
+
+    def test_ellipsis_and_double_hyphen(self):
+        """An ellipsis becomes three dots and a double hyphen one dash."""
+        assert canonicalize("MOSCOW -- wait…") == "moscow - wait..."
+
+    def test_invisible_characters_are_removed(self):
+        """Zero-width spaces, soft hyphens and BOMs vanish."""
+        assert canonicalize("\ufeffnews\u200bdesk co\u00adoperation") == "newsdesk cooperation"
+
+    def test_empty_and_whitespace(self):
+        """Empty and whitespace-only text give the empty string."""
+        assert canonicalize("") == canonicalize(" \t\n ") == ""
+
+    @given(messy_text)
+    def test_idempotent(self, text):
+        """Canonicalizing twice gives the same result as once."""
+        once = canonicalize(text)
+        assert canonicalize(once) == once
+
+    @given(messy_text)
+    def test_no_curly_quotes_nbsp_or_controls_remain(self, text):
+        """After folding, no curly quotes, NBSP or control characters are left."""
+        out = canonicalize(text)
+        assert not set(out) & set("\u2018\u2019\u201c\u201d\u00a0\u200b\x00\t\n\r")
+        assert not [ch for ch in out if unicodedata.category(ch) == "Cc"]

@@ -1,0 +1,91 @@
+"""Union-find, the representative rule and cluster order."""
+
+from __future__ import annotations
+
+import random
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from newsdedup.cluster import UnionFind, build_clusters, pick_representative
+from newsdedup.records import Match
+
+
+def match(a: str, b: str, score: float = 0.9) -> Match:
+    a, b = sorted((a, b))
+    return Match(a=a, b=b, jaccard=score, containment=score, shared=10, via="jaccard")
+
+
+class TestUnionFind:
+    def test_groups_are_connected_components(self):
+        """Chained unions form one group; untouched ids form none."""
+        uf = UnionFind()
+        uf.union("c", "b")
+        uf.union("b", "a")
+        uf.union("x", "y")
+        assert sorted(uf.groups()) == [["a", "b", "c"], ["x", "y"]]
+
+    def test_root_is_smallest_id(self):
+        """The root of a set is its smallest id, whatever the union order."""
+        uf = UnionFind()
+        uf.union("z", "m")
+        uf.union("m", "b")
+        assert uf.find("z") == "b"
+
+    def test_long_chain_does_not_recurse(self):
+        """A chain of 50,000 unions resolves without hitting the recursion limit."""
+        uf = UnionFind()
+        for i in range(50_000):
+            uf.union(f"{i + 1:06d}", f"{i:06d}")
+        assert uf.find("050000") == "000000"
+
+
+class TestRepresentative:
+    def test_longest_clean_text_wins(self):
+        """The member with the longest clean text represents the cluster."""
+        assert pick_representative(["a", "b", "c"], {"a": 10, "b": 30, "c": 20}) == "b"
+
+    def test_ties_go_to_smallest_id(self):
+        """Equal lengths: the smallest id wins."""
+        assert pick_representative(["c", "b", "a"], {"a": 5, "b": 5, "c": 5}) == "a"
+
+
+class TestBuildClusters:
+    def test_order_size_then_representative(self):
+        """Clusters are numbered by size (desc), then representative id."""
+        lengths = {k: 1 for k in "abcdefg"}
+        clusters = build_clusters(
+            [match("e", "f"), match("a", "b"), match("c", "d"), match("d", "g")],
+            lengths,
+            lambda x, y: match(x, y),
+        )
+        assert [(c.id, c.representative, c.size) for c in clusters] == [
+            (1, "c", 3),
+            (2, "a", 2),
+            (3, "e", 2),
+        ]
+
+    def test_member_without_direct_pair_keeps_admitting_edge(self):
+        """A member that only matches through another member carries that edge's score."""
+        lengths = {"a": 100, "b": 50, "c": 10}
+        direct = {("a", "b"): match("a", "b", 0.8)}
+        clusters = build_clusters(
+            [match("a", "b", 0.8), match("b", "c", 0.75)],
+            lengths,
+            lambda x, y: direct.get(tuple(sorted((x, y)))),
+        )
+        members = {m.id: (m.similarity, m.via) for m in clusters[0].members}
+        assert members == {"a": (1.0, None), "b": (0.8, "a"), "c": (0.75, "b")}
+
+    @given(
+        st.lists(st.tuples(st.sampled_from("abcdefgh"), st.sampled_from("abcdefgh")), max_size=12),
+        st.randoms(),
+    )
+    def test_clusters_do_not_depend_on_match_order(self, edges, rng: random.Random):
+        """Shuffling the verified pairs gives identical clusters."""
+        matches = [match(a, b) for a, b in edges if a != b]
+        lengths = {k: ord(k) % 3 for k in "abcdefgh"}
+        first = build_clusters(matches, lengths, lambda x, y: match(x, y))
+        shuffled = list(matches)
+        rng.shuffle(shuffled)
+        assert build_clusters(shuffled, lengths, lambda x, y: match(x, y)) == first

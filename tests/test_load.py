@@ -1,0 +1,159 @@
+"""The loader: ids, order, decoding policy, issues, strict mode; it never writes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from newsdedup import DecodeError, InputError, LoadConfig, RecordError, load_corpus
+
+from .conftest import make_article, tree_digest
+
+
+class TestLoadCorpus:
+    def test_folder_ids_are_relative_posix_paths_sorted(self, tmp_path):
+        """Ids are paths relative to the root with / separators, in sorted order."""
+        (tmp_path / "b").mkdir()
+        (tmp_path / "b" / "z.txt").write_text("Zed text.", encoding="utf-8")
+        (tmp_path / "a.txt").write_text("A text.", encoding="utf-8")
+        (tmp_path / "b" / "skip.md").write_text("not matched", encoding="utf-8")
+        loaded = load_corpus(tmp_path)
+        assert [a.id for a in loaded.articles] == ["a.txt", "b/z.txt"]
+
+    def test_glob_selects_files(self, tmp_path):
+        """--glob changes which files are articles."""
+        (tmp_path / "a.md").write_text("Markdown article.", encoding="utf-8")
+        (tmp_path / "b.txt").write_text("Text article.", encoding="utf-8")
+        loaded = load_corpus(tmp_path, config=LoadConfig(glob="*.md"))
+        assert [a.id for a in loaded.articles] == ["a.md"]
+
+    def test_single_file_id_is_its_name(self, tmp_path):
+        """A single file given directly is identified by its name."""
+        path = tmp_path / "one.txt"
+        path.write_text("One article.", encoding="utf-8")
+        assert [a.id for a in load_corpus(path).articles] == ["one.txt"]
+
+    def test_utf8_bom_is_removed_and_text_kept_raw(self, tmp_path):
+        """A UTF-8 BOM is dropped; the rest of the text is exactly as in the file."""
+        raw = "Line one.\r\nLine two “quoted”.\n"
+        (tmp_path / "a.txt").write_bytes(b"\xef\xbb\xbf" + raw.encode())
+        assert load_corpus(tmp_path).articles[0].text == raw
+
+    def test_utf16_with_bom_is_read(self, tmp_path):
+        """UTF-16 with a BOM is text, not binary."""
+        (tmp_path / "a.txt").write_bytes("Wide text here.".encode("utf-16"))
+        loaded = load_corpus(tmp_path)
+        assert loaded.articles[0].text == "Wide text here."
+        assert loaded.issues == ()
+
+    def test_latin1_is_detected_with_a_warning(self, tmp_path):
+        """A non-UTF-8 file is decoded by detection and reported as a warning."""
+        text = make_article(5) + " Café crème, £5."
+        (tmp_path / "a.txt").write_bytes(text.encode("latin-1"))
+        loaded = load_corpus(tmp_path)
+        assert "£5" in loaded.articles[0].text
+        assert loaded.warnings[0].source == "a.txt"
+        assert "not UTF-8 at byte" in loaded.warnings[0].problem
+
+    def test_explicit_encoding(self, tmp_path):
+        """--encoding reads the file with the named codec, silently."""
+        (tmp_path / "a.txt").write_bytes("Größe".encode("cp1252"))
+        loaded = load_corpus(tmp_path, config=LoadConfig(encoding="cp1252"))
+        assert loaded.articles[0].text == "Größe"
+        assert loaded.issues == ()
+
+    def test_bad_files_become_issues_not_errors(self, tmp_path):
+        """Empty, blank and NUL-byte files are skipped with a problem each."""
+        (tmp_path / "e.txt").write_bytes(b"")
+        (tmp_path / "w.txt").write_bytes(b"   \n")
+        (tmp_path / "n.txt").write_bytes(b"abc\x00def")
+        loaded = load_corpus(tmp_path)
+        assert loaded.articles == ()
+        assert {i.source: i.problem for i in loaded.skipped} == {
+            "e.txt": "empty file",
+            "n.txt": "binary file (NUL bytes)",
+            "w.txt": "whitespace only",
+        }
+
+    def test_strict_raises_decode_error_naming_file(self, tmp_path):
+        """strict=True raises on the first bad file; the error names it."""
+        (tmp_path / "n.txt").write_bytes(b"abc\x00def")
+        with pytest.raises(DecodeError, match="n.txt"):
+            load_corpus(tmp_path, strict=True)
+
+    def test_jsonl_problems_carry_line_numbers(self, tmp_path):
+        """Broken, non-object and text-less JSONL lines are issues with their line."""
+        path = tmp_path / "c.jsonl"
+        path.write_text(
+            "\n".join(
+                [
+                    json.dumps({"id": "ok", "text": "Fine text."}),
+                    "{broken",
+                    "[1, 2]",
+                    json.dumps({"id": "x"}),
+                    json.dumps({"id": "ok", "text": "Same id again."}),
+                ]
+            )
+            + "\n",
+            encoding="utf-8",
+        )
+        loaded = load_corpus(path)
+        assert [a.id for a in loaded.articles] == ["ok"]
+        assert [(i.line, i.problem.split(":")[0]) for i in loaded.skipped] == [
+            (2, "broken JSON"),
+            (3, "not a JSON object"),
+            (4, "field 'text' is missing (see --text-field)"),
+            (5, "duplicate id 'ok'; the first record wins"),
+        ]
+
+    def test_strict_jsonl_raises_record_error_with_line(self, tmp_path):
+        """strict=True on a broken JSONL line raises RecordError carrying the line."""
+        path = tmp_path / "c.jsonl"
+        path.write_text('{"id": "a", "text": "x"}\n{nope\n', encoding="utf-8")
+        with pytest.raises(RecordError) as info:
+            load_corpus(path, strict=True)
+        assert info.value.line == 2
+        assert "c.jsonl:2" in str(info.value)
+
+    def test_truncated_gzip_keeps_records_before_the_damage(self, tmp_path):
+        """A cut .jsonl.gz yields the records before the cut and one issue."""
+        import gzip
+
+        path = tmp_path / "c.jsonl.gz"
+        body = "".join(
+            json.dumps({"id": f"r{i}", "text": make_article(i)}) + "\n" for i in range(50)
+        )
+        data = gzip.compress(body.encode())
+        path.write_bytes(data[: len(data) // 2])
+        loaded = load_corpus(path)
+        assert 0 < len(loaded.articles) < 50
+        assert len(loaded.skipped) == 1
+
+    def test_missing_path_is_an_input_error(self, tmp_path):
+        """A path that does not exist raises InputError naming it."""
+        with pytest.raises(InputError, match="nope"):
+            load_corpus(tmp_path / "nope")
+
+    def test_loading_never_changes_the_tree(self, tmp_path):
+        """Reading a corpus leaves every byte in place."""
+        (tmp_path / "a.txt").write_text(make_article(1), encoding="utf-8")
+        (tmp_path / "b.jsonl").write_text('{"text": "x"}\n{bad\n', encoding="utf-8")
+        before = tree_digest(tmp_path)
+        load_corpus(tmp_path, config=LoadConfig(glob="*"))
+        assert tree_digest(tmp_path) == before
+
+    def test_input_error_is_a_value_error(self):
+        """Callers catching ValueError still catch our input errors."""
+        assert issubclass(InputError, ValueError)
+        assert issubclass(DecodeError, InputError)
+
+
+def test_hidden_files_are_ignored(tmp_path: Path):
+    """Dot-files and dot-folders (editor backups, .git) are not articles."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "x.txt").write_text("git internals", encoding="utf-8")
+    (tmp_path / ".draft.txt").write_text("a draft", encoding="utf-8")
+    (tmp_path / "a.txt").write_text("An article.", encoding="utf-8")
+    assert [a.id for a in load_corpus(tmp_path).articles] == ["a.txt"]
