@@ -80,7 +80,7 @@ class TestLoadCorpus:
     def test_strict_raises_decode_error_naming_file(self, tmp_path):
         """strict=True raises on the first bad file; the error names it."""
         (tmp_path / "n.txt").write_bytes(b"abc\x00def")
-        with pytest.raises(DecodeError, match="n.txt"):
+        with pytest.raises(DecodeError, match=r"n\.txt"):
             load_corpus(tmp_path, strict=True)
 
     def test_jsonl_problems_carry_line_numbers(self, tmp_path):

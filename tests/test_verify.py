@@ -33,7 +33,8 @@ class TestOverlap:
         """Jaccard is symmetric, lies in [0, 1] and never exceeds containment."""
         jab, cab, _ = overlap(a, b)
         jba, cba, _ = overlap(b, a)
-        assert jab == jba and cab == cba
+        assert jab == jba
+        assert cab == cba
         assert 0.0 <= jab <= cab <= 1.0
 
 
@@ -41,12 +42,15 @@ class TestVerify:
     def test_jaccard_admits(self):
         """A pair over the Jaccard threshold is admitted via jaccard."""
         m = verify("b", "a", arr(*range(10)), arr(*range(1, 10)), threshold=0.7, containment=0.8)
-        assert m is not None and (m.a, m.b, m.via) == ("a", "b", "jaccard")
+        assert m is not None
+        assert (m.a, m.b, m.via) == ("a", "b", "jaccard")
 
     def test_containment_admits_a_cut_copy(self):
         """Half of an article is admitted via containment."""
         m = verify("a", "b", arr(*range(100)), arr(*range(50)), threshold=0.7, containment=0.8)
-        assert m is not None and m.via == "containment" and m.similarity == 1.0
+        assert m is not None
+        assert m.via == "containment"
+        assert m.similarity == 1.0
 
     def test_dissimilar_pair_is_rejected(self):
         """Low overlap is no match."""
