@@ -76,8 +76,8 @@ def newsdedup_cli_group(articles: Articles) -> list[list[str]]:
         args = [*cmd, "scan", str(path), "--level", "story", "--format", "json"]
         proc = subprocess.run(args, capture_output=True, text=True, check=False)
     if proc.returncode not in (0, 1) or not proc.stdout.strip():  # 1 = gate failed, report valid
-        first = (proc.stderr.strip().splitlines() or ["no message"])[0]
-        raise RuntimeError(f"newsdedup scan exited {proc.returncode}: {first}")
+        last = (proc.stderr.strip().splitlines() or ["no message"])[-1]
+        raise RuntimeError(f"newsdedup scan exited {proc.returncode}: {last}")
     stories = json.loads(proc.stdout).get("stories", [])
     return [[m["id"] for m in story["members"]] for story in stories]
 
