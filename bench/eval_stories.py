@@ -71,7 +71,8 @@ def newsdedup_cli_group(articles: Articles) -> list[list[str]]:
     cmd = [exe] if exe else [sys.executable, "-m", "newsdedup"]
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "articles.jsonl"
-        lines = (json.dumps(a, ensure_ascii=False) for a in articles)
+        records = ({k: v for k, v in a.items() if v is not None} for a in articles)
+        lines = (json.dumps(r, ensure_ascii=False) for r in records)
         path.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
         args = [*cmd, "scan", str(path), "--level", "story", "--format", "json"]
         proc = subprocess.run(args, capture_output=True, text=True, check=False)
@@ -429,15 +430,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _try(label: str, run: Callable[[], dict[str, Any]]) -> dict[str, Any] | None:
+def _try(label: str, run: Callable[[], dict[str, Any]], errors: list[str]) -> dict[str, Any] | None:
+    """Return `run()`, or None: absent newsdedup is a note, a failing CLI run an error."""
     try:
         return run()
     except ImportError as exc:
         print(f"note: {label} row skipped, newsdedup not available: {exc}", file=sys.stderr)
-        return None
+    except RuntimeError as exc:
+        print(f"error: {label} row failed: {exc}", file=sys.stderr)
+        errors.append(f"{label}: {exc}")
+    return None
 
 
-def run_grouping(data_dir: Path, via: str) -> dict[str, Any]:
+def run_grouping(data_dir: Path, via: str, errors: list[str]) -> dict[str, Any]:
     """Return the grouping part: fixed-t and best-t baseline rows, our row, and the sweep."""
     sweep = sweep_baseline(data_dir)
     fixed = next(r for r in sweep if r["t"] == FIXED_T)
@@ -447,7 +452,7 @@ def run_grouping(data_dir: Path, via: str) -> dict[str, Any]:
         {"name": f"tfidf best t={best['t']:.2f} (tuned)", **best},
     ]
     group_fn = newsdedup_cli_group if via == "cli" else newsdedup_group
-    ours = _try(f"newsdedup ({via})", lambda: score_grouping(group_fn, data_dir))
+    ours = _try(f"newsdedup ({via})", lambda: score_grouping(group_fn, data_dir), errors)
     if ours is not None:
         rows.append({"name": f"newsdedup ({via})", "t": None, **ours})
     return {
@@ -458,36 +463,37 @@ def run_grouping(data_dir: Path, via: str) -> dict[str, Any]:
     }
 
 
-def run_similarity(data_dir: Path) -> dict[str, Any]:
+def run_similarity(data_dir: Path, errors: list[str]) -> dict[str, Any]:
     """Return the similarity part: the TF-IDF baseline and, if importable, newsdedup."""
     pairs = load_pairs(data_dir)
     baseline = tfidf_similarity(t for p in pairs for t in (p["text1"], p["text2"]))
     rows = [{"name": "tfidf cosine", **score_similarity(baseline, data_dir)}]
-    ours = _try("newsdedup", lambda: score_similarity(newsdedup_similarity, data_dir))
+    ours = _try("newsdedup", lambda: score_similarity(newsdedup_similarity, data_dir), errors)
     if ours is not None:
         rows.append({"name": "newsdedup.story_similarity", **ours})
     return {"pairs": rows[0]["pairs"], "rows": [_rounded(r) for r in rows]}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Print grouping and similarity scores; return the exit code."""
+    """Print grouping and similarity scores; return 1 if a newsdedup run failed, else 0."""
     args = build_parser().parse_args(argv)
     report: dict[str, Any] = {}
+    errors: list[str] = []
     if args.part in ("all", "grouping"):
         if not (args.data / ECB_DIR).is_dir():
             print(f"error: {args.data / ECB_DIR}: not found (try --data)", file=sys.stderr)
             return 2
-        report["grouping"] = run_grouping(args.data, args.via)
+        report["grouping"] = run_grouping(args.data, args.via, errors)
     if args.part in ("all", "similarity"):
         if not (args.data / SEMEVAL_DIR).is_dir():
             print(f"error: {args.data / SEMEVAL_DIR}: not found (try --data)", file=sys.stderr)
             return 2
-        report["similarity"] = run_similarity(args.data)
+        report["similarity"] = run_similarity(args.data, errors)
     if args.format == "json":
         sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     else:
         sys.stdout.write(render_table(report))
-    return 0
+    return 1 if errors else 0
 
 
 if __name__ == "__main__":

@@ -191,6 +191,30 @@ class TestTfidf:
         assert stories.threshold_groups(["a", "b", "c"], sims, 0.6) == [["a"], ["b"], ["c"]]
 
 
+class TestTry:
+    def test_missing_library_is_a_note(self, capsys):
+        """An ImportError skips the row with a note and is not an error."""
+        errors: list[str] = []
+
+        def run():
+            raise ImportError("no newsdedup")
+
+        assert stories._try("ours", run, errors) is None
+        assert errors == []
+        assert "note: ours row skipped" in capsys.readouterr().err
+
+    def test_failing_cli_is_an_error(self, capsys):
+        """A RuntimeError (the CLI failed) skips the row and is recorded for the exit code."""
+        errors: list[str] = []
+
+        def run():
+            raise RuntimeError("newsdedup scan exited 2: no such option")
+
+        assert stories._try("ours", run, errors) is None
+        assert errors == ["ours: newsdedup scan exited 2: no such option"]
+        assert "error: ours row failed" in capsys.readouterr().err
+
+
 class TestReadEcb:
     def test_ecbplus_url_sentence_is_dropped(self, tmp_path):
         """Sentence 0 of an ecbplus file becomes the url; sentences join with newlines."""
@@ -264,6 +288,7 @@ class TestAdapters:
         assert stories.labels_from_groups(["a", "b", "c"], groups)[2] == "s:c"
 
 
+@pytest.mark.data
 @needs_aeb
 class TestBoilerplateOnData:
     def test_identity_cleaner_reproduces_html_text_row(self):
@@ -272,25 +297,22 @@ class TestBoilerplateOnData:
         for key, value in HTML_TEXT_ROW.items():
             assert got[key] == pytest.approx(value, abs=0.002)
 
-    def test_main_json_rows(self, capsys):
-        """`--format json` prints one row per extractor and the identity row."""
-        assert boiler.main(["--data", str(DATA), "--cleaner", "identity", "--format", "json"]) == 0
-        rows = {r["name"]: r for r in json.loads(capsys.readouterr().out)["rows"]}
+    def test_main_json_rows_and_worst_pages(self, capsys):
+        """`--format json` gives one row per extractor, the identity row and the worst pages."""
+        argv = ["--data", str(DATA), "--cleaner", "identity", "--worst", "3", "--format", "json"]
+        assert boiler.main(argv) == 0
+        out = json.loads(capsys.readouterr().out)
+        rows = {r["name"]: r for r in out["rows"]}
         assert {"html-text", "trafilatura", "identity (html-text)"} <= set(rows)
         ident, dump = rows["identity (html-text)"], rows["html-text"]
         assert (ident["f1"], ident["precision"]) == (dump["f1"], dump["precision"])
         assert rows["trafilatura"]["f1"] == pytest.approx(0.958, abs=0.02)  # published, 181 pages
-
-    def test_worst_pages_are_listed(self, capsys):
-        """`--worst 3` lists three pages with their urls."""
-        boiler.main(
-            ["--data", str(DATA), "--cleaner", "identity", "--worst", "3", "--format", "json"]
-        )
-        worst = json.loads(capsys.readouterr().out)["worst"]["identity (html-text)"]
+        worst = out["worst"]["identity (html-text)"]
         assert len(worst) == 3
         assert all(w["url"].startswith("http") for w in worst)
 
 
+@pytest.mark.data
 @needs_ecb
 class TestGroupingOnData:
     def test_tfidf_baseline_runs(self):
@@ -302,6 +324,7 @@ class TestGroupingOnData:
         assert got["ari"] > 0.3
 
 
+@pytest.mark.data
 @needs_semeval
 class TestSimilarityOnData:
     def test_tfidf_similarity_correlates(self):
