@@ -99,6 +99,23 @@ class TestSummarize:
             boiler.score_predictions(truth, {"b": "x"})
 
 
+class TestBootstrap:
+    def test_identical_pages_have_no_spread(self):
+        """When every page scores the same, every resample does too."""
+        truth = {k: boiler.Truth(body="one two three four five", url="") for k in "abc"}
+        pages = boiler.score_predictions(truth, dict.fromkeys("abc", "one two three four"))
+        assert boiler.bootstrap_f1_ci(pages, 50, seed=0) == pytest.approx(0.0, abs=1e-12)
+
+    def test_same_seed_same_interval(self):
+        """The interval depends only on the pages, N and the seed."""
+        truth = {k: boiler.Truth(body="one two three four five", url="") for k in "abcd"}
+        preds = {"a": "one two three four", "b": "", "c": "x y z w", "d": "two three four five"}
+        pages = boiler.score_predictions(truth, preds)
+        first = boiler.bootstrap_f1_ci(pages, 200, seed=7)
+        assert first > 0
+        assert boiler.bootstrap_f1_ci(pages, 200, seed=7) == first
+
+
 class TestBcubed:
     def test_hand_example(self):
         """Truth {a1 a2}{b1 b2}, prediction {a1 a2}{b1}{b2}: P = 1, R = 3/4, F1 = 6/7."""
