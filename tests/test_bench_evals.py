@@ -340,6 +340,20 @@ class TestGroupingOnData:
         assert got["f1"] > 0.5
         assert got["ari"] > 0.3
 
+    @needs_semeval
+    def test_main_json_without_newsdedup(self, capsys, monkeypatch):
+        """Without newsdedup, main prints the baseline rows, notes the skip and exits 0."""
+        monkeypatch.setitem(sys.modules, "newsdedup", None)
+        assert stories.main(["--data", str(DATA), "--format", "json"]) == 0
+        captured = capsys.readouterr()
+        report = json.loads(captured.out)
+        names = [r["name"] for r in report["grouping"]["rows"]]
+        assert names[0] == "tfidf t=0.30"
+        assert names[1].startswith("tfidf best t=")
+        assert len(report["grouping"]["sweep"]) == len(stories.T_GRID)
+        assert [r["name"] for r in report["similarity"]["rows"]] == ["tfidf cosine"]
+        assert "newsdedup (library) row skipped" in captured.err
+
 
 @pytest.mark.data
 @needs_semeval
