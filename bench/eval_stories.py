@@ -167,7 +167,7 @@ def _ranks(values: Sequence[float]) -> np.ndarray:
     return ranks
 
 
-def pearson(x: Sequence[float], y: Sequence[float]) -> float:
+def pearson(x: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarray) -> float:
     """Return Pearson's r; 0.0 when either side is constant."""
     a, b = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
     a, b = a - a.mean(), b - b.mean()
@@ -223,17 +223,18 @@ class Tfidf:
 
     def transform(self, texts: Iterable[str]) -> sparse.csr_matrix:
         """Return one l2-normalised row per text; unknown words are ignored."""
-        rows, cols, vals = [], [], []
+        rows: list[int] = []
+        cols: list[int] = []
+        vals: list[float] = []
         n = 0
         for n, text in enumerate(texts, start=1):
-            tf = Counter(w for w in words(text) if w in self.vocab)
-            idx = np.array(sorted(self.vocab[w] for w in tf), dtype=np.int64)
-            inv = {self.vocab[w]: c for w, c in tf.items()}
-            weights = np.array([(1 + math.log(inv[i])) * self.idf[i] for i in idx])
-            norm = float(np.linalg.norm(weights)) if len(weights) else 0.0
+            tf = Counter(self.vocab[w] for w in words(text) if w in self.vocab)
+            idx = sorted(tf)
+            weights = np.array([(1 + math.log(tf[i])) * self.idf[i] for i in idx], dtype=np.float64)
             rows += [n - 1] * len(idx)
-            cols += idx.tolist()
-            vals += (weights / norm).tolist() if norm else [0.0] * len(idx)
+            cols += idx
+            if idx:  # every weight is >= 1, so the norm is positive
+                vals += (weights / np.linalg.norm(weights)).tolist()
         return sparse.csr_matrix((vals, (rows, cols)), shape=(n, len(self.vocab)))
 
 
