@@ -6,7 +6,10 @@ Exit codes (as linters use them): 0 ran (gate passed or not asked) · 1 gate fai
 
 from __future__ import annotations
 
+import dataclasses
+import difflib
 import functools
+import json
 import os
 import sys
 import tempfile
@@ -17,6 +20,7 @@ from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 import click
+from click.core import ParameterSource
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -24,11 +28,22 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from . import __version__
 from .config import CleanConfig, DedupConfig, IndexConfig, LoadConfig, ShingleConfig
 from .errors import ConfigError, InputError, NewsdedupError
-from .load import is_jsonl, load_corpus
-from .pipeline import find_duplicates
-from .records import DedupResult, LoadResult
-from .render import render_report
-from .serialize import to_csv, to_json, to_jsonl
+from .explain import explain as explain_pair
+from .explain import explanation_to_json
+from .gate import (
+    GatePolicy,
+    effective_policy,
+    evaluate_gate,
+    github_annotations,
+    outcome_to_dict,
+)
+from .load import is_jsonl, load_corpus, relative_id
+from .pipeline import corpus_templates, find_duplicates
+from .records import Article, DedupResult, LoadResult
+from .render import render_explanation, render_gate, render_report
+from .serialize import to_csv, to_dict, to_json, to_jsonl
+from .settings import Settings, discover_settings, read_settings
+from .write import article_locations, check_target, plan_dedup, write_deduplicated
 
 EXIT_OK, EXIT_GATE, EXIT_USAGE, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3, 4
 F = TypeVar("F", bound=Callable[..., Any])
@@ -394,6 +409,271 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, **opts: Any) ->
         check_output_path(output, paths, load)
     result = run_scan(paths, opts, err)
     render_result(result, fmt, output, out)
+
+
+# ---- check, explain, dedup ----------------------------------------------------------------
+
+
+def settings_option(f: F) -> F:
+    """The option that names a settings file instead of looking for one beside the corpus."""
+    return click.option(
+        "--config",
+        "config_file",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        default=None,
+        help="Read defaults from this TOML file instead of newsdedup.toml or "
+        "pyproject.toml [tool.newsdedup] next to the corpus.",
+    )(f)
+
+
+def apply_settings(
+    paths: Sequence[Path], opts: dict[str, Any], config_file: Path | None
+) -> Settings:
+    """Fill every option the user did not give from the settings file: defaults < file < flags."""
+    ctx = click.get_current_context()
+    settings = read_settings(config_file) if config_file else discover_settings(paths)
+    for name, value in settings.options().items():
+        if name in opts and ctx.get_parameter_source(name) in (
+            ParameterSource.DEFAULT,
+            ParameterSource.DEFAULT_MAP,
+            None,
+        ):
+            opts[name] = value
+    return settings
+
+
+def scan_with_articles(
+    paths: Sequence[Path], opts: dict[str, Any], err: Console
+) -> tuple[LoadResult, DedupResult]:
+    """Like `run_scan`, but also return what was loaded (for file locations)."""
+    config = dedup_config_from(opts)
+    loaded = load_or_fail(paths, opts, err)
+    progress = LazyProgress(err, enabled=not opts.get("quiet", False))
+    try:
+        result = find_duplicates(
+            loaded.articles,
+            config,
+            skipped=loaded.skipped,
+            warnings=loaded.warnings,
+            progress=progress,
+        )
+    finally:
+        progress.close()
+    return loaded, result
+
+
+def _rendered(draw: Callable[[Console], None], output: Path | None, out: Console) -> None:
+    if output is None:
+        draw(out)
+        return
+    buffer = Console(record=True, width=100, file=open(os.devnull, "w"))  # noqa: SIM115
+    draw(buffer)
+    emit(buffer.export_text(), output)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--max-duplicate-rate",
+    type=click.FloatRange(0, 1),
+    default=None,
+    help="Fail (exit 1) when duplicates / articles is above this.",
+)
+@click.option(
+    "--max-duplicates",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Fail (exit 1) when more articles than this are duplicates. "
+    "With neither budget set, any duplicate fails.",
+)
+@click.option(
+    "--show",
+    type=click.IntRange(min=1),
+    default=5,
+    show_default=True,
+    help="How many of the largest clusters a failed check names.",
+)
+@settings_option
+@corpus_options
+@dedup_options
+@output_options(("text", "json", "github"))
+def check(
+    paths: tuple[Path, ...],
+    fmt: str,
+    output: Path | None,
+    config_file: Path | None,
+    **opts: Any,
+) -> None:
+    """Fail (exit 1) when a corpus holds more duplicates than its budget: the CI gate.
+
+    \b
+    Exit codes: 0 within budget · 1 over budget (the largest clusters are
+    named) · 2 usage or configuration error · 3 input error (nothing
+    readable, or a bad file under --strict) · 4 internal error.
+    Defaults come from newsdedup.toml or pyproject.toml [tool.newsdedup]
+    next to the corpus; flags override them.
+
+    \b
+    Examples:
+      newsdedup check seeds/ --max-duplicate-rate 0.25
+      newsdedup check corpus.jsonl --max-duplicates 10 --format json
+      newsdedup check scraped/ --max-duplicate-rate 0.05 --format github
+    """
+    ctx = click.get_current_context()
+    out, err = make_consoles()
+    apply_settings(paths, opts, config_file)
+    if output is not None:
+        check_output_path(output, paths, load_config_from(opts))
+    policy = effective_policy(
+        GatePolicy(
+            max_duplicate_rate=opts["max_duplicate_rate"], max_duplicates=opts["max_duplicates"]
+        )
+    )
+    loaded, result = scan_with_articles(paths, opts, err)
+    outcome = evaluate_gate(result, policy, show=opts["show"])
+    if fmt == "json":
+        report = {**to_dict(result), "gate": outcome_to_dict(outcome, policy)}
+        emit(json.dumps(report, ensure_ascii=False, indent=2) + "\n", output)
+    elif fmt == "github":
+        locations = article_locations(loaded.articles, paths)
+        emit(github_annotations(result, outcome, locations), output)
+    else:
+        _rendered(lambda console: render_gate(outcome, result, console), output, out)
+    if not outcome.passed:
+        ctx.exit(EXIT_GATE)
+
+
+def _article_by_name(name: str, loaded: LoadResult, corpus: Path) -> Article:
+    """Return the corpus article whose id is `name`, or whose file `name` points at."""
+    by_id = {a.id: a for a in loaded.articles}
+    if name in by_id:
+        return by_id[name]
+    given = Path(name)
+    if corpus.is_dir() and given.is_file() and corpus.resolve() in given.resolve().parents:
+        rel = relative_id(given.resolve(), corpus.resolve())
+        if rel in by_id:
+            return by_id[rel]
+    close = difflib.get_close_matches(name, list(by_id), n=3)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    raise CliError(f"{name}: no article with this id in {corpus}{hint}", EXIT_USAGE)
+
+
+def _article_from_file(name: str, opts: dict[str, Any], err: Console) -> Article:
+    """Return the one article in file `name` (its id is the path as given)."""
+    path = Path(name)
+    if not path.is_file():
+        raise CliError(
+            f"{name}: no such file (to name an article by id, pass --corpus PATH)", EXIT_USAGE
+        )
+    if is_jsonl(path):
+        raise CliError(
+            f"{name}: a JSONL file holds many articles; pass --corpus {name} and two record ids",
+            EXIT_USAGE,
+        )
+    loaded = load_or_fail([path], opts, err)
+    return dataclasses.replace(loaded.articles[0], id=name)
+
+
+@cli.command("explain")
+@click.argument("a")
+@click.argument("b")
+@click.option(
+    "--corpus",
+    type=click.Path(exists=True, path_type=Path),
+    default=None,
+    help="Name A and B by id inside this corpus, and clean them with its site templates "
+    "exactly as scan does.",
+)
+@settings_option
+@corpus_options
+@dedup_options
+@output_options(("text", "json"))
+def explain_command(
+    a: str,
+    b: str,
+    corpus: Path | None,
+    fmt: str,
+    output: Path | None,
+    config_file: Path | None,
+    **opts: Any,
+) -> None:
+    """Show why two articles are, or are not, duplicates.
+
+    Prints the verdict (and the threshold that decided it), exact Jaccard,
+    containment both ways, the MinHash estimate, the LSH bands that matched,
+    the lines cleaning dropped from each side and why, and the passages both
+    share, side by side with the shared words highlighted.
+
+    \b
+    Examples:
+      newsdedup explain seeds/000_9e2556e38fb8484b.txt seeds/001_23e261e2bfe35961.txt
+      newsdedup explain --corpus seeds/ 000_9e2556e38fb8484b.txt 001_23e261e2bfe35961.txt
+      newsdedup explain --corpus corpus.jsonl id-17 id-42 --format json
+    """
+    out, err = make_consoles()
+    apply_settings([corpus] if corpus else [Path(a)], opts, config_file)
+    config = dedup_config_from(opts)
+    if output is not None:
+        inputs = [corpus] if corpus else [Path(a), Path(b)]
+        check_output_path(output, inputs, load_config_from(opts))
+    if corpus is not None:
+        loaded = load_or_fail([corpus], opts, err)
+        art_a = _article_by_name(a, loaded, corpus)
+        art_b = _article_by_name(b, loaded, corpus)
+        templates = corpus_templates(loaded.articles, config)
+    else:
+        art_a, art_b = _article_from_file(a, opts, err), _article_from_file(b, opts, err)
+        templates = frozenset()
+    explanation = explain_pair(art_a, art_b, config, templates=templates)
+    if fmt == "json":
+        emit(explanation_to_json(explanation), output)
+    else:
+        _rendered(lambda console: render_explanation(explanation, console), output, out)
+
+
+@cli.command()
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Folder to write (for a folder input), or FILE.jsonl (for a JSONL input).",
+)
+@click.option("--force", is_flag=True, help="Replace an existing non-empty output.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress, warnings or summary on stderr.")
+@settings_option
+@corpus_options
+@dedup_options
+def dedup(path: Path, out: Path, force: bool, config_file: Path | None, **opts: Any) -> None:
+    """Write a deduplicated copy: one representative per cluster plus every singleton.
+
+    Files keep their relative paths and exact bytes; JSONL records are
+    copied as their original lines. removed.csv maps each dropped article to
+    the one kept (inside the output folder, or NAME.removed.csv beside an
+    output FILE.jsonl). The input is never modified. The output is written
+    to a temporary name and renamed into place, so an interrupted run leaves
+    no half-written output. An output inside the input, or an existing
+    non-empty one (without --force), is refused.
+
+    \b
+    Examples:
+      newsdedup dedup seeds/ --out seeds-dedup/
+      newsdedup dedup corpus.jsonl --out corpus.dedup.jsonl --threshold 0.8
+    """
+    _, err = make_consoles()
+    apply_settings([path], opts, config_file)
+    check_target(path, out, force=force)  # before the scan, so a refusal costs nothing
+    loaded, result = scan_with_articles([path], opts, err)
+    plan = plan_dedup(loaded.articles, result)
+    summary = write_deduplicated(path, plan, out, force=force)
+    if not opts["quiet"]:
+        err.print(
+            f"wrote {summary.kept} articles ({summary.files} files) to {escape(str(out))}; "
+            f"{summary.removed} duplicates dropped, listed in "
+            f"{escape(str(summary.removed_csv))}",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> NoReturn:

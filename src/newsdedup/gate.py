@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from .errors import ConfigError
 from .records import Cluster, DedupResult
@@ -51,3 +53,71 @@ def evaluate_gate(result: DedupResult, policy: GatePolicy, *, show: int = 5) -> 
         duplicate_rate=round(rate, 4),
         worst=() if passed else result.clusters[:show],
     )
+
+
+# With no budget given, `check` allows no duplicates at all, as a linter allows no findings.
+STRICT_POLICY = GatePolicy(max_duplicates=0)
+
+
+def effective_policy(policy: GatePolicy) -> GatePolicy:
+    """Return `policy`, or the zero-duplicate policy when it sets no budget at all."""
+    if policy.max_duplicate_rate is None and policy.max_duplicates is None:
+        return STRICT_POLICY
+    return policy
+
+
+def outcome_to_dict(outcome: GateOutcome, policy: GatePolicy) -> dict[str, Any]:
+    """Return the gate's verdict as plain data (the `gate` key of `check --format json`)."""
+    return {
+        "passed": outcome.passed,
+        "reason": outcome.reason,
+        "duplicates": outcome.duplicates,
+        "duplicate_rate": outcome.duplicate_rate,
+        "max_duplicate_rate": policy.max_duplicate_rate,
+        "max_duplicates": policy.max_duplicates,
+        "worst": [c.id for c in outcome.worst],
+    }
+
+
+Location = tuple[str, "int | None"]  # (file path as the user would open it, 1-based line)
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_annotations(
+    result: DedupResult, outcome: GateOutcome, locations: Mapping[str, Location]
+) -> str:
+    """Return GitHub workflow commands: one annotation per duplicate article, then a summary.
+
+    Each points at the duplicate's file (and line, for JSONL) and names the representative
+    kept in its place. Annotations are errors when the gate failed, warnings when it passed.
+    """
+    level = "warning" if outcome.passed else "error"
+    lines = []
+    for cluster in result.clusters:
+        rep_path, rep_line = locations.get(cluster.representative, (cluster.representative, None))
+        rep_where = rep_path if rep_line is None else f"{rep_path}:{rep_line}"
+        for member in cluster.members:
+            if member.id == cluster.representative:
+                continue
+            path, line = locations.get(member.id, (member.id, None))
+            props = f"file={_escape_property(path)}"
+            if line is not None:
+                props += f",line={line}"
+            title = f"Near-duplicate of {cluster.representative}"
+            props += f",title={_escape_property(title)}"
+            message = (
+                f"{member.id} is a near-duplicate of {rep_where} "
+                f"(similarity {member.similarity:.2f}, cluster {cluster.id} of {cluster.size} "
+                "articles)"
+            )
+            lines.append(f"::{level} {props}::{_escape_data(message)}")
+    verdict = "passed" if outcome.passed else "failed"
+    lines.append(f"newsdedup check {verdict}: {outcome.reason}")
+    return "\n".join(lines) + "\n"

@@ -5,8 +5,11 @@ from __future__ import annotations
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
-from .records import DedupResult
+from .explain import Explanation, PassageSide
+from .gate import GateOutcome
+from .records import DedupResult, Line
 
 
 def render_report(result: DedupResult, console: Console) -> None:
@@ -43,3 +46,111 @@ def summary_line(result: DedupResult) -> str:
     if result.skipped:
         text += f" · [yellow]{len(result.skipped)} skipped[/yellow]"
     return text
+
+
+# ---- check and explain -----------------------------------------------------------------
+
+
+def render_gate(outcome: GateOutcome, result: DedupResult, console: Console) -> None:
+    """Draw the gate's verdict, the largest clusters when it failed, and the summary."""
+    if outcome.passed:
+        console.print(f"[green]✓ check passed:[/green] {escape(outcome.reason)}")
+    else:
+        console.print(f"[red]✗ check failed:[/red] {escape(outcome.reason)}")
+        console.print("Largest clusters (keep ★, drop the rest):")
+        for cluster in outcome.worst:
+            console.print(
+                f"  cluster {cluster.id} · {cluster.size} articles · "
+                f"★ {escape(cluster.representative)}",
+                highlight=False,
+                soft_wrap=True,
+            )
+            for member in cluster.members:
+                if member.id != cluster.representative:
+                    console.print(
+                        f"      {escape(member.id)} ({member.similarity:.2f})",
+                        highlight=False,
+                        soft_wrap=True,
+                    )
+        hidden = len(result.clusters) - len(outcome.worst)
+        if hidden > 0:
+            console.print(f"  … and {hidden} more clusters (see `newsdedup scan`)")
+    console.print(summary_line(result))
+
+
+_SHARED_STYLE = "bold green"
+
+
+def _highlighted(side: PassageSide) -> Text:
+    text = Text(side.text)
+    for start, end in side.spans:
+        text.stylize(_SHARED_STYLE, start, end)
+    return text
+
+
+def _dropped_table(title: str, lines: tuple[Line, ...]) -> Table:
+    table = Table(title=title, title_justify="left", show_edge=False, expand=False)
+    table.add_column("line", justify="right")
+    table.add_column("why")
+    table.add_column("text", overflow="fold")
+    for ln in lines:
+        table.add_row(str(ln.n), ln.reason or "", Text(ln.text))
+    return table
+
+
+def render_explanation(e: Explanation, console: Console) -> None:
+    """Draw the evidence for one pair: scores, LSH bands, dropped lines, shared passages."""
+    colour = "green" if e.duplicate else "red"
+    console.print(f"[bold {colour}]{escape(e.verdict)}[/bold {colour}]", soft_wrap=True)
+    console.print()
+    scores = Table(show_edge=False, show_header=False, expand=False)
+    scores.add_column("what")
+    scores.add_column("value", overflow="fold")
+    scores.add_row("A", f"{escape(e.a.id)} · {e.a.shingles} shingles · {e.a.kept_lines} lines kept")
+    scores.add_row("B", f"{escape(e.b.id)} · {e.b.shingles} shingles · {e.b.kept_lines} lines kept")
+    scores.add_row(
+        "exact Jaccard",
+        f"{e.jaccard:.4f} ({e.shared} shared shingles; threshold {e.params['threshold']:g})",
+    )
+    scores.add_row(
+        "containment",
+        f"A in B {e.a.contained:.4f} · B in A {e.b.contained:.4f} "
+        f"(threshold {e.params['containment']:g})",
+    )
+    scores.add_row("MinHash estimate", f"{e.minhash_estimate:.4f} ({e.params['num_perm']} perms)")
+    bands = ", ".join(str(b) for b in e.matched_bands) or "none"
+    scores.add_row(
+        "LSH bands matched",
+        f"{len(e.matched_bands)} of {e.bands} ({e.rows} rows each): {bands}",
+    )
+    scores.add_row(
+        "site templates",
+        f"{e.template_lines} template lines from the corpus"
+        if e.template_lines
+        else "none applied (name articles inside --corpus to use the corpus's templates)",
+    )
+    console.print(scores)
+    for name, side in (("A", e.a), ("B", e.b)):
+        console.print()
+        if side.dropped:
+            title = f"Dropped from {name} ({escape(side.id)}) by cleaning"
+            console.print(_dropped_table(title, side.dropped))
+        else:
+            console.print(f"Nothing dropped from {name} ({escape(side.id)}) by cleaning")
+    console.print()
+    if not e.passages:
+        console.print("No shared passages.")
+        return
+    passages = Table(
+        title=f"Shared passages ({len(e.passages)}; shared words in green)",
+        title_justify="left",
+        show_lines=True,
+        expand=True,
+    )
+    passages.add_column(f"A · {escape(e.a.id)}", ratio=1, overflow="fold")
+    passages.add_column(f"B · {escape(e.b.id)}", ratio=1, overflow="fold")
+    for p in e.passages:
+        left = Text(f"{p.a.line}: ", style="dim") + _highlighted(p.a)
+        right = Text(f"{p.b.line}: ", style="dim") + _highlighted(p.b)
+        passages.add_row(left, right)
+    console.print(passages)

@@ -1,0 +1,309 @@
+"""Why two articles are, or are not, copies: every stage run on the pair, evidence kept.
+
+`explain` cleans both articles (with the corpus's site templates when given, as `scan` does),
+shingles, signs and bands them, and verifies them exactly, keeping each intermediate: the
+lines cleaning dropped and why, the MinHash estimate, the LSH bands that matched, exact
+Jaccard and containment both ways, and the passages the two share, located in the original
+lines so a view can highlight them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from . import __version__
+from .canonical import canonicalize
+from .config import DedupConfig
+from .index import matching_bands
+from .pipeline import clean, fingerprint
+from .records import Article, CleanText, Line
+from .shingle import is_spaceless, ngram_hashes, token_hashes, tokens
+from .signature import estimate_jaccard, sign
+from .verify import SCORE_PLACES, overlap
+
+_CHUNK = re.compile(r"\S+")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PassageSide:
+    """One original line of one article, with the character spans it shares with the other."""
+
+    line: int  # 1-based line number in the original text
+    text: str
+    spans: tuple[tuple[int, int], ...]  # [start, end) offsets into `text`, sorted
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Passage:
+    """A line of A and the line of B it shares most shingles with."""
+
+    a: PassageSide
+    b: PassageSide
+    shared: int  # shingles starting in A's line found in B's line
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Side:
+    """What the pipeline made of one article of the pair."""
+
+    id: str
+    shingles: int
+    kept_lines: int
+    dropped: tuple[Line, ...]  # lines cleaning stripped, each with its rule name
+    contained: float  # share of this article's shingles found in the other
+    indexed: bool  # enough shingles to be indexed at all (config.min_shingles)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Explanation:
+    """The evidence for one pair and the verdict `scan` would reach on it."""
+
+    a: Side
+    b: Side
+    shared: int
+    jaccard: float
+    containment: float  # of the smaller shingle set in the larger, as `verify` uses
+    minhash_estimate: float
+    bands: int
+    rows: int
+    matched_bands: tuple[int, ...]
+    template_lines: int  # site-template lines known (learned from --corpus)
+    duplicate: bool  # passes exact verification
+    via: str | None  # "jaccard" or "containment" when duplicate
+    candidate: bool  # LSH proposes the pair (at least one band matched)
+    verdict: str
+    passages: tuple[Passage, ...]
+    params: dict[str, Any]
+
+    @property
+    def found_by_scan(self) -> bool:
+        """True when a scan pairs these two directly: indexed, proposed and verified."""
+        return self.duplicate and self.candidate and self.a.indexed and self.b.indexed
+
+
+@dataclass(frozen=True, slots=True)
+class _Units:
+    """Shingle units (tokens, or characters for spaceless scripts) mapped to original lines."""
+
+    lines: tuple[int, ...]  # line number of each unit
+    spans: tuple[tuple[int, int], ...]  # character span of each unit in its line
+    grams: npt.NDArray[np.uint64]  # shingle hash starting at each unit position
+    k: int
+
+
+def _units(cleaned: CleanText, config: DedupConfig) -> _Units:
+    spaceless = is_spaceless(canonicalize(cleaned.text))
+    k = config.shingle.char_size if spaceless else config.shingle.size
+    words: list[str] = []
+    lines: list[int] = []
+    spans: list[tuple[int, int]] = []
+    for line in cleaned.lines:
+        if not line.kept:
+            continue
+        for chunk in _CHUNK.finditer(line.text):
+            canon = canonicalize(chunk.group(0))
+            units = [ch for ch in canon if not ch.isspace()] if spaceless else tokens(canon)
+            for unit in units:
+                words.append(unit)
+                lines.append(line.n)
+                spans.append(chunk.span())
+    grams = ngram_hashes(token_hashes(words), k) if words else np.zeros(0, dtype=np.uint64)
+    return _Units(tuple(lines), tuple(spans), grams, min(k, max(len(words), 1)))
+
+
+def _covered(units: _Units, other: npt.NDArray[np.uint64]) -> list[bool]:
+    hit = np.isin(units.grams, other)
+    covered = [False] * len(units.lines)
+    for j in np.flatnonzero(hit).tolist():
+        for u in range(j, min(j + units.k, len(covered))):
+            covered[u] = True
+    return covered
+
+
+def _line_spans(units: _Units, covered: list[bool], line: int) -> tuple[tuple[int, int], ...]:
+    spans: list[list[int]] = []
+    previous = False
+    for n, span, hit in zip(units.lines, units.spans, covered, strict=True):
+        if n != line:
+            previous = False
+            continue
+        if hit and previous and spans:
+            spans[-1][1] = max(spans[-1][1], span[1])
+        elif hit:
+            spans.append([span[0], span[1]])
+        previous = hit
+    return tuple((s, e) for s, e in spans)
+
+
+def _passages(ca: CleanText, cb: CleanText, config: DedupConfig) -> tuple[Passage, ...]:
+    ua, ub = _units(ca, config), _units(cb, config)
+    cov_a, cov_b = _covered(ua, ub.grams), _covered(ub, ua.grams)
+    first_in_b: dict[int, int] = {}
+    for pos, gram in enumerate(ub.grams.tolist()):
+        first_in_b.setdefault(gram, pos)
+    votes: Counter[tuple[int, int]] = Counter()
+    for pos, gram in enumerate(ua.grams.tolist()):
+        other = first_in_b.get(gram)
+        if other is not None:
+            votes[(ua.lines[pos], ub.lines[other])] += 1
+    best: dict[int, tuple[int, int]] = {}  # A line -> (votes, B line)
+    for (line_a, line_b), count in sorted(votes.items()):
+        if line_a not in best or count > best[line_a][0]:
+            best[line_a] = (count, line_b)
+    text_a = {ln.n: ln.text for ln in ca.lines}
+    text_b = {ln.n: ln.text for ln in cb.lines}
+    return tuple(
+        Passage(
+            a=PassageSide(line=la, text=text_a[la], spans=_line_spans(ua, cov_a, la)),
+            b=PassageSide(line=lb, text=text_b[lb], spans=_line_spans(ub, cov_b, lb)),
+            shared=count,
+        )
+        for la, (count, lb) in sorted(best.items())
+    )
+
+
+def _verdict(
+    jac: float, cont: float, config: DedupConfig, candidate: bool, indexed: bool, bands: int
+) -> tuple[bool, str | None, str]:
+    if jac >= config.threshold:
+        via: str | None = "jaccard"
+        text = f"duplicate: exact Jaccard {jac:.2f} ≥ threshold {config.threshold:g}"
+    elif cont >= config.containment:
+        via = "containment"
+        text = (
+            f"duplicate: the shorter article is {cont:.0%} contained in the longer "
+            f"(containment {cont:.2f} ≥ {config.containment:g}; Jaccard {jac:.2f} < "
+            f"{config.threshold:g})"
+        )
+    else:
+        via = None
+        text = (
+            f"not a duplicate: exact Jaccard {jac:.2f} < threshold {config.threshold:g} "
+            f"and containment {cont:.2f} < {config.containment:g}"
+        )
+    if via is not None and not indexed:
+        text += f"; but one article has fewer than {config.min_shingles} shingles, so scan "
+        text += "never indexes it"
+    elif via is not None and not candidate:
+        text += (
+            f"; but no LSH band matched (0 of {bands}), so scan pairs them only through a "
+            "third article"
+        )
+    return via is not None, via, text
+
+
+def explain(
+    a: Article,
+    b: Article,
+    config: DedupConfig | None = None,
+    *,
+    templates: Collection[int] = frozenset(),
+) -> Explanation:
+    """Return the evidence for whether `a` and `b` are copies under `config`.
+
+    Pass the corpus's site templates (`pipeline.corpus_templates`) to clean both articles
+    exactly as `scan` cleaned them inside that corpus.
+    """
+    config = config or DedupConfig()
+    ca, cb = clean(a, config, templates=templates), clean(b, config, templates=templates)
+    fa, fb = fingerprint(ca, config), fingerprint(cb, config)
+    jac, cont, shared = overlap(fa.shingles, fb.shingles)
+    sig_a, sig_b = sign(fa.shingles, config.index), sign(fb.shingles, config.index)
+    both = len(fa.shingles) > 0 and len(fb.shingles) > 0
+    estimate = estimate_jaccard(sig_a, sig_b) if both else 0.0
+    matched = matching_bands(sig_a, sig_b, config.index) if both else ()
+    bands, rows = config.index.bands_rows
+    indexed = min(len(fa.shingles), len(fb.shingles)) >= config.min_shingles
+
+    def side(cleaned: CleanText, count: int) -> Side:
+        return Side(
+            id=cleaned.article_id,
+            shingles=count,
+            kept_lines=sum(1 for ln in cleaned.lines if ln.kept),
+            dropped=cleaned.dropped,
+            contained=round(shared / count, SCORE_PLACES) if count else 0.0,
+            indexed=count >= config.min_shingles,
+        )
+
+    duplicate, via, verdict = _verdict(jac, cont, config, bool(matched), indexed, bands)
+    return Explanation(
+        a=side(ca, len(fa.shingles)),
+        b=side(cb, len(fb.shingles)),
+        shared=shared,
+        jaccard=round(jac, SCORE_PLACES),
+        containment=round(cont, SCORE_PLACES),
+        minhash_estimate=round(estimate, SCORE_PLACES),
+        bands=bands,
+        rows=rows,
+        matched_bands=matched,
+        template_lines=len(templates),
+        duplicate=duplicate,
+        via=via,
+        candidate=bool(matched),
+        verdict=verdict,
+        passages=_passages(ca, cb, config),
+        params=config.params(),
+    )
+
+
+def _side_dict(side: Side) -> dict[str, Any]:
+    return {
+        "id": side.id,
+        "shingles": side.shingles,
+        "contained_in_other": side.contained,
+        "kept_lines": side.kept_lines,
+        "indexed": side.indexed,
+        "dropped": [{"line": ln.n, "reason": ln.reason, "text": ln.text} for ln in side.dropped],
+    }
+
+
+def _passage_side(p: PassageSide) -> dict[str, Any]:
+    return {"line": p.line, "text": p.text, "shared_spans": [list(s) for s in p.spans]}
+
+
+def explanation_to_dict(e: Explanation) -> dict[str, Any]:
+    """Return the explanation as plain data, in the documented key order."""
+    return {
+        "newsdedup": __version__,
+        "params": e.params,
+        "a": _side_dict(e.a),
+        "b": _side_dict(e.b),
+        "scores": {
+            "jaccard": e.jaccard,
+            "containment": e.containment,
+            "containment_a_in_b": e.a.contained,
+            "containment_b_in_a": e.b.contained,
+            "minhash_estimate": e.minhash_estimate,
+            "shared_shingles": e.shared,
+        },
+        "lsh": {
+            "bands": e.bands,
+            "rows": e.rows,
+            "matched_bands": list(e.matched_bands),
+            "candidate": e.candidate,
+        },
+        "template_lines": e.template_lines,
+        "verdict": {
+            "duplicate": e.duplicate,
+            "via": e.via,
+            "found_by_scan": e.found_by_scan,
+            "reason": e.verdict,
+        },
+        "passages": [
+            {"a": _passage_side(p.a), "b": _passage_side(p.b), "shared_shingles": p.shared}
+            for p in e.passages
+        ],
+    }
+
+
+def explanation_to_json(e: Explanation) -> str:
+    """Return the explanation as JSON text with a final newline."""
+    return json.dumps(explanation_to_dict(e), ensure_ascii=False, indent=2) + "\n"

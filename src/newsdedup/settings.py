@@ -1,0 +1,163 @@
+"""Defaults from a settings file: `newsdedup.toml` or `[tool.newsdedup]` in `pyproject.toml`.
+
+The file is looked for next to the corpus (the folder given, or the folder holding the file
+given) and then in each parent folder; the first folder with either file wins, and in one
+folder `newsdedup.toml` wins over `pyproject.toml`. Keys are flat and named like the flags
+(`max_duplicate_rate`, not `max-duplicate-rate`); precedence is defaults < file < flags.
+An unknown key or a value of the wrong type or range is a `ConfigError` naming the file.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, cast
+
+from .config import CleanConfig, DedupConfig, IndexConfig, LoadConfig, ShingleConfig
+from .errors import ConfigError
+from .gate import GatePolicy
+
+SETTINGS_FILE = "newsdedup.toml"
+PYPROJECT = "pyproject.toml"
+
+# key -> (accepted types, what the value configures); the README lists the same table.
+KEYS: dict[str, tuple[tuple[type, ...], str]] = {
+    # reading the corpus (LoadConfig)
+    "glob": ((str,), "which files of a folder are articles"),
+    "id_field": ((str,), "JSONL field holding the article id"),
+    "text_field": ((str,), "JSONL field holding the article text"),
+    "max_bytes": ((int,), "skip files or records larger than this"),
+    "encoding": ((str,), "read non-UTF-8 files with this encoding"),
+    "strict": ((bool,), "stop at the first unreadable file or record"),
+    # what counts as a duplicate (DedupConfig)
+    "threshold": ((float, int), "exact Jaccard that makes two articles copies"),
+    "containment": ((float, int), "share of the shorter article found in the longer"),
+    "shingle_size": ((int,), "words per shingle"),
+    "num_perm": ((int,), "MinHash permutations"),
+    "lsh_threshold": ((float, int), "looser threshold LSH uses to propose candidates"),
+    "seed": ((int,), "MinHash seed"),
+    "boilerplate": ((bool,), "apply the cleaning rules (false = --no-boilerplate)"),
+    "templates": ((bool,), "learn site templates (false = --no-templates)"),
+    # the CI gate (GatePolicy)
+    "max_duplicate_rate": ((float, int), "check fails above this duplicate rate"),
+    "max_duplicates": ((int,), "check fails above this many duplicates"),
+}
+# Settings whose flag says the opposite of the key.
+_NEGATED = {"boilerplate": "no_boilerplate", "templates": "no_templates"}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Validated values from one settings file (or none), keyed as in `KEYS`."""
+
+    source: Path | None = None
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+    def options(self) -> dict[str, Any]:
+        """Return the values keyed by the CLI's option names (`no_boilerplate`, ...)."""
+        out: dict[str, Any] = {}
+        for key, value in self.values.items():
+            if key in _NEGATED:
+                out[_NEGATED[key]] = not value
+            else:
+                out[key] = value
+        return out
+
+
+def _table(path: Path) -> dict[str, Any] | None:
+    """Return the newsdedup table of a settings file, or None when it has none."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise ConfigError(f"{path}: cannot read settings: {err}") from err
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        if path.name == PYPROJECT and "tool.newsdedup" not in text:
+            return None  # someone else's broken pyproject.toml is not our business
+        raise ConfigError(f"{path}: not valid TOML: {err}") from err
+    if path.name != PYPROJECT:
+        return data
+    table = data.get("tool", {}).get("newsdedup")
+    if table is None:
+        return None
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.newsdedup] must be a table")
+    return table
+
+
+def find_settings_file(start: Path) -> Path | None:
+    """Return the settings file that applies to a corpus at `start`, or None."""
+    start = start.resolve()
+    folder = start if start.is_dir() else start.parent
+    for candidate in (folder, *folder.parents):
+        own = candidate / SETTINGS_FILE
+        if own.is_file():
+            return own
+        pyproject = candidate / PYPROJECT
+        if pyproject.is_file() and _table(pyproject) is not None:
+            return pyproject
+    return None
+
+
+def _where(path: Path) -> str:
+    return f"{path} [tool.newsdedup]" if path.name == PYPROJECT else str(path)
+
+
+def validate(values: Mapping[str, Any], source: str) -> dict[str, Any]:
+    """Return `values` checked against `KEYS` and the config records' own range checks."""
+    checked: dict[str, Any] = {}
+    for key, value in values.items():
+        if key not in KEYS:
+            known = ", ".join(sorted(KEYS))
+            raise ConfigError(f"{source}: unknown key {key!r} (accepted: {known})")
+        types, _ = KEYS[key]
+        if (isinstance(value, bool) and bool not in types) or not isinstance(value, types):
+            wanted = " or ".join(t.__name__ for t in types)
+            raise ConfigError(f"{source}: {key} must be a {wanted}, got {value!r}")
+        checked[key] = float(cast(float, value)) if float in types else value
+    try:
+        LoadConfig(**{k: v for k, v in checked.items() if k in _LOAD_KEYS})
+        dedup = DedupConfig(
+            threshold=checked.get("threshold", DedupConfig().threshold),
+            containment=checked.get("containment", DedupConfig().containment),
+            shingle=ShingleConfig(size=checked.get("shingle_size", ShingleConfig().size)),
+            index=IndexConfig(
+                num_perm=checked.get("num_perm", IndexConfig().num_perm),
+                lsh_threshold=checked.get("lsh_threshold", IndexConfig().lsh_threshold),
+                seed=checked.get("seed", IndexConfig().seed),
+            ),
+            clean=CleanConfig(),
+        )
+        _ = dedup.index.bands_rows  # raises when the LSH threshold and num_perm cannot band
+        GatePolicy(
+            max_duplicate_rate=checked.get("max_duplicate_rate"),
+            max_duplicates=checked.get("max_duplicates"),
+        )
+    except ConfigError as err:
+        raise ConfigError(f"{source}: {err}") from err
+    return checked
+
+
+_LOAD_KEYS = frozenset({"glob", "id_field", "text_field", "max_bytes", "encoding"})
+
+
+def read_settings(path: Path) -> Settings:
+    """Return the validated settings of one file (empty when a pyproject has no table)."""
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"{path}: no such settings file")
+    table = _table(path)
+    if table is None:
+        return Settings(source=path)
+    return Settings(source=path, values=validate(table, _where(path)))
+
+
+def discover_settings(paths: Sequence[Path]) -> Settings:
+    """Return the settings that apply to a corpus whose first path is `paths[0]`."""
+    if not paths:
+        return Settings()
+    found = find_settings_file(Path(paths[0]))
+    return read_settings(found) if found is not None else Settings()

@@ -1,0 +1,262 @@
+"""Write a deduplicated copy of a corpus: one representative per cluster plus every singleton.
+
+The copy keeps the input's format and bytes: files are copied byte for byte to the same
+relative paths, and JSONL records are copied as their original lines. `removed.csv` maps each
+dropped article to the one kept in its place. The input is only ever read.
+
+Atomicity: everything is written into a hidden temporary folder (or file) beside the target
+and renamed into place at the end, so an interrupted run leaves either the old output or the
+new one, never half of one. A crash may leave the hidden `.NAME.*.tmp` behind; a failure we
+see removes it.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ConfigError
+from .load import is_jsonl
+from .records import Article, DedupResult
+
+REMOVED_FIELDS = ("removed", "kept", "cluster", "similarity")
+REMOVED_NAME = "removed.csv"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Removal:
+    """An article left out of the copy, and the representative kept in its place."""
+
+    removed: str
+    kept: str
+    cluster: int
+    similarity: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DedupPlan:
+    """What a deduplicated copy holds: the kept articles and the removals, both sorted by id."""
+
+    kept: tuple[Article, ...]
+    removed: tuple[Removal, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WriteSummary:
+    """What `write_deduplicated` wrote."""
+
+    out: Path
+    removed_csv: Path
+    files: int  # article files (or JSONL files) written
+    kept: int
+    removed: int
+
+
+def plan_dedup(articles: Iterable[Article], result: DedupResult) -> DedupPlan:
+    """Return which articles a deduplicated copy keeps and which it drops (and for whom)."""
+    removals = {
+        m.id: Removal(removed=m.id, kept=c.representative, cluster=c.id, similarity=m.similarity)
+        for c in result.clusters
+        for m in c.members
+        if m.id != c.representative
+    }
+    kept = tuple(sorted((a for a in articles if a.id not in removals), key=lambda a: a.id))
+    return DedupPlan(kept=kept, removed=tuple(removals[k] for k in sorted(removals)))
+
+
+def removed_csv(plan: DedupPlan) -> str:
+    """Return `removed.csv`: one row per dropped article with the id kept in its place."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(REMOVED_FIELDS)
+    for r in plan.removed:
+        writer.writerow((r.removed, r.kept, r.cluster, r.similarity))
+    return buffer.getvalue()
+
+
+def source_path(root: Path, source: str) -> Path:
+    """Return the file an article was read from, given the path the user named."""
+    return root if root.is_file() else root / source
+
+
+def article_locations(
+    articles: Iterable[Article], roots: Sequence[Path]
+) -> dict[str, tuple[str, int | None]]:
+    """Return id -> (file as the user named it, JSONL line or None), for messages."""
+    out: dict[str, tuple[str, int | None]] = {}
+    for article in articles:
+        path = next(
+            (
+                source_path(r, article.source)
+                for r in roots
+                if (r.is_file() and r.name == article.source)
+                or (r.is_dir() and (r / article.source).is_file())
+            ),
+            Path(article.source),
+        )
+        out[article.id] = (path.as_posix(), article.line)
+    return out
+
+
+def output_is_file(root: Path) -> bool:
+    """Return True when a dedup of `root` is one JSONL file, False when it is a folder."""
+    return root.is_file() and is_jsonl(root)
+
+
+def removed_csv_path(out: Path, *, as_file: bool) -> Path:
+    """Return where `removed.csv` goes: inside the output folder, or beside the output file."""
+    if not as_file:
+        return out / REMOVED_NAME
+    name = out.name
+    for suffix in (".gz", ".jsonl", ".ndjson"):
+        name = name.removesuffix(suffix)
+    return out.with_name(f"{name}.{REMOVED_NAME}")
+
+
+def _occupied(path: Path) -> bool:
+    if path.is_dir():
+        return any(path.iterdir())
+    return path.exists() and path.stat().st_size > 0
+
+
+def check_target(root: Path, out: Path, *, force: bool = False) -> None:
+    """Raise `ConfigError` when writing to `out` could touch the input or clobber output."""
+    src, dst = root.resolve(), out.resolve()
+    as_file = output_is_file(root)
+    if dst == src or src in dst.parents:
+        raise ConfigError(f"{out}: inside the input {root}; write the deduplicated copy elsewhere")
+    if dst in src.parents:
+        raise ConfigError(
+            f"{out}: holds the input {root}; replacing it would delete the input, "
+            "write the deduplicated copy elsewhere"
+        )
+    if as_file and dst.is_dir():
+        raise ConfigError(f"{out}: is a folder, but a JSONL input is written as one JSONL file")
+    if not as_file and (dst.is_file() or is_jsonl(dst)):
+        raise ConfigError(f"{out}: a folder input is written as a folder; name a folder for --out")
+    targets = [dst, removed_csv_path(dst, as_file=True)] if as_file else [dst]
+    for target in targets:
+        if _occupied(target) and not force:
+            raise ConfigError(f"{target}: already exists and is not empty (use --force)")
+
+
+def _copy_file(src: Path, dst: Path) -> None:
+    """Copy one article file byte for byte (the seam tests use to simulate a crash)."""
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(src, dst)
+
+
+def _raw_lines(path: Path) -> Iterator[bytes]:
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    with opener(path, "rb") as handle:
+        yield from handle
+
+
+def _write_lines(src: Path, dst: Path, keep: set[int], *, compress: bool) -> None:
+    """Copy the lines numbered in `keep` (1-based, as the loader counts) byte for byte."""
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    with open(dst, "wb") as raw:
+        sink = gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) if compress else raw
+        try:
+            for n, line in enumerate(_raw_lines(src), start=1):
+                if n in keep:
+                    sink.write(line)
+        finally:
+            if compress:
+                sink.close()
+
+
+def _fill(root: Path, plan: DedupPlan, folder: Path) -> int:
+    """Write the kept articles under `folder`; return how many files were written."""
+    files = 0
+    jsonl: dict[str, set[int]] = {}
+    for article in plan.kept:
+        if article.line is None:
+            if article.source == REMOVED_NAME:
+                raise ConfigError(f"{root}: an article named {REMOVED_NAME} would be overwritten")
+            _copy_file(source_path(root, article.source), folder / article.source)
+            files += 1
+        else:
+            jsonl.setdefault(article.source, set()).add(article.line)
+    for source in sorted(jsonl):
+        src = source_path(root, source)
+        _write_lines(src, folder / source, jsonl[source], compress=source.endswith(".gz"))
+        files += 1
+    (folder / REMOVED_NAME).write_text(removed_csv(plan), encoding="utf-8", newline="\n")
+    return files
+
+
+def _swap_in(tmp: Path, out: Path) -> None:
+    """Rename `tmp` onto `out`, moving an old `out` aside first and deleting it after."""
+    if not out.exists():
+        os.replace(tmp, out)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=out.parent))
+    aside = old / out.name
+    os.replace(out, aside)
+    os.replace(tmp, out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _write_folder(root: Path, plan: DedupPlan, out: Path) -> int:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+    try:
+        files = _fill(root, plan, tmp)
+        _swap_in(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return files
+
+
+def _temp_beside(path: Path) -> Path:
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    return Path(name)
+
+
+def _write_file(root: Path, plan: DedupPlan, out: Path) -> int:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    csv_path = removed_csv_path(out, as_file=True)
+    data_tmp, csv_tmp = _temp_beside(out), _temp_beside(csv_path)
+    try:
+        keep = {a.line for a in plan.kept if a.line is not None}
+        _write_lines(root, data_tmp, keep, compress=out.name.lower().endswith(".gz"))
+        csv_tmp.write_text(removed_csv(plan), encoding="utf-8", newline="\n")
+        os.replace(csv_tmp, csv_path)
+        os.replace(data_tmp, out)
+    except BaseException:
+        data_tmp.unlink(missing_ok=True)
+        csv_tmp.unlink(missing_ok=True)
+        raise
+    return 1
+
+
+def write_deduplicated(
+    root: Path, plan: DedupPlan, out: Path, *, force: bool = False
+) -> WriteSummary:
+    """Write the kept articles of the corpus at `root` to `out`, atomically; return a summary.
+
+    A folder (or a single text file) is written as a folder; a JSONL file as a JSONL file
+    with `NAME.removed.csv` beside it. Refuses (ConfigError) an output inside the input, one
+    that contains it, or an existing non-empty one unless `force`.
+    """
+    root, out = Path(root), Path(out)
+    check_target(root, out, force=force)
+    as_file = output_is_file(root)
+    files = _write_file(root, plan, out) if as_file else _write_folder(root, plan, out)
+    return WriteSummary(
+        out=out,
+        removed_csv=removed_csv_path(out, as_file=as_file),
+        files=files,
+        kept=len(plan.kept),
+        removed=len(plan.removed),
+    )
