@@ -16,8 +16,8 @@ import csv
 import gzip
 import io
 import os
+import secrets
 import shutil
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -193,21 +193,36 @@ def _fill(root: Path, plan: DedupPlan, folder: Path) -> int:
     return files
 
 
+def _fresh(parent: Path, name: str, suffix: str, *, folder: bool) -> Path:
+    """Create a new hidden folder or empty file beside the target, honouring the umask
+    (tempfile's 0700/0600 modes would leak into the output the user gets)."""
+    for _ in range(100):
+        path = parent / f".{name}.{secrets.token_hex(4)}{suffix}"
+        try:
+            if folder:
+                path.mkdir()
+            else:
+                path.open("xb").close()
+        except FileExistsError:
+            continue
+        return path
+    raise FileExistsError(f"{parent}: cannot create a temporary name for {name}")
+
+
 def _swap_in(tmp: Path, out: Path) -> None:
     """Rename `tmp` onto `out`, moving an old `out` aside first and deleting it after."""
     if not out.exists():
         os.replace(tmp, out)
         return
-    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=out.parent))
-    aside = old / out.name
+    aside = _fresh(out.parent, out.name, ".old", folder=True) / out.name
     os.replace(out, aside)
     os.replace(tmp, out)
-    shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(aside.parent, ignore_errors=True)
 
 
 def _write_folder(root: Path, plan: DedupPlan, out: Path) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+    tmp = _fresh(out.parent, out.name, ".tmp", folder=True)
     try:
         files = _fill(root, plan, tmp)
         _swap_in(tmp, out)
@@ -217,16 +232,11 @@ def _write_folder(root: Path, plan: DedupPlan, out: Path) -> int:
     return files
 
 
-def _temp_beside(path: Path) -> Path:
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    return Path(name)
-
-
 def _write_file(root: Path, plan: DedupPlan, out: Path) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     csv_path = removed_csv_path(out, as_file=True)
-    data_tmp, csv_tmp = _temp_beside(out), _temp_beside(csv_path)
+    data_tmp = _fresh(out.parent, out.name, ".tmp", folder=False)
+    csv_tmp = _fresh(csv_path.parent, csv_path.name, ".tmp", folder=False)
     try:
         keep = {a.line for a in plan.kept if a.line is not None}
         _write_lines(root, data_tmp, keep, compress=out.name.lower().endswith(".gz"))

@@ -1,0 +1,240 @@
+"""`newsdedup check`: the CI gate's exit codes, formats, settings precedence, hook entry."""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import newsdedup.cli
+from newsdedup.cli import cli
+
+from .conftest import ROOT, SEEDS, make_article, tree_digest
+
+SEED_000 = "000_9e2556e38fb8484b.txt"
+SEED_001 = "001_23e261e2bfe35961.txt"
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """Five articles: one story three times (2 duplicates, rate 0.4) and two strangers."""
+    root = tmp_path / "corpus"
+    root.mkdir()
+    story = make_article(1)
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (root / name).write_text(story, encoding="utf-8")
+    (root / "d.txt").write_text(make_article(2), encoding="utf-8")
+    (root / "e.txt").write_text(make_article(3), encoding="utf-8")
+    return root
+
+
+class TestSeeds:
+    def test_rate_budget_of_a_tenth_fails_and_names_000_and_001(self):
+        """On seeds/, --max-duplicate-rate 0.1 exits 1 and names both copies."""
+        result = run("check", str(SEEDS), "--max-duplicate-rate", "0.1")
+        assert result.exit_code == 1
+        assert "check failed" in result.stdout
+        assert "0.2000 is over 0.1" in result.stdout
+        assert SEED_000 in result.stdout
+        assert SEED_001 in result.stdout
+
+    def test_rate_budget_of_a_quarter_passes(self):
+        """On seeds/, --max-duplicate-rate 0.25 exits 0."""
+        result = run("check", str(SEEDS), "--max-duplicate-rate", "0.25")
+        assert result.exit_code == 0, result.stderr
+        assert "check passed" in result.stdout
+
+    def test_seeds_are_untouched(self):
+        """Running the gate never changes the input."""
+        before = tree_digest(SEEDS)
+        run("check", str(SEEDS), "--format", "github")
+        assert tree_digest(SEEDS) == before
+
+
+class TestExitCodes:
+    def test_count_budget(self, corpus):
+        """--max-duplicates: 2 duplicates pass a budget of 2 and fail a budget of 1."""
+        assert run("check", str(corpus), "--max-duplicates", "2").exit_code == 0
+        assert run("check", str(corpus), "--max-duplicates", "1").exit_code == 1
+
+    def test_no_budget_fails_on_any_duplicate(self, corpus, tmp_path):
+        """Without a budget, any duplicate fails; a corpus without copies passes."""
+        assert run("check", str(corpus)).exit_code == 1
+        clean = tmp_path / "clean"
+        clean.mkdir()
+        for seed in (5, 6):
+            (clean / f"{seed}.txt").write_text(make_article(seed), encoding="utf-8")
+        assert run("check", str(clean)).exit_code == 0
+
+    def test_bad_budget_is_a_usage_error(self, corpus):
+        """A rate above 1 is a usage error (exit 2)."""
+        result = run("check", str(corpus), "--max-duplicate-rate", "1.5")
+        assert result.exit_code == 2
+
+    def test_nothing_readable_is_an_input_error(self, tmp_path):
+        """A folder with no readable article exits 3 with one line."""
+        (tmp_path / "empty.txt").write_bytes(b"")
+        result = run("check", str(tmp_path), "--max-duplicates", "5")
+        assert result.exit_code == 3
+        errors = [ln for ln in result.stderr.splitlines() if ln.startswith("error: ")]
+        assert len(errors) == 1
+        assert "no readable articles" in errors[0]
+        assert "Traceback" not in result.stderr
+
+    def test_bad_file_under_strict_is_an_input_error_naming_it(self, corpus):
+        """--strict turns a binary file into exit 3, naming the file."""
+        (corpus / "z.txt").write_bytes(b"\x00\x01binary")
+        assert run("check", str(corpus), "--max-duplicates", "5").exit_code == 0
+        result = run("check", str(corpus), "--max-duplicates", "5", "--strict")
+        assert result.exit_code == 3
+        assert "z.txt" in result.stderr
+
+    def test_internal_error_is_one_line_exit_4_and_debug_shows_traceback(
+        self, corpus, monkeypatch
+    ):
+        """An unexpected exception exits 4 with one line; --debug adds the traceback."""
+
+        def boom(*args, **kwargs):
+            raise RuntimeError("kaboom")
+
+        monkeypatch.setattr(newsdedup.cli, "find_duplicates", boom)
+        result = run("check", str(corpus))
+        assert result.exit_code == 4
+        assert result.stderr.strip().splitlines() == [
+            "error: internal error: RuntimeError: kaboom (rerun with --debug)"
+        ]
+        debug = run("--debug", "check", str(corpus))
+        assert debug.exit_code == 4
+        assert "Traceback" in debug.stderr
+
+
+class TestFormats:
+    def test_json_carries_gate_and_report(self, corpus):
+        """--format json: the scan report plus a `gate` object; exit code still 1."""
+        result = run("check", str(corpus), "--max-duplicate-rate", "0.3", "--format", "json")
+        assert result.exit_code == 1
+        report = json.loads(result.stdout)
+        assert report["gate"]["passed"] is False
+        assert report["gate"]["max_duplicate_rate"] == 0.3
+        assert report["gate"]["duplicate_rate"] == 0.4
+        assert report["summary"]["duplicates"] == 2
+        assert report["clusters"][0]["representative"] == "a.txt"
+
+    def test_github_gives_one_error_per_duplicate_at_its_file(self, corpus):
+        """--format github: one ::error per duplicate, file= its path, naming the kept one."""
+        result = run("check", str(corpus), "--format", "github")
+        assert result.exit_code == 1
+        errors = [ln for ln in result.stdout.splitlines() if ln.startswith("::error ")]
+        assert len(errors) == 2
+        for name, line in zip(("b.txt", "c.txt"), errors, strict=True):
+            path = (corpus / name).as_posix()
+            assert line.startswith(f"::error file={path.replace(':', '%3A')},title=")
+            assert f"near-duplicate of {(corpus / 'a.txt').as_posix()}" in line
+
+    def test_github_points_jsonl_records_at_their_line(self, tmp_path):
+        """For JSONL, the annotation carries the record's line."""
+        story = make_article(4)
+        path = tmp_path / "c.jsonl"
+        rows = [{"id": "x", "text": story}, {"id": "y", "text": make_article(5)}]
+        rows.append({"id": "z", "text": story})
+        path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+        result = run("check", str(path), "--format", "github")
+        assert result.exit_code == 1
+        assert f"::error file={path.as_posix()},line=3," in result.stdout
+
+    def test_output_file_gets_the_report(self, corpus, tmp_path):
+        """-o writes the report to a file; stdout stays empty; the exit code is kept."""
+        out = tmp_path / "gate.json"
+        result = run("check", str(corpus), "--format", "json", "-o", str(out))
+        assert result.exit_code == 1
+        assert result.stdout == ""
+        assert json.loads(out.read_text(encoding="utf-8"))["gate"]["passed"] is False
+
+
+class TestSettingsPrecedence:
+    def test_settings_file_sets_the_budget(self, corpus):
+        """newsdedup.toml beside the corpus sets the budget when no flag is given."""
+        (corpus / "newsdedup.toml").write_text("max_duplicate_rate = 0.5\n", encoding="utf-8")
+        assert run("check", str(corpus)).exit_code == 0
+
+    def test_flag_overrides_settings_file(self, corpus):
+        """A flag beats the file: the file allows 0.5, the flag 0.1, so the gate fails."""
+        (corpus / "newsdedup.toml").write_text("max_duplicate_rate = 0.5\n", encoding="utf-8")
+        assert run("check", str(corpus), "--max-duplicate-rate", "0.1").exit_code == 1
+
+    def test_file_overrides_defaults_of_dedup_options(self, corpus):
+        """A file threshold of 1.0 plus a tiny containment changes nothing for exact copies,
+        but `glob` from the file changes which files are read."""
+        (corpus / "newsdedup.toml").write_text('glob = "[de].txt"\n', encoding="utf-8")
+        result = run("check", str(corpus), "--format", "json")
+        assert result.exit_code == 0
+        assert json.loads(result.stdout)["summary"]["articles"] == 2
+        flagged = run("check", str(corpus), "--format", "json", "--glob", "*.txt")
+        assert json.loads(flagged.stdout)["summary"]["articles"] == 5
+
+    def test_pyproject_table_in_a_parent_folder_applies(self, corpus):
+        """[tool.newsdedup] in a pyproject.toml above the corpus applies too."""
+        (corpus.parent / "pyproject.toml").write_text(
+            "[tool.newsdedup]\nmax_duplicates = 2\n", encoding="utf-8"
+        )
+        assert run("check", str(corpus)).exit_code == 0
+
+    def test_explicit_config_file(self, corpus, tmp_path):
+        """--config names the file to use instead of looking beside the corpus."""
+        config = tmp_path / "ci.toml"
+        config.write_text("max_duplicates = 2\n", encoding="utf-8")
+        assert run("check", str(corpus), "--config", str(config)).exit_code == 0
+
+    @pytest.mark.parametrize(
+        "body", ["max_duplicate_rat = 0.5\n", "max_duplicate_rate = 2\n", "threshold = 'x'\n"]
+    )
+    def test_unknown_key_or_bad_value_is_one_line_exit_2(self, corpus, body):
+        """An unknown key or a bad value exits 2 with one line naming the file."""
+        (corpus / "newsdedup.toml").write_text(body, encoding="utf-8")
+        before = tree_digest(corpus)
+        result = run("check", str(corpus))
+        assert result.exit_code == 2
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1
+        assert lines[0].startswith("error: ")
+        assert "newsdedup.toml" in lines[0]
+        assert tree_digest(corpus) == before
+
+
+class TestPreCommitHook:
+    def hook(self) -> dict[str, str]:
+        text = (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+        return dict(re.findall(r"^(?:- |\s+)(\w+): (.+)$", text, flags=re.MULTILINE))
+
+    def test_hook_entry_is_the_installed_console_script(self):
+        """The hook's entry runs `newsdedup check`, a script pyproject.toml installs."""
+        hook = self.hook()
+        assert hook["id"] == "newsdedup-check"
+        assert hook["language"] == "python"
+        assert hook["pass_filenames"] == "false"
+        program, command = shlex.split(hook["entry"])
+        scripts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+        assert scripts["project"]["scripts"][program] == "newsdedup.cli:main"
+        assert command == "check"
+
+    def test_hook_entry_runs_and_fails_over_budget(self):
+        """Running the entry as pre-commit would (entry + args) exits 1 on seeds/ at 0.1."""
+        hook = self.hook()
+        script = Path(sys.executable).parent / shlex.split(hook["entry"])[0]
+        if not script.exists():
+            pytest.skip("newsdedup console script not installed in this environment")
+        args = [*shlex.split(hook["entry"])[1:], str(SEEDS), "--max-duplicate-rate", "0.1"]
+        proc = subprocess.run([str(script), *args], capture_output=True, text=True, check=False)
+        assert proc.returncode == 1
+        assert SEED_001 in proc.stdout

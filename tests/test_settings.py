@@ -1,0 +1,110 @@
+"""Settings files: discovery, validation, and what they map onto."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsdedup.errors import ConfigError
+from newsdedup.settings import KEYS, discover_settings, find_settings_file, read_settings
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+class TestFindSettingsFile:
+    def test_newsdedup_toml_next_to_the_corpus_is_found(self, tmp_path):
+        """A newsdedup.toml in the corpus folder applies to it."""
+        own = write(tmp_path / "corpus" / "newsdedup.toml", "threshold = 0.8\n")
+        assert find_settings_file(tmp_path / "corpus") == own.resolve()
+
+    def test_parent_pyproject_with_table_is_found_for_a_file(self, tmp_path):
+        """For a file, the folders above it are searched; pyproject needs [tool.newsdedup]."""
+        pyproject = write(tmp_path / "pyproject.toml", "[tool.newsdedup]\nthreshold = 0.8\n")
+        article = write(tmp_path / "data" / "a.jsonl", "")
+        assert find_settings_file(article) == pyproject.resolve()
+
+    def test_pyproject_without_table_is_ignored(self, tmp_path):
+        """A pyproject.toml without [tool.newsdedup] (even a broken one) is skipped."""
+        write(tmp_path / "corpus" / "pyproject.toml", "[tool.ruff]\nline-length = 100\n")
+        write(tmp_path / "pyproject.toml", "this is = = not toml")
+        (tmp_path / "corpus" / "x.txt").write_text("x", encoding="utf-8")
+        found = find_settings_file(tmp_path / "corpus")
+        assert found is None or not str(found).startswith(str(tmp_path.resolve()))
+
+    def test_newsdedup_toml_wins_over_pyproject_in_one_folder(self, tmp_path):
+        """In one folder, newsdedup.toml is preferred to pyproject.toml."""
+        write(tmp_path / "pyproject.toml", "[tool.newsdedup]\nthreshold = 0.9\n")
+        own = write(tmp_path / "newsdedup.toml", "threshold = 0.8\n")
+        assert find_settings_file(tmp_path) == own.resolve()
+
+
+class TestReadSettings:
+    def test_values_are_read_and_mapped_to_option_names(self, tmp_path):
+        """Keys map onto the CLI's options; boolean keys negate their --no- flags."""
+        path = write(
+            tmp_path / "newsdedup.toml",
+            'threshold = 0.8\nmax_duplicates = 3\nboilerplate = false\nglob = "*.md"\n',
+        )
+        settings = read_settings(path)
+        assert settings.values["threshold"] == 0.8
+        assert settings.options() == {
+            "threshold": 0.8,
+            "max_duplicates": 3,
+            "no_boilerplate": True,
+            "glob": "*.md",
+        }
+
+    def test_integer_for_a_float_key_is_accepted_as_float(self, tmp_path):
+        """`max_duplicate_rate = 1` is read as 1.0."""
+        settings = read_settings(write(tmp_path / "newsdedup.toml", "max_duplicate_rate = 1\n"))
+        assert settings.values["max_duplicate_rate"] == 1.0
+        assert isinstance(settings.values["max_duplicate_rate"], float)
+
+    def test_unknown_key_names_file_and_key(self, tmp_path):
+        """An unknown key is a ConfigError naming the file, the key and the accepted keys."""
+        path = write(tmp_path / "pyproject.toml", "[tool.newsdedup]\ntreshold = 0.8\n")
+        with pytest.raises(ConfigError, match=r"pyproject.toml \[tool.newsdedup\]: unknown key"):
+            read_settings(path)
+        with pytest.raises(ConfigError, match="accepted: .*threshold"):
+            read_settings(path)
+
+    @pytest.mark.parametrize(
+        ("line", "problem"),
+        [
+            ('threshold = "high"', "threshold must be a float or int"),
+            ("threshold = 1.5", "threshold must be in"),
+            ("max_duplicates = true", "max_duplicates must be a int"),
+            ("max_duplicates = -1", "max_duplicates must be >= 0"),
+            ("num_perm = 1", "num_perm must be at least 2"),
+            ("boilerplate = 1", "boilerplate must be a bool"),
+        ],
+    )
+    def test_bad_value_names_file_and_problem(self, tmp_path, line, problem):
+        """A value of the wrong type or range is a ConfigError naming the file."""
+        path = write(tmp_path / "newsdedup.toml", line + "\n")
+        with pytest.raises(ConfigError, match="newsdedup.toml") as info:
+            read_settings(path)
+        assert problem in str(info.value)
+
+    def test_broken_toml_is_a_config_error(self, tmp_path):
+        """A newsdedup.toml that is not TOML is a ConfigError, not a traceback."""
+        with pytest.raises(ConfigError, match="not valid TOML"):
+            read_settings(write(tmp_path / "newsdedup.toml", "threshold = \n"))
+
+    def test_every_key_is_documented_in_the_readme(self):
+        """The README lists every accepted settings key."""
+        readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+        missing = [key for key in KEYS if f"`{key}`" not in readme]
+        assert missing == []
+
+
+def test_discover_without_a_file_gives_empty_settings(tmp_path):
+    """No settings file anywhere near the corpus gives no values."""
+    (tmp_path / "a.txt").write_text("x", encoding="utf-8")
+    settings = discover_settings([tmp_path / "a.txt"])
+    assert settings.source is None or not str(settings.source).startswith(str(tmp_path))
