@@ -100,9 +100,7 @@ class TestExitCodes:
         assert result.exit_code == 3
         assert "z.txt" in result.stderr
 
-    def test_internal_error_is_one_line_exit_4_and_debug_shows_traceback(
-        self, corpus, monkeypatch
-    ):
+    def test_internal_error_is_one_line_exit_4_and_debug_shows_traceback(self, corpus, monkeypatch):
         """An unexpected exception exits 4 with one line; --debug adds the traceback."""
 
         def boom(*args, **kwargs):

@@ -93,7 +93,8 @@ class TestGithubAnnotations:
         lines = github_annotations(result, outcome, locations).splitlines()
         errors = [ln for ln in lines if ln.startswith("::error ")]
         assert len(errors) == 2
-        assert errors[0].startswith("::error file=corpus/c1/m1.txt,title=Near-duplicate of c1/m0.txt::")
+        expected = "::error file=corpus/c1/m1.txt,title=Near-duplicate of c1/m0.txt::"
+        assert errors[0].startswith(expected)
         assert "corpus/c1/m0.txt" in errors[0].split("::", 2)[2]
         assert lines[-1].startswith("newsdedup check failed")
 
@@ -115,7 +116,10 @@ class TestGithubAnnotations:
                 Cluster(
                     id=1,
                     representative="a,b:c",
-                    members=(Member(id="a,b:c", similarity=1.0), Member(id="x%\ny", similarity=0.8)),
+                    members=(
+                        Member(id="a,b:c", similarity=1.0),
+                        Member(id="x%\ny", similarity=0.8),
+                    ),
                 ),
             ),
         )

@@ -70,7 +70,7 @@ class TestReadSettings:
         path = write(tmp_path / "pyproject.toml", "[tool.newsdedup]\ntreshold = 0.8\n")
         with pytest.raises(ConfigError, match=r"pyproject.toml \[tool.newsdedup\]: unknown key"):
             read_settings(path)
-        with pytest.raises(ConfigError, match="accepted: .*threshold"):
+        with pytest.raises(ConfigError, match=r"accepted: .*threshold"):
             read_settings(path)
 
     @pytest.mark.parametrize(
@@ -87,7 +87,7 @@ class TestReadSettings:
     def test_bad_value_names_file_and_problem(self, tmp_path, line, problem):
         """A value of the wrong type or range is a ConfigError naming the file."""
         path = write(tmp_path / "newsdedup.toml", line + "\n")
-        with pytest.raises(ConfigError, match="newsdedup.toml") as info:
+        with pytest.raises(ConfigError, match=r"newsdedup\.toml") as info:
             read_settings(path)
         assert problem in str(info.value)
 

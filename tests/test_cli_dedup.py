@@ -1,0 +1,281 @@
+"""`newsdedup dedup`: what is written, byte for byte; refusals; atomicity; input untouched."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import newsdedup.write
+from newsdedup.cli import cli
+from newsdedup.config import DedupConfig
+from newsdedup.errors import ConfigError
+from newsdedup.load import load_corpus
+from newsdedup.pipeline import find_duplicates
+from newsdedup.write import plan_dedup, write_deduplicated
+
+from .conftest import SEEDS, make_article, tree_digest
+
+SEED_000 = "000_9e2556e38fb8484b.txt"
+SEED_001 = "001_23e261e2bfe35961.txt"
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+def files_under(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def leftovers(parent: Path) -> list[str]:
+    """Hidden temporary names a writer could have left beside its target."""
+    return sorted(p.name for p in parent.iterdir() if p.name.startswith("."))
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """Nested folders: one story three times (a/x.txt is longest) plus two singletons."""
+    root = tmp_path / "corpus"
+    (root / "a").mkdir(parents=True)
+    (root / "b").mkdir()
+    story = make_article(1)
+    (root / "a" / "x.txt").write_text(story + "\n\nOne more closing paragraph here.", "utf-8")
+    (root / "b" / "x.txt").write_text(story, encoding="utf-8")
+    (root / "copy.txt").write_bytes(story.replace("\n", "\r\n").encode("utf-8"))
+    (root / "solo1.txt").write_text(make_article(2), encoding="utf-8")
+    (root / "b" / "solo2.txt").write_text(make_article(3), encoding="utf-8")
+    return root
+
+
+class TestSeeds:
+    def test_writes_four_files_and_removed_csv_and_leaves_seeds_unchanged(self, tmp_path):
+        """Seeds: 000, 002, 003, 004 copied byte for byte, removed.csv maps 001 -> 000."""
+        before = tree_digest(SEEDS)
+        out = tmp_path / "dedup"
+        result = run("dedup", str(SEEDS), "--out", str(out))
+        assert result.exit_code == 0, result.stderr
+        written = files_under(out)
+        assert sorted(written) == sorted(
+            [p.name for p in SEEDS.iterdir() if p.name != SEED_001] + ["removed.csv"]
+        )
+        for name, data in written.items():
+            if name != "removed.csv":
+                assert data == (SEEDS / name).read_bytes()
+        rows = list(csv.DictReader(io.StringIO(written["removed.csv"].decode())))
+        assert rows == [
+            {"removed": SEED_001, "kept": SEED_000, "cluster": "1", "similarity": "0.8076"}
+        ]
+        assert tree_digest(SEEDS) == before
+        assert "wrote 4 articles" in result.stderr
+        assert result.stdout == ""
+
+
+class TestFolders:
+    def test_keeps_relative_paths_and_exact_bytes(self, corpus, tmp_path):
+        """Representative and singletons keep their nested paths and bytes (CRLF included)."""
+        out = tmp_path / "out"
+        assert run("dedup", str(corpus), "--out", str(out)).exit_code == 0
+        written = files_under(out)
+        assert sorted(written) == ["a/x.txt", "b/solo2.txt", "removed.csv", "solo1.txt"]
+        assert written["a/x.txt"] == (corpus / "a" / "x.txt").read_bytes()
+        removed = list(csv.reader(io.StringIO(written["removed.csv"].decode())))
+        assert [r[:2] for r in removed[1:]] == [["b/x.txt", "a/x.txt"], ["copy.txt", "a/x.txt"]]
+
+    def test_output_is_deterministic(self, corpus, tmp_path):
+        """Two runs write identical trees."""
+        run("dedup", str(corpus), "--out", str(tmp_path / "one"))
+        run("dedup", str(corpus), "--out", str(tmp_path / "two"))
+        assert tree_digest(tmp_path / "one") == tree_digest(tmp_path / "two")
+
+    def test_existing_empty_folder_is_used(self, corpus, tmp_path):
+        """An existing empty output folder is fine without --force."""
+        out = tmp_path / "out"
+        out.mkdir()
+        assert run("dedup", str(corpus), "--out", str(out)).exit_code == 0
+        assert (out / "removed.csv").is_file()
+
+
+class TestRefusals:
+    def test_output_inside_input_is_refused_even_with_force(self, corpus):
+        """An output inside the input tree is a usage error; nothing is written."""
+        before = tree_digest(corpus)
+        for extra in ((), ("--force",)):
+            result = run("dedup", str(corpus), "--out", str(corpus / "dedup"), *extra)
+            assert result.exit_code == 2
+            assert "inside the input" in result.stderr
+        assert tree_digest(corpus) == before
+
+    def test_output_holding_the_input_is_refused(self, corpus):
+        """An output folder that contains the input would delete it: refused even with --force."""
+        before = tree_digest(corpus)
+        result = run("dedup", str(corpus), "--out", str(corpus.parent), "--force")
+        assert result.exit_code == 2
+        assert "holds the input" in result.stderr
+        assert tree_digest(corpus) == before
+
+    def test_existing_non_empty_output_needs_force(self, corpus, tmp_path):
+        """A non-empty output is refused (exit 2, naming it) and kept; --force replaces it."""
+        out = tmp_path / "out"
+        out.mkdir()
+        (out / "old.txt").write_text("keep me", encoding="utf-8")
+        result = run("dedup", str(corpus), "--out", str(out))
+        assert result.exit_code == 2
+        assert str(out) in result.stderr
+        assert "--force" in result.stderr
+        assert (out / "old.txt").read_text(encoding="utf-8") == "keep me"
+        assert run("dedup", str(corpus), "--out", str(out), "--force").exit_code == 0
+        assert not (out / "old.txt").exists()
+        assert (out / "solo1.txt").is_file()
+        assert leftovers(tmp_path) == []
+
+    def test_folder_input_to_jsonl_name_is_refused(self, corpus, tmp_path):
+        """A folder is written as a folder: --out x.jsonl is a usage error."""
+        result = run("dedup", str(corpus), "--out", str(tmp_path / "x.jsonl"))
+        assert result.exit_code == 2
+        assert not (tmp_path / "x.jsonl").exists()
+
+    def test_input_error_exits_3_and_writes_nothing(self, tmp_path):
+        """Nothing readable is an input error; no output appears."""
+        src = tmp_path / "src"
+        src.mkdir()
+        (src / "empty.txt").write_bytes(b"")
+        result = run("dedup", str(src), "--out", str(tmp_path / "out"))
+        assert result.exit_code == 3
+        assert not (tmp_path / "out").exists()
+
+
+class TestAtomicity:
+    def test_failure_mid_write_leaves_no_output_and_no_temp(self, corpus, tmp_path, monkeypatch):
+        """A crash after two files leaves neither a partial output nor a temporary folder."""
+        real_copy = newsdedup.write._copy_file
+        calls = []
+
+        def failing_copy(src, dst):
+            if len(calls) == 2:
+                raise OSError(28, "No space left on device")
+            calls.append(dst)
+            real_copy(src, dst)
+
+        monkeypatch.setattr(newsdedup.write, "_copy_file", failing_copy)
+        before = tree_digest(corpus)
+        out = tmp_path / "out"
+        result = run("dedup", str(corpus), "--out", str(out))
+        assert result.exit_code == 4
+        assert len(calls) == 2  # two files really were written before the failure
+        assert not out.exists()
+        assert leftovers(tmp_path) == []
+        assert tree_digest(corpus) == before
+
+    def test_failure_during_force_keeps_the_old_output(self, corpus, tmp_path, monkeypatch):
+        """With --force, a failed run leaves the previous output exactly as it was."""
+        out = tmp_path / "out"
+        out.mkdir()
+        (out / "old.txt").write_text("previous run", encoding="utf-8")
+
+        def failing_copy(src, dst):
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr(newsdedup.write, "_copy_file", failing_copy)
+        result = run("dedup", str(corpus), "--out", str(out), "--force")
+        assert result.exit_code != 0
+        assert files_under(out) == {"old.txt": b"previous run"}
+        assert leftovers(tmp_path) == []
+
+    def test_failure_writing_jsonl_leaves_no_file(self, tmp_path, monkeypatch):
+        """A JSONL write that fails midway leaves no output file and no removed.csv."""
+        src = tmp_path / "c.jsonl"
+        story = make_article(1)
+        rows = [{"id": f"r{i}", "text": story if i < 2 else make_article(10 + i)} for i in range(4)]
+        src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+        out_dir = tmp_path / "out"
+        out_dir.mkdir()
+
+        def failing_lines(path):
+            yield src.read_bytes().splitlines(keepends=True)[0]
+            raise OSError(5, "I/O error")
+
+        monkeypatch.setattr(newsdedup.write, "_raw_lines", failing_lines)
+        result = run("dedup", str(src), "--out", str(out_dir / "c.jsonl"))
+        assert result.exit_code == 4
+        assert list(out_dir.iterdir()) == []
+
+
+class TestJsonl:
+    @pytest.fixture
+    def jsonl(self, tmp_path: Path) -> Path:
+        """Records with odd but valid spacing, a copy, a broken line and a blank line."""
+        story = make_article(1)
+        path = tmp_path / "in" / "c.jsonl"
+        path.parent.mkdir()
+        text_a, text_c, text_e = (json.dumps(t) for t in (story, make_article(2), make_article(3)))
+        lines = [
+            '{"id": "a",   "text": ' + text_a + ', "extra": [1, 2]}\n',
+            '{"text":' + text_a + ',"id":"b"}\n',
+            "\n",
+            '{"id": "c", "text": ' + text_c + "}\n",
+            '{"id": "d", "text": "cut\n',
+            '{"id": "e", "text": ' + text_e + "}",  # no final newline
+        ]
+        path.write_text("".join(lines), encoding="utf-8")
+        return path
+
+    def test_records_copied_byte_for_byte_as_original_lines(self, jsonl, tmp_path):
+        """Kept records are the original lines, unchanged; the copy and the broken line go."""
+        out = tmp_path / "out" / "c.dedup.jsonl"
+        result = run("dedup", str(jsonl), "--out", str(out))
+        assert result.exit_code == 0, result.stderr
+        original = jsonl.read_bytes().splitlines(keepends=True)
+        assert out.read_bytes() == original[0] + original[3] + original[5]
+        removed = (tmp_path / "out" / "c.dedup.removed.csv").read_text(encoding="utf-8")
+        assert removed.splitlines()[1].startswith("b,a,1,")
+        assert leftovers(tmp_path / "out") == []
+
+    def test_gzipped_jsonl_round_trips(self, jsonl, tmp_path):
+        """A .jsonl.gz input can be written as .jsonl.gz, same lines, deterministic bytes."""
+        gz = tmp_path / "c.jsonl.gz"
+        with gzip.open(gz, "wb") as handle:
+            handle.write(jsonl.read_bytes())
+        for n in (1, 2):
+            assert run("dedup", str(gz), "--out", str(tmp_path / f"o{n}.jsonl.gz")).exit_code == 0
+        original = jsonl.read_bytes().splitlines(keepends=True)
+        with gzip.open(tmp_path / "o1.jsonl.gz", "rb") as handle:
+            assert handle.read() == original[0] + original[3] + original[5]
+        assert (tmp_path / "o1.jsonl.gz").read_bytes() == (tmp_path / "o2.jsonl.gz").read_bytes()
+
+    def test_jsonl_file_output_over_existing_needs_force(self, jsonl, tmp_path):
+        """An existing non-empty output file is refused without --force."""
+        out = tmp_path / "o.jsonl"
+        out.write_text("old\n", encoding="utf-8")
+        assert run("dedup", str(jsonl), "--out", str(out)).exit_code == 2
+        assert out.read_text(encoding="utf-8") == "old\n"
+        assert run("dedup", str(jsonl), "--out", str(out), "--force").exit_code == 0
+
+    def test_output_onto_the_input_file_is_refused(self, jsonl):
+        """--out naming the input file itself is refused, even with --force."""
+        before = jsonl.read_bytes()
+        result = run("dedup", str(jsonl), "--out", str(jsonl), "--force")
+        assert result.exit_code == 2
+        assert jsonl.read_bytes() == before
+
+
+class TestLibrary:
+    def test_plan_and_write_from_python(self, corpus, tmp_path):
+        """The writer is a library call: plan from a result, write, get a summary."""
+        loaded = load_corpus(corpus)
+        result = find_duplicates(loaded.articles, DedupConfig())
+        plan = plan_dedup(loaded.articles, result)
+        assert [a.id for a in plan.kept] == ["a/x.txt", "b/solo2.txt", "solo1.txt"]
+        summary = write_deduplicated(corpus, plan, tmp_path / "o")
+        assert (summary.kept, summary.removed, summary.files) == (3, 2, 3)
+        with pytest.raises(ConfigError, match="already exists"):
+            write_deduplicated(corpus, plan, tmp_path / "o")
