@@ -1,0 +1,204 @@
+"""`newsdedup explain`: scores, bands, dropped lines, shared passages, verdict, formats."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from newsdedup.cli import cli
+from newsdedup.config import DedupConfig
+from newsdedup.explain import explain
+from newsdedup.load import load_corpus
+from newsdedup.pipeline import corpus_templates
+from newsdedup.records import Article
+
+from .conftest import SEEDS, make_article
+
+SEED_000 = "000_9e2556e38fb8484b.txt"
+SEED_001 = "001_23e261e2bfe35961.txt"
+SEED_002 = "002_9f6bd50664dbac58.txt"
+
+
+def run(*args: str, width: int = 160):
+    return CliRunner().invoke(cli, list(args), env={"COLUMNS": str(width), "NO_COLOR": "1"})
+
+
+def explain_json(*args: str) -> dict:
+    result = run("explain", *args, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+class TestSeeds:
+    def test_text_shows_verdict_scores_dropped_lines_and_passages(self):
+        """000 vs 001: duplicate by Jaccard, each side's dropped leftovers, shared passages."""
+        result = run("explain", str(SEEDS / SEED_000), str(SEEDS / SEED_001))
+        assert result.exit_code == 0, result.stderr
+        out = result.stdout
+        assert out.startswith("duplicate: exact Jaccard 0.81 ≥ threshold 0.7")
+        assert "LSH bands matched" in out
+        assert "of 32 (4 rows each)" in out
+        # leftovers each side dropped, with the rule that dropped them
+        assert "Dropped from A" in out
+        assert "Dropped from B" in out
+        assert "Monday, March 4, 2024" in out
+        assert "navigation" in out
+        assert "caption" in out
+        # passages both share, side by side
+        assert "Shared passages" in out
+        assert "shrugged off US claims" in out
+        assert "shrugged off U.S. claims" in out
+
+    def test_json_evidence_matches_scan(self):
+        """The JSON carries the same exact Jaccard scan reports for the pair (0.8076)."""
+        report = explain_json(str(SEEDS / SEED_000), str(SEEDS / SEED_001))
+        assert report["scores"]["jaccard"] == 0.8076
+        assert report["verdict"] == report["verdict"] | {
+            "duplicate": True,
+            "via": "jaccard",
+            "found_by_scan": True,
+        }
+        assert report["lsh"]["candidate"] is True
+        assert len(report["lsh"]["matched_bands"]) >= 1
+        assert 0 < report["scores"]["minhash_estimate"] <= 1
+        assert {d["reason"] for d in report["a"]["dropped"]} >= {"date", "navigation"}
+        assert {d["reason"] for d in report["b"]["dropped"]} == {"caption"}
+        assert report["template_lines"] == 0
+
+    def test_shared_spans_are_the_same_words_on_both_sides(self):
+        """Every passage's highlighted spans hold the shared words, and only on kept lines."""
+        report = explain_json(str(SEEDS / SEED_000), str(SEEDS / SEED_001))
+        assert len(report["passages"]) >= 5
+        first = report["passages"][0]
+        a_text = first["a"]["text"]
+        b_text = first["b"]["text"]
+        (a_start, a_end), *_ = first["a"]["shared_spans"]
+        (b_start, b_end), *_ = first["b"]["shared_spans"]
+        assert a_text[a_start:a_end].startswith("MOSCOW")
+        assert b_text[b_start:b_end].startswith("MOSCOW")
+        assert "date 2023-10-21" not in b_text[b_start:b_end]
+        dropped = {d["line"] for d in report["a"]["dropped"]}
+        assert not dropped & {p["a"]["line"] for p in report["passages"]}
+
+    def test_unrelated_seeds_are_not_duplicates(self):
+        """000 vs 002: not a duplicate, and the verdict names both thresholds."""
+        report = explain_json(str(SEEDS / SEED_000), str(SEEDS / SEED_002))
+        assert report["verdict"]["duplicate"] is False
+        assert report["verdict"]["reason"].startswith("not a duplicate: exact Jaccard")
+        assert "threshold 0.7" in report["verdict"]["reason"]
+        assert "0.8" in report["verdict"]["reason"]
+
+
+class TestCorpusIds:
+    def test_ids_inside_corpus_and_paths_inside_it_agree(self):
+        """With --corpus, ids and paths into the corpus name the same articles."""
+        by_id = explain_json("--corpus", str(SEEDS), SEED_000, SEED_001)
+        by_path = explain_json("--corpus", str(SEEDS), str(SEEDS / SEED_000), SEED_001)
+        assert by_id["a"]["id"] == by_path["a"]["id"] == SEED_000
+        assert by_id["scores"] == by_path["scores"]
+
+    def test_unknown_id_is_a_usage_error_with_suggestion(self):
+        """An id not in the corpus exits 2 on one line that suggests close ids."""
+        result = run("explain", "--corpus", str(SEEDS), SEED_000[:-1], SEED_001)
+        assert result.exit_code == 2
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1
+        assert "no article with this id" in lines[0]
+        assert SEED_000 in lines[0]
+
+    def test_corpus_templates_are_applied_as_in_scan(self, tmp_path):
+        """A line repeated across the corpus is dropped as a template inside --corpus only."""
+        furniture = "Read more stories from the Gazette newsroom today"
+        story = make_article(1)
+        for n in range(6):
+            body = story if n < 2 else make_article(20 + n)
+            (tmp_path / f"{n}.txt").write_text(f"{furniture}\n\n{body}", encoding="utf-8")
+        inside = explain_json("--corpus", str(tmp_path), "0.txt", "1.txt")
+        assert inside["template_lines"] >= 1
+        assert any(d["reason"] == "template" for d in inside["a"]["dropped"])
+        alone = explain_json(str(tmp_path / "0.txt"), str(tmp_path / "1.txt"))
+        assert alone["template_lines"] == 0
+        assert not any(d["reason"] == "template" for d in alone["a"]["dropped"])
+
+    def test_jsonl_corpus_records_by_id(self, tmp_path):
+        """Records of a JSONL corpus are named by id."""
+        path = tmp_path / "c.jsonl"
+        story = make_article(3)
+        rows = [{"id": "x", "text": story}, {"id": "y", "text": story + "\n\nA coda line here."}]
+        path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+        report = explain_json("--corpus", str(path), "x", "y")
+        assert report["verdict"]["duplicate"] is True
+
+    def test_jsonl_file_without_corpus_says_how(self, tmp_path):
+        """A JSONL file given as A is a usage error pointing at --corpus."""
+        path = tmp_path / "c.jsonl"
+        path.write_text(json.dumps({"id": "x", "text": "t"}) + "\n", encoding="utf-8")
+        result = run("explain", str(path), str(path))
+        assert result.exit_code == 2
+        assert "--corpus" in result.stderr
+
+    def test_missing_file_is_a_usage_error(self, tmp_path):
+        """A file that does not exist exits 2 naming it."""
+        result = run("explain", str(tmp_path / "nope.txt"), str(SEEDS / SEED_000))
+        assert result.exit_code == 2
+        assert "nope.txt" in result.stderr
+
+    def test_unreadable_file_is_an_input_error(self, tmp_path):
+        """A binary file exits 3 naming it."""
+        bad = tmp_path / "bad.txt"
+        bad.write_bytes(b"\x00\x01\x02")
+        result = run("explain", str(bad), str(SEEDS / SEED_000))
+        assert result.exit_code == 3
+        assert "bad.txt" in result.stderr
+
+
+class TestLibrary:
+    def test_containment_admits_a_half_copy(self):
+        """A copy cut in half is a duplicate by containment; containment differs by direction."""
+        story = make_article(5)
+        half = "\n\n".join(story.split("\n\n")[:4])
+        e = explain(
+            Article(id="full", text=story, source="f"), Article(id="half", text=half, source="h")
+        )
+        assert e.duplicate
+        assert e.via == "containment"
+        assert e.b.contained == 1.0
+        assert e.a.contained < 0.7
+        assert e.verdict.startswith("duplicate: the shorter article is 100% contained")
+
+    def test_matches_scan_on_seeds_with_templates(self):
+        """explain with corpus templates gives the exact Jaccard scan used."""
+        loaded = load_corpus(SEEDS)
+        config = DedupConfig()
+        templates = corpus_templates(loaded.articles, config)
+        a, b = loaded.articles[0], loaded.articles[1]
+        e = explain(a, b, config, templates=templates)
+        assert (e.jaccard, e.found_by_scan) == (0.8076, True)
+
+    def test_pair_below_lsh_says_scan_misses_it(self):
+        """A short story inside a long text verifies by containment, but (Jaccard ~0.1) shares
+        no LSH band; the verdict says scan would miss it."""
+        story = make_article(6)
+        other = story + "\n\n" + make_article(7, paragraphs=80)
+        e = explain(
+            Article(id="a", text=story, source="a"), Article(id="b", text=other, source="b")
+        )
+        assert e.jaccard < 0.15
+        assert e.duplicate
+        assert e.matched_bands == ()
+        assert not e.found_by_scan
+        assert "no LSH band matched (0 of 32)" in e.verdict
+
+
+def test_output_file_and_input_untouched(tmp_path):
+    """-o writes the explanation to a file and refuses to overwrite an input."""
+    out = tmp_path / "why.json"
+    args = ["explain", str(SEEDS / SEED_000), str(SEEDS / SEED_001), "--format", "json"]
+    assert run(*args, "-o", str(out)).exit_code == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["scores"]["jaccard"] == 0.8076
+    before = (SEEDS / SEED_001).read_bytes()
+    assert run(*args, "-o", str(SEEDS / SEED_001)).exit_code == 2
+    assert (SEEDS / SEED_001).read_bytes() == before
+    assert Path(SEEDS / SEED_001).read_bytes() == before
