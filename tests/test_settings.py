@@ -108,3 +108,25 @@ def test_discover_without_a_file_gives_empty_settings(tmp_path):
     (tmp_path / "a.txt").write_text("x", encoding="utf-8")
     settings = discover_settings([tmp_path / "a.txt"])
     assert settings.source is None or not str(settings.source).startswith(str(tmp_path))
+
+
+def test_scan_reads_the_same_settings_as_check(tmp_path):
+    """`scan` applies newsdedup.toml too, so scan and check agree on one corpus."""
+    import json
+
+    from click.testing import CliRunner
+
+    from newsdedup.cli import cli
+
+    from .conftest import make_article
+
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text(make_article(1), encoding="utf-8")
+    (tmp_path / "c.md").write_text(make_article(2), encoding="utf-8")
+    (tmp_path / "newsdedup.toml").write_text('glob = "*.md"\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["scan", str(tmp_path), "--format", "json"])
+    assert json.loads(result.stdout)["summary"]["articles"] == 1
+    flagged = CliRunner().invoke(
+        cli, ["scan", str(tmp_path), "--format", "json", "--glob", "*.txt"]
+    )
+    assert json.loads(flagged.stdout)["summary"]["articles"] == 2

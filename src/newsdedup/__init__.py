@@ -9,6 +9,7 @@ except _metadata.PackageNotFoundError:  # running from a source tree without ins
 
 from .config import CleanConfig, DedupConfig, IndexConfig, LoadConfig, ShingleConfig
 from .errors import ConfigError, DecodeError, InputError, NewsdedupError, RecordError
+from .explain import Explanation, explain
 from .gate import GateOutcome, GatePolicy, evaluate_gate
 from .load import iter_corpus, load_corpus
 from .pipeline import clean, clean_corpus, find_duplicates
@@ -26,6 +27,8 @@ from .records import (
 )
 from .render import render_report
 from .serialize import to_csv, to_json, to_jsonl
+from .settings import Settings, discover_settings, read_settings
+from .write import DedupPlan, plan_dedup, write_deduplicated
 
 __all__ = [
     "Article",
@@ -35,7 +38,9 @@ __all__ = [
     "ConfigError",
     "DecodeError",
     "DedupConfig",
+    "DedupPlan",
     "DedupResult",
+    "Explanation",
     "GateOutcome",
     "GatePolicy",
     "IndexConfig",
@@ -49,16 +54,22 @@ __all__ = [
     "NewsdedupError",
     "Pair",
     "RecordError",
+    "Settings",
     "ShingleConfig",
     "__version__",
     "clean",
     "clean_corpus",
+    "discover_settings",
     "evaluate_gate",
+    "explain",
     "find_duplicates",
     "iter_corpus",
     "load_corpus",
+    "plan_dedup",
+    "read_settings",
     "render_report",
     "to_csv",
     "to_json",
     "to_jsonl",
+    "write_deduplicated",
 ]

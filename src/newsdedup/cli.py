@@ -404,6 +404,7 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, **opts: Any) ->
     """
     out, err = make_consoles()
     opts["quiet"] = opts.get("quiet", False)
+    apply_settings(paths, opts, None)  # newsdedup.toml / [tool.newsdedup], as check reads it
     load = load_config_from(opts)
     if output is not None:
         check_output_path(output, paths, load)
@@ -620,10 +621,10 @@ def explain_command(
         loaded = load_or_fail([corpus], opts, err)
         art_a = _article_by_name(a, loaded, corpus)
         art_b = _article_by_name(b, loaded, corpus)
-        templates = corpus_templates(loaded.articles, config)
+        templates: frozenset[int] | None = corpus_templates(loaded.articles, config)
     else:
         art_a, art_b = _article_from_file(a, opts, err), _article_from_file(b, opts, err)
-        templates = frozenset()
+        templates = None
     explanation = explain_pair(art_a, art_b, config, templates=templates)
     if fmt == "json":
         emit(explanation_to_json(explanation), output)

@@ -75,7 +75,7 @@ class Explanation:
     bands: int
     rows: int
     matched_bands: tuple[int, ...]
-    template_lines: int  # site-template lines known (learned from --corpus)
+    template_lines: int | None  # site-template lines learned from the corpus; None: no corpus
     duplicate: bool  # passes exact verification
     via: str | None  # "jaccard" or "containment" when duplicate
     candidate: bool  # LSH proposes the pair (at least one band matched)
@@ -205,14 +205,16 @@ def explain(
     b: Article,
     config: DedupConfig | None = None,
     *,
-    templates: Collection[int] = frozenset(),
+    templates: Collection[int] | None = None,
 ) -> Explanation:
     """Return the evidence for whether `a` and `b` are copies under `config`.
 
     Pass the corpus's site templates (`pipeline.corpus_templates`) to clean both articles
-    exactly as `scan` cleaned them inside that corpus.
+    exactly as `scan` cleaned them inside that corpus; None means the pair stands alone.
     """
     config = config or DedupConfig()
+    known = templates
+    templates = frozenset() if templates is None else templates
     ca, cb = clean(a, config, templates=templates), clean(b, config, templates=templates)
     fa, fb = fingerprint(ca, config), fingerprint(cb, config)
     jac, cont, shared = overlap(fa.shingles, fb.shingles)
@@ -244,7 +246,7 @@ def explain(
         bands=bands,
         rows=rows,
         matched_bands=matched,
-        template_lines=len(templates),
+        template_lines=None if known is None else len(templates),
         duplicate=duplicate,
         via=via,
         candidate=bool(matched),

@@ -125,9 +125,9 @@ def render_explanation(e: Explanation, console: Console) -> None:
     )
     scores.add_row(
         "site templates",
-        f"{e.template_lines} template lines from the corpus"
-        if e.template_lines
-        else "none applied (name articles inside --corpus to use the corpus's templates)",
+        "none: no corpus (name the articles inside --corpus to apply its templates)"
+        if e.template_lines is None
+        else f"{e.template_lines} template lines learned from the corpus",
     )
     console.print(scores)
     for name, side in (("A", e.a), ("B", e.b)):
