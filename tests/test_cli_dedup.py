@@ -170,7 +170,10 @@ class TestAtomicity:
         before = tree_digest(corpus)
         out = tmp_path / "out"
         result = run("dedup", str(corpus), "--out", str(out))
-        assert result.exit_code == 4
+        assert result.exit_code == 2
+        assert result.stderr.strip().splitlines() == [
+            f"error: {out}: cannot write: No space left on device (nothing was written)"
+        ]
         assert len(calls) == 2  # two files really were written before the failure
         assert not out.exists()
         assert leftovers(tmp_path) == []
@@ -206,7 +209,8 @@ class TestAtomicity:
 
         monkeypatch.setattr(newsdedup.write, "_raw_lines", failing_lines)
         result = run("dedup", str(src), "--out", str(out_dir / "c.jsonl"))
-        assert result.exit_code == 4
+        assert result.exit_code == 2
+        assert "cannot write: I/O error" in result.stderr
         assert list(out_dir.iterdir()) == []
 
 

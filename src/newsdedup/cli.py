@@ -666,7 +666,16 @@ def dedup(path: Path, out: Path, force: bool, config_file: Path | None, **opts: 
     check_target(path, out, force=force)  # before the scan, so a refusal costs nothing
     loaded, result = scan_with_articles([path], opts, err)
     plan = plan_dedup(loaded.articles, result)
-    summary = write_deduplicated(path, plan, out, force=force)
+    progress = LazyProgress(err, enabled=not opts["quiet"])
+    try:
+        summary = write_deduplicated(path, plan, out, force=force, progress=progress)
+    except OSError as error:  # disk full, permission denied: the output named cannot be written
+        reason = error.strerror or str(error)
+        raise CliError(
+            f"{out}: cannot write: {reason} (nothing was written)", EXIT_USAGE
+        ) from error
+    finally:
+        progress.close()
     if not opts["quiet"]:
         err.print(
             f"wrote {summary.kept} articles ({summary.files} files) to {escape(str(out))}; "

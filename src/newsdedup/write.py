@@ -13,12 +13,13 @@ see removes it.
 from __future__ import annotations
 
 import csv
+import functools
 import gzip
 import io
 import os
 import secrets
 import shutil
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from .errors import ConfigError
 from .load import is_jsonl
 from .records import Article, DedupResult
 
+Progress = Callable[[str, int, int], None]  # (stage, done, total), as the pipeline reports
 REMOVED_FIELDS = ("removed", "kept", "cluster", "similarity")
 REMOVED_NAME = "removed.csv"
 
@@ -173,11 +175,13 @@ def _write_lines(src: Path, dst: Path, keep: set[int], *, compress: bool) -> Non
                 sink.close()
 
 
-def _fill(root: Path, plan: DedupPlan, folder: Path) -> int:
+def _fill(root: Path, plan: DedupPlan, folder: Path, progress: Progress | None) -> int:
     """Write the kept articles under `folder`; return how many files were written."""
     files = 0
     jsonl: dict[str, set[int]] = {}
-    for article in plan.kept:
+    for n, article in enumerate(plan.kept, start=1):
+        if progress and (n % 200 == 0 or n == len(plan.kept)):
+            progress("write", n, len(plan.kept))
         if article.line is None:
             if article.source == REMOVED_NAME:
                 raise ConfigError(f"{root}: an article named {REMOVED_NAME} would be overwritten")
@@ -220,11 +224,11 @@ def _swap_in(tmp: Path, out: Path) -> None:
     shutil.rmtree(aside.parent, ignore_errors=True)
 
 
-def _write_folder(root: Path, plan: DedupPlan, out: Path) -> int:
+def _write_folder(root: Path, plan: DedupPlan, out: Path, progress: Progress | None) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = _fresh(out.parent, out.name, ".tmp", folder=True)
     try:
-        files = _fill(root, plan, tmp)
+        files = _fill(root, plan, tmp, progress)
         _swap_in(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -251,7 +255,12 @@ def _write_file(root: Path, plan: DedupPlan, out: Path) -> int:
 
 
 def write_deduplicated(
-    root: Path, plan: DedupPlan, out: Path, *, force: bool = False
+    root: Path,
+    plan: DedupPlan,
+    out: Path,
+    *,
+    force: bool = False,
+    progress: Progress | None = None,
 ) -> WriteSummary:
     """Write the kept articles of the corpus at `root` to `out`, atomically; return a summary.
 
@@ -262,7 +271,8 @@ def write_deduplicated(
     root, out = Path(root), Path(out)
     check_target(root, out, force=force)
     as_file = output_is_file(root)
-    files = _write_file(root, plan, out) if as_file else _write_folder(root, plan, out)
+    write_folder = functools.partial(_write_folder, progress=progress)
+    files = (_write_file if as_file else write_folder)(root, plan, out)
     return WriteSummary(
         out=out,
         removed_csv=removed_csv_path(out, as_file=as_file),
