@@ -140,6 +140,12 @@ class TestFormats:
             assert line.startswith(f"::error file={path.replace(':', '%3A')},title=")
             assert f"near-duplicate of {(corpus / 'a.txt').as_posix()}" in line
 
+    def test_github_paths_are_relative_to_the_checkout(self, corpus, monkeypatch):
+        """An absolute corpus path inside the working directory is annotated relative to it."""
+        monkeypatch.chdir(corpus.parent)
+        result = run("check", str(corpus.resolve()), "--format", "github")
+        assert "::error file=corpus/b.txt,title=" in result.stdout
+
     def test_github_points_jsonl_records_at_their_line(self, tmp_path):
         """For JSONL, the annotation carries the record's line."""
         story = make_article(4)
@@ -149,7 +155,7 @@ class TestFormats:
         path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
         result = run("check", str(path), "--format", "github")
         assert result.exit_code == 1
-        assert f"::error file={path.as_posix()},line=3," in result.stdout
+        assert f"::error file={path.as_posix()},line=3," in result.stdout.replace("%3A", ":")
 
     def test_output_file_gets_the_report(self, corpus, tmp_path):
         """-o writes the report to a file; stdout stays empty; the exit code is kept."""

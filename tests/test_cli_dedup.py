@@ -283,3 +283,24 @@ class TestLibrary:
         assert (summary.kept, summary.removed, summary.files) == (3, 2, 3)
         with pytest.raises(ConfigError, match="already exists"):
             write_deduplicated(corpus, plan, tmp_path / "o")
+
+
+def test_folder_of_jsonl_files_keeps_each_file_with_its_kept_lines(tmp_path):
+    """A folder of JSONL files: copies across files are dropped; each file keeps its own lines."""
+    src = tmp_path / "src"
+    (src / "2024").mkdir(parents=True)
+    story = make_article(1)
+    first = [
+        json.dumps({"id": "a", "text": story}),
+        json.dumps({"id": "b", "text": make_article(2)}),
+    ]
+    second = [json.dumps({"id": "c", "text": story}), json.dumps({"id": "d", "text": story})]
+    (src / "one.jsonl").write_text("\n".join(first) + "\n", encoding="utf-8")
+    (src / "2024" / "two.jsonl").write_text("\n".join(second) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = run("dedup", str(src), "--out", str(out), "--glob", "*.jsonl")
+    assert result.exit_code == 0, result.stderr
+    assert sorted(files_under(out)) == ["one.jsonl", "removed.csv"]
+    assert (out / "one.jsonl").read_bytes() == (src / "one.jsonl").read_bytes()
+    removed = list(csv.DictReader(io.StringIO((out / "removed.csv").read_text("utf-8"))))
+    assert [(r["removed"], r["kept"]) for r in removed] == [("c", "a"), ("d", "a")]

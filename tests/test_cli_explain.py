@@ -202,3 +202,22 @@ def test_output_file_and_input_untouched(tmp_path):
     assert run(*args, "-o", str(SEEDS / SEED_001)).exit_code == 2
     assert (SEEDS / SEED_001).read_bytes() == before
     assert Path(SEEDS / SEED_001).read_bytes() == before
+
+
+def test_view_highlights_only_the_shared_words():
+    """In the rich view, shared words carry the highlight style and differing words do not."""
+    import io
+
+    from rich.console import Console
+
+    from newsdedup.render import render_explanation
+
+    loaded = load_corpus(SEEDS)
+    e = explain(loaded.articles[0], loaded.articles[1])
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=True, color_system="standard", width=240)
+    render_explanation(e, console)
+    rendered = buffer.getvalue()
+    bold_green = "\x1b[1;32m"
+    assert f"{bold_green}MOSCOW" in rendered  # the shared passage starts highlighted
+    assert f"1: \x1b[0m date 2023-10-21 {bold_green}MOSCOW" in rendered  # dateline unshared

@@ -536,7 +536,7 @@ def check(
         report = {**to_dict(result), "gate": outcome_to_dict(outcome, policy)}
         emit(json.dumps(report, ensure_ascii=False, indent=2) + "\n", output)
     elif fmt == "github":
-        locations = article_locations(loaded.articles, paths)
+        locations = article_locations(loaded.articles, paths, base=Path.cwd())
         emit(github_annotations(result, outcome, locations), output)
     else:
         _rendered(lambda console: render_gate(outcome, result, console), output, out)

@@ -82,10 +82,12 @@ _SHARED_STYLE = "bold green"
 
 
 def _highlighted(side: PassageSide) -> Text:
-    text = Text(side.text)
+    body = Text(side.text)
     for start, end in side.spans:
-        text.stylize(_SHARED_STYLE, start, end)
-    return text
+        body.stylize(_SHARED_STYLE, start, end)
+    text = Text()
+    text.append(f"{side.line}: ", style="dim")
+    return text.append_text(body)
 
 
 def _dropped_table(title: str, lines: tuple[Line, ...]) -> Table:
@@ -150,7 +152,5 @@ def render_explanation(e: Explanation, console: Console) -> None:
     passages.add_column(f"A · {escape(e.a.id)}", ratio=1, overflow="fold")
     passages.add_column(f"B · {escape(e.b.id)}", ratio=1, overflow="fold")
     for p in e.passages:
-        left = Text(f"{p.a.line}: ", style="dim") + _highlighted(p.a)
-        right = Text(f"{p.b.line}: ", style="dim") + _highlighted(p.b)
-        passages.add_row(left, right)
+        passages.add_row(_highlighted(p.a), _highlighted(p.b))
     console.print(passages)

@@ -89,10 +89,15 @@ def source_path(root: Path, source: str) -> Path:
 
 
 def article_locations(
-    articles: Iterable[Article], roots: Sequence[Path]
+    articles: Iterable[Article], roots: Sequence[Path], *, base: Path | None = None
 ) -> dict[str, tuple[str, int | None]]:
-    """Return id -> (file as the user named it, JSONL line or None), for messages."""
+    """Return id -> (file as the user named it, JSONL line or None), for messages.
+
+    With `base`, absolute paths inside it are made relative to it: GitHub annotations need
+    paths relative to the checkout, whatever form the workflow passed the corpus in.
+    """
     out: dict[str, tuple[str, int | None]] = {}
+    base = base.resolve() if base is not None else None
     for article in articles:
         path = next(
             (
@@ -103,6 +108,8 @@ def article_locations(
             ),
             Path(article.source),
         )
+        if base is not None and path.is_absolute() and base in path.parents:
+            path = path.relative_to(base)
         out[article.id] = (path.as_posix(), article.line)
     return out
 
