@@ -304,3 +304,11 @@ def test_folder_of_jsonl_files_keeps_each_file_with_its_kept_lines(tmp_path):
     assert (out / "one.jsonl").read_bytes() == (src / "one.jsonl").read_bytes()
     removed = list(csv.DictReader(io.StringIO((out / "removed.csv").read_text("utf-8"))))
     assert [(r["removed"], r["kept"]) for r in removed] == [("c", "a"), ("d", "a")]
+
+
+def test_deduplicated_copy_passes_a_zero_duplicate_check(corpus, tmp_path):
+    """The copy dedup writes holds no duplicates: `check` with no budget passes on it."""
+    out = tmp_path / "out"
+    assert run("dedup", str(corpus), "--out", str(out)).exit_code == 0
+    assert run("check", str(corpus)).exit_code == 1
+    assert run("check", str(out)).exit_code == 0
