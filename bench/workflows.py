@@ -1,12 +1,14 @@
 """Figures for the user workflows on a real corpus: check, dedup (scan vs. write), explain.
 
-Usage: python bench/workflows.py [CORPUS]   (default: ../shared/data/raw/bbc-fulltext)
+Usage: python bench/workflows.py [CORPUS]
+(default: $NEWSDEDUP_DATA/raw/bbc-fulltext, else ../shared/data/raw/bbc-fulltext beside the repo)
 Prints figures; asserts nothing. Timings on a shared machine are noisy: compare ratios.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import resource
 import sys
 import tempfile
@@ -18,7 +20,9 @@ from newsdedup.explain import explain
 from newsdedup.pipeline import corpus_templates
 from newsdedup.write import plan_dedup, write_deduplicated
 
-DEFAULT = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "raw" / "bbc-fulltext"
+BESIDE_REPO = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+DATA = Path(os.environ.get("NEWSDEDUP_DATA") or BESIDE_REPO)
+DEFAULT = DATA / "raw" / "bbc-fulltext"
 
 
 def tree_digest(root: Path) -> str:
