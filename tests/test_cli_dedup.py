@@ -312,3 +312,14 @@ def test_deduplicated_copy_passes_a_zero_duplicate_check(corpus, tmp_path):
     assert run("dedup", str(corpus), "--out", str(out)).exit_code == 0
     assert run("check", str(corpus)).exit_code == 1
     assert run("check", str(out)).exit_code == 0
+
+
+def test_unreadable_files_are_not_copied_and_the_summary_says_so(corpus, tmp_path):
+    """A binary file is skipped with a warning, left out of the copy, and counted."""
+    (corpus / "junk.txt").write_bytes(b"\x00\x01\x02")
+    out = tmp_path / "out"
+    result = run("dedup", str(corpus), "--out", str(out))
+    assert result.exit_code == 0
+    assert not (out / "junk.txt").exists()
+    assert "junk.txt" in result.stderr
+    assert "1 unreadable files or records not copied" in result.stderr

@@ -677,10 +677,12 @@ def dedup(path: Path, out: Path, force: bool, config_file: Path | None, **opts: 
     finally:
         progress.close()
     if not opts["quiet"]:
+        skipped = len(loaded.skipped)
         err.print(
             f"wrote {summary.kept} articles ({summary.files} files) to {escape(str(out))}; "
             f"{summary.removed} duplicates dropped, listed in "
-            f"{escape(str(summary.removed_csv))}",
+            f"{escape(str(summary.removed_csv))}"
+            + (f"; {skipped} unreadable files or records not copied" if skipped else ""),
             highlight=False,
             soft_wrap=True,
         )
