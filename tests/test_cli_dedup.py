@@ -323,3 +323,13 @@ def test_unreadable_files_are_not_copied_and_the_summary_says_so(corpus, tmp_pat
     assert not (out / "junk.txt").exists()
     assert "junk.txt" in result.stderr
     assert "1 unreadable files or records not copied" in result.stderr
+
+
+def test_existing_file_as_folder_output_is_refused_even_with_force(corpus, tmp_path):
+    """A folder input cannot be written over an existing file; the file is kept."""
+    out = tmp_path / "taken"
+    out.write_text("a file\n", encoding="utf-8")
+    result = run("dedup", str(corpus), "--out", str(out), "--force")
+    assert result.exit_code == 2
+    assert "name a folder for --out" in result.stderr
+    assert out.read_text(encoding="utf-8") == "a file\n"
