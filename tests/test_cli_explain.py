@@ -99,9 +99,21 @@ class TestCorpusIds:
         assert by_id["a"]["id"] == by_path["a"]["id"] == SEED_000
         assert by_id["scores"] == by_path["scores"]
 
+    def test_unique_id_prefix_names_the_article(self):
+        """A unique prefix of an id names that article, as git takes short hashes."""
+        report = explain_json("--corpus", str(SEEDS), "000", "001")
+        assert (report["a"]["id"], report["b"]["id"]) == (SEED_000, SEED_001)
+
+    def test_ambiguous_prefix_lists_the_candidates(self):
+        """A prefix several ids share is a usage error listing them."""
+        result = run("explain", "--corpus", str(SEEDS), "00", SEED_001)
+        assert result.exit_code == 2
+        assert SEED_000 in result.stderr
+        assert SEED_001 in result.stderr
+
     def test_unknown_id_is_a_usage_error_with_suggestion(self):
         """An id not in the corpus exits 2 on one line that suggests close ids."""
-        result = run("explain", "--corpus", str(SEEDS), SEED_000[:-1], SEED_001)
+        result = run("explain", "--corpus", str(SEEDS), SEED_000.replace("9e", "9f"), SEED_001)
         assert result.exit_code == 2
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1

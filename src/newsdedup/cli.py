@@ -545,7 +545,8 @@ def check(
 
 
 def _article_by_name(name: str, loaded: LoadResult, corpus: Path) -> Article:
-    """Return the corpus article whose id is `name`, or whose file `name` points at."""
+    """Return the corpus article whose id is `name`, whose file `name` points at, or whose id
+    `name` uniquely begins."""
     by_id = {a.id: a for a in loaded.articles}
     if name in by_id:
         return by_id[name]
@@ -554,7 +555,10 @@ def _article_by_name(name: str, loaded: LoadResult, corpus: Path) -> Article:
         rel = relative_id(given.resolve(), corpus.resolve())
         if rel in by_id:
             return by_id[rel]
-    close = difflib.get_close_matches(name, list(by_id), n=3)
+    prefixed = [i for i in by_id if i.startswith(name)]  # ids are sorted
+    if len(prefixed) == 1:  # a unique prefix, as git takes short hashes
+        return by_id[prefixed[0]]
+    close = prefixed[:3] or difflib.get_close_matches(name, list(by_id), n=3)
     hint = f"; did you mean {', '.join(close)}?" if close else ""
     raise CliError(f"{name}: no article with this id in {corpus}{hint}", EXIT_USAGE)
 
@@ -609,6 +613,7 @@ def explain_command(
     Examples:
       newsdedup explain seeds/000_9e2556e38fb8484b.txt seeds/001_23e261e2bfe35961.txt
       newsdedup explain --corpus seeds/ 000_9e2556e38fb8484b.txt 001_23e261e2bfe35961.txt
+      newsdedup explain --corpus seeds/ 000 001     # unique id prefixes
       newsdedup explain --corpus corpus.jsonl id-17 id-42 --format json
     """
     out, err = make_consoles()
