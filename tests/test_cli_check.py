@@ -106,7 +106,7 @@ class TestExitCodes:
         def boom(*args, **kwargs):
             raise RuntimeError("kaboom")
 
-        monkeypatch.setattr(newsdedup.cli, "find_duplicates", boom)
+        monkeypatch.setattr(newsdedup.cli, "run_scan", boom)
         result = run("check", str(corpus))
         assert result.exit_code == 4
         assert result.stderr.strip().splitlines() == [

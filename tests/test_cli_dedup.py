@@ -17,7 +17,7 @@ from newsdedup.config import DedupConfig
 from newsdedup.errors import ConfigError
 from newsdedup.load import load_corpus
 from newsdedup.pipeline import find_duplicates
-from newsdedup.write import plan_dedup, write_deduplicated
+from newsdedup.write import article_locations, article_refs, plan_dedup, write_deduplicated
 
 from .conftest import SEEDS, make_article, tree_digest
 
@@ -283,6 +283,19 @@ class TestLibrary:
         assert (summary.kept, summary.removed, summary.files) == (3, 2, 3)
         with pytest.raises(ConfigError, match="already exists"):
             write_deduplicated(corpus, plan, tmp_path / "o")
+
+    def test_article_refs_name_the_articles_load_corpus_reads(self, corpus, tmp_path):
+        """The second, text-free pass finds the same ids, and the first root wins a clash."""
+        other = tmp_path / "other"
+        other.mkdir()
+        (other / "solo1.txt").write_text(make_article(9), encoding="utf-8")
+        roots = [corpus, other]
+        refs = article_refs(roots)
+        assert sorted(r.id for r in refs) == [a.id for a in load_corpus(roots).articles]
+        solo = next(r for r in refs if r.id == "solo1.txt")
+        locations = article_locations(refs, roots)
+        assert locations["solo1.txt"] == ((corpus / "solo1.txt").as_posix(), None)
+        assert solo.line is None
 
 
 def test_folder_of_jsonl_files_keeps_each_file_with_its_kept_lines(tmp_path):

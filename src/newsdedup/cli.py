@@ -43,7 +43,13 @@ from .records import Article, DedupResult, LoadResult
 from .render import render_explanation, render_gate, render_report
 from .serialize import to_csv, to_dict, to_json, to_jsonl
 from .settings import Settings, discover_settings, read_settings
-from .write import article_locations, check_target, plan_dedup, write_deduplicated
+from .write import (
+    article_locations,
+    article_refs,
+    check_target,
+    plan_dedup,
+    write_deduplicated,
+)
 
 EXIT_OK, EXIT_GATE, EXIT_USAGE, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3, 4
 F = TypeVar("F", bound=Callable[..., Any])
@@ -443,26 +449,6 @@ def apply_settings(
     return settings
 
 
-def scan_with_articles(
-    paths: Sequence[Path], opts: dict[str, Any], err: Console
-) -> tuple[LoadResult, DedupResult]:
-    """Like `run_scan`, but also return what was loaded (for file locations)."""
-    config = dedup_config_from(opts)
-    loaded = load_or_fail(paths, opts, err)
-    progress = LazyProgress(err, enabled=not opts.get("quiet", False))
-    try:
-        result = find_duplicates(
-            loaded.articles,
-            config,
-            skipped=loaded.skipped,
-            warnings=loaded.warnings,
-            progress=progress,
-        )
-    finally:
-        progress.close()
-    return loaded, result
-
-
 def _rendered(draw: Callable[[Console], None], output: Path | None, out: Console) -> None:
     if output is None:
         draw(out)
@@ -530,13 +516,14 @@ def check(
             max_duplicate_rate=opts["max_duplicate_rate"], max_duplicates=opts["max_duplicates"]
         )
     )
-    loaded, result = scan_with_articles(paths, opts, err)
+    result = run_scan(paths, opts, err)
     outcome = evaluate_gate(result, policy, show=opts["show"])
     if fmt == "json":
         report = {**to_dict(result), "gate": outcome_to_dict(outcome, policy)}
         emit(json.dumps(report, ensure_ascii=False, indent=2) + "\n", output)
     elif fmt == "github":
-        locations = article_locations(loaded.articles, paths, base=Path.cwd())
+        refs = article_refs(paths, load_config_from(opts))  # a second, cheap pass: locations
+        locations = article_locations(refs, paths, base=Path.cwd())
         emit(github_annotations(result, outcome, locations), output)
     else:
         _rendered(lambda console: render_gate(outcome, result, console), output, out)
@@ -669,8 +656,8 @@ def dedup(path: Path, out: Path, force: bool, config_file: Path | None, **opts: 
     _, err = make_consoles()
     apply_settings([path], opts, config_file)
     check_target(path, out, force=force)  # before the scan, so a refusal costs nothing
-    loaded, result = scan_with_articles([path], opts, err)
-    plan = plan_dedup(loaded.articles, result)
+    result = run_scan([path], opts, err)
+    plan = plan_dedup(article_refs([path], load_config_from(opts)), result)
     progress = LazyProgress(err, enabled=not opts["quiet"])
     try:
         summary = write_deduplicated(path, plan, out, force=force, progress=progress)
@@ -682,7 +669,7 @@ def dedup(path: Path, out: Path, force: bool, config_file: Path | None, **opts: 
     finally:
         progress.close()
     if not opts["quiet"]:
-        skipped = len(loaded.skipped)
+        skipped = len(result.skipped)
         err.print(
             f"wrote {summary.kept} articles ({summary.files} files) to {escape(str(out))}; "
             f"{summary.removed} duplicates dropped, listed in "

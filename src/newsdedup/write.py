@@ -23,8 +23,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .config import LoadConfig
 from .errors import ConfigError
-from .load import is_jsonl
+from .load import is_jsonl, iter_corpus
 from .records import Article, DedupResult
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total), as the pipeline reports
@@ -43,10 +44,32 @@ class Removal:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ArticleRef:
+    """Where an article lives, without its text: all a writer or an annotation needs."""
+
+    id: str
+    source: str  # file, relative to the path the user named (as `Article.source`)
+    line: int | None = None  # 1-based JSONL line; None for a whole-file article
+
+
+def article_refs(roots: Sequence[Path], config: LoadConfig | None = None) -> list[ArticleRef]:
+    """Read the corpus once more and return where each article lives (the first id wins,
+    as in `load_corpus`); only locations are kept, so memory stays small."""
+    refs: list[ArticleRef] = []
+    seen: set[str] = set()
+    for root in roots:
+        for item in iter_corpus(Path(root), config):
+            if isinstance(item, Article) and item.id not in seen:
+                seen.add(item.id)
+                refs.append(ArticleRef(id=item.id, source=item.source, line=item.line))
+    return refs
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class DedupPlan:
     """What a deduplicated copy holds: the kept articles and the removals, both sorted by id."""
 
-    kept: tuple[Article, ...]
+    kept: tuple[ArticleRef, ...]
     removed: tuple[Removal, ...]
 
 
@@ -61,7 +84,7 @@ class WriteSummary:
     removed: int
 
 
-def plan_dedup(articles: Iterable[Article], result: DedupResult) -> DedupPlan:
+def plan_dedup(articles: Iterable[Article | ArticleRef], result: DedupResult) -> DedupPlan:
     """Return which articles a deduplicated copy keeps and which it drops (and for whom)."""
     removals = {
         m.id: Removal(removed=m.id, kept=c.representative, cluster=c.id, similarity=m.similarity)
@@ -69,7 +92,16 @@ def plan_dedup(articles: Iterable[Article], result: DedupResult) -> DedupPlan:
         for m in c.members
         if m.id != c.representative
     }
-    kept = tuple(sorted((a for a in articles if a.id not in removals), key=lambda a: a.id))
+    kept = tuple(
+        sorted(
+            (
+                ArticleRef(id=a.id, source=a.source, line=a.line)
+                for a in articles
+                if a.id not in removals
+            ),
+            key=lambda a: a.id,
+        )
+    )
     return DedupPlan(kept=kept, removed=tuple(removals[k] for k in sorted(removals)))
 
 
@@ -89,7 +121,7 @@ def source_path(root: Path, source: str) -> Path:
 
 
 def article_locations(
-    articles: Iterable[Article], roots: Sequence[Path], *, base: Path | None = None
+    articles: Iterable[Article | ArticleRef], roots: Sequence[Path], *, base: Path | None = None
 ) -> dict[str, tuple[str, int | None]]:
     """Return id -> (file as the user named it, JSONL line or None), for messages.
 
