@@ -17,7 +17,14 @@ from newsdedup.config import DedupConfig
 from newsdedup.errors import ConfigError
 from newsdedup.load import load_corpus
 from newsdedup.pipeline import find_duplicates
-from newsdedup.write import article_locations, article_refs, plan_dedup, write_deduplicated
+from newsdedup.records import Cluster, DedupResult, Member
+from newsdedup.write import (
+    ArticleRef,
+    article_locations,
+    article_refs,
+    plan_dedup,
+    write_deduplicated,
+)
 
 from .conftest import SEEDS, make_article, tree_digest
 
@@ -346,3 +353,22 @@ def test_existing_file_as_folder_output_is_refused_even_with_force(corpus, tmp_p
     assert result.exit_code == 2
     assert "name a folder for --out" in result.stderr
     assert out.read_text(encoding="utf-8") == "a file\n"
+
+
+class TestPlanDedup:
+    def result_for(self, ids: list[str]) -> DedupResult:
+        members = tuple(Member(id=i, similarity=1.0) for i in ids)
+        cluster = Cluster(id=1, representative=ids[0], members=members)
+        return DedupResult(params={}, articles=len(ids), clusters=(cluster,))
+
+    def test_two_whole_file_articles_in_one_file_are_refused(self):
+        """Articles sharing one source file (a container format) cannot be copied apart."""
+        refs = [ArticleRef(id="r1", source="crawl.warc"), ArticleRef(id="r2", source="crawl.warc")]
+        with pytest.raises(ConfigError, match=r"crawl\.warc: holds several articles"):
+            plan_dedup(refs, self.result_for(["r1", "r2"]))
+
+    def test_numbered_records_of_a_non_jsonl_file_are_refused(self):
+        """A record with a line number in a file that is not JSONL cannot be copied as a line."""
+        refs = [ArticleRef(id="r1", source="crawl.warc", line=3)]
+        with pytest.raises(ConfigError, match="not a JSONL record"):
+            plan_dedup(refs, DedupResult(params={}, articles=1, clusters=()))

@@ -84,24 +84,36 @@ class WriteSummary:
     removed: int
 
 
+def _check_copyable(refs: Sequence[ArticleRef]) -> None:
+    """Raise `ConfigError` unless every article is a whole file or one line of a JSONL file:
+    the only two shapes the writer can copy without rewriting a byte."""
+    whole: set[str] = set()
+    for ref in refs:
+        if ref.line is None:
+            if ref.source in whole:
+                raise ConfigError(
+                    f"{ref.source}: holds several articles, which dedup cannot copy apart "
+                    "(it copies whole text files and JSONL lines)"
+                )
+            whole.add(ref.source)
+        elif not is_jsonl(Path(ref.source)):
+            raise ConfigError(
+                f"{ref.source}: line {ref.line} is not a JSONL record; dedup copies whole "
+                "text files and JSONL lines only"
+            )
+
+
 def plan_dedup(articles: Iterable[Article | ArticleRef], result: DedupResult) -> DedupPlan:
     """Return which articles a deduplicated copy keeps and which it drops (and for whom)."""
+    refs = [ArticleRef(id=a.id, source=a.source, line=a.line) for a in articles]
+    _check_copyable(refs)
     removals = {
         m.id: Removal(removed=m.id, kept=c.representative, cluster=c.id, similarity=m.similarity)
         for c in result.clusters
         for m in c.members
         if m.id != c.representative
     }
-    kept = tuple(
-        sorted(
-            (
-                ArticleRef(id=a.id, source=a.source, line=a.line)
-                for a in articles
-                if a.id not in removals
-            ),
-            key=lambda a: a.id,
-        )
-    )
+    kept = tuple(sorted((r for r in refs if r.id not in removals), key=lambda r: r.id))
     return DedupPlan(kept=kept, removed=tuple(removals[k] for k in sorted(removals)))
 
 
