@@ -2,8 +2,10 @@
 
 Usage: python bench/synth_stats.py DIR [--pairs 5000] [--seed 0]
 
-"raw" compares full page texts; "body" first drops every line that occurs in >= 3 pages of the
-same site (a crude, site-level boilerplate remover), which is what a good detector should beat.
+Views: "raw" is the full page; "site" drops every line that occurs in >= 3 pages of the same site
+(a crude site-level boilerplate remover a good detector should beat); "gold" is the body from
+bodies.jsonl (build with --bodies), and "gold-fold" folds dotted abbreviations ("U.S." -> "US") as
+a detector's canonicalization would.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -19,10 +22,16 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synth import jaccard_containment, shingle_hashes  # noqa: E402
+from synth import jaccard_containment, shingle_hashes
 
 QUANTILES = (0.0, 0.05, 0.25, 0.5, 0.75, 0.95, 1.0)
 SITE_REPEAT_LINES = 3
+_DOTTED_RE = re.compile(r"\b((?:[A-Z]\.){2,})")
+
+
+def _fold(text: str) -> str:
+    """Fold dotted abbreviations such as "U.S." into "US"."""
+    return _DOTTED_RE.sub(lambda m: m.group(1).replace(".", ""), text)
 
 
 def _strip_site_lines(records: Sequence[dict[str, str]]) -> list[str]:
@@ -47,9 +56,13 @@ def _summary(values: Sequence[float]) -> str:
     return f"n={arr.size:<6d} min/p5/p25/p50/p75/p95/max = {qs}"
 
 
-def corpus_stats(out_dir: Path, *, pairs: int = 5000, seed: int = 0) -> dict[str, dict[str, list[float]]]:
+def corpus_stats(
+    out_dir: Path, *, pairs: int = 5000, seed: int = 0
+) -> dict[str, dict[str, list[float]]]:
     """Return Jaccard and containment lists per pair group and text view."""
-    records = [json.loads(ln) for ln in (out_dir / "corpus.jsonl").read_text(encoding="utf-8").splitlines()]
+    records = [
+        json.loads(ln) for ln in (out_dir / "corpus.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
     clusters = json.loads((out_dir / "truth.json").read_text(encoding="utf-8"))["clusters"]
     index = {rec["id"]: i for i, rec in enumerate(records)}
     cluster_of = {mid: c for c, members in enumerate(clusters) for mid in members}
@@ -70,7 +83,15 @@ def corpus_stats(out_dir: Path, *, pairs: int = 5000, seed: int = 0) -> dict[str
         i, j = rng.sample(by_site[rng.choice(sites)], 2)
         if cluster_of.get(records[i]["id"], -1 - i) != cluster_of.get(records[j]["id"], -2 - j):
             same_site.append((i, j))
-    views = {"raw": [r["text"] for r in records], "body": _strip_site_lines(records)}
+    views = {"raw": [r["text"] for r in records], "site": _strip_site_lines(records)}
+    bodies_path = out_dir / "bodies.jsonl"
+    if bodies_path.exists():
+        gold = {}
+        for ln in bodies_path.read_text(encoding="utf-8").splitlines():
+            rec = json.loads(ln)
+            gold[rec["id"]] = rec["body"]
+        views["gold"] = [gold[r["id"]] for r in records]
+        views["gold-fold"] = [_fold(t) for t in views["gold"]]
     result: dict[str, dict[str, list[float]]] = {}
     for view, texts in views.items():
         vocab: dict[str, int] = {}
@@ -98,8 +119,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         cont = np.asarray(scores["containment"])
         jac = np.asarray(scores["jaccard"])
         print(
-            f"{key:<16} share      J>=0.5 {np.mean(jac >= 0.5):.3f}  J>=0.8 {np.mean(jac >= 0.8):.3f}"
-            f"  C>=0.8 {np.mean(cont >= 0.8):.3f}"
+            f"{key:<16} share      J>=0.5 {np.mean(jac >= 0.5):.3f}  "
+            f"J>=0.8 {np.mean(jac >= 0.8):.3f}  C>=0.8 {np.mean(cont >= 0.8):.3f}"
         )
     return 0
 
