@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -651,21 +652,23 @@ def _seed_int(seed: int, *parts: int) -> int:
 
 def _spliced_article(pool: _Pool, rng: random.Random) -> tuple[str, str, tuple[str, ...]]:
     """Return (headline, place, paragraphs) of a new article spliced from unrelated sentences."""
+    sizes = [rng.randint(2, 4) for _ in range(rng.randint(3, 6))]
+    # One batched draw (fast); a sentence whose source is already used is replaced by a fresh one.
+    picks = rng.choices(pool.sentences, k=sum(sizes))
     used: set[int] = set()
-    paragraphs = []
-    first_src = -1
-    for _ in range(rng.randint(3, 6)):
-        sents = []
-        for _ in range(rng.randint(2, 4)):
+    chosen = []
+    for src, sent in picks:
+        while src in used:
             src, sent = pool.sentences[rng.randrange(len(pool.sentences))]
-            while src in used:
-                src, sent = pool.sentences[rng.randrange(len(pool.sentences))]
-            used.add(src)
-            first_src = src if first_src < 0 else first_src
-            sents.append(sent)
-        paragraphs.append(" ".join(sents))
-    words = [rng.choice(pool.vocab) for _ in range(rng.randint(12, 20))]
-    unique = " ".join(words).capitalize() + "."
+        used.add(src)
+        chosen.append((src, sent))
+    paragraphs = []
+    start = 0
+    for size in sizes:
+        paragraphs.append(" ".join(sent for _, sent in chosen[start : start + size]))
+        start += size
+    first_src = chosen[0][0]
+    unique = " ".join(rng.choices(pool.vocab, k=rng.randint(12, 20))).capitalize() + "."
     pos = rng.randrange(len(paragraphs))
     paragraphs[pos] = f"{paragraphs[pos]} {unique}"
     h1 = pool.sources[rng.randrange(len(pool.sources))].headline.split()
@@ -713,7 +716,8 @@ def _style(text: str, site: Site) -> str:
         text = text.replace("U.S.", "US").replace("U.K.", "UK")
     if " -" in text or "\u2014" in text or "\u2013" in text:
         text = _DASH_RE.sub(site.dash, text)
-    text = text.translate(_CURLY_TRANS)
+    if "\u201c" in text or "\u201d" in text or "\u2018" in text or "\u2019" in text:
+        text = text.translate(_CURLY_TRANS)
     if site.curly_quotes:
         if '"' in text:
             text = _OPEN_QUOTE_RE.sub("\\1\u201c", text).replace('"', "\u201d")
@@ -722,20 +726,15 @@ def _style(text: str, site: Site) -> str:
     return text
 
 
+@lru_cache(maxsize=8)
+def _wrap_re(width: int) -> re.Pattern[str]:
+    """Return a regex matching one line of at most ``width`` characters and its break."""
+    return re.compile(rf"(.{{1,{width}}})(?: +|$)")
+
+
 def _wrap(text: str, width: int) -> str:
-    """Hard-wrap a paragraph at word boundaries (a fast, simpler textwrap.fill)."""
-    lines: list[str] = []
-    line: list[str] = []
-    size = 0
-    for word in text.split():
-        if line and size + 1 + len(word) > width:
-            lines.append(" ".join(line))
-            line, size = [], 0
-        size += len(word) + (1 if line else 0)
-        line.append(word)
-    if line:
-        lines.append(" ".join(line))
-    return "\n".join(lines)
+    """Hard-wrap a paragraph at spaces (a fast textwrap.fill; over-long words stay whole)."""
+    return _wrap_re(width).sub("\\1\n", text).rstrip("\n")
 
 
 def _format_date(fmt: str, date: dt.date) -> str:
