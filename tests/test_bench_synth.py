@@ -6,6 +6,7 @@ import importlib.util
 import itertools
 import json
 import os
+import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -66,6 +67,17 @@ class TestBuildCorpus:
     def test_same_arguments_give_identical_bytes(self, built: Path, tmp_path: Path) -> None:
         """Two builds with the same n and seed write byte-identical files."""
         synth.build_corpus(N, seed=7, out=tmp_path, data_dir=DATA_DIR, bodies=True)
+        for name in ("corpus.jsonl", "truth.json", "meta.json", "bodies.jsonl"):
+            assert (tmp_path / name).read_bytes() == (built / name).read_bytes(), name
+
+    def test_cli_under_another_hash_seed_gives_identical_bytes(
+        self, built: Path, tmp_path: Path
+    ) -> None:
+        """A CLI run with a fixed PYTHONHASHSEED writes the same bytes as this process did."""
+        env = {**os.environ, "PYTHONHASHSEED": "12345"}
+        cmd = [sys.executable, str(BENCH / "synth.py"), "--n", str(N), "--seed", "7"]
+        cmd += ["--out", str(tmp_path), "--data-dir", str(DATA_DIR), "--bodies"]
+        subprocess.run(cmd, check=True, env=env, capture_output=True)
         for name in ("corpus.jsonl", "truth.json", "meta.json", "bodies.jsonl"):
             assert (tmp_path / name).read_bytes() == (built / name).read_bytes(), name
 
