@@ -61,6 +61,7 @@ AD_P = 0.4
 INLINE_JUNK_P = 0.3
 WHITESPACE_P = 0.3
 HEADLINE_EDIT_P = 0.2
+SCRAMBLE_EVERY = 4  # < SHINGLE_K, so no borrowed 5-word run survives
 BASE_DATE = dt.date(2019, 1, 1)
 DATE_SPAN_DAYS = 730
 
@@ -650,6 +651,23 @@ def _seed_int(seed: int, *parts: int) -> int:
     return value
 
 
+def _scramble(text: str, pool: _Pool, rng: random.Random) -> str:
+    """Replace every SCRAMBLE_EVERY-th word with a random pool word, keeping its punctuation.
+
+    Every window of SHINGLE_K words then holds a replaced word, so the text shares no 5-word
+    shingle with the article it was taken from. Without this, a short article holding one long
+    borrowed sentence reaches containment 0.5-0.9 against the source of that sentence.
+    """
+    words = text.split()
+    phase = rng.randrange(SCRAMBLE_EVERY)
+    picks = rng.choices(pool.vocab, k=len(words) // SCRAMBLE_EVERY + 1)
+    for n, i in enumerate(range(phase, len(words), SCRAMBLE_EVERY)):
+        word = words[i]
+        tail = len(word) - len(word.rstrip(".,;:!?\"'\u201d)"))
+        words[i] = picks[n] + (word[len(word) - tail :] if tail else "")
+    return " ".join(words)
+
+
 def _spliced_article(pool: _Pool, rng: random.Random) -> tuple[str, str, tuple[str, ...]]:
     """Return (headline, place, paragraphs) of a new article spliced from unrelated sentences."""
     sizes = [rng.randint(2, 4) for _ in range(rng.randint(3, 6))]
@@ -665,7 +683,8 @@ def _spliced_article(pool: _Pool, rng: random.Random) -> tuple[str, str, tuple[s
     paragraphs = []
     start = 0
     for size in sizes:
-        paragraphs.append(" ".join(sent for _, sent in chosen[start : start + size]))
+        joined = " ".join(sent for _, sent in chosen[start : start + size])
+        paragraphs.append(_scramble(joined, pool, rng))
         start += size
     first_src = chosen[0][0]
     unique = " ".join(rng.choices(pool.vocab, k=rng.randint(12, 20))).capitalize() + "."
@@ -792,7 +811,7 @@ def _syndication_edits(
         sents = _split_sentences(other.paragraphs[rng.randrange(len(other.paragraphs))])
         # Short next to the body, so a copy stays mostly made of its source.
         limit = max(8, min(30, int(0.15 * total)))
-        insert = " ".join(" ".join(sents[:2]).split()[:limit])
+        insert = _scramble(" ".join(" ".join(sents[:2]).split()[:limit]), pool, rng)
         paragraphs.insert(rng.randint(1, len(paragraphs)), insert)
         counts["copies_paragraph_inserted"] += 1
     return paragraphs
