@@ -700,13 +700,16 @@ def _base(pool: _Pool, plan: _Plan, seed: int, b: int) -> _Base:
     """Rebuild base article ``b`` and its group choices from its own seed."""
     rng = random.Random(_seed_int(seed, 1, b))
     copies = int(plan.copies_per_base[b])
-    spliced = b >= len(pool.sources)
+    hard = copies == 0 and rng.random() < HARD_NEGATIVE_SHARE
+    # Hard negatives are spliced too: the first paragraph of a real source is often the whole
+    # of another wire item (a repeat or a digest), so a cut-down real source could be contained
+    # in an unrelated article although the full texts passed the natural-duplicate filter.
+    spliced = hard or b >= len(pool.sources)
     if spliced:
         headline, place, paragraphs = _spliced_article(pool, rng)
     else:
         src = pool.sources[int(plan.source_order[b])]
         headline, place, paragraphs = src.headline, src.place, src.paragraphs
-    hard = copies == 0 and rng.random() < HARD_NEGATIVE_SHARE
     if hard:
         heavy = [i for i, s in enumerate(pool.sites) if s.heavy]
         sites: tuple[int, ...] = (rng.choice(heavy),)
