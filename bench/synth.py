@@ -84,6 +84,7 @@ _DASH_RE = re.compile(r" (?:-|--|\u2014|\u2013) ")
 _OPEN_QUOTE_RE = re.compile(r'(^|[\s(\[])"')
 _CURLY_TRANS = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'"})
 _APOS_RE = re.compile(r"(\w)'(\w)")
+_TRAILING_PUNCT = ".,;:!?\"')\u201d"
 _STOPWORDS = frozenset(
     ("the", "and", "of", "to", "a", "in", "is", "for", "on", "that", "with", "was", "said", "it")
 )
@@ -660,11 +661,12 @@ def _scramble(text: str, pool: _Pool, rng: random.Random) -> str:
     """
     words = text.split()
     phase = rng.randrange(SCRAMBLE_EVERY)
-    picks = rng.choices(pool.vocab, k=len(words) // SCRAMBLE_EVERY + 1)
-    for n, i in enumerate(range(phase, len(words), SCRAMBLE_EVERY)):
-        word = words[i]
-        tail = len(word) - len(word.rstrip(".,;:!?\"'\u201d)"))
-        words[i] = picks[n] + (word[len(word) - tail :] if tail else "")
+    targets = words[phase::SCRAMBLE_EVERY]
+    picks = rng.choices(pool.vocab, k=len(targets))
+    words[phase::SCRAMBLE_EVERY] = [
+        pick + word[len(word.rstrip(_TRAILING_PUNCT)) :]
+        for pick, word in zip(picks, targets, strict=True)
+    ]
     return " ".join(words)
 
 
