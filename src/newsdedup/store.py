@@ -1,0 +1,530 @@
+"""A persistent index: add each day's articles, check new ones against everything kept so far.
+
+Per article the index keeps what verification needs and nothing more: the sorted 64-bit shingle
+hashes, the MinHash signature, its LSH band keys (the same keys `scan` groups by), and the
+length of its clean text. A header records the parameters and hashing schemes; opening an index
+with parameters that would make different shingles, signatures or bands is a `ConfigError`.
+
+Site templates: the index also counts, per short canonical line, how many indexed articles
+contain it (and how many articles were ever added). A new batch is cleaned with the templates
+that those stored counts plus the batch's own counts give, exactly as `scan` would learn them
+from archive and batch together. Indexed articles are not re-cleaned when templates change later
+(that would cost time proportional to the archive), and removing an article does not lower the
+counts: they describe every article ever added.
+
+Storage lives behind `Backend`: SQLite (`store_sqlite`, the default: one local file, no server)
+and Redis (`store_redis`, `redis://host:port/db`, for several writers sharing one index).
+"""
+
+from __future__ import annotations
+
+import struct
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass, fields
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from .config import (
+    HASHING_SCHEME,
+    MINHASH_SCHEME,
+    CleanConfig,
+    DedupConfig,
+    IndexConfig,
+    ShingleConfig,
+)
+from .errors import ConfigError
+from .index import band_keys
+from .pipeline import clean, fingerprint
+from .records import Article, LoadIssue
+from .signature import sign_many
+from .templates import document_keys
+from .verify import SCORE_PLACES, verify
+
+FORMAT = 1  # bump when the stored layout changes
+Progress = Callable[[str, int, int], None]
+_U64 = np.dtype("<u8")
+_U32 = np.dtype("<u4")
+_QUERY_CHUNK = 1000  # new articles looked up and verified per round trip
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Entry:
+    """One article as the index stores it."""
+
+    id: str
+    length: int
+    shingles: npt.NDArray[np.uint64]
+    signature: npt.NDArray[np.uint32]
+    bands: npt.NDArray[np.uint64]  # empty for articles too short to index
+    lines: tuple[int, ...] = ()  # template line keys, counted once when the article is added
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """What verification reads back for one indexed article."""
+
+    id: str
+    length: int
+    shingles: npt.NDArray[np.uint64]
+
+
+class Backend(Protocol):
+    """Storage for an index; every write method is atomic."""
+
+    location: str
+
+    def read_header(self) -> dict[str, Any] | None: ...
+    def create_header(self, header: dict[str, Any]) -> dict[str, Any]: ...
+    def present(self, ids: Sequence[str]) -> set[str]: ...
+    def line_counts(self, keys: Sequence[int]) -> dict[int, int]: ...
+    def docs(self) -> int: ...
+    def count(self) -> int: ...
+    def add(self, entries: Sequence[Entry]) -> int: ...
+    def lookup(self, keys: Sequence[int]) -> dict[int, list[int]]: ...
+    def fetch(self, refs: Sequence[int]) -> dict[int, Stored]: ...
+    def signatures(self, ids: Sequence[str]) -> dict[str, tuple[int, bytes]]: ...
+    def remove(self, items: Sequence[tuple[str, int, Sequence[int]]]) -> list[str]: ...
+    def iter_entries(self) -> Iterator[tuple[int, str, bytes, list[int]]]: ...
+    def size(self) -> dict[str, Any]: ...
+    def close(self) -> None: ...
+
+
+# ---- packing: fixed little-endian layouts, identical on every machine ------------------------
+
+
+def pack_u64(values: npt.NDArray[np.uint64]) -> bytes:
+    return np.ascontiguousarray(values, dtype=_U64).tobytes()
+
+
+def unpack_u64(data: bytes) -> npt.NDArray[np.uint64]:
+    return np.frombuffer(data, dtype=_U64).astype(np.uint64)
+
+
+def pack_u32(values: npt.NDArray[np.uint32]) -> bytes:
+    return np.ascontiguousarray(values, dtype=_U32).tobytes()
+
+
+def to_signed(keys: npt.NDArray[np.uint64]) -> list[int]:
+    """Return 64-bit keys as signed ints (SQLite integers are signed 64-bit)."""
+    return [int(k) for k in np.ascontiguousarray(keys, dtype=np.uint64).view(np.int64)]
+
+
+def pack_article(entry: Entry) -> bytes:
+    """Return one article as bytes: id, length, signature, shingles (used by Redis)."""
+    ident = entry.id.encode("utf-8")
+    head = struct.pack("<III", len(ident), entry.length, len(entry.signature))
+    return head + ident + pack_u32(entry.signature) + pack_u64(entry.shingles)
+
+
+def unpack_article(data: bytes) -> tuple[str, int, bytes, npt.NDArray[np.uint64]]:
+    """Return (id, length, signature bytes, shingles) from `pack_article` bytes."""
+    n_id, length, n_sig = struct.unpack_from("<III", data)
+    start = 12
+    ident = data[start : start + n_id].decode("utf-8")
+    start += n_id
+    signature = data[start : start + 4 * n_sig]
+    start += 4 * n_sig
+    return ident, length, signature, unpack_u64(data[start:])
+
+
+# ---- the header ----------------------------------------------------------------------------
+
+
+def _flat(prefix: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    return {f"{prefix}.{k}": v for k, v in values.items()}
+
+
+def compat_params(config: DedupConfig) -> dict[str, Any]:
+    """Return the parameters that decide stored shingles, signatures and bands (dotted keys).
+
+    The verification thresholds (`threshold`, `containment`) are left out on purpose: they
+    apply when checking, so one index can be checked at a stricter or looser threshold.
+    """
+    bands, rows = config.index.bands_rows
+    return {
+        **_flat("clean", asdict(config.clean)),
+        **_flat("shingle", asdict(config.shingle)),
+        "index.num_perm": config.index.num_perm,
+        "index.seed": config.index.seed,
+        "index.lsh_threshold": config.index.lsh_threshold,
+        "bands": bands,
+        "rows": rows,
+        "min_shingles": config.min_shingles,
+        "minhash_scheme": MINHASH_SCHEME,
+        "hashing_scheme": HASHING_SCHEME,
+    }
+
+
+def make_header(config: DedupConfig) -> dict[str, Any]:
+    """Return the header a new index is created with."""
+    import datasketch
+
+    return {
+        "format": FORMAT,
+        "config": asdict(config),
+        "compat": compat_params(config),
+        "datasketch": datasketch.__version__,
+    }
+
+
+def _part(cls: Any, values: Mapping[str, Any]) -> Any:
+    known = {f.name for f in fields(cls)}
+    return cls(**{k: v for k, v in values.items() if k in known})
+
+
+def config_from_header(header: Mapping[str, Any]) -> DedupConfig:
+    """Return the `DedupConfig` an index was created with (unknown fields ignored)."""
+    stored = dict(header["config"])
+    top = {f.name for f in fields(DedupConfig)} - {"clean", "shingle", "index"}
+    return DedupConfig(
+        clean=_part(CleanConfig, stored.get("clean", {})),
+        shingle=_part(ShingleConfig, stored.get("shingle", {})),
+        index=_part(IndexConfig, stored.get("index", {})),
+        **{k: v for k, v in stored.items() if k in top and not isinstance(v, dict)},
+    )
+
+
+def check_header(location: str, header: Mapping[str, Any], config: DedupConfig) -> None:
+    """Raise `ConfigError` when `config` would not make the shingles and bands stored."""
+    if header.get("format") != FORMAT:
+        raise ConfigError(
+            f"{location}: index format {header.get('format')!r}, this newsdedup reads {FORMAT} "
+            "(rebuild the index with this version)"
+        )
+    stored, wanted = header["compat"], compat_params(config)
+    differ = sorted(k for k in stored.keys() & wanted.keys() if stored[k] != wanted[k])
+    if differ:
+        have = ", ".join(f"{k}={stored[k]!r}" for k in differ)
+        asked = ", ".join(f"{k}={wanted[k]!r}" for k in differ)
+        raise ConfigError(
+            f"{location}: index was built with {have}, not {asked} "
+            "(drop those options to use the index's, or build a new index)"
+        )
+
+
+# ---- results -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IndexMatch:
+    """An indexed article that a checked article duplicates, with the exact evidence."""
+
+    id: str
+    similarity: float
+    jaccard: float
+    containment: float
+    shared: int
+    via: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CheckedArticle:
+    """One checked article and the indexed articles it duplicates, best first."""
+
+    id: str
+    duplicates: tuple[IndexMatch, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IndexCheckResult:
+    """Every checked article (sorted by id) and what it duplicates in the index."""
+
+    params: dict[str, Any]
+    index_articles: int
+    articles: tuple[CheckedArticle, ...]
+    candidates: int = 0
+    skipped: tuple[LoadIssue, ...] = ()
+    warnings: tuple[LoadIssue, ...] = ()
+
+    @property
+    def duplicates(self) -> int:
+        """Checked articles that duplicate at least one indexed article."""
+        return sum(1 for a in self.articles if a.duplicates)
+
+    @property
+    def duplicate_rate(self) -> float:
+        return self.duplicates / len(self.articles) if self.articles else 0.0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AddSummary:
+    """What `add` did: articles added, already present, and added but too short to index."""
+
+    added: int
+    present: int
+    unindexed: int
+    total: int  # articles in the index afterwards
+
+
+# ---- the index -----------------------------------------------------------------------------
+
+
+def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class PersistentIndex:
+    """An index on a backend, read with one `DedupConfig`; see the module docstring."""
+
+    def __init__(self, backend: Backend, config: DedupConfig) -> None:
+        self.backend = backend
+        self.config = config
+
+    def __enter__(self) -> PersistentIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.backend.close()
+
+    @property
+    def location(self) -> str:
+        return self.backend.location
+
+    def __len__(self) -> int:
+        return self.backend.count()
+
+    # -- cleaning with the archive's templates --
+
+    def templates_for(self, new: Sequence[Article]) -> frozenset[int]:
+        """Return the template line keys for a batch: stored counts plus the batch's own."""
+        cfg = self.config.clean
+        if not cfg.templates:
+            return frozenset()
+        batch: Counter[int] = Counter()
+        for article in new:
+            batch.update(document_keys(article.text, cfg))
+        docs = self.backend.docs() + len(new)
+        floor = max(cfg.template_min_docs, cfg.template_df * docs)
+        stored = self.backend.line_counts(sorted(batch)) if batch else {}
+        return frozenset(k for k, n in batch.items() if n + stored.get(k, 0) >= floor)
+
+    def _entries(self, articles: Sequence[Article], templates: frozenset[int]) -> list[Entry]:
+        cfg = self.config
+        prints = [fingerprint(clean(a, cfg, templates=templates), cfg) for a in articles]
+        signatures = sign_many([p.shingles for p in prints], cfg.index)
+        keys = band_keys(signatures, cfg.index)
+        empty = np.zeros(0, dtype=np.uint64)
+        entries = []
+        for article, p, sig, row in zip(articles, prints, signatures, keys, strict=True):
+            lines = (
+                tuple(sorted(document_keys(article.text, cfg.clean))) if cfg.clean.templates else ()
+            )
+            entries.append(
+                Entry(
+                    id=p.id,
+                    length=p.length,
+                    shingles=p.shingles,
+                    signature=sig,
+                    bands=row if len(p.shingles) >= cfg.min_shingles else empty,
+                    lines=lines,
+                )
+            )
+        return entries
+
+    # -- the commands --
+
+    def add(
+        self,
+        articles: Iterable[Article],
+        *,
+        chunk_size: int = 500,
+        progress: Progress | None = None,
+    ) -> AddSummary:
+        """Add the articles whose ids are not indexed yet; each chunk is one transaction.
+
+        A run killed part way leaves whole chunks in the index; running it again adds the rest
+        and ends in the same state as one uninterrupted run (the templates it cleans with come
+        from the same counts).
+        """
+        if chunk_size < 1:
+            raise ConfigError(f"chunk size must be at least 1, got {chunk_size}")
+        items = sorted(articles, key=lambda a: a.id)
+        present = self.backend.present([a.id for a in items])
+        new = [a for a in items if a.id not in present]
+        templates = self.templates_for(new)
+        added = unindexed = 0
+        for chunk in _chunks(new, chunk_size):
+            entries = self._entries(chunk, templates)
+            added += self.backend.add(entries)
+            unindexed += sum(1 for e in entries if not len(e.bands))
+            if progress:
+                progress("add", added, len(new))
+        return AddSummary(
+            added=added,
+            present=len(items) - added,
+            unindexed=unindexed,
+            total=self.backend.count(),
+        )
+
+    def check(
+        self,
+        articles: Iterable[Article],
+        *,
+        skipped: Sequence[LoadIssue] = (),
+        warnings: Sequence[LoadIssue] = (),
+        progress: Progress | None = None,
+    ) -> IndexCheckResult:
+        """Return, per article, the indexed articles it duplicates (exact similarity).
+
+        An article is never reported as a duplicate of the indexed article with its own id.
+        """
+        cfg = self.config
+        items = sorted(articles, key=lambda a: a.id)
+        present = self.backend.present([a.id for a in items])
+        templates = self.templates_for([a for a in items if a.id not in present])
+        checked: list[CheckedArticle] = []
+        candidates = 0
+        for chunk in _chunks(items, _QUERY_CHUNK):
+            entries = self._entries(chunk, templates)
+            wanted = sorted({int(k) for e in entries for k in e.bands})
+            hits = self.backend.lookup(wanted) if wanted else {}
+            refs_of = [
+                sorted({r for k in e.bands for r in hits.get(int(k), ())}) for e in entries
+            ]
+            stored = self.backend.fetch(sorted({r for refs in refs_of for r in refs}))
+            for entry, refs in zip(entries, refs_of, strict=True):
+                found = []
+                for ref in refs:
+                    other = stored[ref]
+                    if other.id == entry.id:
+                        continue
+                    candidates += 1
+                    match = verify(
+                        entry.id,
+                        other.id,
+                        entry.shingles,
+                        other.shingles,
+                        threshold=cfg.threshold,
+                        containment=cfg.containment,
+                    )
+                    if match is not None:
+                        found.append(
+                            IndexMatch(
+                                id=other.id,
+                                similarity=round(match.similarity, SCORE_PLACES),
+                                jaccard=match.jaccard,
+                                containment=match.containment,
+                                shared=match.shared,
+                                via=match.via,
+                            )
+                        )
+                found.sort(key=lambda m: (-m.similarity, m.id))
+                checked.append(CheckedArticle(id=entry.id, duplicates=tuple(found)))
+            if progress:
+                progress("check", len(checked), len(items))
+        return IndexCheckResult(
+            params={**cfg.params(), "index": self.location},
+            index_articles=self.backend.count(),
+            articles=tuple(checked),
+            candidates=candidates,
+            skipped=tuple(skipped),
+            warnings=tuple(warnings),
+        )
+
+    def remove(self, ids: Iterable[str]) -> tuple[list[str], list[str]]:
+        """Remove articles by id; return (removed, not found), each sorted."""
+        wanted = sorted(set(ids))
+        found = self.backend.signatures(wanted)
+        items = []
+        for article_id in wanted:
+            if article_id in found:
+                ref, sig = found[article_id]
+                items.append((article_id, ref, self._keys_of(sig)))
+        removed = sorted(self.backend.remove(items))
+        missing = sorted(set(wanted) - set(removed))
+        return removed, missing
+
+    def _keys_of(self, signature: bytes) -> list[int]:
+        sig = np.frombuffer(signature, dtype=_U32).astype(np.uint32)[None, :]
+        return [int(k) for k in band_keys(sig, self.config.index)[0]]
+
+    def stats(self) -> dict[str, Any]:
+        """Return counts and parameters of the index."""
+        bands, rows = self.config.index.bands_rows
+        return {
+            "location": self.location,
+            "articles": self.backend.count(),
+            "added_ever": self.backend.docs(),
+            "bands": bands,
+            "rows": rows,
+            **self.backend.size(),
+            "params": compat_params(self.config),
+            "fingerprint": self.config.fingerprint(),
+        }
+
+    def problems(self) -> list[str]:
+        """Return every inconsistency found (empty when the index is sound); reads it all."""
+        out = []
+        n = 0
+        for _ref, article_id, signature, keys in self.backend.iter_entries():
+            n += 1
+            expected = set(self._keys_of(signature))
+            if keys and set(keys) != expected:
+                out.append(f"{article_id}: band keys do not match its signature")
+        if n != self.backend.count():
+            out.append(f"{n} articles listed but {self.backend.count()} counted")
+        return out
+
+
+# ---- opening ---------------------------------------------------------------------------------
+
+
+def is_redis(location: str) -> bool:
+    return location.startswith(("redis://", "rediss://", "unix://"))
+
+
+def open_backend(location: str, *, create: bool) -> Backend | None:
+    """Return the backend for a location, or None when there is no index and `create` is off."""
+    if is_redis(location):
+        from .store_redis import RedisBackend
+
+        return RedisBackend.open(location)
+    from .store_sqlite import SqliteBackend
+
+    return SqliteBackend.open(location, create=create)
+
+
+def read_config(location: str) -> DedupConfig | None:
+    """Return the configuration stored in an index, or None when there is no index there."""
+    backend = open_backend(location, create=False)
+    if backend is None:
+        return None
+    try:
+        header = backend.read_header()
+        return None if header is None else config_from_header(header)
+    finally:
+        backend.close()
+
+
+def open_index(
+    location: str, *, config: DedupConfig | None = None, create: bool = False
+) -> PersistentIndex:
+    """Open (or with `create`, make) the index at a path or `redis://` URL.
+
+    With `config=None` the index's own parameters are used; otherwise they must agree with
+    the stored ones on everything but the verification thresholds.
+    """
+    backend = open_backend(location, create=create)
+    if backend is None:
+        raise ConfigError(
+            f"{location}: no index there (make one with `newsdedup index add PATH --index "
+            f"{location}`)"
+        )
+    try:
+        header = backend.read_header()
+        if header is None:
+            if not create:
+                raise ConfigError(f"{location}: no index there (make one with `index add`)")
+            header = backend.create_header(make_header(config or DedupConfig()))
+        check_header(location, header, config or config_from_header(header))
+        return PersistentIndex(backend, config or config_from_header(header))
+    except BaseException:
+        backend.close()
+        raise
