@@ -696,3 +696,236 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
         click.echo("error: interrupted", err=True)
         code = 130
     sys.exit(code if isinstance(code, int) else 0)
+
+
+# ---- index: a persistent index for daily scrapes (store.py) ----------------------------------
+
+# Which dedup flags map onto which setting, for an index that already holds its own settings.
+_INDEX_FLAGS = {
+    "threshold": "threshold",
+    "containment": "containment",
+    "shingle_size": "shingle.size",
+    "num_perm": "index.num_perm",
+    "lsh_threshold": "index.lsh_threshold",
+    "seed": "index.seed",
+}
+
+
+def index_option(f: F) -> F:
+    """The index location: a file path (SQLite) or a redis:// URL."""
+    return click.option(
+        "--index",
+        "location",
+        required=True,
+        envvar="NEWSDEDUP_INDEX",
+        metavar="PATH|redis://HOST:PORT/DB",
+        help="Index location: an SQLite file, or a Redis URL (?prefix=NAME to share a server). "
+        "Also read from NEWSDEDUP_INDEX.",
+    )(f)
+
+
+def index_config_from(ctx: click.Context, location: str, opts: dict[str, Any]) -> DedupConfig:
+    """Return the index's own settings with the flags given explicitly on top (new: flags)."""
+    from click.core import ParameterSource
+
+    from .store import read_config
+
+    stored = read_config(location)
+    if stored is None:
+        return dedup_config_from(opts)
+    given = {
+        key: opts[name]
+        for name, key in _INDEX_FLAGS.items()
+        if ctx.get_parameter_source(name) is not ParameterSource.DEFAULT
+    }
+    if opts.get("no_boilerplate"):
+        given["clean.boilerplate"] = False
+    if opts.get("no_templates"):
+        given["clean.templates"] = False
+    return stored.with_overrides(given)
+
+
+@cli.group("index")
+def index_group() -> None:
+    """A persistent index: add each day's articles, check new ones against the archive.
+
+    \b
+    The index is an SQLite file (default, no server) or a shared Redis database.
+    Examples:
+      newsdedup index add archive/ --index news.db
+      newsdedup index check today/ --index news.db --format json
+      newsdedup index check today/ --index redis://localhost:6379/0 --max-duplicates 0
+    """
+
+
+@index_group.command("add")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@index_option
+@corpus_options
+@dedup_options
+@click.option(
+    "--chunk-size",
+    type=click.IntRange(min=1),
+    default=500,
+    show_default=True,
+    help="Articles written per transaction (a killed run keeps whole chunks).",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress or warnings on stderr.")
+@click.pass_context
+def index_add(
+    ctx: click.Context, paths: tuple[Path, ...], location: str, chunk_size: int, **opts: Any
+) -> None:
+    """Add articles to the index (creating it); ids already there are left as they are.
+
+    \b
+    Example:
+      newsdedup index add today/ --index news.db
+    """
+    from .store import open_index
+
+    _out, err = make_consoles()
+    config = index_config_from(ctx, location, opts)
+    loaded = load_or_fail(paths, opts, err)
+    progress = LazyProgress(err, enabled=not opts["quiet"])
+    try:
+        with open_index(location, config=config, create=True) as store:
+            summary = store.add(loaded.articles, chunk_size=chunk_size, progress=progress)
+    finally:
+        progress.close()
+    click.echo(
+        f"added {summary.added} · already present {summary.present} · "
+        f"too short to index {summary.unindexed} · index holds {summary.total}"
+    )
+
+
+@index_group.command("check")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@index_option
+@corpus_options
+@dedup_options
+@output_options(("table", "json", "jsonl", "csv"))
+@click.option(
+    "--max-duplicate-rate",
+    type=click.FloatRange(0, 1),
+    default=None,
+    help="Exit 1 when more than this share of the articles duplicate indexed ones.",
+)
+@click.option(
+    "--max-duplicates",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Exit 1 when more than this many articles duplicate indexed ones.",
+)
+@click.pass_context
+def index_check(
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    location: str,
+    fmt: str,
+    output: Path | None,
+    max_duplicate_rate: float | None,
+    max_duplicates: int | None,
+    **opts: Any,
+) -> None:
+    """Report, per article, the indexed articles it duplicates; the index is not changed.
+
+    \b
+    Exit codes: 0 ran (within budget, or no --max-* given) · 1 over budget ·
+    2 usage or configuration error (e.g. no index there, other parameters) · 3 input error.
+    Examples:
+      newsdedup index check today/ --index news.db
+      newsdedup index check today/ --index news.db --format csv --max-duplicate-rate 0.2
+    """
+    from .gate import GatePolicy
+    from .store import index_gate, open_index
+    from .store_report import check_to_csv, check_to_json, check_to_jsonl, render_check
+
+    out, err = make_consoles()
+    if output is not None:
+        check_output_path(output, paths, load_config_from(opts))
+    policy = GatePolicy(max_duplicate_rate=max_duplicate_rate, max_duplicates=max_duplicates)
+    config = index_config_from(ctx, location, opts)
+    with open_index(location, config=config) as store:
+        loaded = load_or_fail(paths, opts, err)
+        progress = LazyProgress(err, enabled=not opts["quiet"])
+        try:
+            result = store.check(
+                loaded.articles,
+                skipped=loaded.skipped,
+                warnings=loaded.warnings,
+                progress=progress,
+            )
+        finally:
+            progress.close()
+    if fmt == "table":
+        if output is None:
+            render_check(result, out)
+        else:
+            buffer = Console(record=True, width=100, file=open(os.devnull, "w"))  # noqa: SIM115
+            render_check(result, buffer)
+            emit(buffer.export_text(), output)
+    else:
+        writers = {"json": check_to_json, "jsonl": check_to_jsonl, "csv": check_to_csv}
+        emit(writers[fmt](result), output)
+    if max_duplicate_rate is None and max_duplicates is None:
+        return
+    outcome = index_gate(result, policy)
+    if not opts["quiet"]:
+        word = "passed" if outcome.passed else "failed"
+        err.print(f"gate {word}: {escape(outcome.reason)}", highlight=False, soft_wrap=True)
+    if not outcome.passed:
+        ctx.exit(EXIT_GATE)
+
+
+@index_group.command("stats")
+@index_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+def index_stats(location: str, fmt: str) -> None:
+    """Show how many articles the index holds, its size and its parameters.
+
+    \b
+    Example:
+      newsdedup index stats --index news.db --format json
+    """
+    import json
+
+    from .store import open_index
+    from .store_report import render_stats
+
+    out, _err = make_consoles()
+    with open_index(location) as store:
+        stats = store.stats()
+    if fmt == "json":
+        emit(json.dumps(stats, ensure_ascii=False, indent=2) + "\n", None)
+    else:
+        render_stats(stats, out)
+
+
+@index_group.command("remove")
+@click.argument("ids", nargs=-1, required=True)
+@index_option
+def index_remove(ids: tuple[str, ...], location: str) -> None:
+    """Remove articles from the index by id (ids not there are named on stderr).
+
+    \b
+    Example:
+      newsdedup index remove site_a/story.txt --index news.db
+    """
+    from .store import open_index
+
+    _out, err = make_consoles()
+    with open_index(location) as store:
+        removed, missing = store.remove(ids)
+        total = len(store)
+    for article_id in missing:
+        err.print(
+            f"[yellow]warning:[/yellow] {escape(article_id)}: not in the index", soft_wrap=True
+        )
+    click.echo(f"removed {len(removed)} · not found {len(missing)} · index holds {total}")

@@ -385,9 +385,7 @@ class PersistentIndex:
             entries = self._entries(chunk, templates)
             wanted = sorted({int(k) for e in entries for k in e.bands})
             hits = self.backend.lookup(wanted) if wanted else {}
-            refs_of = [
-                sorted({r for k in e.bands for r in hits.get(int(k), ())}) for e in entries
-            ]
+            refs_of = [sorted({r for k in e.bands for r in hits.get(int(k), ())}) for e in entries]
             stored = self.backend.fetch(sorted({r for refs in refs_of for r in refs}))
             for entry, refs in zip(entries, refs_of, strict=True):
                 found = []
@@ -420,7 +418,7 @@ class PersistentIndex:
             if progress:
                 progress("check", len(checked), len(items))
         return IndexCheckResult(
-            params={**cfg.params(), "index": self.location},
+            params=cfg.params(),
             index_articles=self.backend.count(),
             articles=tuple(checked),
             candidates=candidates,
@@ -447,13 +445,10 @@ class PersistentIndex:
 
     def stats(self) -> dict[str, Any]:
         """Return counts and parameters of the index."""
-        bands, rows = self.config.index.bands_rows
         return {
             "location": self.location,
             "articles": self.backend.count(),
             "added_ever": self.backend.docs(),
-            "bands": bands,
-            "rows": rows,
             **self.backend.size(),
             "params": compat_params(self.config),
             "fingerprint": self.config.fingerprint(),
@@ -528,3 +523,19 @@ def open_index(
     except BaseException:
         backend.close()
         raise
+
+
+def index_gate(result: IndexCheckResult, policy: Any) -> Any:
+    """Return the `GateOutcome` of a check: duplicates are checked articles with a match."""
+    from .gate import GateOutcome
+
+    problems = []
+    rate, count = result.duplicate_rate, result.duplicates
+    if policy.max_duplicate_rate is not None and rate > policy.max_duplicate_rate:
+        problems.append(f"duplicate rate {rate:.4f} is over {policy.max_duplicate_rate:g}")
+    if policy.max_duplicates is not None and count > policy.max_duplicates:
+        problems.append(f"{count} duplicates is over the budget of {policy.max_duplicates}")
+    reason = "; ".join(problems) or f"{count} duplicates ({rate:.2%}) within budget"
+    return GateOutcome(
+        passed=not problems, reason=reason, duplicates=count, duplicate_rate=round(rate, 4)
+    )

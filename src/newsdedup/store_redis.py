@@ -123,7 +123,8 @@ class RedisBackend:
         self.client.hsetnx(self._key("meta"), "header", json.dumps(header))
         self.client.hsetnx(self._key("meta"), "docs", 0)
         stored = self.read_header()
-        assert stored is not None  # noqa: S101 - set just above
+        if stored is None:
+            raise InputError(self.location, "the index header could not be written")
         return stored
 
     def docs(self) -> int:
@@ -155,7 +156,9 @@ class RedisBackend:
 
     def lookup(self, keys: Sequence[int]) -> dict[int, list[int]]:
         found = self._pipelined([("smembers", (self._key(f"b:{_hex(k)}"),)) for k in keys])
-        return {k: sorted(int(r) for r in refs) for k, refs in zip(keys, found, strict=True) if refs}
+        return {
+            k: sorted(int(r) for r in refs) for k, refs in zip(keys, found, strict=True) if refs
+        }
 
     def fetch(self, refs: Sequence[int]) -> dict[int, Stored]:
         found = self._pipelined([("hget", (self._key("arts"), r)) for r in refs])

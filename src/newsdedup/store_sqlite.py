@@ -95,7 +95,8 @@ class SqliteBackend:
             )
             self.conn.execute("INSERT OR IGNORE INTO meta VALUES ('docs', '0')")
         stored = self.read_header()
-        assert stored is not None  # noqa: S101 - written in the transaction above
+        if stored is None:
+            raise InputError(self.location, "the index header could not be written")
         return stored
 
     def docs(self) -> int:
@@ -133,7 +134,9 @@ class SqliteBackend:
     def fetch(self, refs: Sequence[int]) -> dict[int, Stored]:
         out: dict[int, Stored] = {}
         for part in _chunks(refs):
-            sql = f"SELECT ref, id, length, shingles FROM articles WHERE ref IN ({_marks(len(part))})"
+            sql = (
+                f"SELECT ref, id, length, shingles FROM articles WHERE ref IN ({_marks(len(part))})"
+            )
             for ref, ident, length, shingles in self.conn.execute(sql, tuple(part)):
                 out[ref] = Stored(ident, length, unpack_u64(shingles))
         return out
@@ -219,7 +222,7 @@ def _as_u64(keys: Sequence[int]) -> Any:
     return np.array(keys, dtype=np.uint64)
 
 
-class _write:  # noqa: N801 - used like a function: `with _write(conn):`
+class _write:
     """One IMMEDIATE transaction: taken before reading, committed whole or rolled back."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:

@@ -1,0 +1,135 @@
+"""`index check` results as JSON, JSONL, CSV (byte-stable) and a rich table.
+
+JSON keys are an API, like `scan`'s: add keys freely, rename or remove none.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from . import __version__
+from .records import LoadIssue
+from .store import CheckedArticle, IndexCheckResult
+
+CSV_FIELDS = ("id", "duplicate_of", "similarity", "jaccard", "containment", "via")
+
+
+def _issue(issue: LoadIssue) -> dict[str, Any]:
+    out: dict[str, Any] = {"source": issue.source, "problem": issue.problem}
+    if issue.line is not None:
+        out["line"] = issue.line
+    return out
+
+
+def _article(article: CheckedArticle) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "duplicates": [
+            {
+                "id": m.id,
+                "similarity": m.similarity,
+                "jaccard": m.jaccard,
+                "containment": m.containment,
+                "shared": m.shared,
+                "via": m.via,
+            }
+            for m in article.duplicates
+        ],
+    }
+
+
+def check_to_dict(result: IndexCheckResult) -> dict[str, Any]:
+    """Return the check report as plain data; `articles` lists only those with duplicates."""
+    return {
+        "newsdedup": __version__,
+        "params": result.params,
+        "summary": {
+            "articles": len(result.articles),
+            "duplicates": result.duplicates,
+            "duplicate_rate": round(result.duplicate_rate, 4),
+            "index_articles": result.index_articles,
+            "candidates": result.candidates,
+            "skipped": len(result.skipped),
+        },
+        "articles": [_article(a) for a in result.articles if a.duplicates],
+        "skipped": [_issue(i) for i in result.skipped],
+        "warnings": [_issue(i) for i in result.warnings],
+    }
+
+
+def check_to_json(result: IndexCheckResult) -> str:
+    return json.dumps(check_to_dict(result), ensure_ascii=False, indent=2) + "\n"
+
+
+def check_to_jsonl(result: IndexCheckResult) -> str:
+    """Return one object per checked article (those without duplicates too)."""
+    return "".join(json.dumps(_article(a), ensure_ascii=False) + "\n" for a in result.articles)
+
+
+def check_to_csv(result: IndexCheckResult) -> str:
+    """Return one row per (checked article, indexed duplicate); one empty row if none."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for article in result.articles:
+        if not article.duplicates:
+            writer.writerow({"id": article.id} | {k: "" for k in CSV_FIELDS[1:]})
+        for m in article.duplicates:
+            writer.writerow(
+                {
+                    "id": article.id,
+                    "duplicate_of": m.id,
+                    "similarity": m.similarity,
+                    "jaccard": m.jaccard,
+                    "containment": m.containment,
+                    "via": m.via,
+                }
+            )
+    return buffer.getvalue()
+
+
+def check_summary(result: IndexCheckResult) -> str:
+    return (
+        f"{len(result.articles)} articles checked against {result.index_articles} indexed · "
+        f"{result.duplicates} duplicate an indexed article ({result.duplicate_rate:.1%})"
+    )
+
+
+def render_check(result: IndexCheckResult, console: Console) -> None:
+    """Draw a table of the checked articles that duplicate indexed ones, and a summary."""
+    hits = [a for a in result.articles if a.duplicates]
+    if hits:
+        table = Table(title=None)
+        table.add_column("new article")
+        table.add_column("duplicates (indexed)")
+        table.add_column("similarity", justify="right")
+        table.add_column("via")
+        for article in hits:
+            for n, m in enumerate(article.duplicates):
+                table.add_row(
+                    escape(article.id) if n == 0 else "",
+                    escape(m.id),
+                    f"{m.similarity:.2f}",
+                    m.via,
+                )
+        console.print(table)
+    console.print(check_summary(result), highlight=False)
+
+
+def render_stats(stats: dict[str, Any], console: Console) -> None:
+    """Draw the index's counts and parameters."""
+    table = Table(show_header=False, box=None)
+    for key, value in stats.items():
+        if key == "params":
+            continue
+        table.add_row(key, escape(str(value)))
+    for key, value in stats["params"].items():
+        table.add_row(key, escape(str(value)))
+    console.print(table)
