@@ -400,6 +400,12 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @corpus_options
 @dedup_options
 @output_options(("table", "json", "jsonl", "csv"))
+@click.option(
+    "--dask",
+    default=None,
+    metavar="SCHEDULER|local[:N]",
+    help="Load, clean and sign on a Dask cluster (scheduler address, or local:N processes).",
+)
 def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, **opts: Any) -> None:
     """Cluster the near-duplicate articles of a folder, file or JSONL corpus.
 
@@ -414,7 +420,7 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, **opts: Any) ->
     load = load_config_from(opts)
     if output is not None:
         check_output_path(output, paths, load)
-    result = run_scan(paths, opts, err)
+    result = run_scan_dask(paths, opts, err) if opts.get("dask") else run_scan(paths, opts, err)
     render_result(result, fmt, output, out)
 
 
@@ -929,3 +935,26 @@ def index_remove(ids: tuple[str, ...], location: str) -> None:
             f"[yellow]warning:[/yellow] {escape(article_id)}: not in the index", soft_wrap=True
         )
     click.echo(f"removed {len(removed)} · not found {len(missing)} · index holds {total}")
+
+
+def run_scan_dask(paths: Sequence[Path], opts: dict[str, Any], err: Console) -> DedupResult:
+    """Scan on a Dask cluster (distributed.py): same result as `run_scan`."""
+    from .distributed import scan_dask
+
+    load = load_config_from(opts)
+    issues, result = scan_dask(
+        paths,
+        scheduler=opts["dask"],
+        load=load,
+        config=dedup_config_from(opts),
+        strict=opts["strict"],
+    )
+    report_issues(LoadResult(articles=(), issues=issues), err, opts.get("quiet", False))
+    if not result.articles:
+        names = ", ".join(str(p) for p in paths)
+        raise InputError(
+            names,
+            "no readable articles found",
+            hint=f"check --glob (now {load.glob!r}) or the skipped files above",
+        )
+    return result

@@ -1,0 +1,309 @@
+"""`scan` on a Dask cluster: workers load, clean, shingle and sign; the client verifies.
+
+The work is cut into partitions of files (a JSONL file is one partition). Three rounds run on
+the workers, each partition staying in worker memory between them:
+
+1. load: each worker reads its files; only a manifest (ids and load issues) comes back, which
+   the client replays in sorted file order, so duplicate ids, `--strict` and the issue list
+   are exactly those of a local run;
+2. templates: per-partition line counts come back and are merged into the corpus templates;
+3. sign: each worker cleans with those templates, shingles, signs and computes band keys.
+
+The client gathers shingles and band keys, groups band keys into candidate pairs, verifies
+them on the exact shingle sets and clusters, with the same functions as the local run, so
+the JSON is byte for byte the same. Workers need newsdedup installed (the same version; this is
+checked) and the input at the same path (a shared file system).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from .cluster import build_clusters
+from .config import HASHING_SCHEME, MINHASH_SCHEME, CleanConfig, DedupConfig, LoadConfig
+from .errors import ConfigError, InputError
+from .index import band_keys, candidate_pairs
+from .load import is_jsonl, list_files, raise_issue
+from .pipeline import clean, fingerprint
+from .records import Article, DedupResult, LoadIssue, Match
+from .signature import sign_many
+from .templates import TemplateCounter
+from .verify import verify
+
+Item = Article | LoadIssue
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """A slice of the input: some files of one root, in sorted order."""
+
+    root: str  # absolute
+    files: tuple[str, ...]  # absolute
+
+
+@dataclass(frozen=True, slots=True)
+class Signed:
+    """What a worker sends back for one partition: fingerprints and band keys."""
+
+    ids: tuple[str, ...]
+    lengths: tuple[int, ...]
+    shingles: tuple[npt.NDArray[np.uint64], ...]
+    keys: npt.NDArray[np.uint64]  # (n, bands)
+
+
+# ---- tasks (run on the workers; module-level so they pickle by reference) -----------------
+
+
+def worker_versions() -> tuple[str, str, str, str]:
+    """Return what must match between client and workers for identical results."""
+    import datasketch
+
+    from . import __version__
+
+    return __version__, datasketch.__version__, MINHASH_SCHEME, HASHING_SCHEME
+
+
+def load_part(part: Part, load: LoadConfig) -> list[Item]:
+    """Read one partition's files: articles and issues in file order."""
+    from . import load as loader
+
+    root = Path(part.root)
+    items: list[Item] = []
+    for name in part.files:
+        path = Path(name)
+        reader = loader._jsonl_articles if is_jsonl(path) else loader._text_article
+        items.extend(reader(path, root, load))
+    return items
+
+
+Entry = tuple[str, str, int | None] | LoadIssue  # (id, source, line) of an article, or an issue
+
+
+def manifest(items: Sequence[Item]) -> list[Entry]:
+    """Return per item its (id, source, line) or its issue: all the client needs to replay."""
+    return [(i.id, i.source, i.line) if isinstance(i, Article) else i for i in items]
+
+
+def _kept(items: Sequence[Item], drop: frozenset[int]) -> list[Article]:
+    return [a for n, a in enumerate(items) if isinstance(a, Article) and n not in drop]
+
+
+def count_lines(
+    items: Sequence[Item], drop: frozenset[int], config: CleanConfig
+) -> TemplateCounter:
+    """Return the template line counts of one partition's kept articles."""
+    counter = TemplateCounter(config)
+    for article in _kept(items, drop):
+        counter.add(article.text)
+    return counter
+
+
+def sign_part(
+    items: Sequence[Item], drop: frozenset[int], templates: frozenset[int], config: DedupConfig
+) -> Signed:
+    """Clean, shingle, sign and band one partition's kept articles."""
+    prints = [
+        fingerprint(clean(a, config, templates=templates), config) for a in _kept(items, drop)
+    ]
+    usable = [len(p.shingles) >= config.min_shingles for p in prints]
+    bands = config.index.bands_rows[0]
+    keys = np.zeros((len(prints), bands), dtype=np.uint64)
+    rows = [i for i, ok in enumerate(usable) if ok]
+    if rows:
+        signatures = sign_many([prints[i].shingles for i in rows], config.index)
+        keys[rows] = band_keys(signatures, config.index)
+    return Signed(
+        ids=tuple(p.id for p in prints),
+        lengths=tuple(p.length for p in prints),
+        shingles=tuple(p.shingles for p in prints),
+        keys=keys,
+    )
+
+
+# ---- the client side ------------------------------------------------------------------------
+
+
+def partitions(paths: Sequence[Path], load: LoadConfig, *, workers: int) -> list[Part]:
+    """Cut the input into partitions of files, in the order a local run reads them."""
+    parts: list[Part] = []
+    for given in paths:
+        root = Path(given)
+        if not root.exists():
+            raise InputError(str(root), "no such file or directory")
+        files = list_files(root, load)
+        size = max(1, min(2000, math.ceil(len(files) / max(1, 4 * workers))))
+        base = str(root.resolve())
+        # A file given directly is its own root: its id is its name, as in a local run.
+        for start in range(0, len(files), size):
+            chunk = files[start : start + size]
+            parts.append(Part(base, tuple(str(f.resolve()) for f in chunk)))
+    return parts
+
+
+def connect(scheduler: str) -> tuple[Any, Any]:
+    """Return (client, cluster or None) for `local`, `local:N` or a scheduler address."""
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as err:
+        raise ConfigError("--dask needs Dask: pip install 'newsdedup[dask]'") from err
+    if scheduler == "local" or scheduler.startswith("local:"):
+        count = scheduler.partition(":")[2] or str(os.cpu_count() or 1)
+        if not count.isdigit() or int(count) < 1:
+            raise ConfigError(f"--dask {scheduler}: use local, local:N or a scheduler address")
+        cluster = LocalCluster(
+            n_workers=int(count),
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        )
+        return Client(cluster), cluster
+    try:
+        return Client(scheduler, timeout="20s"), None
+    except (OSError, TimeoutError, ValueError) as err:
+        raise ConfigError(f"--dask {scheduler}: cannot reach the scheduler ({err})") from err
+
+
+def check_workers(client: Any) -> None:
+    """Raise `ConfigError` when a worker runs other versions or hashing schemes."""
+    mine = worker_versions()
+    for worker, theirs in sorted(client.run(worker_versions).items()):
+        if tuple(theirs) != mine:
+            raise ConfigError(
+                f"dask worker {worker} runs newsdedup/datasketch/schemes {tuple(theirs)}, "
+                f"this client {mine}; install the same newsdedup on the workers"
+            )
+
+
+def scan_dask(
+    paths: Sequence[Path],
+    *,
+    scheduler: str,
+    load: LoadConfig | None = None,
+    config: DedupConfig | None = None,
+    strict: bool = False,
+) -> tuple[tuple[LoadIssue, ...], DedupResult]:
+    """Return (load issues in order, the scan result) computed on a Dask cluster."""
+    load = load or LoadConfig()
+    config = config or DedupConfig()
+    client, cluster = connect(scheduler)
+    try:
+        check_workers(client)
+        workers = max(1, len(client.scheduler_info().get("workers", {})))
+        return _run(client, partitions(paths, load, workers=workers), load, config, strict)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _run(
+    client: Any, parts: list[Part], load: LoadConfig, config: DedupConfig, strict: bool
+) -> tuple[tuple[LoadIssue, ...], DedupResult]:
+    loaded = [client.submit(load_part, p, load, pure=False) for p in parts]
+    manifests = client.gather([client.submit(manifest, f) for f in loaded])
+    # Replay the manifests in read order: the first record of an id wins, as in load_corpus.
+    seen: set[str] = set()
+    issues: list[LoadIssue] = []
+    drops: list[frozenset[int]] = []
+    for entries in manifests:
+        drop = set()
+        for n, entry in enumerate(entries):
+            if isinstance(entry, LoadIssue):
+                if strict and entry.severity == "skipped":
+                    raise_issue(entry)
+                issues.append(entry)
+                continue
+            article_id, source, line = entry
+            if article_id in seen:
+                drop.add(n)
+                problem = f"duplicate id {article_id!r}; the first record wins"
+                issues.append(LoadIssue(source=source, line=line, problem=problem))
+            else:
+                seen.add(article_id)
+        drops.append(frozenset(drop))
+    templates: frozenset[int] = frozenset()
+    if config.clean.templates:
+        counters = client.gather(
+            [
+                client.submit(count_lines, f, d, config.clean)
+                for f, d in zip(loaded, drops, strict=True)
+            ]
+        )
+        total = TemplateCounter(config.clean)
+        for counter in counters:
+            total.merge(counter)
+        templates = total.templates()
+    # A set given to scatter would be split into its elements: wrap it in a list.
+    [shared] = client.scatter([templates], broadcast=True)
+    signed = client.gather(
+        [client.submit(sign_part, f, d, shared, config) for f, d in zip(loaded, drops, strict=True)]
+    )
+    del loaded
+    return tuple(issues), _result(signed, issues, templates, config)
+
+
+def _result(
+    signed: Sequence[Signed],
+    issues: Sequence[LoadIssue],
+    templates: frozenset[int],
+    config: DedupConfig,
+) -> DedupResult:
+    """Verify and cluster gathered fingerprints exactly as `find_duplicates` does."""
+    rows = sorted(
+        (
+            (s.ids[i], s.lengths[i], s.shingles[i], s.keys[i])
+            for s in signed
+            for i in range(len(s.ids))
+        ),
+        key=lambda r: r[0],
+    )
+    usable = [r for r in rows if len(r[2]) >= config.min_shingles]
+    matches: list[Match] = []
+    candidates = 0
+    if len(usable) >= 2:
+        pairs = candidate_pairs(np.stack([r[3] for r in usable]), config.index)
+        candidates = len(pairs)
+        for i, j in pairs.tolist():
+            a, b = usable[i], usable[j]
+            match = verify(
+                a[0],
+                b[0],
+                a[2],
+                b[2],
+                threshold=config.threshold,
+                containment=config.containment,
+            )
+            if match is not None:
+                matches.append(match)
+        matches.sort(key=lambda m: (m.a, m.b))
+    by_id = {r[0]: r[2] for r in rows}
+
+    def similarity_to(x: str, y: str) -> Match | None:
+        return verify(
+            x, y, by_id[x], by_id[y], threshold=config.threshold, containment=config.containment
+        )
+
+    clusters = build_clusters(matches, {r[0]: r[1] for r in rows}, similarity_to)
+    return DedupResult(
+        params=config.params(),
+        articles=len(rows),
+        clusters=clusters,
+        article_ids=tuple(r[0] for r in rows),
+        skipped=tuple(i for i in issues if i.severity == "skipped"),
+        warnings=tuple(i for i in issues if i.severity == "warning"),
+        extra={
+            "template_lines": len(templates),
+            "candidates": candidates,
+            "matches": len(matches),
+        },
+    )

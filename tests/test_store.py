@@ -1,0 +1,225 @@
+"""The persistent index (store.py, SQLite backend): header, add, check, remove, crash safety."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from newsdedup import ConfigError, DedupConfig, IndexConfig, InputError, load_corpus
+from newsdedup.records import Article
+from newsdedup.store import open_index, read_config
+
+from .conftest import SEEDS
+from .fastcorpus import fast_article, write_corpus
+
+S000, S001 = "000_9e2556e38fb8484b.txt", "001_23e261e2bfe35961.txt"
+
+
+def art(article_id: str, text: str) -> Article:
+    return Article(id=article_id, text=text, source=article_id)
+
+
+@pytest.fixture
+def seeds():
+    return {a.id: a for a in load_corpus(SEEDS).articles}
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    return str(tmp_path / "news.db")
+
+
+def dump(location: str) -> tuple[list, list, list, str]:
+    """Return every stored row in a canonical order (refs replaced by ids)."""
+    conn = sqlite3.connect(location)
+    try:
+        arts = conn.execute(
+            "SELECT id, length, signature, shingles FROM articles ORDER BY id"
+        ).fetchall()
+        bands = conn.execute(
+            "SELECT b.key, a.id FROM bands b JOIN articles a USING (ref) ORDER BY 1, 2"
+        ).fetchall()
+        lines = conn.execute("SELECT key, df FROM lines ORDER BY key").fetchall()
+        docs = conn.execute("SELECT value FROM meta WHERE key = 'docs'").fetchone()[0]
+    finally:
+        conn.close()
+    return arts, bands, lines, docs
+
+
+class TestOpenIndex:
+    def test_missing_index_is_a_config_error_naming_it(self, db):
+        """Opening a location with no index (without create) names it and creates nothing."""
+        with pytest.raises(ConfigError, match="no index there"):
+            open_index(db)
+        assert not Path(db).exists()
+        assert read_config(db) is None
+
+    def test_other_minhash_parameters_are_refused(self, db):
+        """An index built with 128 permutations cannot be opened with 64: a clear error."""
+        open_index(db, create=True).close()
+        other = DedupConfig(index=IndexConfig(num_perm=64))
+        with pytest.raises(ConfigError, match=r"index.num_perm=128, .*not .*index.num_perm=64"):
+            open_index(db, config=other)
+
+    def test_other_verification_threshold_is_allowed(self, db):
+        """Thresholds apply when checking, so they may differ from the index's."""
+        open_index(db, create=True).close()
+        with open_index(db, config=DedupConfig(threshold=0.9)) as index:
+            assert index.config.threshold == 0.9
+
+    def test_stored_parameters_are_used_when_none_given(self, db):
+        """An index made with non-default settings is reopened with them."""
+        made = DedupConfig(index=IndexConfig(num_perm=64, seed=7))
+        open_index(db, config=made, create=True).close()
+        assert read_config(db) == made
+        with open_index(db) as index:
+            assert index.config.index.num_perm == 64
+
+    def test_a_file_that_is_not_an_index_is_an_input_error(self, tmp_path):
+        """A text file or a foreign SQLite file is refused and left unchanged."""
+        text = tmp_path / "notes.txt"
+        text.write_text("hello " * 100, encoding="utf-8")
+        with pytest.raises(InputError, match="not a newsdedup index"):
+            open_index(str(text))
+        assert text.read_text(encoding="utf-8") == "hello " * 100
+        other = tmp_path / "other.db"
+        sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.commit()
+        with pytest.raises(InputError, match="not a newsdedup index"):
+            open_index(str(other))
+
+
+class TestAddAndCheck:
+    def test_seeds_001_duplicates_000_and_002_to_004_duplicate_nothing(self, db, seeds):
+        """Index all seeds but 001: 001 duplicates 000, and 002-004 nothing."""
+        with open_index(db, create=True) as index:
+            index.add(a for i, a in seeds.items() if i != S001)
+            found = index.check([seeds[S001]])
+            rest = index.check(a for i, a in seeds.items() if i[:3] in ("002", "003", "004"))
+        assert [(a.id, [m.id for m in a.duplicates]) for a in found.articles] == [(S001, [S000])]
+        match = found.articles[0].duplicates[0]
+        assert (match.jaccard, match.via) == (0.8076, "jaccard")
+        assert [a.duplicates for a in rest.articles] == [(), (), ()]
+        assert rest.duplicates == 0
+
+    def test_adding_twice_adds_nothing_the_second_time(self, db, seeds):
+        """Ids already present are skipped: the stored rows are byte-identical afterwards."""
+        with open_index(db, create=True) as index:
+            first = index.add(seeds.values())
+            before = dump(db)
+            second = index.add(seeds.values())
+        assert (first.added, first.present) == (5, 0)
+        assert (second.added, second.present, second.total) == (0, 5, 5)
+        assert dump(db) == before
+
+    def test_an_article_is_not_its_own_duplicate(self, db, seeds):
+        """Checking an indexed article does not report the stored copy with its own id."""
+        with open_index(db, create=True) as index:
+            index.add(seeds.values())
+            result = index.check([seeds[S000]])
+        assert [m.id for m in result.articles[0].duplicates] == [S001]
+
+    def test_article_with_nothing_left_after_cleaning_is_kept_but_not_indexed(self, db):
+        """An article cleaning empties is recorded (so re-adding skips it) but has no bands."""
+        with open_index(db, create=True) as index:
+            summary = index.add([art("ad.txt", "Advertisement"), art("a.txt", fast_article(1))])
+            again = index.add([art("ad.txt", "Advertisement")])
+            assert index.problems() == []
+        assert (summary.added, summary.unindexed) == (2, 1)
+        assert again.present == 1
+
+    def test_check_does_not_change_the_index(self, db, seeds):
+        """`check` only reads: the stored rows are the same before and after."""
+        with open_index(db, create=True) as index:
+            index.add(a for i, a in seeds.items() if i != S001)
+            before = dump(db)
+            index.check(seeds.values())
+        assert dump(db) == before
+
+
+class TestTemplates:
+    NAV = "Read more stories from the Daily Planet newsroom team"
+
+    def test_a_batch_is_cleaned_with_the_template_counts_stored_in_the_index(self, db):
+        """A line frequent in the archive is furniture even in a one-article batch."""
+        bodies = [fast_article(100 + i) for i in range(6)]
+        with open_index(db, create=True) as index:
+            index.add(art(f"a{i}.txt", f"{self.NAV}\n\n{b}") for i, b in enumerate(bodies))
+            alone = index.check([art("new.txt", f"{self.NAV}\n\n{bodies[0]}")])
+        best = alone.articles[0].duplicates[0]
+        assert (best.id, best.jaccard) == ("a0.txt", 1.0)
+
+    def test_templates_off_keeps_the_line(self, db):
+        """With templates off the shared line stays in every article's shingles."""
+        bodies = [fast_article(100 + i) for i in range(6)]
+        config = DedupConfig(clean=DedupConfig().clean.__class__(templates=False))
+        with open_index(db, config=config, create=True) as index:
+            index.add(art(f"a{i}.txt", f"{self.NAV}\n\n{b}") for i, b in enumerate(bodies))
+            plain = index.check([art("new.txt", bodies[0])])
+        assert plain.articles[0].duplicates[0].jaccard < 1.0
+
+
+class TestRemove:
+    def test_removed_article_is_no_longer_reported_and_index_stays_sound(self, db, seeds):
+        """After remove, 001 duplicates nothing; unknown ids are reported as missing."""
+        with open_index(db, create=True) as index:
+            index.add(a for i, a in seeds.items() if i != S001)
+            removed, missing = index.remove([S000, "nope.txt"])
+            result = index.check([seeds[S001]])
+            assert index.problems() == []
+            assert len(index) == 3
+        assert (removed, missing) == ([S000], ["nope.txt"])
+        assert result.articles[0].duplicates == ()
+
+    def test_removed_article_can_be_added_again(self, db, seeds):
+        """Remove then add restores the answer."""
+        with open_index(db, create=True) as index:
+            index.add(seeds.values())
+            index.remove([S000])
+            assert index.add([seeds[S000]]).added == 1
+            assert [m.id for m in index.check([seeds[S001]]).articles[0].duplicates] == [S000]
+
+
+class TestCrashSafety:
+    def test_killed_add_leaves_whole_chunks_and_a_rerun_matches_one_clean_run(self, tmp_path):
+        """SIGKILL mid-add: the index is consistent; finishing the add equals an unbroken add."""
+        corpus = tmp_path / "corpus"
+        write_corpus(corpus, 400, copies_every=7)
+        killed, clean = str(tmp_path / "killed.db"), str(tmp_path / "clean.db")
+        command = [sys.executable, "-m", "newsdedup", "index", "add", str(corpus), "--chunk-size"]
+        proc = subprocess.Popen(
+            [*command, "5", "--index", killed, "-q"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        count = 0
+        deadline = time.monotonic() + 120
+        while proc.poll() is None and time.monotonic() < deadline:
+            if Path(killed).exists():
+                try:
+                    conn = sqlite3.connect(f"file:{killed}?mode=ro", uri=True, timeout=5)
+                    count = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+                    conn.close()
+                except sqlite3.OperationalError:
+                    count = 0
+                if count >= 20:
+                    os.kill(proc.pid, signal.SIGKILL)
+                    break
+            time.sleep(0.02)
+        proc.wait()
+        assert proc.returncode == -signal.SIGKILL, "the add finished before it could be killed"
+        with open_index(killed) as index:
+            assert index.problems() == []
+            partial = len(index)
+        assert 20 <= partial < 400
+        assert partial % 5 == 0  # whole chunks only
+        subprocess.run([*command, "5", "--index", killed, "-q"], check=True, capture_output=True)
+        with open_index(clean, create=True) as index:
+            index.add(load_corpus(corpus).articles)
+        assert dump(killed) == dump(clean)
