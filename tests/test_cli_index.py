@@ -1,0 +1,217 @@
+"""`newsdedup index add|check|stats|remove` end to end: answers, formats, exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from newsdedup.cli import cli
+from newsdedup.store import open_index
+
+from .conftest import SEEDS, tree_digest
+
+S000, S001 = "000_9e2556e38fb8484b.txt", "001_23e261e2bfe35961.txt"
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+@pytest.fixture
+def split(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """seeds/ cut into archive (all but 001), today (001) and others (002-004)."""
+    archive, today, others = tmp_path / "archive", tmp_path / "today", tmp_path / "others"
+    for folder in (archive, today, others):
+        folder.mkdir()
+    for path in sorted(SEEDS.glob("*.txt")):
+        if path.name != S001:
+            shutil.copy(path, archive / path.name)
+        if path.name == S001:
+            shutil.copy(path, today / path.name)
+        elif path.name[:3] in ("002", "003", "004"):
+            shutil.copy(path, others / path.name)
+    return archive, today, others
+
+
+@pytest.fixture
+def indexed(split, tmp_path) -> tuple[str, Path, Path]:
+    archive, today, others = split
+    location = str(tmp_path / "news.db")
+    result = run("index", "add", archive, "--index", location)
+    assert result.exit_code == 0, result.stderr
+    return location, today, others
+
+
+class TestIndexCheck:
+    def test_001_is_reported_as_a_duplicate_of_000(self, indexed):
+        """The must-show: index all but 001, check 001 → 000 with its exact Jaccard."""
+        location, today, _ = indexed
+        result = run("index", "check", today, "--index", location, "--format", "json")
+        assert result.exit_code == 0, result.stderr
+        report = json.loads(result.stdout)
+        assert report["articles"] == [
+            {
+                "id": S001,
+                "duplicates": [
+                    {
+                        "id": S000,
+                        "similarity": 0.8076,
+                        "jaccard": 0.8076,
+                        "containment": 0.9074,
+                        "shared": 382,
+                        "via": "jaccard",
+                    }
+                ],
+            }
+        ]
+        assert report["summary"] == {
+            "articles": 1,
+            "duplicates": 1,
+            "duplicate_rate": 1.0,
+            "index_articles": 4,
+            "candidates": 1,
+            "skipped": 0,
+        }
+
+    def test_002_to_004_duplicate_nothing(self, indexed):
+        """Checking 002-004 reports no duplicates and exits 0."""
+        location, _, others = indexed
+        result = run("index", "check", others, "--index", location, "--format", "jsonl")
+        assert result.exit_code == 0
+        rows = [json.loads(line) for line in result.stdout.splitlines()]
+        assert [r["duplicates"] for r in rows] == [[], [], []]
+        assert [r["id"][:3] for r in rows] == ["002", "003", "004"]
+
+    def test_table_names_both_articles(self, indexed):
+        """The table shows the new article, the indexed one and the summary."""
+        location, today, _ = indexed
+        result = run("index", "check", today, "--index", location)
+        assert S001 in result.stdout
+        assert S000 in result.stdout
+        assert "1 articles checked against 4 indexed" in result.stdout
+
+    def test_csv_has_one_row_per_duplicate_and_one_per_clean_article(self, indexed, split):
+        """CSV: 001 → 000 on one row; an article with no duplicate has empty fields."""
+        location, today, others = indexed
+        result = run("index", "check", today, others, "--index", location, "--format", "csv")
+        rows = list(csv.DictReader(io.StringIO(result.stdout)))
+        assert [(r["id"][:3], r["duplicate_of"][:3]) for r in rows] == [
+            ("001", "000"),
+            ("002", ""),
+            ("003", ""),
+            ("004", ""),
+        ]
+
+    def test_check_leaves_input_and_index_unchanged(self, indexed):
+        """Neither the checked folder nor the index file changes."""
+        location, today, _ = indexed
+        before = (tree_digest(today), Path(location).read_bytes())
+        run("index", "check", today, "--index", location, "--format", "json")
+        assert (tree_digest(today), Path(location).read_bytes()) == before
+
+
+class TestIndexExitCodes:
+    def test_budget_exceeded_exits_1_and_names_the_reason(self, indexed):
+        """--max-duplicates 0 with 001 checked: exit 1; the report is still written."""
+        location, today, _ = indexed
+        result = run("index", "check", today, "--index", location, "--max-duplicates", "0")
+        assert result.exit_code == 1
+        assert "over the budget" in result.stderr
+        assert S000 in result.stdout
+
+    def test_within_budget_exits_0(self, indexed):
+        """002-004 with --max-duplicate-rate 0 are within budget."""
+        location, _, others = indexed
+        result = run("index", "check", others, "--index", location, "--max-duplicate-rate", "0")
+        assert result.exit_code == 0
+
+    def test_missing_index_exits_2_naming_it(self, split, tmp_path):
+        """Checking against no index is a usage error that names the location."""
+        _, today, _ = split
+        location = tmp_path / "none.db"
+        result = run("index", "check", today, "--index", location)
+        assert result.exit_code == 2
+        assert result.stderr.startswith("error: ")
+        assert str(location) in result.stderr
+        assert "Traceback" not in result.stderr
+        assert not location.exists()
+
+    def test_other_parameters_exit_2_naming_them(self, indexed):
+        """--num-perm 64 against a 128-permutation index: exit 2, naming num_perm."""
+        location, today, _ = indexed
+        result = run("index", "check", today, "--index", location, "--num-perm", "64")
+        assert result.exit_code == 2
+        assert "index.num_perm=128" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+
+    def test_not_an_index_exits_3_and_is_untouched(self, split, tmp_path):
+        """A text file given as the index is an input error; its bytes are unchanged."""
+        _, today, _ = split
+        bogus = tmp_path / "bogus.db"
+        bogus.write_bytes(b"this is not sqlite at all, just text" * 20)
+        before = bogus.read_bytes()
+        result = run("index", "check", today, "--index", bogus)
+        assert result.exit_code == 3
+        assert "bogus.db" in result.stderr
+        assert "not a newsdedup index" in result.stderr
+        assert bogus.read_bytes() == before
+
+
+class TestIndexAddStatsRemove:
+    def test_add_twice_reports_everything_already_present(self, indexed, split):
+        """A second add of the same folder adds nothing."""
+        location, *_ = indexed
+        archive = split[0]
+        result = run("index", "add", archive, "--index", location)
+        assert result.exit_code == 0
+        assert result.stdout.startswith("added 0 · already present 4")
+
+    def test_add_leaves_input_unchanged(self, split, tmp_path):
+        """Adding reads the corpus only."""
+        archive = split[0]
+        before = tree_digest(archive)
+        run("index", "add", archive, "--index", tmp_path / "x.db")
+        assert tree_digest(archive) == before
+
+    def test_stats_json_counts_articles_and_records_parameters(self, indexed):
+        """stats --format json: article count and the parameters the index was built with."""
+        location, *_ = indexed
+        result = run("index", "stats", "--index", location, "--format", "json")
+        stats = json.loads(result.stdout)
+        assert stats["articles"] == 4
+        assert stats["params"]["index.num_perm"] == 128
+        assert stats["params"]["hashing_scheme"]
+
+    def test_remove_drops_the_article_and_names_missing_ids(self, indexed):
+        """remove 000 and an unknown id: 000 is gone, the unknown one is named on stderr."""
+        location, today, _ = indexed
+        result = run("index", "remove", S000, "nope.txt", "--index", location)
+        assert result.exit_code == 0
+        assert result.stdout.startswith("removed 1 · not found 1 · index holds 3")
+        assert "nope.txt" in result.stderr
+        with open_index(location) as index:
+            assert index.check([]).index_articles == 3
+        check = run("index", "check", today, "--index", location, "--format", "json")
+        assert json.loads(check.stdout)["articles"] == []
+
+    def test_index_location_from_environment(self, split, tmp_path):
+        """NEWSDEDUP_INDEX stands in for --index."""
+        location = tmp_path / "env.db"
+        result = CliRunner(env={"NEWSDEDUP_INDEX": str(location)}).invoke(
+            cli, ["index", "add", str(split[0])]
+        )
+        assert result.exit_code == 0
+        assert location.exists()
+
+    @pytest.mark.parametrize("command", ["add", "check", "stats", "remove"])
+    def test_every_index_command_has_help_with_an_example(self, command):
+        """Each index command documents itself with an example."""
+        result = run("index", command, "--help")
+        assert result.exit_code == 0
+        assert "Example" in result.stdout
