@@ -1,0 +1,186 @@
+"""The Redis index backend on a real redis-server started here: same answers as SQLite."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from newsdedup import load_corpus
+from newsdedup.cli import cli
+from newsdedup.store import open_index
+from newsdedup.store_report import check_to_json
+
+from .conftest import SEEDS
+from .fastcorpus import fast_article, write_corpus
+
+redis = pytest.importorskip("redis", reason="the redis client is not installed (pip install redis)")
+S000, S001 = "000_9e2556e38fb8484b.txt", "001_23e261e2bfe35961.txt"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory):
+    """A real redis-server on a free localhost port, with no persistence, for this session."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server not found: apt-get install redis-server to run the Redis tests")
+    port = _free_port()
+    workdir = tmp_path_factory.mktemp("redis")
+    proc = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(workdir)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    client = redis.Redis(host="127.0.0.1", port=port)
+    deadline = time.monotonic() + 15
+    while True:
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.skip(f"redis-server could not be started on port {port}")
+            time.sleep(0.05)
+    yield port
+    client.close()
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture
+def url(redis_server) -> str:
+    """An empty database on the session's server."""
+    client = redis.Redis(host="127.0.0.1", port=redis_server)
+    client.flushdb()
+    client.close()
+    return f"redis://127.0.0.1:{redis_server}/0"
+
+
+@pytest.fixture(scope="module")
+def corpora(tmp_path_factory) -> tuple[Path, Path]:
+    """An archive and a day's batch with copies, cut copies and new articles."""
+    root = tmp_path_factory.mktemp("corpora")
+    archive, today = root / "archive", root / "today"
+    texts = write_corpus(archive, 120, copies_every=9)
+    today.mkdir()
+    for n, text in enumerate(sorted(texts.values())[::5]):
+        cut = text if n % 2 else text.rsplit("\n\n", 1)[0]
+        (today / f"copy{n:03d}.txt").write_text(cut, encoding="utf-8")
+        (today / f"new{n:03d}.txt").write_text(fast_article(50_000 + n), encoding="utf-8")
+    for path in sorted(SEEDS.glob("*.txt")):
+        shutil.copy(path, (today if path.name == S001 else archive) / path.name)
+    return archive, today
+
+
+class TestSameAnswersAsSqlite:
+    def test_check_reports_are_byte_identical_before_and_after_remove(self, url, corpora, tmp_path):
+        """Same archive in Redis and SQLite: checking a batch gives the same bytes, also after
+        removing the same ids from both."""
+        archive, today = corpora
+        batch = load_corpus(today).articles
+        gone = [S000, "d00/a00000.txt", "d00/a00005.txt", "missing.txt"]
+        reports, after, counts = [], [], []
+        for location in (url, str(tmp_path / "news.db")):
+            with open_index(location, create=True) as index:
+                index.add(load_corpus(archive).articles, chunk_size=64)
+                reports.append(check_to_json(index.check(batch)))
+                counts.append(len(index))
+                assert index.remove(gone) == (gone[:3], ["missing.txt"])
+                assert index.problems() == []
+                after.append(check_to_json(index.check(batch)))
+        assert reports[0] == reports[1]
+        assert after[0] == after[1]
+        report = json.loads(reports[0])
+        assert report["summary"]["duplicates"] >= 20
+        assert {"id": S001, "dups": [S000]} in [
+            {"id": a["id"], "dups": [d["id"] for d in a["duplicates"]]} for a in report["articles"]
+        ]
+        assert S000 not in after[0]
+        assert counts == [124, 124]
+
+
+class TestRedisCli:
+    def test_seeds_answer_through_a_redis_url(self, url, tmp_path):
+        """index add / check with --index redis://…: 001 duplicates 000; 002 nothing."""
+        archive = tmp_path / "archive"
+        archive.mkdir()
+        for path in SEEDS.glob("*.txt"):
+            if path.name != S001:
+                shutil.copy(path, archive / path.name)
+        runner = CliRunner()
+        assert runner.invoke(cli, ["index", "add", str(archive), "--index", url]).exit_code == 0
+        result = runner.invoke(
+            cli, ["index", "check", str(SEEDS / S001), "--index", url, "--format", "json"]
+        )
+        assert result.exit_code == 0, result.stderr
+        assert [d["id"] for d in json.loads(result.stdout)["articles"][0]["duplicates"]] == [S000]
+        clean = runner.invoke(
+            cli,
+            ["index", "check", str(archive / sorted(archive.iterdir())[1].name), "--index", url],
+        )
+        assert clean.exit_code == 0
+
+    def test_prefixes_keep_two_indexes_apart_on_one_server(self, url, tmp_path):
+        """?prefix=NAME makes separate indexes in one database."""
+        runner = CliRunner()
+        runner.invoke(cli, ["index", "add", str(SEEDS), "--index", f"{url}?prefix=a"])
+        stats_a = runner.invoke(
+            cli, ["index", "stats", "--index", f"{url}?prefix=a", "--format", "json"]
+        )
+        stats_b = runner.invoke(cli, ["index", "stats", "--index", f"{url}?prefix=b"])
+        assert json.loads(stats_a.stdout)["articles"] == 5
+        assert stats_b.exit_code == 2
+        assert "no index there" in stats_b.stderr
+
+    def test_other_parameters_exit_2(self, url):
+        """A Redis index built with 128 permutations refuses --num-perm 64."""
+        runner = CliRunner()
+        runner.invoke(cli, ["index", "add", str(SEEDS), "--index", url])
+        result = runner.invoke(
+            cli, ["index", "check", str(SEEDS), "--index", url, "--num-perm", "64"]
+        )
+        assert result.exit_code == 2
+        assert "index.num_perm=128" in result.stderr
+
+    def test_unreachable_server_is_one_line_exit_3(self):
+        """No server at the URL: one line naming it, exit 3, no traceback."""
+        dead = f"redis://127.0.0.1:{_free_port()}/0"
+        result = CliRunner().invoke(cli, ["index", "stats", "--index", dead])
+        assert result.exit_code == 3
+        assert dead in result.stderr
+        assert "Traceback" not in result.stderr
+
+
+class TestSharedWriters:
+    def test_two_writers_adding_overlapping_batches_store_each_id_once(self, url, tmp_path):
+        """Two writers at once (threads, one connection each) on overlapping batches: every id
+        stored once and the index is sound."""
+        first, second = tmp_path / "first", tmp_path / "second"
+        write_corpus(first, 120, copies_every=11)
+        write_corpus(second, 120, copies_every=11, start=60)
+        batches = [load_corpus(folder).articles for folder in (first, second)]
+
+        def add(articles) -> int:
+            with open_index(url, create=True) as index:
+                return index.add(articles, chunk_size=10).added
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            added = list(pool.map(add, batches))
+        assert sum(added) == 180
+        with open_index(url) as index:
+            assert len(index) == 180
+            assert index.problems() == []
