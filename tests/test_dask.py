@@ -1,0 +1,114 @@
+"""`scan --dask`: a real LocalCluster with 2 worker processes gives the local run's bytes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from newsdedup import LoadConfig, find_duplicates, load_corpus, to_json
+from newsdedup.cli import cli
+
+from .conftest import SEEDS
+from .fastcorpus import fast_article
+
+distributed = pytest.importorskip("distributed", reason="Dask is not installed (pip install dask)")
+
+
+@pytest.fixture(scope="module")
+def scheduler():
+    """The address of a LocalCluster with 2 single-threaded worker processes."""
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    )
+    try:
+        yield cluster.scheduler_address
+    finally:
+        cluster.close()
+
+
+ALL = LoadConfig(glob="*")  # JSONL files and text files alike
+
+
+def local_json(path: Path) -> str:
+    loaded = load_corpus(path, config=ALL)
+    return to_json(
+        find_duplicates(loaded.articles, skipped=loaded.skipped, warnings=loaded.warnings)
+    )
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+@pytest.fixture(scope="module")
+def corpus_5k(tmp_path_factory) -> Path:
+    """5,000 articles in 8 JSONL files and a folder of text files, with copies, cut copies,
+    a shared template line, a broken JSON line, a duplicate id and an empty file."""
+    root = tmp_path_factory.mktemp("c5k")
+    nav = "Read more stories from the Daily Planet newsroom team"
+    n = 0
+    for part in range(8):
+        lines = []
+        for _ in range(600):
+            source = n - 1 if n % 10 == 9 else n  # every tenth copies the one before
+            text = fast_article(source, words=60)
+            if n % 20 == 19:
+                text = text.rsplit("\n\n", 1)[0]
+            if n % 3 == 0:
+                text = f"{nav}\n\n{text}"
+            lines.append(json.dumps({"id": f"j{n:05d}", "text": text}))
+            n += 1
+        if part == 3:
+            lines.insert(7, '{"id": "broken", "text": "cut off')
+            lines.append(json.dumps({"id": "j00005", "text": "a second record with an old id"}))
+        (root / f"part{part}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    folder = root / "files"
+    folder.mkdir()
+    for _ in range(200):
+        (folder / f"f{n:05d}.txt").write_text(fast_article(n - 4000, words=60), encoding="utf-8")
+        n += 1
+    (folder / "empty.txt").write_bytes(b"")
+    return root
+
+
+class TestDaskScan:
+    def test_seeds_give_the_local_json_bytes(self, scheduler):
+        """On seeds/, the CLI with --dask SCHEDULER writes the same JSON as without."""
+        local = run("scan", SEEDS, "--format", "json")
+        remote = run("scan", SEEDS, "--format", "json", "--dask", scheduler)
+        assert remote.exit_code == 0, remote.stderr
+        assert remote.stdout == local.stdout
+        assert json.loads(remote.stdout)["summary"]["clusters"] == 1
+
+    def test_5k_corpus_gives_the_local_json_bytes(self, scheduler, corpus_5k):
+        """On a generated 5k corpus, Dask and the local run give identical JSON."""
+        from newsdedup.distributed import scan_dask
+
+        issues, result = scan_dask([corpus_5k], scheduler=scheduler, load=ALL)
+        remote = to_json(result)
+        assert remote == local_json(corpus_5k)
+        report = json.loads(remote)
+        assert report["summary"]["articles"] == 5000
+        assert report["summary"]["duplicates"] >= 400
+        assert report["summary"]["template_lines"] >= 1
+        assert {(s["source"], s.get("line")) for s in report["skipped"]} >= {
+            ("part3.jsonl", 8),
+            ("files/empty.txt", None),
+        }
+        assert any("duplicate id 'j00005'" in i.problem for i in issues)
+
+    def test_strict_stops_at_the_first_bad_record_like_the_local_run(self, scheduler, corpus_5k):
+        """--strict with --dask fails with the local run's one-line error (exit 3)."""
+        local = run("scan", corpus_5k, "--glob", "*", "--strict")
+        remote = run("scan", corpus_5k, "--glob", "*", "--strict", "--dask", scheduler)
+        assert remote.exit_code == local.exit_code == 3
+        assert remote.stderr == local.stderr
+
+    def test_bad_scheduler_value_is_a_usage_error(self):
+        """--dask local:x is refused with exit 2 before anything starts."""
+        result = run("scan", SEEDS, "--dask", "local:x")
+        assert result.exit_code == 2
+        assert "local:N" in result.stderr
