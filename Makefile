@@ -10,6 +10,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q -e '.[dev]'
+	$(PIP) install -q -e '.[redis,dask]'
 	touch $@
 
 install: $(VENV)/.installed
