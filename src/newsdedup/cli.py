@@ -779,7 +779,7 @@ def index_group() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="No progress or warnings on stderr.")
 @click.pass_context
 def index_add(
-    ctx: click.Context, paths: tuple[Path, ...], location: str, chunk_size: int, **opts: Any
+    ctx: click.Context, /, paths: tuple[Path, ...], location: str, chunk_size: int, **opts: Any
 ) -> None:
     """Add articles to the index (creating it); ids already there are left as they are.
 
@@ -825,6 +825,7 @@ def index_add(
 @click.pass_context
 def index_check(
     ctx: click.Context,
+    /,
     paths: tuple[Path, ...],
     location: str,
     fmt: str,

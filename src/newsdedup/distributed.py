@@ -159,16 +159,16 @@ def connect(scheduler: str) -> tuple[Any, Any]:
         count = scheduler.partition(":")[2] or str(os.cpu_count() or 1)
         if not count.isdigit() or int(count) < 1:
             raise ConfigError(f"--dask {scheduler}: use local, local:N or a scheduler address")
-        cluster = LocalCluster(
+        cluster = LocalCluster(  # type: ignore[no-untyped-call]
             n_workers=int(count),
             threads_per_worker=1,
             processes=True,
             dashboard_address=None,
             silence_logs=logging.ERROR,
         )
-        return Client(cluster), cluster
+        return Client(cluster), cluster  # type: ignore[no-untyped-call]
     try:
-        return Client(scheduler, timeout="20s"), None
+        return Client(scheduler, timeout="20s"), None  # type: ignore[no-untyped-call]
     except (OSError, TimeoutError, ValueError) as err:
         raise ConfigError(f"--dask {scheduler}: cannot reach the scheduler ({err})") from err
 
