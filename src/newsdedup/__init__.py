@@ -28,6 +28,7 @@ from .records import (
 from .render import render_report
 from .serialize import to_csv, to_json, to_jsonl
 from .settings import Settings, discover_settings, read_settings
+from .store import open_index
 from .write import DedupPlan, plan_dedup, write_deduplicated
 
 __all__ = [
@@ -65,6 +66,7 @@ __all__ = [
     "find_duplicates",
     "iter_corpus",
     "load_corpus",
+    "open_index",
     "plan_dedup",
     "read_settings",
     "render_report",
