@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -184,3 +187,56 @@ class TestSharedWriters:
         with open_index(url) as index:
             assert len(index) == 180
             assert index.problems() == []
+
+
+def redis_dump(port: int, prefix: str) -> tuple[dict, dict, dict, bytes]:
+    """Return articles, band sets and line counts of one index, with refs replaced by ids."""
+    client = redis.Redis(host="127.0.0.1", port=port)
+    try:
+        ids = {int(r): i for i, r in client.hgetall(f"{prefix}:ids").items()}
+        arts = {ids[int(r)]: blob for r, blob in client.hgetall(f"{prefix}:arts").items()}
+        bands = {
+            name.split(b":")[-1]: sorted(ids[int(r)] for r in client.smembers(name))
+            for name in client.scan_iter(match=f"{prefix}:b:*", count=1000)
+        }
+        lines: dict = {}
+        for name in client.scan_iter(match=f"{prefix}:l:*", count=1000):
+            lines.update(client.hgetall(name))
+        docs = client.hget(f"{prefix}:meta", "docs")
+    finally:
+        client.close()
+    return arts, bands, lines, docs
+
+
+class TestRedisCrashSafety:
+    def test_killed_add_leaves_whole_chunks_and_a_rerun_matches_one_clean_run(
+        self, url, redis_server, tmp_path
+    ):
+        """SIGKILL a Redis add mid-way: whole chunks only; finishing it equals an unbroken add."""
+        corpus = tmp_path / "corpus"
+        write_corpus(corpus, 200, copies_every=7)
+        killed = f"{url}?prefix=killed"
+        command = [sys.executable, "-m", "newsdedup", "index", "add", str(corpus)]
+        proc = subprocess.Popen(
+            [*command, "--index", killed, "--chunk-size", "5", "-q"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        client = redis.Redis(host="127.0.0.1", port=redis_server)
+        deadline = time.monotonic() + 120
+        while proc.poll() is None and time.monotonic() < deadline:
+            if client.hlen("killed:ids") >= 20:
+                os.kill(proc.pid, signal.SIGKILL)
+                break
+            time.sleep(0.01)
+        proc.wait()
+        client.close()
+        assert proc.returncode == -signal.SIGKILL, "the add finished before it could be killed"
+        with open_index(killed) as index:
+            assert index.problems() == []
+            assert len(index) % 5 == 0
+            assert 20 <= len(index) < 200
+        subprocess.run([*command, "--index", killed, "-q"], check=True, capture_output=True)
+        with open_index(f"{url}?prefix=clean", create=True) as index:
+            index.add(load_corpus(corpus).articles)
+        assert redis_dump(redis_server, "killed") == redis_dump(redis_server, "clean")
