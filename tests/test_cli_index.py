@@ -162,6 +162,15 @@ class TestIndexExitCodes:
         assert "not a newsdedup index" in result.stderr
         assert bogus.read_bytes() == before
 
+    def test_output_onto_the_index_is_refused(self, indexed):
+        """-o pointing at the index file is a usage error and the index is unchanged."""
+        location, today, _ = indexed
+        before = Path(location).read_bytes()
+        result = run("index", "check", today, "--index", location, "-o", location)
+        assert result.exit_code == 2
+        assert "refusing to overwrite the index" in result.stderr
+        assert Path(location).read_bytes() == before
+
 
 class TestIndexAddStatsRemove:
     def test_add_twice_reports_everything_already_present(self, indexed, split):

@@ -850,6 +850,8 @@ def index_check(
     out, err = make_consoles()
     if output is not None:
         check_output_path(output, paths, load_config_from(opts))
+        if Path(location).resolve() == output.resolve():
+            raise CliError(f"{output}: refusing to overwrite the index", EXIT_USAGE)
     policy = GatePolicy(max_duplicate_rate=max_duplicate_rate, max_duplicates=max_duplicates)
     config = index_config_from(ctx, location, opts)
     with open_index(location, config=config) as store:
