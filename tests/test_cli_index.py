@@ -172,6 +172,24 @@ class TestIndexExitCodes:
         assert Path(location).read_bytes() == before
 
 
+class TestIndexSettingsFile:
+    def test_thresholds_from_newsdedup_toml_apply_to_the_check(self, indexed):
+        """Stricter thresholds in newsdedup.toml beside the batch: 001 no longer matches."""
+        location, today, _ = indexed
+        (today / "newsdedup.toml").write_text("threshold = 0.9\ncontainment = 0.95\n")
+        result = run("index", "check", today, "--index", location, "--format", "json")
+        assert result.exit_code == 0, result.stderr
+        assert json.loads(result.stdout)["articles"] == []
+
+    def test_settings_file_with_other_minhash_parameters_exits_2(self, indexed):
+        """num_perm = 64 in newsdedup.toml against a 128-permutation index: exit 2."""
+        location, today, _ = indexed
+        (today / "newsdedup.toml").write_text("num_perm = 64\n")
+        result = run("index", "check", today, "--index", location)
+        assert result.exit_code == 2
+        assert "index.num_perm=128" in result.stderr
+
+
 class TestIndexAddStatsRemove:
     def test_add_twice_reports_everything_already_present(self, indexed, split):
         """A second add of the same folder adds nothing."""

@@ -730,19 +730,21 @@ def index_option(f: F) -> F:
     )(f)
 
 
-def index_config_from(ctx: click.Context, location: str, opts: dict[str, Any]) -> DedupConfig:
-    """Return the index's own settings with the flags given explicitly on top (new: flags)."""
-    from click.core import ParameterSource
-
+def index_config_from(
+    ctx: click.Context, location: str, opts: dict[str, Any], paths: Sequence[Path]
+) -> DedupConfig:
+    """Return the index's own settings with flags (or settings-file values) given on top;
+    a new index takes them all, defaults included."""
     from .store import read_config
 
+    from_file = set(apply_settings(paths, opts, None).options())
     stored = read_config(location)
     if stored is None:
         return dedup_config_from(opts)
     given = {
         key: opts[name]
         for name, key in _INDEX_FLAGS.items()
-        if ctx.get_parameter_source(name) is not ParameterSource.DEFAULT
+        if name in from_file or ctx.get_parameter_source(name) is not ParameterSource.DEFAULT
     }
     if opts.get("no_boilerplate"):
         given["clean.boilerplate"] = False
@@ -790,7 +792,7 @@ def index_add(
     from .store import open_index
 
     _out, err = make_consoles()
-    config = index_config_from(ctx, location, opts)
+    config = index_config_from(ctx, location, opts, paths)
     loaded = load_or_fail(paths, opts, err)
     progress = LazyProgress(err, enabled=not opts["quiet"])
     try:
@@ -853,7 +855,7 @@ def index_check(
         if Path(location).resolve() == output.resolve():
             raise CliError(f"{output}: refusing to overwrite the index", EXIT_USAGE)
     policy = GatePolicy(max_duplicate_rate=max_duplicate_rate, max_duplicates=max_duplicates)
-    config = index_config_from(ctx, location, opts)
+    config = index_config_from(ctx, location, opts, paths)
     with open_index(location, config=config) as store:
         loaded = load_or_fail(paths, opts, err)
         progress = LazyProgress(err, enabled=not opts["quiet"])
