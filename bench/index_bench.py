@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 
-def build_base(location: str, n: int, chunk: int = 5000) -> float:
+def build_base(location: str, n: int, chunk: int = 1000) -> float:
     from newsdedup.config import DedupConfig
     from newsdedup.index import band_keys
     from newsdedup.store import Entry, open_index

@@ -101,7 +101,9 @@ class RedisBackend:
             ) from err
         url, prefix = split_url(location)
         try:
-            client = redis.Redis.from_url(url, socket_connect_timeout=5)
+            # A chunk's script or a long pipeline can take seconds on a busy server; the URL's
+            # own socket_timeout=… wins over this default.
+            client = redis.Redis.from_url(url, socket_connect_timeout=5, socket_timeout=300)
             client.ping()
         except (redis.RedisError, ValueError) as err:
             raise InputError(location, f"cannot reach Redis ({err})") from err
