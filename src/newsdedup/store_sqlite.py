@@ -174,6 +174,8 @@ class SqliteBackend:
 
     def add(self, entries: Sequence[Entry]) -> int:
         added = 0
+        bands: list[tuple[int, int]] = []
+        lines: list[tuple[int]] = []
         with _write(self.conn):
             for e in entries:
                 cur = self.conn.execute(
@@ -184,16 +186,18 @@ class SqliteBackend:
                 if cur.rowcount != 1:
                     continue  # added meanwhile by another writer
                 ref = cur.lastrowid
-                self.conn.executemany(
-                    "INSERT OR IGNORE INTO bands (key, ref) VALUES (?, ?)",
-                    [(k, ref) for k in to_signed(e.bands)],
-                )
-                self.conn.executemany(
-                    "INSERT INTO lines (key, df) VALUES (?, 1) "
-                    "ON CONFLICT (key) DO UPDATE SET df = df + 1",
-                    [(k,) for k in to_signed(_as_u64(e.lines))],
-                )
+                bands.extend((k, ref) for k in to_signed(e.bands))
+                lines.extend((k,) for k in to_signed(_as_u64(e.lines)))
                 added += 1
+            # Sorted keys walk each B-tree once, left to right.
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO bands (key, ref) VALUES (?, ?)", sorted(bands)
+            )
+            self.conn.executemany(
+                "INSERT INTO lines (key, df) VALUES (?, 1) "
+                "ON CONFLICT (key) DO UPDATE SET df = df + 1",
+                sorted(lines),
+            )
             self.conn.execute(
                 "UPDATE meta SET value = CAST(value AS INTEGER) + ? WHERE key = 'docs'", (added,)
             )
