@@ -78,6 +78,15 @@ def child(args: list[str]) -> dict[str, float]:
     return {"seconds": round(wall, 1), "peak_rss_mb": round(peak_kb / 1024)}
 
 
+def _peak_rss_kb() -> int:
+    """Return this process image's own peak RSS (VmHWM). Not ru_maxrss: Linux carries that
+    over from the parent across fork and exec, so a big parent would show in every child."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+
+
 def run_child(args: list[str]) -> None:
     """Run the CLI in this process, then print this process's peak RSS (KB) on stderr."""
     from newsdedup.cli import main as cli_main
@@ -87,7 +96,7 @@ def run_child(args: list[str]) -> None:
         cli_main(args)
     except SystemExit as exc:
         code = int(exc.code or 0)
-    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+    print(_peak_rss_kb(), file=sys.stderr)
     sys.exit(code)
 
 
