@@ -7,7 +7,7 @@ try:
 except _metadata.PackageNotFoundError:  # running from a source tree without installing
     __version__ = "0.0.0"
 
-from .config import CleanConfig, DedupConfig, IndexConfig, LoadConfig, ShingleConfig
+from .config import CleanConfig, DedupConfig, IndexConfig, LoadConfig, ShingleConfig, StoryConfig
 from .errors import ConfigError, DecodeError, InputError, NewsdedupError, RecordError
 from .explain import Explanation, explain
 from .gate import GateOutcome, GatePolicy, evaluate_gate
@@ -30,6 +30,7 @@ from .serialize import to_csv, to_json, to_jsonl
 from .settings import Settings, discover_settings, read_settings
 from .store import open_index
 from .write import DedupPlan, plan_dedup, write_deduplicated
+from .story import add_stories, corpus_stats, find_stories, story_similarity
 
 __all__ = [
     "Article",
@@ -57,19 +58,24 @@ __all__ = [
     "RecordError",
     "Settings",
     "ShingleConfig",
+    "StoryConfig",
     "__version__",
+    "add_stories",
     "clean",
     "clean_corpus",
     "discover_settings",
+    "corpus_stats",
     "evaluate_gate",
     "explain",
     "find_duplicates",
+    "find_stories",
     "iter_corpus",
     "load_corpus",
     "open_index",
     "plan_dedup",
     "read_settings",
     "render_report",
+    "story_similarity",
     "to_csv",
     "to_json",
     "to_jsonl",

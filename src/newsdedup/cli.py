@@ -26,7 +26,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import __version__
-from .config import CleanConfig, DedupConfig, IndexConfig, LoadConfig, ShingleConfig
+from .config import CleanConfig, DedupConfig, IndexConfig, LoadConfig, ShingleConfig, StoryConfig
 from .errors import ConfigError, InputError, NewsdedupError
 from .explain import explain as explain_pair
 from .explain import explanation_to_json
@@ -55,6 +55,7 @@ EXIT_OK, EXIT_GATE, EXIT_USAGE, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3, 4
 F = TypeVar("F", bound=Callable[..., Any])
 # Defaults live only in the config dataclasses; the flags show them.
 _LOAD, _DEDUP, _INDEX, _SHINGLE = LoadConfig(), DedupConfig(), IndexConfig(), ShingleConfig()
+_STORY = StoryConfig()
 
 
 class CliError(click.ClickException):
@@ -226,7 +227,9 @@ def load_config_from(opts: dict[str, Any]) -> LoadConfig:
 
 def dedup_config_from(opts: dict[str, Any]) -> DedupConfig:
     """Map dedup flags onto a `DedupConfig` (the one bridge from flags to configuration)."""
+    story = opts.get("story_threshold")
     return DedupConfig(
+        story=StoryConfig() if story is None else StoryConfig(threshold=story),
         threshold=opts["threshold"],
         containment=opts["containment"],
         clean=CleanConfig(
@@ -359,6 +362,7 @@ def run_scan(paths: Sequence[Path], opts: dict[str, Any], err: Console) -> Dedup
             skipped=loaded.skipped,
             warnings=loaded.warnings,
             progress=progress,
+            level=opts.get("level", "copy"),
         )
     finally:
         progress.close()
@@ -406,6 +410,21 @@ def cli(ctx: click.Context, debug: bool) -> None:
     metavar="SCHEDULER|local[:N]",
     help="Load, clean and sign on a Dask cluster (scheduler address, or local:N processes).",
 )
+@click.option(
+    "--level",
+    type=click.Choice(["copy", "story", "both"]),
+    default="copy",
+    show_default=True,
+    help="copy: clusters of copies · story: clusters of articles reporting one event · "
+    "both: copy clusters, each tagged with its story.",
+)
+@click.option(
+    "--story-threshold",
+    type=click.FloatRange(0, 1, min_open=True),
+    default=_STORY.threshold,
+    show_default=True,
+    help="Average neighbourhood agreement at which two groups become one story.",
+)
 def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, **opts: Any) -> None:
     """Cluster the near-duplicate articles of a folder, file or JSONL corpus.
 
@@ -413,6 +432,7 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, **opts: Any) ->
     Examples:
       newsdedup scan seeds/
       newsdedup scan corpus.jsonl --format json -o report.json
+      newsdedup scan seeds/ --level both
     """
     out, err = make_consoles()
     opts["quiet"] = opts.get("quiet", False)

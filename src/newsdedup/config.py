@@ -107,6 +107,53 @@ class IndexConfig:
         return _optimal_bands_rows(self.lsh_threshold, self.num_perm)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoryConfig:
+    """How articles that report the same event are grouped (`newsdedup.story`)."""
+
+    # Average-link cutoff on the neighbourhood score of two articles: groups merge while
+    # their cross pairs agree this much on average (missing candidate edges count as 0).
+    threshold: float = 0.25
+    # An article's neighbourhood: itself and its `neighbours` nearest candidates by term
+    # cosine, of those at least `neighbour_floor` similar.
+    neighbours: int = 8
+    neighbour_floor: float = 0.05
+    # Candidates: MinHash/LSH over each article's `salient_terms` heaviest terms. A low LSH
+    # threshold: reports of one event share few of their top terms (Jaccard often < 0.2).
+    salient_terms: int = 30
+    lsh_threshold: float = 0.05
+    num_perm: int = 64
+    seed: int = 1
+    max_bucket: int = 200
+    # Articles dated further apart than this are never one story (same kind, other event).
+    max_days: int = 180
+    # Multipliers on TF-IDF weight: names (capitalised mid-sentence) and title words say
+    # what the event is about more than common words do.
+    name_weight: float = 1.5
+    title_weight: float = 1.5
+    # idf ** idf_power: above 1 favours the rare words that tell one event from another of
+    # the same kind over the words both share.
+    idf_power: float = 1.5
+
+    def __post_init__(self) -> None:
+        _unit("story threshold", self.threshold)
+        _unit("story lsh_threshold", self.lsh_threshold)
+        _positive("salient_terms", self.salient_terms)
+        _positive("story num_perm", self.num_perm, minimum=2)
+        _positive("story max_bucket", self.max_bucket, minimum=2)
+        _positive("max_days", self.max_days, minimum=0)
+        _positive("neighbours", self.neighbours)
+        _unit("neighbour_floor", self.neighbour_floor)
+        if not 0.0 < self.idf_power <= 4.0:
+            raise ConfigError(f"idf_power must be in (0, 4], got {self.idf_power!r}")
+        if self.seed < 0:
+            raise ConfigError(f"story seed must be non-negative, got {self.seed}")
+        for name in ("name_weight", "title_weight"):
+            value = getattr(self, name)
+            if not 0.0 < value <= 10.0:
+                raise ConfigError(f"{name} must be in (0, 10], got {value!r}")
+
+
 @lru_cache(maxsize=32)
 def _optimal_bands_rows(threshold: float, num_perm: int) -> tuple[int, int]:
     from datasketch.lsh import _optimal_param
@@ -130,6 +177,7 @@ class DedupConfig:
     clean: CleanConfig = field(default_factory=CleanConfig)
     shingle: ShingleConfig = field(default_factory=ShingleConfig)
     index: IndexConfig = field(default_factory=IndexConfig)
+    story: StoryConfig = field(default_factory=StoryConfig)
 
     def __post_init__(self) -> None:
         _unit("threshold", self.threshold)

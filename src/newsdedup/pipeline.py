@@ -113,8 +113,13 @@ def find_duplicates(
     skipped: Sequence[LoadIssue] = (),
     warnings: Sequence[LoadIssue] = (),
     progress: Progress | None = None,
+    level: str = "copy",
 ) -> DedupResult:
-    """Cluster the articles that are copies of one another."""
+    """Cluster the articles that are copies of one another.
+
+    `level="story"` or `"both"` also groups the articles that report the same event
+    (`newsdedup.story.add_stories`).
+    """
     config = config or DedupConfig()
     items = sorted(articles, key=lambda a: a.id)
     templates = corpus_templates(items, config)
@@ -137,7 +142,7 @@ def find_duplicates(
         )
 
     clusters = build_clusters(matches, {p.id: p.length for p in prints}, similarity_to)
-    return DedupResult(
+    result = DedupResult(
         params=config.params(),
         articles=len(items),
         clusters=clusters,
@@ -146,3 +151,8 @@ def find_duplicates(
         warnings=tuple(warnings),
         extra={"template_lines": len(templates), "candidates": candidates, "matches": len(matches)},
     )
+    if level == "copy":
+        return result
+    from .story import add_stories  # story builds on this module
+
+    return add_stories(result, items, config, level=level)

@@ -142,6 +142,7 @@ class Cluster:
     representative: str
     members: tuple[Member, ...]
     story: int | None = None
+    label: str | None = None  # a story's most telling terms, for people
 
     def __post_init__(self) -> None:
         if len(self.members) < 2:

@@ -36,6 +36,8 @@ def _cluster(cluster: Cluster) -> dict[str, Any]:
     }
     if cluster.story is not None:
         out["story"] = cluster.story
+    if cluster.label is not None:
+        out["label"] = cluster.label
     return out
 
 
