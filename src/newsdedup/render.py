@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -9,11 +11,14 @@ from rich.text import Text
 
 from .explain import Explanation, PassageSide
 from .gate import GateOutcome
-from .records import DedupResult, Line
+from .records import Cluster, DedupResult, Line, Member
 
 
 def render_report(result: DedupResult, console: Console) -> None:
     """Draw one block per cluster (representative, members, similarity), then a summary."""
+    if result.stories:
+        render_stories(result, console)
+        return
     for cluster in result.clusters:
         table = Table(
             title=f"Cluster {cluster.id} · {cluster.size} articles",
@@ -154,3 +159,56 @@ def render_explanation(e: Explanation, console: Console) -> None:
     for p in e.passages:
         passages.add_row(_highlighted(p.a), _highlighted(p.b))
     console.print(passages)
+def _members_table(
+    members: Sequence[Member], representative: str, *, indent: bool = False
+) -> Table:
+    table = Table(show_edge=False, expand=False)
+    if indent:
+        table.add_column("", width=2)
+    table.add_column("", width=1)
+    table.add_column("article", overflow="fold")
+    table.add_column("similarity", justify="right")
+    for member in members:
+        is_rep = member.id == representative
+        row = [
+            "★" if is_rep else "",
+            f"[bold]{escape(member.id)}[/bold]" if is_rep else escape(member.id),
+            "representative" if is_rep else f"{member.similarity:.2f}",
+        ]
+        table.add_row(*([""] if indent else []), *row)
+    return table
+
+
+def _story_title(story: Cluster) -> str:
+    label = f" · {escape(story.label)}" if story.label else ""
+    return f"[bold]Story {story.id}[/bold] · {story.size} articles{label}"
+
+
+def render_stories(result: DedupResult, console: Console) -> None:
+    """Draw each story under a one-line label (its most telling terms); at `--level both`,
+    its copy clusters are drawn inside it, then its other reports."""
+    level = result.params.get("level")
+    for story in result.stories:
+        console.print(_story_title(story), highlight=False, overflow="ellipsis", no_wrap=True)
+        if level == "story":
+            console.print(_members_table(story.members, story.representative))
+            console.print()
+            continue
+        copies = [c for c in result.clusters if c.story == story.id]
+        in_copies = {m.id for c in copies for m in c.members}
+        for cluster in copies:
+            console.print(f"  copies: cluster {cluster.id} · {cluster.size} articles")
+            console.print(_members_table(cluster.members, cluster.representative, indent=True))
+        others = [m for m in story.members if m.id not in in_copies]
+        if others:
+            console.print("  other reports (similarity to the story's representative)")
+            console.print(_members_table(others, story.representative, indent=True))
+        console.print()
+    if level == "story":
+        placed = sum(s.size for s in result.stories)
+        console.print(
+            f"[bold]{result.articles}[/bold] articles · [bold]{len(result.stories)}[/bold] "
+            f"stories of two or more ({placed} articles)"
+        )
+    else:
+        console.print(f"{summary_line(result)} · [bold]{len(result.stories)}[/bold] stories")

@@ -24,7 +24,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
@@ -133,6 +133,7 @@ class TermCounts:
     names: frozenset[str]
     title: frozenset[str]
     surface: Mapping[str, str]  # term -> its most frequent spelling, for labels
+    pairs: Mapping[tuple[str, str], int] = field(default_factory=dict)  # adjacent terms
 
 
 def _title_of(text: str, title: str | None) -> str:
@@ -155,14 +156,20 @@ def term_counts(text: str, *, title: str | None = None) -> TermCounts:
     counts: Counter[str] = Counter()
     names: set[str] = set()
     spellings: dict[str, Counter[str]] = {}
+    pairs: Counter[tuple[str, str]] = Counter()
     for line in folded.splitlines():
         letters = [ch for ch in line if ch.isalpha()]
         shouting = bool(letters) and sum(ch.isupper() for ch in letters) > 0.6 * len(letters)
+        previous: tuple[str, int] | None = None  # last content term and where it ended
         for match in _WORD.finditer(line):
             word = match.group(0)
             term = normalize_term(word)
             if not _is_content(term):
+                previous = None
                 continue
+            if previous is not None and not line[previous[1] : match.start()].strip():
+                pairs[(previous[0], term)] += 1
+            previous = (term, match.end())
             counts[term] += 1
             spellings.setdefault(term, Counter())[word] += 1
             if shouting or not word[0].isupper():
@@ -179,6 +186,7 @@ def term_counts(text: str, *, title: str | None = None) -> TermCounts:
         names=frozenset(names),
         title=frozenset(t for t in title_terms if t in counts),
         surface=surface,
+        pairs=dict(pairs),
     )
 
 
@@ -490,15 +498,47 @@ def _members(
 def story_label(
     group: Iterable[int], docs: Sequence[StoryDoc], graph: StoryGraph, *, terms: int = 5
 ) -> str:
-    """Return the story's most telling terms: the largest summed weights over its members."""
+    """Return the story's most telling terms: the largest summed weights over its members.
+
+    Two top terms that mostly stand side by side in the text become one phrase
+    ("North Korea"), spelled as the articles spell them.
+    """
+    members = list(group)
     total: dict[str, float] = {}
     surface: dict[str, Counter[str]] = {}
-    for i in group:
+    counts: Counter[str] = Counter()
+    pairs: Counter[tuple[str, str]] = Counter()
+    for i in members:
+        doc = docs[i].terms
+        counts.update(doc.counts)
+        pairs.update(doc.pairs)
         for t, w in graph.vectors[i].items():
             total[t] = total.get(t, 0.0) + w
-            surface.setdefault(t, Counter())[docs[i].terms.surface[t]] += 1
-    best = sorted(total.items(), key=lambda kv: (-kv[1], kv[0]))[:terms]
-    words = [min(surface[t].items(), key=lambda kv: (-kv[1], kv[0]))[0] for t, _ in best]
+            surface.setdefault(t, Counter())[doc.surface[t]] += 1
+    ranked = [t for t, _ in sorted(total.items(), key=lambda kv: (-kv[1], kv[0]))[: 3 * terms]]
+
+    def spell(t: str) -> str:
+        return min(surface[t].items(), key=lambda kv: (-kv[1], kv[0]))[0]
+
+    used: set[str] = set()
+    words: list[str] = []
+    for t in ranked:
+        if t in used:
+            continue
+        used.add(t)
+        phrase = spell(t)
+        for u in ranked:
+            if u in used:
+                continue
+            together = max(pairs.get((t, u), 0), pairs.get((u, t), 0))
+            if together * 2 >= min(counts[t], counts[u]):
+                first, second = (t, u) if pairs.get((t, u), 0) >= pairs.get((u, t), 0) else (u, t)
+                phrase = f"{spell(first)} {spell(second)}"
+                used.add(u)
+                break
+        words.append(phrase)
+        if len(words) == terms:
+            break
     return " · ".join(words)
 
 
