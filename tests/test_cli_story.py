@@ -1,0 +1,135 @@
+"""`newsdedup scan --level story|both` end to end: JSON, table, errors, bytes, input untouched."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from newsdedup.cli import cli
+
+from .conftest import SEEDS, tree_digest
+
+SEED_IDS = sorted(p.name for p in SEEDS.glob("*.txt"))
+COPIES = ["000_9e2556e38fb8484b.txt", "001_23e261e2bfe35961.txt"]
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+def scan_json(*args: str) -> dict:
+    result = run("scan", str(SEEDS), "--format", "json", *args)
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def ids(cluster: dict) -> list[str]:
+    return sorted(m["id"] for m in cluster["members"])
+
+
+class TestLevelStory:
+    def test_seeds_are_one_story_of_all_five(self):
+        """--level story: the clusters are stories, and all five seeds are one."""
+        report = scan_json("--level", "story")
+        assert [ids(c) for c in report["clusters"]] == [SEED_IDS]
+        assert [ids(s) for s in report["stories"]] == [SEED_IDS]
+        assert report["clusters"][0]["story"] == 1
+        assert report["summary"]["stories"] == 1
+        assert report["params"]["level"] == "story"
+
+    def test_story_lists_its_most_telling_terms(self):
+        """Each story carries a label of its telling terms."""
+        story = scan_json("--level", "story")["stories"][0]
+        assert "North Korea" in story["label"]
+        assert "Lavrov" in story["label"]
+
+
+class TestLevelBoth:
+    def test_copy_cluster_000_001_is_the_only_one_inside_the_story(self):
+        """--level both: {000, 001} stays the only copy cluster, tagged with the story."""
+        report = scan_json("--level", "both")
+        assert [ids(c) for c in report["clusters"]] == [COPIES]
+        assert report["clusters"][0]["story"] == 1
+        assert [ids(s) for s in report["stories"]] == [SEED_IDS]
+        assert report["stories"][0]["id"] == 1
+        assert report["summary"]["duplicates"] == 1
+
+    def test_stories_use_the_member_schema_of_clusters(self):
+        """A story has the keys of a cluster, and its members the keys of cluster members."""
+        report = scan_json("--level", "both")
+        cluster, story = report["clusters"][0], report["stories"][0]
+        assert {"id", "size", "representative", "members"} <= story.keys()
+        assert set(cluster) - {"story"} <= set(story)
+        member_keys = {k for m in cluster["members"] for k in m}
+        assert {k for m in story["members"] for k in m} == member_keys
+        assert all(0.0 <= m["similarity"] <= 1.0 for m in story["members"])
+
+    def test_table_groups_copies_under_the_labelled_story(self):
+        """The table prints the story with its label, then its copy cluster inside it."""
+        result = CliRunner(env={"COLUMNS": "120"}).invoke(
+            cli, ["scan", str(SEEDS), "--level", "both"]
+        )
+        assert result.exit_code == 0, result.stderr
+        lines = result.stdout.splitlines()
+        head = next(n for n, line in enumerate(lines) if line.startswith("Story 1 · 5 articles"))
+        assert "North Korea" in lines[head]
+        copies = next(n for n, line in enumerate(lines) if "copies: cluster 1" in line)
+        assert copies > head
+        assert COPIES[1] in "\n".join(lines[copies:])
+        assert "1 stories" in lines[-1]
+
+    def test_csv_and_jsonl_still_list_copy_clusters(self):
+        """Machine formats other than JSON are unchanged at level both."""
+        result = run("scan", str(SEEDS), "--level", "both", "--format", "csv")
+        assert result.exit_code == 0, result.stderr
+        assert result.stdout.splitlines()[0] == "id,cluster,representative,similarity"
+
+
+class TestLevelDefaultsAndErrors:
+    def test_default_level_is_copy_and_adds_no_stories(self):
+        """Without --level the report has no stories key, as before."""
+        report = scan_json()
+        assert "stories" not in report
+        assert all("story" not in c for c in report["clusters"])
+
+    def test_unknown_level_is_a_usage_error(self):
+        """--level word exits 2 and names the option."""
+        result = run("scan", str(SEEDS), "--level", "word")
+        assert result.exit_code == 2
+        assert "--level" in result.stderr
+
+    def test_story_threshold_out_of_range_is_a_usage_error(self):
+        """--story-threshold 0 exits 2."""
+        result = run("scan", str(SEEDS), "--level", "story", "--story-threshold", "0")
+        assert result.exit_code == 2
+
+    def test_input_is_untouched(self, tmp_path: Path):
+        """Scanning with stories never modifies the input tree."""
+        before = tree_digest(SEEDS)
+        out = tmp_path / "r.json"
+        result = run("scan", str(SEEDS), "--level", "both", "--format", "json", "-o", str(out))
+        assert result.exit_code == 0, result.stderr
+        assert tree_digest(SEEDS) == before
+        assert json.loads(out.read_text(encoding="utf-8"))["stories"]
+
+
+def test_story_json_is_byte_identical_under_different_hash_seeds():
+    """Two processes with different PYTHONHASHSEED give the same bytes."""
+    outputs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        args = ["scan", str(SEEDS), "--level", "both", "--format", "json"]
+        proc = subprocess.run(
+            [sys.executable, "-m", "newsdedup", *args],
+            capture_output=True,
+            env=env,
+            check=True,
+        )
+        outputs.append(proc.stdout)
+    assert outputs[0] == outputs[1]
+    assert b'"stories"' in outputs[0]
