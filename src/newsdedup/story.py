@@ -40,7 +40,7 @@ from .signature import sign_many
 
 # Letters (with inner apostrophes and hyphens) or numbers (with inner separators).
 _WORD = re.compile(r"[^\W\d_]+(?:['\-][^\W\d_]+)*|\d+(?:[.,:]\d+)*")
-_SENTENCE_END = re.compile(r"[.!?\n]\s*$")
+_SENTENCE_ENDS = (".", "!", "?")
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201b": "'", "`": "'", "\u00b4": "'"})
 # Function words and the vocabulary every news report uses whatever it is about. The corpus
 # idf down-weights these too, but a corpus of five articles cannot tell them apart from the
@@ -155,32 +155,40 @@ def term_counts(text: str, *, title: str | None = None) -> TermCounts:
     folded = _fold(text)
     counts: Counter[str] = Counter()
     names: set[str] = set()
-    spellings: dict[str, Counter[str]] = {}
+    spellings: Counter[tuple[str, str]] = Counter()  # (term, word as written)
     pairs: Counter[tuple[str, str]] = Counter()
+    seen: dict[str, str | None] = {}  # word -> its term, or None when not a content word
     for line in folded.splitlines():
-        letters = [ch for ch in line if ch.isalpha()]
-        shouting = bool(letters) and sum(ch.isupper() for ch in letters) > 0.6 * len(letters)
-        previous: tuple[str, int] | None = None  # last content term and where it ended
+        letters = sum(map(str.isalpha, line))
+        shouting = letters > 0 and sum(map(str.isupper, line)) > 0.6 * letters
+        previous: str | None = None  # the last word's term, if nothing but space followed it
+        last_end = -1  # where the last word ended; -1 before the line's first word
         for match in _WORD.finditer(line):
             word = match.group(0)
-            term = normalize_term(word)
-            if not _is_content(term):
+            gap = line[max(last_end, 0) : match.start()]
+            sentence_start = last_end < 0 or gap.rstrip().endswith(_SENTENCE_ENDS)
+            last_end = match.end()
+            if word in seen:
+                term = seen[word]
+            else:
+                folded_term = normalize_term(word)
+                term = seen[word] = folded_term if _is_content(folded_term) else None
+            if term is None:
                 previous = None
                 continue
-            if previous is not None and not line[previous[1] : match.start()].strip():
-                pairs[(previous[0], term)] += 1
-            previous = (term, match.end())
+            if previous is not None and not gap.strip():
+                pairs[(previous, term)] += 1
+            previous = term
             counts[term] += 1
-            spellings.setdefault(term, Counter())[word] += 1
-            if shouting or not word[0].isupper():
-                continue
-            before = line[: match.start()]
-            if before.strip() and not _SENTENCE_END.search(before):
+            spellings[(term, word)] += 1
+            if not shouting and not sentence_start and word[0].isupper():
                 names.add(term)
     title_terms = {
         normalize_term(m.group(0)) for m in _WORD.finditer(_fold(_title_of(folded, title)))
     }
-    surface = {t: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for t, c in spellings.items()}
+    surface: dict[str, str] = {}
+    for (term, word), _ in sorted(spellings.items(), key=lambda kv: (-kv[1], kv[0][1])):
+        surface.setdefault(term, word)  # the most frequent spelling, ties alphabetical
     return TermCounts(
         counts=dict(counts),
         names=frozenset(names),
@@ -275,7 +283,7 @@ def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     """Return the dot product of two normalised sparse vectors, clipped to [0, 1]."""
     if len(a) > len(b):
         a, b = b, a
-    dot = math.fsum(w * b[t] for t, w in a.items() if t in b)
+    dot = sum(w * b[t] for t, w in a.items() if t in b)
     return min(1.0, max(0.0, dot))
 
 
