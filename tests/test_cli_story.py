@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from newsdedup.cli import cli
 
 from .conftest import SEEDS, tree_digest
+from .test_story import QUAKE_A, QUAKE_B, RECIPE
 
 SEED_IDS = sorted(p.name for p in SEEDS.glob("*.txt"))
 COPIES = ["000_9e2556e38fb8484b.txt", "001_23e261e2bfe35961.txt"]
@@ -116,6 +117,31 @@ class TestLevelDefaultsAndErrors:
         assert result.exit_code == 0, result.stderr
         assert tree_digest(SEEDS) == before
         assert json.loads(out.read_text(encoding="utf-8"))["stories"]
+
+
+class TestJsonlDates:
+    def write(self, path: Path, dates: tuple[str, str]) -> Path:
+        rows = [
+            {"id": "a", "text": QUAKE_A, "date": dates[0]},
+            {"id": "b", "text": QUAKE_B, "date": dates[1]},
+            {"id": "c", "text": RECIPE, "date": dates[1]},
+        ]
+        path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+        return path
+
+    def test_reports_of_one_event_are_one_story(self, tmp_path: Path):
+        """Two reports of one quake dated a day apart are one story; the recipe is not in it."""
+        path = self.write(tmp_path / "near.jsonl", ("2013-07-02", "2013-07-03"))
+        result = run("scan", str(path), "--level", "story", "--format", "json")
+        assert result.exit_code == 0, result.stderr
+        assert [ids(s) for s in json.loads(result.stdout)["stories"]] == [["a", "b"]]
+
+    def test_date_field_a_year_apart_splits_the_story(self, tmp_path: Path):
+        """The same kind of event dated a year apart is never one story."""
+        path = self.write(tmp_path / "far.jsonl", ("2012-07-02", "2013-07-03"))
+        result = run("scan", str(path), "--level", "story", "--format", "json")
+        assert result.exit_code == 0, result.stderr
+        assert json.loads(result.stdout)["clusters"] == []
 
 
 def test_story_json_is_byte_identical_under_different_hash_seeds():

@@ -10,6 +10,8 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsdedup import (
     Article,
@@ -219,6 +221,16 @@ class TestStorySimilarity:
         assert 0.0 <= ab <= 1.0
         assert story_similarity(QUAKE_A, QUAKE_A) == pytest.approx(1.0)
         assert story_similarity("", QUAKE_A) == 0.0
+
+
+class TestStorySimilarityProperties:
+    @settings(max_examples=60, deadline=None)
+    @given(st.text(max_size=300), st.text(max_size=300))
+    def test_symmetric_and_in_unit_interval(self, a, b):
+        """For any two texts, the score is symmetric and lies in [0, 1]."""
+        ab = story_similarity(a, b)
+        assert ab == story_similarity(b, a)
+        assert 0.0 <= ab <= 1.0
 
 
 # ---- quality on labelled data (skipped when ../shared/data is absent) ---------------------------
