@@ -118,6 +118,7 @@ class StoryConfig:
     # cosine, of those at least `neighbour_floor` similar.
     neighbours: int = 8
     neighbour_floor: float = 0.05
+    strong_neighbour: float = 0.5  # neighbours this similar all count (large stories)
     # Candidates: MinHash/LSH over each article's `salient_terms` heaviest terms. A low LSH
     # threshold: reports of one event share few of their top terms (Jaccard often < 0.2).
     salient_terms: int = 30
@@ -144,6 +145,7 @@ class StoryConfig:
         _positive("max_days", self.max_days, minimum=0)
         _positive("neighbours", self.neighbours)
         _unit("neighbour_floor", self.neighbour_floor)
+        _unit("strong_neighbour", self.strong_neighbour)
         if not 0.0 < self.idf_power <= 4.0:
             raise ConfigError(f"idf_power must be in (0, 4], got {self.idf_power!r}")
         if self.seed < 0:

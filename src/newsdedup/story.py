@@ -96,6 +96,7 @@ _DMY_DATE = re.compile(
     rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\s*,?\s*((?:19|20)\d\d)\b", re.IGNORECASE
 )
 _TITLE_MAX_WORDS = 25
+_MAX_NEIGHBOURS = 50
 
 
 def _fold(text: str) -> str:
@@ -433,7 +434,9 @@ def neighbourhoods(
     """Return each document's normalised row: itself (1.0) and its `neighbours` nearest.
 
     Only neighbours at least `neighbour_floor` similar count, so an article that resembles
-    nothing keeps a row of itself alone.
+    nothing keeps a row of itself alone. Every neighbour at least `strong_neighbour` similar
+    counts too (up to 50): in a story with many reports, two of them would otherwise pick
+    different few nearest and look unrelated.
     """
     near: list[list[tuple[float, int]]] = [[] for _ in range(n)]
     for (i, j), s in direct.items():
@@ -442,7 +445,9 @@ def neighbourhoods(
             near[j].append((s, i))
     rows = []
     for i in range(n):
-        best = sorted(near[i], key=lambda sj: (-sj[0], sj[1]))[: config.neighbours]
+        ranked = sorted(near[i], key=lambda sj: (-sj[0], sj[1]))
+        strong = sum(1 for sj in ranked if sj[0] >= config.strong_neighbour)
+        best = ranked[: max(config.neighbours, min(strong, _MAX_NEIGHBOURS))]
         row = {i: 1.0, **{j: s for s, j in best}}
         norm = math.sqrt(math.fsum(v * v for v in row.values()))
         rows.append({j: v / norm for j, v in row.items()})
