@@ -63,6 +63,14 @@ def newsdedup_similarity(text1: str, text2: str) -> float:
     return float(story_similarity(text1, text2))
 
 
+def newsdedup_fitted_similarity(texts: Iterable[str]) -> SimFn:
+    """Return newsdedup's story similarity with idf from `texts`, as the TF-IDF row fits it."""
+    from newsdedup import corpus_stats, story_similarity
+
+    stats = corpus_stats(texts)
+    return lambda text1, text2: float(story_similarity(text1, text2, stats=stats))
+
+
 def newsdedup_cli_group(articles: Articles) -> list[list[str]]:
     """Group articles by running ``newsdedup scan FILE.jsonl --level story --format json``."""
     exe = shutil.which("newsdedup")
@@ -472,6 +480,14 @@ def run_similarity(data_dir: Path, errors: list[str]) -> dict[str, Any]:
     ours = _try("newsdedup", lambda: score_similarity(newsdedup_similarity, data_dir), errors)
     if ours is not None:
         rows.append({"name": "newsdedup.story_similarity", **ours})
+        texts = [t for p in pairs for t in (p["text1"], p["text2"])]
+        fitted = _try(
+            "newsdedup (corpus idf)",
+            lambda: score_similarity(newsdedup_fitted_similarity(texts), data_dir),
+            errors,
+        )
+        if fitted is not None:
+            rows.append({"name": "newsdedup, corpus idf", **fitted})
     return {"pairs": rows[0]["pairs"], "rows": [_rounded(r) for r in rows]}
 
 

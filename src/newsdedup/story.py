@@ -97,6 +97,7 @@ _DMY_DATE = re.compile(
 )
 _TITLE_MAX_WORDS = 25
 _MAX_NEIGHBOURS = 50
+_DATELINE_CHARS = 400
 
 
 def _fold(text: str) -> str:
@@ -228,12 +229,16 @@ def parse_date(value: str) -> int | None:
 
 
 def article_date(article: Article, text: str) -> int | None:
-    """Return the article's date as an ordinal: its date field, else the first date in the text."""
+    """Return the article's date as an ordinal: its date field, else a date in its head.
+
+    Only the head is read (dateline, byline, "Published ..."): further down, full dates are
+    as often those of earlier events the report recalls.
+    """
     if article.date:
         day = parse_date(article.date)
         if day is not None:
             return day
-    return parse_date(text)
+    return parse_date(text[:_DATELINE_CHARS])
 
 
 # ---- vectors ---------------------------------------------------------------------------------
