@@ -29,8 +29,8 @@ from .render import render_report
 from .serialize import to_csv, to_json, to_jsonl
 from .settings import Settings, discover_settings, read_settings
 from .store import open_index
-from .write import DedupPlan, plan_dedup, write_deduplicated
 from .story import add_stories, corpus_stats, find_stories, story_similarity
+from .write import DedupPlan, plan_dedup, write_deduplicated
 
 __all__ = [
     "Article",
@@ -63,8 +63,8 @@ __all__ = [
     "add_stories",
     "clean",
     "clean_corpus",
-    "discover_settings",
     "corpus_stats",
+    "discover_settings",
     "evaluate_gate",
     "explain",
     "find_duplicates",

@@ -159,6 +159,8 @@ def render_explanation(e: Explanation, console: Console) -> None:
     for p in e.passages:
         passages.add_row(_highlighted(p.a), _highlighted(p.b))
     console.print(passages)
+
+
 def _members_table(
     members: Sequence[Member], representative: str, *, indent: bool = False
 ) -> Table:
