@@ -514,6 +514,16 @@ def _members(
     return docs[rep].id, tuple(out)
 
 
+def _echoes(phrase: str, shown: str) -> bool:
+    """Return True when `phrase` adds nothing to `shown` ("Dem" after "Lib Dems", "Russian"
+    after "Russia")."""
+    a, b = phrase.casefold(), shown.casefold()
+    if a in b:
+        return True
+    stems = {w[:5] for w in b.split() if len(w) >= 5}
+    return all(len(w) >= 5 and w[:5] in stems for w in a.split())
+
+
 def story_label(
     group: Iterable[int], docs: Sequence[StoryDoc], graph: StoryGraph, *, terms: int = 5
 ) -> str:
@@ -555,7 +565,8 @@ def story_label(
                 phrase = f"{spell(first)} {spell(second)}"
                 used.add(u)
                 break
-        words.append(phrase)
+        if not any(_echoes(phrase, w) for w in words):
+            words.append(phrase)
         if len(words) == terms:
             break
     return " · ".join(words)
