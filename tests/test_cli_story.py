@@ -60,6 +60,21 @@ class TestLevelBoth:
         assert report["stories"][0]["id"] == 1
         assert report["summary"]["duplicates"] == 1
 
+    def test_every_copy_cluster_lies_inside_its_story(self, tmp_path: Path):
+        """Members of a copy cluster all belong to the story its `story` field names."""
+        root = tmp_path / "c"
+        root.mkdir()
+        for path in SEEDS.glob("*.txt"):
+            (root / path.name).write_bytes(path.read_bytes())
+        (root / "zz_copy_of_003.txt").write_bytes((SEEDS / "003_25dd2bb96c5c1c17.txt").read_bytes())
+        result = run("scan", str(root), "--level", "both", "--format", "json")
+        assert result.exit_code == 0, result.stderr
+        report = json.loads(result.stdout)
+        stories = {s["id"]: set(ids(s)) for s in report["stories"]}
+        assert len(report["clusters"]) == 2
+        for cluster in report["clusters"]:
+            assert set(ids(cluster)) <= stories[cluster["story"]]
+
     def test_stories_use_the_member_schema_of_clusters(self):
         """A story has the keys of a cluster, and its members the keys of cluster members."""
         report = scan_json("--level", "both")

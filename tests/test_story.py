@@ -17,6 +17,7 @@ from newsdedup import (
     Article,
     DedupConfig,
     StoryConfig,
+    add_stories,
     corpus_stats,
     find_duplicates,
     find_stories,
@@ -24,7 +25,7 @@ from newsdedup import (
     story_similarity,
 )
 from newsdedup.errors import ConfigError
-from newsdedup.story import average_link, normalize_term, parse_date, term_counts
+from newsdedup.story import _echoes, average_link, normalize_term, parse_date, term_counts
 
 from .conftest import DATA, SEEDS
 
@@ -197,6 +198,18 @@ class TestFindStories:
         assert [len(c.members) for c in result.clusters] == [2]
         assert result.clusters[0].story == 1
         assert groups_of(result.stories) == [SEED_IDS]
+
+    def test_unknown_level_is_a_config_error(self):
+        """add_stories names the levels it knows."""
+        result = find_duplicates(load_corpus([SEEDS]).articles)
+        with pytest.raises(ConfigError, match="copy, story, both"):
+            add_stories(result, load_corpus([SEEDS]).articles, level="words")
+
+    def test_label_does_not_repeat_a_term_in_another_form(self):
+        """'Russian' is not shown after 'Russia', nor 'Dem' after 'Lib Dems'."""
+        assert _echoes("Russian", "Russia")
+        assert _echoes("Dem", "Lib Dems")
+        assert not _echoes("Pyongyang", "North Korea")
 
     def test_bad_story_config_is_a_config_error(self):
         """Out-of-range story settings raise ConfigError naming the setting."""
