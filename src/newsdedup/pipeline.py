@@ -155,4 +155,4 @@ def find_duplicates(
         return result
     from .story import add_stories  # story builds on this module
 
-    return add_stories(result, items, config, level=level)
+    return add_stories(result, items, config, level=level, progress=progress)

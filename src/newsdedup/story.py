@@ -34,7 +34,7 @@ import numpy as np
 from .config import DedupConfig, IndexConfig, StoryConfig
 from .errors import ConfigError
 from .index import band_keys, candidate_pairs
-from .pipeline import clean, corpus_templates
+from .pipeline import Progress, clean, corpus_templates
 from .records import Article, Cluster, DedupResult, Member
 from .shingle import token_hashes
 from .signature import sign_many
@@ -589,10 +589,17 @@ def story_clusters(
     return clusters, graph
 
 
-def story_docs(articles: Sequence[Article], config: DedupConfig) -> list[StoryDoc]:
+def story_docs(
+    articles: Sequence[Article], config: DedupConfig, *, progress: Progress | None = None
+) -> list[StoryDoc]:
     """Clean each article (templates learned from the corpus) and represent it for stories."""
     templates = corpus_templates(articles, config)
-    return [story_doc(a, clean(a, config, templates=templates).text) for a in articles]
+    docs = []
+    for n, article in enumerate(articles, start=1):
+        docs.append(story_doc(article, clean(article, config, templates=templates).text))
+        if progress and (n % 1000 == 0 or n == len(articles)):
+            progress("stories", n, len(articles))
+    return docs
 
 
 def find_stories(
@@ -627,6 +634,7 @@ def add_stories(
     config: DedupConfig | None = None,
     *,
     level: str = "both",
+    progress: Progress | None = None,
 ) -> DedupResult:
     """Return `result` with its stories: `both` keeps copy clusters and tags each with its
     story; `story` makes the stories the clusters (and lists them as stories too)."""
@@ -636,7 +644,7 @@ def add_stories(
         return result
     config = config or DedupConfig()
     items = sorted(articles, key=lambda a: a.id)
-    docs = story_docs(items, config)
+    docs = story_docs(items, config, progress=progress)
     stories, graph = story_clusters(
         docs, config.story, together=_copy_groups(items, result.clusters)
     )
