@@ -102,6 +102,13 @@ class TestTermCounts:
         titled = term_counts(QUAKE_A, title="Lentil soup")
         assert "aceh" not in titled.title
 
+    def test_scripts_without_spaces_give_character_bigrams(self):
+        """Japanese text is cut into character bigrams, so two reports can share terms."""
+        got = term_counts("東京で地震が発生した")
+        assert got.counts["地震"] == 1
+        same = story_similarity("東京で地震が発生した", "東京で大きな地震が発生")
+        assert same > story_similarity("東京で地震が発生した", "大阪の天気は晴れ")
+
     def test_empty_and_odd_text_is_total(self):
         """Empty, whitespace, NUL and CJK text give no terms and no error."""
         for text in ("", "   \n\n", "\x00\x00", "東京で地震が発生した"):

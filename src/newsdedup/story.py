@@ -36,7 +36,7 @@ from .errors import ConfigError
 from .index import band_keys, candidate_pairs
 from .pipeline import Progress, clean, corpus_templates
 from .records import Article, Cluster, DedupResult, Member
-from .shingle import token_hashes
+from .shingle import is_spaceless, token_hashes
 from .signature import sign_many
 
 # ---- terms -----------------------------------------------------------------------------------
@@ -141,6 +141,10 @@ class TermCounts:
     pairs: Mapping[tuple[str, str], int] = field(default_factory=dict)  # adjacent terms
 
 
+def _bigrams(word: str) -> list[str]:
+    return [word[k : k + 2] for k in range(len(word) - 1)]
+
+
 def _title_of(text: str, title: str | None) -> str:
     if title:
         return title
@@ -173,6 +177,13 @@ def term_counts(text: str, *, title: str | None = None) -> TermCounts:
             gap = line[max(last_end, 0) : match.start()]
             sentence_start = last_end < 0 or gap.rstrip().endswith(_SENTENCE_ENDS)
             last_end = match.end()
+            if len(word) > 2 and is_spaceless(word):
+                # Scripts written without spaces: character bigrams stand in for words.
+                for gram in _bigrams(word):
+                    counts[gram] += 1
+                    spellings[(gram, gram)] += 1
+                previous = None
+                continue
             if word in seen:
                 term = seen[word]
             else:
@@ -188,9 +199,11 @@ def term_counts(text: str, *, title: str | None = None) -> TermCounts:
             spellings[(term, word)] += 1
             if not shouting and not sentence_start and word[0].isupper():
                 names.add(term)
-    title_terms = {
-        normalize_term(m.group(0)) for m in _WORD.finditer(_fold(_title_of(folded, title)))
-    }
+    title_terms: set[str] = set()
+    for m in _WORD.finditer(_fold(_title_of(folded, title))):
+        word = m.group(0)
+        spaceless = len(word) > 2 and is_spaceless(word)
+        title_terms.update(_bigrams(word) if spaceless else [normalize_term(word)])
     surface: dict[str, str] = {}
     for (term, word), _ in sorted(spellings.items(), key=lambda kv: (-kv[1], kv[0][1])):
         surface.setdefault(term, word)  # the most frequent spelling, ties alphabetical
