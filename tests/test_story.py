@@ -206,6 +206,12 @@ class TestFindStories:
         assert result.clusters[0].story == 1
         assert groups_of(result.stories) == [SEED_IDS]
 
+    def test_add_stories_later_equals_scanning_at_level_both(self):
+        """Stories added to a copy scan afterwards equal a scan at level both."""
+        articles = load_corpus([SEEDS]).articles
+        later = add_stories(find_duplicates(articles), articles, level="both")
+        assert later == find_duplicates(articles, level="both")
+
     def test_unknown_level_is_a_config_error(self):
         """add_stories names the levels it knows."""
         result = find_duplicates(load_corpus([SEEDS]).articles)

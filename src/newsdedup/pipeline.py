@@ -124,8 +124,12 @@ def find_duplicates(
     items = sorted(articles, key=lambda a: a.id)
     templates = corpus_templates(items, config)
     prints = []
+    texts: list[str] = []  # cleaned texts, kept only for the story level
     for n, article in enumerate(items, start=1):
-        prints.append(fingerprint(clean(article, config, templates=templates), config))
+        cleaned = clean(article, config, templates=templates)
+        if level != "copy":
+            texts.append(cleaned.text)
+        prints.append(fingerprint(cleaned, config))
         if progress and (n % 1000 == 0 or n == len(items)):
             progress("clean", n, len(items))
     matches, candidates = find_matches(prints, config, progress=progress)
@@ -155,4 +159,4 @@ def find_duplicates(
         return result
     from .story import add_stories  # story builds on this module
 
-    return add_stories(result, items, config, level=level, progress=progress)
+    return add_stories(result, items, config, level=level, progress=progress, texts=texts)

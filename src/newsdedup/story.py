@@ -603,13 +603,22 @@ def story_clusters(
 
 
 def story_docs(
-    articles: Sequence[Article], config: DedupConfig, *, progress: Progress | None = None
+    articles: Sequence[Article],
+    config: DedupConfig,
+    *,
+    progress: Progress | None = None,
+    texts: Sequence[str] | None = None,
 ) -> list[StoryDoc]:
-    """Clean each article (templates learned from the corpus) and represent it for stories."""
-    templates = corpus_templates(articles, config)
+    """Represent each article for stories from its cleaned text: `texts` when the caller
+    already cleaned them (in the same order), else cleaned here with corpus templates."""
+    if texts is None:
+        templates = corpus_templates(articles, config)
+        texts = [clean(a, config, templates=templates).text for a in articles]
+    if len(texts) != len(articles):
+        raise ValueError(f"{len(texts)} cleaned texts for {len(articles)} articles")
     docs = []
-    for n, article in enumerate(articles, start=1):
-        docs.append(story_doc(article, clean(article, config, templates=templates).text))
+    for n, (article, text) in enumerate(zip(articles, texts, strict=True), start=1):
+        docs.append(story_doc(article, text))
         if progress and (n % 1000 == 0 or n == len(articles)):
             progress("stories", n, len(articles))
     return docs
@@ -648,16 +657,25 @@ def add_stories(
     *,
     level: str = "both",
     progress: Progress | None = None,
+    texts: Sequence[str] | None = None,
 ) -> DedupResult:
     """Return `result` with its stories: `both` keeps copy clusters and tags each with its
-    story; `story` makes the stories the clusters (and lists them as stories too)."""
+    story; `story` makes the stories the clusters (and lists them as stories too).
+
+    `texts` are the articles' cleaned texts (in the order of `articles`), when the caller has
+    them already.
+    """
     if level not in LEVELS:
         raise ConfigError(f"unknown level {level!r}; choose one of {', '.join(LEVELS)}")
     if level == "copy":
         return result
     config = config or DedupConfig()
-    items = sorted(articles, key=lambda a: a.id)
-    docs = story_docs(items, config, progress=progress)
+    if texts is None:
+        items = sorted(articles, key=lambda a: a.id)
+    else:
+        paired = sorted(zip(articles, texts, strict=True), key=lambda at: at[0].id)
+        items, texts = [a for a, _ in paired], [t for _, t in paired]
+    docs = story_docs(items, config, progress=progress, texts=texts)
     stories, graph = story_clusters(
         docs, config.story, together=_copy_groups(items, result.clusters)
     )
