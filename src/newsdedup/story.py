@@ -127,7 +127,7 @@ def _is_content(term: str) -> bool:
         return False
     if term.isdigit():
         return len(term) >= 2  # years, counts, figures; single digits say nothing
-    return len(term) >= 3 or (len(term) == 2 and term.isalpha() and term.isupper())
+    return len(term) >= 3  # two letters are mostly "us", "un", "eu": too ambiguous folded
 
 
 @dataclass(frozen=True, slots=True)
