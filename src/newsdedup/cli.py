@@ -436,6 +436,8 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, **opts: Any) ->
     """
     out, err = make_consoles()
     opts["quiet"] = opts.get("quiet", False)
+    if opts.get("dask") and opts.get("level", "copy") != "copy":
+        raise click.UsageError("--level story/both does not run on --dask yet; drop one of them")
     apply_settings(paths, opts, None)  # newsdedup.toml / [tool.newsdedup], as check reads it
     load = load_config_from(opts)
     if output is not None:
