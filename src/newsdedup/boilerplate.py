@@ -12,6 +12,8 @@ import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
+from .body import body_lines
+from .body import shape as body_shape
 from .canonical import canonicalize
 from .config import CleanConfig
 from .records import Line
@@ -188,6 +190,25 @@ CAPTION_PATTERNS = (
     re.compile(r"\([^()]{0,120}\bvia (ap|afp|reuters|getty images|epa)\)\s*$"),
     re.compile(r"\b(picture|photo|image)s?:\s*[^.]{0,80}/(reuters|afp|ap|getty images|epa)\s*$"),
 )
+# A credit closing a caption: "... (Image: GETTY)", "... Credit: ESA", "(Image credit: NASA)".
+CREDIT_TAIL = re.compile(
+    r"(\(\s*(image|photo|picture|pic|credit|image credit|photo credit)s?\s*:[^()]{1,80}\)"
+    r"|\b(image|photo|picture) credit\s*:[^.]{1,80}"
+    r"|\bcredits?\s*:\s*[^.]{1,60}\.?)\s*$"
+)
+# "Related: ...", "SEE MORE: ...", "Read more: ..." lead a link to another story.
+RELATED_PREFIX = re.compile(
+    r"^\W*(related|see more|see also|read more|read also|also read|more|watch|listen"
+    r"|recommended|don't miss|must read|further reading|read next)\s*:\s*\S"
+)
+# The start of a reader-comment section: a heading ("34 responses to ...", "Comments",
+# "Leave a Reply") or a commenter's line ("Alex on September 17, 2018 at 6:34 am said:").
+COMMENT_HEADING = re.compile(
+    r"^\W*(\d+\s+(comments?|responses?|replies|thoughts|reactions)\b"
+    r"|(reader )?comments?\W*$|leave a (reply|comment)\b|join the discussion\b"
+    r"|discussion\W*$|comments are closed\b)"
+)
+COMMENT_AUTHOR = re.compile(r"^.{1,80}\s(says|said|wrote|writes)\s*:\s*$")
 # Short stand-alone source credits at the foot of a wire story.
 WIRE_CREDITS = frozenset({"reuters", "ap", "afp", "bloomberg", "dpa", "xinhua", "aap", "pa", "upi"})
 _MONTHS = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
@@ -254,6 +275,8 @@ def _is_share(f: _Features) -> bool:
 
 
 def _is_cookie(f: _Features) -> bool:
+    if "cookies" in f.canon and ("website" in f.canon or "site" in f.canon):
+        return _short(f, 150)
     return _short(f, 60) and _has(COOKIE_PHRASES, f.canon)
 
 
@@ -273,6 +296,24 @@ def _is_credit(f: _Features) -> bool:
 
 def _is_caption(f: _Features) -> bool:
     return _short(f, 80) and any(p.search(f.canon) for p in CAPTION_PATTERNS)
+
+
+def _is_credit_tail(f: _Features) -> bool:
+    return _short(f, 60) and bool(CREDIT_TAIL.search(f.canon))
+
+
+def _is_related_link(f: _Features) -> bool:
+    return _short(f, 30) and bool(RELATED_PREFIX.search(f.canon))
+
+
+def _is_tag_list(f: _Features) -> bool:
+    """A keyword list: many short comma-separated items, or many words and no punctuation."""
+    if f.ends_sentence:
+        return False
+    items = [p.strip() for p in f.canon.split(",")]
+    if len(items) >= 5 and all(0 < len(p.split()) <= 4 for p in items):
+        return True
+    return f.words >= 20 and not re.search(r"[^\w\s]", f.canon)
 
 
 def _is_date(f: _Features) -> bool:
@@ -307,11 +348,14 @@ LINE_RULES: tuple[tuple[str, Callable[[_Features], bool]], ...] = (
     ("cookie", _is_cookie),
     ("footer", _is_footer),
     ("related", _is_related_heading),
+    ("related", _is_related_link),
     ("credit", _is_credit),
     ("caption", _is_caption),
+    ("caption", _is_credit_tail),
     ("date", _is_date),
     ("byline", _is_byline),
     ("navigation", _is_navigation),
+    ("navigation", _is_tag_list),
 )
 # A related-links block: short headline lines after a heading, up to the next prose line.
 _HEADLINE_WORDS = 20
@@ -326,8 +370,41 @@ def _is_headline(f: _Features) -> bool:
     return 0 < f.words <= _HEADLINE_WORDS and not f.ends_sentence
 
 
+# A run of this many headline-like lines of at least TEASER_WORDS words inside the text is a
+# list of links to other stories (seed 000 has one mid-body, with no heading above it).
+TEASER_RUN = 2
+TEASER_WORDS = 1
+
+
+def _is_teaser(f: _Features) -> bool:
+    return _is_headline(f) and f.words >= TEASER_WORDS
+
+
 def _split_lines(text: str) -> list[str]:
     return [ln[:-1] if ln.endswith("\r") else ln for ln in text.split("\n")]
+
+
+# Words of prose that must come before a comment section can start (a "Comments" link in the
+# menu above the article opens nothing).
+COMMENTS_AFTER_WORDS = 50
+
+
+def _mark_comment_section(
+    feats: list[_Features], reasons: list[str | None], nonblank: list[int]
+) -> None:
+    """Drop everything from the start of the reader comments to the end of the text."""
+    prose_words = 0
+    for pos, i in enumerate(nonblank):
+        f = feats[i]
+        if prose_words >= COMMENTS_AFTER_WORDS and (
+            COMMENT_HEADING.search(f.canon) or COMMENT_AUTHOR.search(f.canon)
+        ):
+            for j in nonblank[pos:]:
+                if reasons[j] is None:
+                    reasons[j] = "comments"
+            return
+        if reasons[i] is None and _is_prose(f):
+            prose_words += f.words
 
 
 def _revise(feats: list[_Features], reasons: list[str | None]) -> None:
@@ -351,19 +428,73 @@ def _revise(feats: list[_Features], reasons: list[str | None]) -> None:
             above = nonblank[pos - 1]
             if reasons[above] is None and 0 < feats[above].words <= 60:
                 reasons[above] = "caption"
+    _mark_comment_section(feats, reasons, nonblank)
     # Runs of two or more headline-like lines once the body has started: a link list.
     body_started = False
     run: list[int] = []
     for i in [*nonblank, -1]:
-        if i >= 0 and body_started and reasons[i] is None and _is_headline(feats[i]):
+        if i >= 0 and body_started and reasons[i] is None and _is_teaser(feats[i]):
             run.append(i)
             continue
-        if len(run) >= 2:
+        if len(run) >= TEASER_RUN:
             for j in run:
                 reasons[j] = "related"
         run = []
         if i >= 0 and reasons[i] is None and _is_prose(feats[i]):
             body_started = True
+
+
+def _mark_repeats(feats: list[_Features], reasons: list[str | None]) -> None:
+    """Drop later copies of a line already seen in this text (the state lives in the call)."""
+    seen: set[str] = set()
+    for i, f in enumerate(feats):
+        if not f.canon:
+            continue
+        if f.canon in seen and reasons[i] is None:
+            reasons[i] = "repeated"
+        seen.add(f.canon)
+
+
+def _mark_outside_body(raw_lines: list[str], reasons: list[str | None]) -> None:
+    """Drop the lines that lie outside the main body, when a body is found."""
+    shapes = [body_shape(ln) for ln in raw_lines]
+    inside = body_lines(shapes, [r is None for r in reasons])
+    if inside is None:
+        return
+    title = _title_line(raw_lines, reasons, inside)
+    for i, flag in enumerate(inside):
+        if not flag and reasons[i] is None:
+            reasons[i] = "outside-body"
+    # The headline is named, not kept: the benchmark's bodies leave it out, and copies of one
+    # story on two sites often carry two different headlines.
+    if title is not None:
+        reasons[title] = "title"
+
+
+# How far above the body the headline may sit, in non-blank lines (dates, bylines, a caption
+# and its credit may come between).
+TITLE_REACH = 8
+
+
+def _title_line(
+    raw_lines: list[str], reasons: list[str | None], inside: tuple[bool, ...]
+) -> int | None:
+    """Return the index of the article's headline: the nearest headline-like line above the body."""
+    first = next((i for i, flag in enumerate(inside) if flag and reasons[i] is None), None)
+    if first is None:
+        return None
+    seen = 0
+    for i in range(first - 1, -1, -1):
+        if not raw_lines[i].strip():
+            continue
+        seen += 1
+        if seen > TITLE_REACH:
+            return None
+        if reasons[i] in (None, "related") and _is_headline(_features(raw_lines[i])):
+            return i
+        if reasons[i] is None:
+            return None
+    return None
 
 
 def classify(
@@ -378,19 +509,15 @@ def classify(
         for i, f in enumerate(feats):
             if reasons[i] is None:
                 reasons[i] = next((name for name, rule in LINE_RULES if rule(f)), None)
+    if config.repeats:
+        _mark_repeats(feats, reasons)
+    if config.boilerplate:
         _revise(feats, reasons)
+        _mark_outside_body(raw_lines, reasons)
     if config.templates and templates:
         for i, f in enumerate(feats):
             if reasons[i] is None and line_key(f.canon) in templates:
                 reasons[i] = "template"
-    if config.repeats:
-        seen: set[str] = set()
-        for i, f in enumerate(feats):
-            if not f.canon:
-                continue
-            if f.canon in seen and reasons[i] is None:
-                reasons[i] = "repeated"
-            seen.add(f.canon)
     return tuple(
         Line(n=i + 1, text=raw, kept=reasons[i] is None, reason=reasons[i])
         for i, raw in enumerate(raw_lines)
