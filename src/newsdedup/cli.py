@@ -985,3 +985,49 @@ def run_scan_dask(paths: Sequence[Path], opts: dict[str, Any], err: Console) -> 
             hint=f"check --glob (now {load.glob!r}) or the skipped files above",
         )
     return result
+
+
+# ---- clean -------------------------------------------------------------------------------
+
+
+@cli.command("clean")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@corpus_options
+@click.option("--no-boilerplate", is_flag=True, help="Keep every line (no cleaning rules).")
+@click.option("--no-templates", is_flag=True, help="Do not learn site templates from the corpus.")
+@click.option(
+    "--show-dropped", is_flag=True, help="Text format: print every line, the dropped ones marked."
+)
+@output_options(("text", "json", "jsonl"))
+def clean_command(
+    paths: tuple[Path, ...], fmt: str, output: Path | None, show_dropped: bool, **opts: Any
+) -> None:
+    """Show which lines of each article are the article, and why the others were dropped.
+
+    A folder (or JSONL file) is cleaned as `scan` cleans it: site templates are learned from
+    all of its articles. `text` prints the kept article; `json` gives, per article,
+    {"source", "id", "lines": [{"n", "kept", "reason"}], "text"} with `n` the 1-based line
+    number in the original (one object for one article, else an array in id order).
+
+    \b
+    Examples:
+      newsdedup clean seeds/003_25dd2bb96c5c1c17.txt --show-dropped
+      newsdedup clean seeds/ --format json -o cleaned.json
+    """
+    from .clean_output import clean_to_json, clean_to_jsonl, clean_to_text
+    from .pipeline import clean_corpus
+
+    if show_dropped and fmt != "text":
+        raise click.UsageError("--show-dropped goes with --format text")
+    _, err = make_consoles()
+    if output is not None:
+        check_output_path(output, paths, load_config_from(opts))
+    loaded = load_or_fail(paths, opts, err)
+    config = CleanConfig(boilerplate=not opts["no_boilerplate"], templates=not opts["no_templates"])
+    items = list(zip(loaded.articles, clean_corpus(loaded.articles, config), strict=True))
+    if fmt == "json":
+        emit(clean_to_json(items), output)
+    elif fmt == "jsonl":
+        emit(clean_to_jsonl(items), output)
+    else:
+        emit(clean_to_text(items, show_dropped=show_dropped), output)

@@ -4,9 +4,10 @@ A line is furniture when it occurs in at least `template_min_docs` articles and 
 `template_df` of the corpus. That alone would also strip a short quote that five copies of
 one story share, so a line that reads like a sentence needs more: in at least half of the
 articles holding it, it must sit next to another frequent line that is not a sentence (a menu
-item, a footer link, or a sentence already found to be furniture). A quote sits between body paragraphs; a "Comments are closed." notice
-or a copyright line sits in a run of menu links. Every count here is a sum over documents, so
-counters of two halves of a corpus merge into the counter of the whole.
+item, a footer link) or a sentence already found to be furniture. A quote sits between body
+paragraphs; a "Comments are closed." notice or a copyright line sits in a run of menu links.
+Every count here is a sum over documents, so counters of two halves of a corpus merge into the
+counter of the whole.
 """
 
 from __future__ import annotations

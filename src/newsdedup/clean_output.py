@@ -1,0 +1,68 @@
+"""What `newsdedup clean` writes: the kept article, or every line with its verdict.
+
+Pure, byte-stable functions of the cleaned articles (UTF-8, `\\n`, keys in a fixed order,
+`ensure_ascii=False`, a final newline), as serialize.py does for scan reports.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from .records import Article, CleanText
+
+
+def _source(article: Article) -> str:
+    return article.source if article.line is None else f"{article.source}:{article.line}"
+
+
+def clean_record(article: Article, cleaned: CleanText) -> dict[str, Any]:
+    """Return the JSON object of one cleaned article: its lines with verdicts, and the text."""
+    return {
+        "source": _source(article),
+        "id": article.id,
+        "lines": [{"n": ln.n, "kept": ln.kept, "reason": ln.reason} for ln in cleaned.lines],
+        "text": cleaned.text,
+    }
+
+
+def clean_to_json(items: Sequence[tuple[Article, CleanText]]) -> str:
+    """Return one JSON object for a single article, else a JSON array in id order."""
+    records = [clean_record(a, c) for a, c in items]
+    payload: Any = records[0] if len(records) == 1 else records
+    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+
+
+def clean_to_jsonl(items: Sequence[tuple[Article, CleanText]]) -> str:
+    """Return one JSON object per line, one line per article."""
+    return "".join(
+        json.dumps(clean_record(a, c), ensure_ascii=False, separators=(",", ":")) + "\n"
+        for a, c in items
+    )
+
+
+def clean_to_text(items: Sequence[tuple[Article, CleanText]], *, show_dropped: bool) -> str:
+    """Return the kept text of each article; with `show_dropped`, every line and its verdict.
+
+    Several articles are separated by a `==> id <==` header line, as `head` does.
+    """
+    parts = []
+    for article, cleaned in items:
+        if len(items) > 1:
+            parts.append(f"==> {article.id} <==\n")
+        if show_dropped:
+            width = max(
+                (len(ln.reason) for ln in cleaned.lines if ln.reason and ln.reason != "blank"),
+                default=0,
+            )
+            for ln in cleaned.lines:
+                if ln.reason == "blank":
+                    parts.append("\n")
+                elif ln.kept:
+                    parts.append(f"  {'':<{width}}  {ln.text}\n")
+                else:
+                    parts.append(f"- {ln.reason or '':<{width}}  {ln.text}\n")
+        else:
+            parts.append(cleaned.text + "\n" if cleaned.text else "")
+    return "".join(parts)
