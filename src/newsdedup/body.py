@@ -52,10 +52,12 @@ def shape(text: str) -> Shape:
         return Shape(words=0.0, lower_share=0.0, ends_sentence=False, blank=True)
     cjk = len(_CJK.findall(stripped))
     words = _WORD.findall(_CJK.sub(" ", stripped))
-    if cjk > len(words):
-        lower = 1.0
-    elif len(words) > 1:
-        lower = sum(1 for w in words[1:] if w[0].islower()) / (len(words) - 1)
+    rest = words[1:]
+    cased = [w for w in rest if w[0].isupper() or w[0].islower()]
+    if cjk > len(words) or 2 * len(cased) < len(rest):
+        lower = 1.0  # a script without case (CJK, Arabic, Hebrew, Thai...)
+    elif rest:
+        lower = sum(1 for w in cased if w[0].islower()) / len(rest)
     else:
         lower = 0.0
     return Shape(

@@ -461,14 +461,14 @@ def _mark_outside_body(raw_lines: list[str], reasons: list[str | None]) -> None:
     inside = body_lines(shapes, [r is None for r in reasons])
     if inside is None:
         return
-    title = _title_line(raw_lines, reasons, inside)
+    titles = _title_lines(raw_lines, reasons, inside)
     for i, flag in enumerate(inside):
         if not flag and reasons[i] is None:
             reasons[i] = "outside-body"
     # The headline is named, not kept: the benchmark's bodies leave it out, and copies of one
     # story on two sites often carry two different headlines.
-    if title is not None:
-        reasons[title] = "title"
+    for i in titles:
+        reasons[i] = "title"
 
 
 # How far above the body the headline may sit, in non-blank lines (dates, bylines, a caption
@@ -476,25 +476,30 @@ def _mark_outside_body(raw_lines: list[str], reasons: list[str | None]) -> None:
 TITLE_REACH = 8
 
 
-def _title_line(
+def _title_lines(
     raw_lines: list[str], reasons: list[str | None], inside: tuple[bool, ...]
-) -> int | None:
-    """Return the index of the article's headline: the nearest headline-like line above the body."""
+) -> list[int]:
+    """Return the article's headline: the nearest headline-like line above the body, and the
+    headline-like line just above it when there is one (a headline over its standfirst)."""
     first = next((i for i, flag in enumerate(inside) if flag and reasons[i] is None), None)
     if first is None:
-        return None
+        return []
+    found: list[int] = []
     seen = 0
     for i in range(first - 1, -1, -1):
         if not raw_lines[i].strip():
             continue
         seen += 1
-        if seen > TITLE_REACH:
-            return None
-        if reasons[i] in (None, "related") and _is_headline(_features(raw_lines[i])):
-            return i
-        if reasons[i] is None:
-            return None
-    return None
+        allowed = (None,) if found else (None, "related")
+        headline = reasons[i] in allowed and _is_headline(_features(raw_lines[i]))
+        if headline and (found or seen <= TITLE_REACH):
+            found.append(i)
+            if len(found) == 2:
+                break
+            continue
+        if found or reasons[i] is None or seen > TITLE_REACH:
+            break
+    return found
 
 
 def classify(
