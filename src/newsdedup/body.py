@@ -27,12 +27,14 @@ RUN_ON_FACTOR = 2.5
 # Share of words (after the first) starting in lower case: menus and headlines are title case,
 # sentences are mostly lower case. Scripts without case count as prose on this test.
 PROSE_LOWER_SHARE = 0.4
-# What a line that is not prose costs the stretch around it, in words of prose.
+# What a line that is not prose costs the stretch around it, in words of prose; a line known
+# to interrupt articles (an ad marker, a caption) costs less.
 LINE_PENALTY = 10.0
+INTERRUPTION_PENALTY = 5.0
 # A further stretch joins the body when it is worth at least this share of the best one.
 EXTRA_SHARE = 0.5
 # Below this many words of prose there is no body to find: leave the text alone.
-MIN_BODY_WORDS = 20
+MIN_BODY_WORDS = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,12 +79,12 @@ def is_prose(s: Shape) -> bool:
     return s.words >= PROSE_WORDS * RUN_ON_FACTOR
 
 
-def _score(s: Shape, usable: bool) -> float:
+def _score(s: Shape, usable: bool, interruption: bool) -> float:
     if s.blank:
         return 0.0
     if usable and is_prose(s):
         return s.words
-    return -LINE_PENALTY
+    return -INTERRUPTION_PENALTY if interruption else -LINE_PENALTY
 
 
 def _best_segment(scores: Sequence[float], lo: int, hi: int) -> tuple[float, int, int]:
@@ -98,13 +100,20 @@ def _best_segment(scores: Sequence[float], lo: int, hi: int) -> tuple[float, int
     return best, best_a, best_b
 
 
-def body_lines(shapes: Sequence[Shape], usable: Sequence[bool]) -> tuple[bool, ...] | None:
+def body_lines(
+    shapes: Sequence[Shape],
+    usable: Sequence[bool],
+    *,
+    interruptions: Sequence[bool] | None = None,
+) -> tuple[bool, ...] | None:
     """Return, per line, whether it lies in the main body; None when no body is found.
 
     `usable[i]` is False for lines that named rules have already stripped: they never count
-    as prose, so an advertisement cannot hold a stretch together.
+    as prose, so an advertisement cannot hold a stretch together. `interruptions[i]` marks
+    the dropped lines that articles carry inside them, which cost the stretch less.
     """
-    scores = [_score(s, ok) for s, ok in zip(shapes, usable, strict=True)]
+    inline = interruptions if interruptions is not None else [False] * len(shapes)
+    scores = [_score(s, ok, cut) for s, ok, cut in zip(shapes, usable, inline, strict=True)]
     best, a, b = _best_segment(scores, 0, len(scores))
     if best < MIN_BODY_WORDS:
         return None

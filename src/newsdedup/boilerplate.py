@@ -18,12 +18,16 @@ from .canonical import canonicalize
 from .config import CleanConfig
 from .records import Line
 from .templates import line_key
+from .unwrap import wrapped_units
 
 # ---- phrase lists and patterns (canonical, lower-case text) -----------------------------
 
 AD_PATTERNS = (
     re.compile(r"^[\W_]*(advert\w*|ad|sponsored( content)?|promoted|paid (post|content))[\W_]*$"),
-    re.compile(r"^[\W_]*(story continues below|continue reading (the main story|below))[\W_]*$"),
+    re.compile(
+        r"^[\W_]*(story continues below( (this )?advert\w*)?"
+        r"|continue reading (the main story|below))[\W_]*$"
+    ),
 )
 PAYWALL_PHRASES = (
     "support our award-winning journalism",
@@ -377,7 +381,10 @@ TEASER_WORDS = 1
 
 
 def _is_teaser(f: _Features) -> bool:
-    return _is_headline(f) and f.words >= TEASER_WORDS
+    # A row of figures ("Revs 291.8 mln vs 151.1 mln") is a table in the article, not a link.
+    tokens = _WORD.findall(f.canon)
+    digits = sum(1 for t in tokens if t.isdigit())
+    return _is_headline(f) and f.words >= TEASER_WORDS and 4 * digits < len(tokens)
 
 
 def _split_lines(text: str) -> list[str]:
@@ -455,10 +462,19 @@ def _mark_repeats(feats: list[_Features], reasons: list[str | None]) -> None:
         seen.add(f.canon)
 
 
+# Dropped lines that sit inside articles (an ad marker, a photo and its credit, a share bar):
+# they must not split the body the way a menu or a link list does.
+INLINE_REASONS = frozenset(
+    {"advertisement", "caption", "credit", "share", "newsletter", "paywall", "repeated"}
+)
+
+
 def _mark_outside_body(raw_lines: list[str], reasons: list[str | None]) -> None:
     """Drop the lines that lie outside the main body, when a body is found."""
     shapes = [body_shape(ln) for ln in raw_lines]
-    inside = body_lines(shapes, [r is None for r in reasons])
+    inside = body_lines(
+        shapes, [r is None for r in reasons], interruptions=[r in INLINE_REASONS for r in reasons]
+    )
     if inside is None:
         return
     titles = _title_lines(raw_lines, reasons, inside)
@@ -507,25 +523,37 @@ def classify(
 ) -> tuple[Line, ...]:
     """Return every line of `text` (1-based), marked kept or stripped with its reason."""
     config = config or CleanConfig()
-    raw_lines = _split_lines(text)
+    original = _split_lines(text)
+    # Hard-wrapped paragraphs are judged whole; their verdict goes to each of their lines.
+    units = wrapped_units(original) if config.boilerplate else [[i] for i in range(len(original))]
+    raw_lines = [
+        original[g[0]] if len(g) == 1 else " ".join(original[i].strip() for i in g) for g in units
+    ]
     feats = [_features(ln) for ln in raw_lines]
     reasons: list[str | None] = ["blank" if not f.canon else None for f in feats]
+    # Order: lines alone (named rules, then site templates, which need no context), then
+    # repeats, then the context passes, which must see what the first passes already dropped
+    # (a template menu is no part of the body; an ad line mid-body does not split it).
     if config.boilerplate:
         for i, f in enumerate(feats):
             if reasons[i] is None:
                 reasons[i] = next((name for name, rule in LINE_RULES if rule(f)), None)
+    if config.templates and templates:
+        for i, f in enumerate(feats):
+            if reasons[i] is None and line_key(f.canon) in templates:
+                reasons[i] = "template"
     if config.repeats:
         _mark_repeats(feats, reasons)
     if config.boilerplate:
         _revise(feats, reasons)
         _mark_outside_body(raw_lines, reasons)
-    if config.templates and templates:
-        for i, f in enumerate(feats):
-            if reasons[i] is None and line_key(f.canon) in templates:
-                reasons[i] = "template"
+    per_line: list[str | None] = [None] * len(original)
+    for unit, reason in zip(units, reasons, strict=True):
+        for i in unit:
+            per_line[i] = reason
     return tuple(
-        Line(n=i + 1, text=raw, kept=reasons[i] is None, reason=reasons[i])
-        for i, raw in enumerate(raw_lines)
+        Line(n=i + 1, text=raw, kept=per_line[i] is None, reason=per_line[i])
+        for i, raw in enumerate(original)
     )
 
 

@@ -1,0 +1,75 @@
+"""Find hard-wrapped paragraphs: lines broken at a fixed width that belong together.
+
+Wire copy and e-mailed text are often wrapped at 70-80 columns, so one paragraph spans several
+lines and none of them looks like a sentence on its own. A line was wrapped when it is close to
+the wrap width and the next line's first word would not have fitted on it. The width is found
+by a vote over the text's own lines; a text with too few such lines is not wrapped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+# Widths tried, in characters, and how far short of the width a wrapped line may stop.
+MIN_WIDTH = 50
+MAX_WIDTH = 100
+SLACK = 15
+# A text counts as wrapped when at least this many lines break at the voted width, and they
+# are at least this share of the lines of about that length followed by another line.
+MIN_WRAPPED = 4
+MIN_SHARE = 0.8
+# Running text goes on in lower case after most breaks; a list of headlines never does.
+MIN_LOWER_SHARE = 0.4
+
+
+def _first_word(line: str) -> str:
+    parts = line.split()
+    return parts[0] if parts else ""
+
+
+def _breaks(lines: Sequence[str], width: int) -> tuple[list[bool], int, int]:
+    """Return, per line, whether it breaks at `width`; how many lines were candidates; and
+    after how many breaks the next line starts in lower case."""
+    flags = [False] * len(lines)
+    candidates = lower = 0
+    for i in range(len(lines) - 1):
+        line, nxt = lines[i].rstrip(), lines[i + 1].strip()
+        if not nxt or not line.strip() or not width - SLACK <= len(line) <= width:
+            continue
+        candidates += 1
+        if len(line) + 1 + len(_first_word(nxt)) > width:
+            flags[i] = True
+            lower += nxt[:1].islower()
+    return flags, candidates, lower
+
+
+def wrapped_units(lines: Sequence[str]) -> list[list[int]]:
+    """Return the lines grouped into logical lines (indices); most groups hold one line."""
+    best: tuple[int, int] | None = None  # (count, width)
+    for width in range(MIN_WIDTH, MAX_WIDTH + 1):
+        flags, candidates, lower = _breaks(lines, width)
+        count = sum(flags)
+        wrapped = (
+            count >= MIN_WRAPPED
+            and count >= MIN_SHARE * candidates
+            and lower >= MIN_LOWER_SHARE * count
+        )
+        if wrapped and (best is None or count > best[0]):
+            best = (count, width)
+    if best is None:
+        return [[i] for i in range(len(lines))]
+    flags, _, _ = _breaks(lines, best[1])
+    units: list[list[int]] = []
+    current: list[int] = []
+    for i in range(len(lines)):
+        current.append(i)
+        # A full stop at the end and a capital next is a paragraph break that happens to fall
+        # at the width (texts with one newline between paragraphs).
+        ends = lines[i].rstrip().endswith((".", "!", "?", '."', ".\u201d"))
+        capital = i + 1 < len(lines) and _first_word(lines[i + 1])[:1].isupper()
+        if not flags[i] or (ends and capital):
+            units.append(current)
+            current = []
+    if current:
+        units.append(current)
+    return units
