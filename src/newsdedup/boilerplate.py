@@ -403,15 +403,39 @@ def _mark_comment_section(
     prose_words = 0
     for pos, i in enumerate(nonblank):
         f = feats[i]
-        if prose_words >= COMMENTS_AFTER_WORDS and (
-            COMMENT_HEADING.search(f.canon) or COMMENT_AUTHOR.search(f.canon)
-        ):
+        if prose_words >= COMMENTS_AFTER_WORDS and _opens_comments(feats, reasons, nonblank, pos):
             for j in nonblank[pos:]:
                 if reasons[j] is None:
                     reasons[j] = "comments"
             return
+        if reasons[i] is None and COMMENT_HEADING.search(f.canon) and f.words <= 3:
+            reasons[i] = "comments"  # a bare "Comments" link inside the article
         if reasons[i] is None and _is_prose(f):
             prose_words += f.words
+
+
+# A bare "Comments" heading opens the comments unless article prose stands on both sides of
+# it; a commenter's line or a comment prompt within this many lines confirms it anyway.
+COMMENT_CONFIRM_LINES = 8
+_COUNTED = re.compile(r"^\W*[1-9]\d*\s+(comments?|responses?|replies|thoughts|reactions)\b")
+
+
+def _opens_comments(
+    feats: list[_Features], reasons: list[str | None], nonblank: list[int], pos: int
+) -> bool:
+    canon = feats[nonblank[pos]].canon
+    if COMMENT_AUTHOR.search(canon) or _COUNTED.search(canon):
+        return True
+    if not COMMENT_HEADING.search(canon):
+        return False
+    ahead = nonblank[pos + 1 : pos + 1 + COMMENT_CONFIRM_LINES]
+    if any(COMMENT_AUTHOR.search(feats[j].canon) or reasons[j] == "comments" for j in ahead):
+        return True
+    # A heading with article prose on both sides is a link dropped into the article.
+    around = [nonblank[k] for k in (pos - 1, pos + 1) if 0 <= k < len(nonblank)]
+    return not (
+        len(around) == 2 and all(reasons[j] is None and _is_prose(feats[j]) for j in around)
+    )
 
 
 def _revise(feats: list[_Features], reasons: list[str | None]) -> None:

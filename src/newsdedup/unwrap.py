@@ -16,7 +16,7 @@ MAX_WIDTH = 100
 SLACK = 15
 # A text counts as wrapped when at least this many lines break at the voted width, and they
 # are at least this share of the lines of about that length followed by another line.
-MIN_WRAPPED = 4
+MIN_WRAPPED = 3
 MIN_SHARE = 0.8
 # Running text goes on in lower case after most breaks; a list of headlines never does.
 MIN_LOWER_SHARE = 0.4
