@@ -18,6 +18,13 @@ from dataclasses import dataclass
 # Scripts written without spaces between words: each character counts as half a word.
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _WORD = re.compile(r"[^\W\d_]+")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# Dates and times next to an article are its metadata (or a comment's), not a table.
+_DATE_OR_TIME = re.compile(
+    r"\d{1,2}:\d{2}|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d"
+    r"|\d\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\d{4}-\d{2}-\d{2}",
+    re.IGNORECASE,
+)
 _SENTENCE_END = re.compile("[.!?\u2026\u3002\uff01\uff1f:;]['\"\u201d\u2019\u00bb)\\]]*$")
 
 # A prose line: at least this many words when it ends a sentence, or this many times as many
@@ -35,6 +42,12 @@ INTERRUPTION_PENALTY = 5.0
 EXTRA_SHARE = 0.5
 # Below this many words of prose there is no body to find: leave the text alone.
 MIN_BODY_WORDS = 40
+# A further stretch needs at least this many words of prose of its own.
+MIN_EXTRA_WORDS = 20
+# A row of figures ("Net 12.1 mln vs 11.7 mln"): at least this many numbers, and a line no
+# longer than a table row.
+FIGURE_NUMBERS = 2
+FIGURE_MAX_WORDS = 15
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +58,7 @@ class Shape:
     lower_share: float  # share of words after the first that start in lower case
     ends_sentence: bool
     blank: bool
+    figures: bool = False  # a short row of numbers, as in a results table
 
 
 def shape(text: str) -> Shape:
@@ -67,6 +81,9 @@ def shape(text: str) -> Shape:
         lower_share=lower,
         ends_sentence=bool(_SENTENCE_END.search(stripped)),
         blank=False,
+        figures=len(_NUMBER.findall(stripped)) >= FIGURE_NUMBERS
+        and len(words) + cjk / 2 <= FIGURE_MAX_WORDS
+        and not _DATE_OR_TIME.search(stripped),
     )
 
 
@@ -127,9 +144,36 @@ def body_lines(
         if hi - lo <= 0:
             continue
         total, x, y = _best_segment(scores, lo, hi)
-        if x < 0 or total < EXTRA_SHARE * best or total < MIN_BODY_WORDS:
+        if x < 0 or total < EXTRA_SHARE * best or total < MIN_EXTRA_WORDS:
             continue
         for i in range(x, y + 1):
             inside[i] = True
         todo += [(lo, x), (y + 1, hi)]
+    # Rows of figures next to a stretch belong to it (a results table under its note).
+    for i in range(len(scores)):
+        if inside[i]:
+            continue
+        for step in (-1, 1):
+            j = i + step
+            while 0 <= j < len(scores) and shapes[j].blank:
+                j += step
+            if 0 <= j < len(scores) and inside[j] and _grows(shapes, usable, inside, i, -step):
+                break
     return tuple(inside)
+
+
+def _grows(
+    shapes: Sequence[Shape], usable: Sequence[bool], inside: list[bool], i: int, step: int
+) -> bool:
+    """Take the run of figure rows that starts at line i into the body, going by `step`."""
+    grown = False
+    while 0 <= i < len(shapes) and not inside[i]:
+        if shapes[i].blank:
+            i += step
+            continue
+        if not (usable[i] and shapes[i].figures):
+            break
+        inside[i] = True
+        grown = True
+        i += step
+    return grown

@@ -441,16 +441,17 @@ def _opens_comments(
 def _revise(feats: list[_Features], reasons: list[str | None]) -> None:
     """Let unclear lines follow their neighbours (second pass); edits `reasons` in place."""
     nonblank = [i for i, f in enumerate(feats) if f.canon]
-    # Headline lists under a related heading, until the next prose line.
+    # Headline lists under a related heading, until a line that is no link: prose, a row of
+    # figures, or the byline or date that open an article.
     in_block = False
     for i in nonblank:
         if reasons[i] == "related":
             in_block = True
             continue
         if in_block:
-            if reasons[i] is None and _is_headline(feats[i]):
+            if reasons[i] is None and _is_teaser(feats[i]):
                 reasons[i] = "related"
-            elif _is_prose(feats[i]):
+            elif reasons[i] is None or reasons[i] in ("byline", "date"):
                 in_block = False
     # The caption just above a photo credit (not above a wire credit such as "Reuters",
     # which follows the last body paragraph).

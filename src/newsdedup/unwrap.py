@@ -19,7 +19,7 @@ SLACK = 15
 MIN_WRAPPED = 3
 MIN_SHARE = 0.8
 # Running text goes on in lower case after most breaks; a list of headlines never does.
-MIN_LOWER_SHARE = 0.4
+MIN_LOWER_SHARE = 0.3
 
 
 def _first_word(line: str) -> str:
