@@ -1,0 +1,157 @@
+"""Site templates learned from the corpus, and hard-wrapped paragraphs."""
+
+# ruff: noqa: RUF001  (typographic quotes are part of what is tested)
+
+from __future__ import annotations
+
+import random
+
+from newsdedup import Article, CleanConfig, clean
+from newsdedup.canonical import canonicalize
+from newsdedup.pipeline import clean_corpus, corpus_templates
+from newsdedup.templates import TemplateCounter, is_sentence, learn_templates, line_key
+from newsdedup.unwrap import wrapped_units
+
+from .conftest import make_article
+
+QUOTE = "“I don’t comment on rumors,” he added."
+MENU = ["Home", "World", "Business", "Comments are closed.", "Copyright 2024 Example Ltd."]
+
+
+def key(line: str) -> int:
+    return line_key(canonicalize(line))
+
+
+def site_pages(n: int, seed: int = 100) -> list[str]:
+    """n different articles wrapped in one site's menu and footer."""
+    return [
+        "\n".join([*MENU, "", make_article(seed + i, 4), "", "About us", "Jobs at Example"])
+        for i in range(n)
+    ]
+
+
+def copies_of_one_story(n: int) -> list[str]:
+    """n copies of one story on n sites, each carrying the same one-line quote."""
+    body = make_article(7, 4).split("\n\n")
+    return [
+        "\n\n".join([f"Site {i} header", *body[:2], QUOTE, *body[2:], f"Site {i} footer"])
+        for i in range(n)
+    ]
+
+
+class TestLearnTemplates:
+    def test_menu_and_footer_lines_of_a_site_are_templates(self):
+        """Lines on every page of a site are furniture, sentences in the menu run too."""
+        found = learn_templates(site_pages(6))
+        for line in [*MENU, "About us", "Jobs at Example"]:
+            assert key(line) in found, line
+
+    def test_a_quote_shared_by_copies_of_one_story_is_not_a_template(self):
+        """Six copies share a short quote between body paragraphs: it is news, not a menu."""
+        found = learn_templates(copies_of_one_story(6))
+        assert key(QUOTE) not in found
+
+    def test_lines_below_the_floor_are_not_templates(self):
+        """A menu on fewer pages than template_min_docs is not learned."""
+        config = CleanConfig(template_min_docs=5)
+        assert learn_templates(site_pages(4), config) == frozenset()
+        assert key("Home") in learn_templates(site_pages(5), config)
+
+    def test_the_share_of_the_corpus_raises_the_floor(self):
+        """With template_df=0.5, a menu on 5 of 20 pages is not furniture."""
+        pages = site_pages(5) + [make_article(300 + i, 3) for i in range(15)]
+        assert key("Home") not in learn_templates(pages, CleanConfig(template_df=0.5))
+        assert key("Home") in learn_templates(pages, CleanConfig(template_df=0.2))
+
+    def test_counters_of_two_halves_merge_into_the_whole(self):
+        """Counting in two parts and merging gives the templates of one count."""
+        pages = site_pages(6) + copies_of_one_story(6)
+        left, right = TemplateCounter(CleanConfig()), TemplateCounter(CleanConfig())
+        for i, text in enumerate(pages):
+            (left if i % 2 else right).add(text)
+        left.merge(right)
+        assert left.templates() == learn_templates(pages)
+
+    def test_input_order_does_not_change_the_templates(self):
+        """Shuffled pages give the same template keys."""
+        pages = site_pages(6) + copies_of_one_story(6)
+        shuffled = pages[:]
+        random.Random(3).shuffle(shuffled)
+        assert learn_templates(shuffled) == learn_templates(pages)
+
+    def test_sentences_are_told_from_menu_items(self):
+        """A sentence ends with a full stop and has a few words; a menu item does not."""
+        assert is_sentence(canonicalize(QUOTE))
+        assert is_sentence("comments are closed.")
+        assert not is_sentence("home")
+        assert not is_sentence("u.s.")
+
+
+class TestTemplatesInCleaning:
+    def test_clean_corpus_drops_site_furniture_and_keeps_the_articles(self):
+        """Every page loses its menu as 'template' (or a named rule) and keeps its article."""
+        pages = site_pages(6)
+        articles = [Article(id=f"p{i}", text=t, source=f"p{i}") for i, t in enumerate(pages)]
+        for article, cleaned in zip(articles, clean_corpus(articles), strict=True):
+            body = make_article(100 + int(article.id[1:]), 4)
+            assert cleaned.text == "\n".join(p for p in body.split("\n\n"))
+            reasons = {ln.text: ln.reason for ln in cleaned.lines}
+            assert reasons["About us"] == "template"
+
+    def test_copies_keep_their_shared_quote(self):
+        """Cleaning six copies together keeps the quote and every shared paragraph in each."""
+        texts = copies_of_one_story(6)
+        articles = [Article(id=f"c{i}", text=t, source=f"c{i}") for i, t in enumerate(texts)]
+        assert corpus_templates(articles) == frozenset()
+        for cleaned in clean_corpus(articles):
+            assert QUOTE in cleaned.text
+            for paragraph in make_article(7, 4).split("\n\n"):
+                assert paragraph in cleaned.text
+
+    def test_no_templates_flag_keeps_learning_off(self):
+        """With templates off, nothing is learned and no line is dropped as 'template'."""
+        articles = [Article(id=f"p{i}", text=t, source="x") for i, t in enumerate(site_pages(6))]
+        config = CleanConfig(templates=False)
+        assert corpus_templates(articles, config) == frozenset()
+        for cleaned in clean_corpus(articles, config):
+            assert all(ln.reason != "template" for ln in cleaned.lines)
+
+
+WRAPPED = """NEW YORK -- Steel stocks, which have had a healthy runup recently, still
+present some short term investment opportunities, according to some
+steel analysts.
+
+But others say the upturn, based on strong orders and firm prices this
+spring, has been strictly seasonal and will end soon. They recommend
+taking profits.
+
+"It's that time of year. This is strictly seasonal," said Charles
+Bradford of Merrill Lynch and Co. "Orders will be strong for about two
+months, and there are signs that some order rates are starting to dive
+already."
+"""
+
+
+class TestUnwrap:
+    def test_hard_wrapped_paragraphs_are_grouped(self):
+        """Lines broken at a fixed width are grouped into their paragraphs."""
+        lines = WRAPPED.split("\n")
+        groups = [g for g in wrapped_units(lines) if len(g) > 1]
+        assert groups == [[0, 1, 2], [4, 5, 6], [8, 9, 10, 11]]
+
+    def test_a_list_of_headlines_is_not_a_wrapped_paragraph(self):
+        """Title-case lines of similar length stay one line each."""
+        lines = [
+            "Russia Withdraws Ratification Of Nuclear Test Ban Treaty Today",
+            "Russia Fines Zoom For Operating Without A Local Office In Moscow",
+            "Russia Joins China In Curbing Japanese Seafood Imports After Leak",
+            "Kremlin Says Talks With Pyongyang Went Well, Plans Another Visit",
+            "Markets Slip As Traders Weigh The Outlook For Interest Rates",
+        ]
+        assert wrapped_units(lines) == [[i] for i in range(len(lines))]
+
+    def test_wrapped_paragraphs_are_kept_whole_when_cleaning(self):
+        """A wrapped wire story under a menu keeps every line of its paragraphs."""
+        text = "Home\nMarkets\nLatest News\n\n" + WRAPPED
+        cleaned = clean(Article(id="w", text=text, source="w"))
+        assert cleaned.text == "\n".join(ln for ln in WRAPPED.split("\n") if ln)
