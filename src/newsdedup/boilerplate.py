@@ -384,7 +384,14 @@ def _is_teaser(f: _Features) -> bool:
     # A row of figures ("Revs 291.8 mln vs 151.1 mln") is a table in the article, not a link.
     tokens = _WORD.findall(f.canon)
     digits = sum(1 for t in tokens if t.isdigit())
-    return _is_headline(f) and f.words >= TEASER_WORDS and 4 * digits < len(tokens)
+    # A line that starts in lower case goes on from the line above: running text, no link.
+    starts_lower = f.raw.lstrip()[:1].islower()
+    return (
+        _is_headline(f)
+        and f.words >= TEASER_WORDS
+        and 4 * digits < len(tokens)
+        and not starts_lower
+    )
 
 
 def _split_lines(text: str) -> list[str]:
