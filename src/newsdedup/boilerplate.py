@@ -196,8 +196,11 @@ CAPTION_PATTERNS = (
 )
 # A credit closing a caption: "... (Image: GETTY)", "... Credit: ESA", "(Image credit: NASA)".
 CREDIT_TAIL = re.compile(
-    r"(\(\s*(image|photo|picture|pic|credit|image credit|photo credit)s?\s*:[^()]{1,80}\)"
+    r"([(\[]\s*(image|photo|picture|pic|credit|image credit|photo credit)s?\s*:[^()\[\]]{1,80}"
+    r"[)\]]"
     r"|\b(image|photo|picture) credit\s*:[^.]{1,80}"
+    r"|\b(image|photo|picture|pic)s?\s*:\s*[^.:]{1,60}"
+    r"|\bimage (copyright|caption)\b[^.]{0,60}"
     r"|\bcredits?\s*:\s*[^.]{1,60}\.?)\s*$"
 )
 # "Related: ...", "SEE MORE: ...", "Read more: ..." lead a link to another story.
@@ -389,7 +392,7 @@ def _is_teaser(f: _Features) -> bool:
     return (
         _is_headline(f)
         and f.words >= TEASER_WORDS
-        and 4 * digits < len(tokens)
+        and 5 * digits < 2 * len(tokens)
         and not starts_lower
     )
 
