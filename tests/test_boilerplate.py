@@ -1,7 +1,5 @@
 """Cleaning: which lines are the article, each dropped line with its reason."""
 
-# ruff: noqa: RUF001  (other scripts and typographic quotes are the point of these tests)
-
 from __future__ import annotations
 
 import importlib.util

@@ -66,21 +66,21 @@ def corpus(tmp_path: Path) -> Path:
 
 class TestSeeds:
     def test_writes_four_files_and_removed_csv_and_leaves_seeds_unchanged(self, tmp_path):
-        """Seeds: 000, 002, 003, 004 copied byte for byte, removed.csv maps 001 -> 000."""
+        """Seeds: 001, 002, 003, 004 copied byte for byte, removed.csv maps 000 -> 001."""
         before = tree_digest(SEEDS)
         out = tmp_path / "dedup"
         result = run("dedup", str(SEEDS), "--out", str(out))
         assert result.exit_code == 0, result.stderr
         written = files_under(out)
         assert sorted(written) == sorted(
-            [p.name for p in SEEDS.iterdir() if p.name != SEED_001] + ["removed.csv"]
+            [p.name for p in SEEDS.iterdir() if p.name != SEED_000] + ["removed.csv"]
         )
         for name, data in written.items():
             if name != "removed.csv":
                 assert data == (SEEDS / name).read_bytes()
         rows = list(csv.DictReader(io.StringIO(written["removed.csv"].decode())))
         assert rows == [
-            {"removed": SEED_001, "kept": SEED_000, "cluster": "1", "similarity": "0.8076"}
+            {"removed": SEED_000, "kept": SEED_001, "cluster": "1", "similarity": "0.8304"}
         ]
         assert tree_digest(SEEDS) == before
         assert "wrote 4 articles" in result.stderr

@@ -1,7 +1,5 @@
 """Site templates learned from the corpus, and hard-wrapped paragraphs."""
 
-# ruff: noqa: RUF001  (typographic quotes are part of what is tested)
-
 from __future__ import annotations
 
 import random
