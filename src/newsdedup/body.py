@@ -162,6 +162,18 @@ def body_lines(
     return tuple(inside)
 
 
+# A short label between rows of figures ("Nine mths", "Year") belongs to the table.
+TABLE_LABEL_WORDS = 3
+
+
+def _figures_follow(shapes: Sequence[Shape], i: int, step: int) -> bool:
+    """Return True when the next non-blank line after line i, going by `step`, is figures."""
+    j = i + step
+    while 0 <= j < len(shapes) and shapes[j].blank:
+        j += step
+    return 0 <= j < len(shapes) and shapes[j].figures
+
+
 def _grows(
     shapes: Sequence[Shape], usable: Sequence[bool], inside: list[bool], i: int, step: int
 ) -> bool:
@@ -171,7 +183,11 @@ def _grows(
         if shapes[i].blank:
             i += step
             continue
-        if not (usable[i] and shapes[i].figures):
+        if not usable[i]:
+            break
+        if not shapes[i].figures and not (
+            shapes[i].words <= TABLE_LABEL_WORDS and _figures_follow(shapes, i, step)
+        ):
             break
         inside[i] = True
         grown = True

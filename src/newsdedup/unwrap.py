@@ -76,4 +76,12 @@ def wrapped_units(lines: Sequence[str]) -> list[list[int]]:
             current = []
     if current:
         units.append(current)
-    return units
+    return [part for unit in units for part in _confirmed(lines, unit)]
+
+
+def _confirmed(lines: Sequence[str], unit: list[int]) -> list[list[int]]:
+    """Keep a group whose lines go on in lower case at least once; split a group that never
+    does (two headlines of the wrap width, one under the other)."""
+    if len(unit) > 1 and any(_first_word(lines[i])[:1].islower() for i in unit[1:]):
+        return [unit]
+    return [[i] for i in unit]
