@@ -8,6 +8,7 @@ by a vote over the text's own lines; a text with too few such lines is not wrapp
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 # Widths tried, in characters, and how far short of the width a wrapped line may stop.
@@ -20,6 +21,38 @@ MIN_WRAPPED = 3
 MIN_SHARE = 0.8
 # Running text goes on in lower case after most breaks; a list of headlines never does.
 MIN_LOWER_SHARE = 0.3
+
+
+# Words a headline does not end on but a wrapped line often does.
+FUNCTION_WORDS = frozenset(
+    {
+        "a",
+        "an",
+        "the",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "from",
+        "with",
+        "and",
+        "or",
+        "but",
+        "as",
+        "that",
+        "which",
+        "who",
+        "said",
+        "than",
+    }
+)
+_ABBREVIATION = re.compile(
+    r"^(?:[A-Za-z]\.){2,}$|^(?:Inc|Corp|Co|Ltd|Mr|Mrs|Ms|Dr|St|Jr|Sr|No|vs|Jan|Feb|Mar|Apr"
+    r"|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.$"
+)
 
 
 def _first_word(line: str) -> str:
@@ -69,7 +102,7 @@ def wrapped_units(lines: Sequence[str]) -> list[list[int]]:
         current.append(i)
         # A full stop at the end and a capital next is a paragraph break that happens to fall
         # at the width (texts with one newline between paragraphs).
-        ends = lines[i].rstrip().endswith((".", "!", "?", '."', ".\u201d"))
+        ends = _ends_sentence(lines[i])
         capital = i + 1 < len(lines) and _first_word(lines[i + 1])[:1].isupper()
         if not flags[i] or (ends and capital):
             units.append(current)
@@ -79,9 +112,21 @@ def wrapped_units(lines: Sequence[str]) -> list[list[int]]:
     return [part for unit in units for part in _confirmed(lines, unit)]
 
 
+def _ends_sentence(line: str) -> bool:
+    """Return True when a line ends a sentence (not an abbreviation such as "H.K." or "Inc.")."""
+    words = line.split()
+    if not words or not words[-1].endswith((".", "!", "?", '."', ".\u201d")):
+        return False
+    return not _ABBREVIATION.match(words[-1])
+
+
 def _confirmed(lines: Sequence[str], unit: list[int]) -> list[list[int]]:
-    """Keep a group whose lines go on in lower case at least once; split a group that never
-    does (two headlines of the wrap width, one under the other)."""
-    if len(unit) > 1 and any(_first_word(lines[i])[:1].islower() for i in unit[1:]):
+    """Keep a group that reads as running text at least once: a line going on in lower case,
+    or a line broken after a function word ("of", "the"); split a group that never does (two
+    headlines of the wrap width, one under the other)."""
+    if len(unit) > 1 and (
+        any(_first_word(lines[i])[:1].islower() for i in unit[1:])
+        or any(lines[i].split()[-1].lower() in FUNCTION_WORDS for i in unit[:-1])
+    ):
         return [unit]
     return [[i] for i in unit]
