@@ -464,9 +464,12 @@ def _revise(feats: list[_Features], reasons: list[str | None]) -> None:
             elif reasons[i] is None or reasons[i] in ("byline", "date"):
                 in_block = False
     # The caption just above a photo credit (not above a wire credit such as "Reuters",
-    # which follows the last body paragraph).
+    # which follows the last body paragraph, nor above "Image copyright ...", which comes
+    # before its caption as the BBC lays them out).
     for pos, i in enumerate(nonblank):
-        if reasons[i] == "credit" and feats[i].canon not in WIRE_CREDITS and pos > 0:
+        canon = feats[i].canon
+        before_caption = canon.startswith(("image copyright", "copyright"))
+        if reasons[i] == "credit" and canon not in WIRE_CREDITS and not before_caption and pos:
             above = nonblank[pos - 1]
             if reasons[above] is None and 0 < feats[above].words <= 60:
                 reasons[above] = "caption"
