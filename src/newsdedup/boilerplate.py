@@ -317,7 +317,7 @@ def _is_tag_list(f: _Features) -> bool:
     """A keyword list: many short comma-separated items, or many words and no punctuation."""
     if f.ends_sentence:
         return False
-    items = [p.strip() for p in f.canon.split(",")]
+    items = [p.strip() for p in re.split(r",\s", f.canon)]  # not "3,376,000"
     if len(items) >= 5 and all(0 < len(p.split()) <= 4 for p in items):
         return True
     return f.words >= 20 and not re.search(r"[^\w\s]", f.canon)
