@@ -60,42 +60,56 @@ def _first_word(line: str) -> str:
     return parts[0] if parts else ""
 
 
-def _breaks(lines: Sequence[str], width: int) -> tuple[list[bool], int, int]:
-    """Return, per line, whether it breaks at `width`; how many lines were candidates; and
-    after how many breaks the next line starts in lower case."""
-    flags = [False] * len(lines)
-    candidates = lower = 0
+def _pairs(lines: Sequence[str]) -> list[tuple[int, int, int, bool]]:
+    """Return (index, length, next word's length, next starts lower) for each non-blank line
+    followed by a non-blank line whose length could be a wrap: the only lines a vote needs."""
+    found = []
     for i in range(len(lines) - 1):
         line, nxt = lines[i].rstrip(), lines[i + 1].strip()
-        if not nxt or not line.strip() or not width - SLACK <= len(line) <= width:
+        if nxt and line.strip() and MIN_WIDTH - SLACK <= len(line) <= MAX_WIDTH:
+            found.append((i, len(line), len(_first_word(nxt)), nxt[:1].islower()))
+    return found
+
+
+def _breaks(
+    pairs: Sequence[tuple[int, int, int, bool]], size: int, width: int
+) -> tuple[list[bool], int, int]:
+    """Return, per line, whether it breaks at `width`; how many lines were candidates; and
+    after how many breaks the next line starts in lower case."""
+    flags = [False] * size
+    candidates = lower = 0
+    for i, length, next_word, next_lower in pairs:
+        if not width - SLACK <= length <= width:
             continue
         candidates += 1
-        if len(line) + 1 + len(_first_word(nxt)) > width:
+        if length + 1 + next_word > width:
             flags[i] = True
-            lower += nxt[:1].islower()
+            lower += next_lower
     return flags, candidates, lower
 
 
 def wrapped_units(lines: Sequence[str]) -> list[list[int]]:
     """Return the lines grouped into logical lines (indices); most groups hold one line."""
+    pairs = _pairs(lines)
     best: tuple[int, int] | None = None  # (score, width)
-    for width in range(MIN_WIDTH, MAX_WIDTH + 1):
-        flags, candidates, lower = _breaks(lines, width)
-        count = sum(flags)
-        wrapped = (
-            count >= MIN_WRAPPED
-            and count >= MIN_SHARE * candidates
-            and lower >= MIN_LOWER_SHARE * count
-        )
-        # Breaks count for the width, lines whose next word would have fitted count half
-        # against it: a width a little wider than the true one (a list of 78-character
-        # headlines under text wrapped at 72) sees most breaks, but misfits as well.
-        score = 3 * count - candidates
-        if wrapped and (best is None or score > best[0]):
-            best = (score, width)
+    if len(pairs) >= MIN_WRAPPED:
+        for width in range(MIN_WIDTH, MAX_WIDTH + 1):
+            flags, candidates, lower = _breaks(pairs, len(lines), width)
+            count = sum(flags)
+            wrapped = (
+                count >= MIN_WRAPPED
+                and count >= MIN_SHARE * candidates
+                and lower >= MIN_LOWER_SHARE * count
+            )
+            # Breaks count for the width, lines whose next word would have fitted count half
+            # against it: a width a little wider than the true one (a list of 78-character
+            # headlines under text wrapped at 72) sees most breaks, but misfits as well.
+            score = 3 * count - candidates
+            if wrapped and (best is None or score > best[0]):
+                best = (score, width)
     if best is None:
         return [[i] for i in range(len(lines))]
-    flags, _, _ = _breaks(lines, best[1])
+    flags, _, _ = _breaks(pairs, len(lines), best[1])
     units: list[list[int]] = []
     current: list[int] = []
     for i in range(len(lines)):
