@@ -151,7 +151,7 @@ def body_lines(
         todo += [(lo, x), (y + 1, hi)]
     # Rows of figures next to a stretch belong to it (a results table under its note).
     for i in range(len(scores)):
-        if inside[i]:
+        if inside[i] or shapes[i].blank:
             continue
         for step in (-1, 1):
             j = i + step
