@@ -61,8 +61,8 @@ class TestIndexCheck:
                 "duplicates": [
                     {
                         "id": S000,
-                        "similarity": 0.8076,
-                        "jaccard": 0.8076,
+                        "similarity": 0.8304,
+                        "jaccard": 0.8304,
                         "containment": 0.9074,
                         "shared": 382,
                         "via": "jaccard",
