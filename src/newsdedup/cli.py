@@ -37,7 +37,7 @@ from .gate import (
     github_annotations,
     outcome_to_dict,
 )
-from .load import is_jsonl, load_corpus, relative_id
+from .load import is_jsonl, load_corpus, matches_glob, relative_id
 from .pipeline import corpus_templates, find_duplicates
 from .records import Article, DedupResult, LoadResult
 from .render import render_explanation, render_gate, render_report
@@ -101,7 +101,7 @@ def corpus_options(f: F) -> F:
             "--glob",
             default=_LOAD.glob,
             show_default=True,
-            help="Which files of a folder are articles.",
+            help="Which files of a folder are articles (patterns separated by commas).",
         ),
         click.option(
             "--id-field",
@@ -291,7 +291,7 @@ def check_output_path(output: Path, inputs: Sequence[Path], load: LoadConfig) ->
             raise CliError(f"{output}: refusing to overwrite an input file", EXIT_USAGE)
         if root.is_dir() and root in target.parents:
             rel = target.relative_to(root)
-            if rel.match(load.glob) or is_jsonl(target):
+            if matches_glob(rel, load.glob) or is_jsonl(target):
                 raise CliError(
                     f"{output}: inside the input folder {given} and matching its articles; "
                     "write it elsewhere",

@@ -31,7 +31,10 @@ def _positive(name: str, value: int, *, minimum: int = 1) -> None:
 class LoadConfig:
     """How files and records are read."""
 
-    glob: str = "*.txt"
+    # Which files of a folder are read; several patterns separated by commas. Text, raw pages
+    # (HTML, optionally gzipped) and WARC archives; JSONL only when named (a folder's .jsonl
+    # files are often reports or exports, not the corpus).
+    glob: str = "*.txt,*.htm,*.html,*.htm.gz,*.html.gz,*.warc,*.warc.gz"
     id_field: str = "id"
     text_field: str = "text"
     title_field: str = "title"

@@ -12,7 +12,7 @@ import codecs
 import gzip
 import json
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
 from .config import LoadConfig
@@ -36,11 +36,26 @@ def is_jsonl(path: Path) -> bool:
     return name.endswith(JSONL_SUFFIXES)
 
 
+def glob_patterns(glob: str) -> tuple[str, ...]:
+    """Return the patterns of a glob option: one pattern, or several separated by commas."""
+    return tuple(dict.fromkeys(p.strip() for p in glob.split(",") if p.strip()))
+
+
+def matches_glob(path: PurePosixPath | Path, glob: str) -> bool:
+    """Return True when a relative path matches any pattern of the glob option."""
+    return any(path.match(p) for p in glob_patterns(glob))
+
+
 def list_files(root: Path, config: LoadConfig) -> list[Path]:
     """Return the files under `root` matching the glob, sorted by relative POSIX path."""
     if root.is_file():
         return [root]
-    found = [p for p in root.rglob(config.glob) if p.is_file() and not _hidden(p, root)]
+    found = {
+        p
+        for pattern in glob_patterns(config.glob)
+        for p in root.rglob(pattern)
+        if p.is_file() and not _hidden(p, root)
+    }
     return sorted(found, key=lambda p: PurePosixPath(p.relative_to(root)).as_posix())
 
 
@@ -196,6 +211,23 @@ def _jsonl_record(
     )
 
 
+Reader = Callable[[Path, Path, LoadConfig], Iterator[Article | LoadIssue]]
+
+
+def _reader(path: Path) -> Reader:
+    """Return the reader for a file, chosen by its suffix (text is the default)."""
+    from .html import html_articles, is_html
+    from .warc import is_warc, warc_articles
+
+    if is_jsonl(path):
+        return _jsonl_articles
+    if is_warc(path):
+        return warc_articles
+    if is_html(path):
+        return html_articles
+    return _text_article
+
+
 def iter_corpus(path: Path, config: LoadConfig | None = None) -> Iterator[Article | LoadIssue]:
     """Yield articles and issues file by file, in sorted file order, reading each file once."""
     config = config or LoadConfig()
@@ -204,7 +236,7 @@ def iter_corpus(path: Path, config: LoadConfig | None = None) -> Iterator[Articl
         raise InputError(str(path), "no such file or directory")
     seen: set[str] = set()
     for file in list_files(path, config):
-        reader = _jsonl_articles if is_jsonl(file) else _text_article
+        reader = _reader(file)
         for item in reader(file, path, config):
             if isinstance(item, Article):
                 if item.id in seen:

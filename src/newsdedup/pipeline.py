@@ -36,6 +36,10 @@ def clean(
 ) -> CleanText:
     """Return what cleaning keeps of one article, with every dropped line and its reason."""
     lines = classify(article.text, _clean_config(config), templates)
+    if article.extractor is not None:
+        from .html import soften
+
+        lines = soften(lines)
     return CleanText(article_id=article.id, text=kept_text(lines), lines=lines)
 
 

@@ -26,6 +26,9 @@ class Article:
     title: str | None = None
     date: str | None = None
     url: str | None = None
+    # The extractor that turned a page's markup into `text` ("trafilatura 2.3.1"); None for
+    # text read as given. Cleaning is gentler on extractor output (see `html.EXTRACTED_RULES`).
+    extractor: str | None = None
 
     def __post_init__(self) -> None:
         if not self.id:

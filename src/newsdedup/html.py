@@ -1,0 +1,312 @@
+"""Raw web pages in: decode the markup, extract the article body with trafilatura, keep metadata.
+
+trafilatura (an optional extra: ``pip install 'newsdedup[html]'``) does what it is good at,
+reading the DOM: it drops menus, sidebars and footers the page's structure gives away, and
+returns the body one paragraph per line with the title, date and address from the page's
+metadata. Its output then goes through our own line cleaner like any text, but only through a
+gentle subset of its rules (`EXTRACTED_RULES`): the structural rules written for naive text
+dumps (related-link runs, navigation-like short lines, repeats inside one article) cut real
+body text out of extractor output, where lists, tables and recaps are part of the article.
+
+An `Article` read from HTML holds the extracted text (the page itself stays untouched on disk)
+and names its extractor in `Article.extractor`, so `pipeline.clean` knows to be gentle.
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import re
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .config import LoadConfig
+from .errors import DecodeError
+from .records import Article, Line, LoadIssue
+
+HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz", ".xhtml")
+# Rules of our line cleaner that still apply after an extractor read the DOM: phrase rules
+# (a newsletter or paywall blurb inside the body container is invisible to the DOM) and the
+# corpus templates. Measured on the AEB pages (bench/eval_html.py): the full rule set costs
+# ~0.01 F1 on trafilatura output, this subset costs nothing.
+EXTRACTED_RULES = frozenset(
+    {
+        "advertisement",
+        "paywall",
+        "newsletter",
+        "comments",
+        "share",
+        "cookie",
+        "footer",
+        "credit",
+        "date",
+        "template",
+    }
+)
+EXTRACTOR_REASON = "extractor"  # a line of the page text the extractor left out
+_MARKUP = re.compile(rb"<\s*(!doctype\s+html|html|head|body|p|div|article|title|meta|br)\b", re.I)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.I)
+_SNIFF = 4096
+_BOM_PREFIXES = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+_WS = re.compile(r"\s+")
+
+
+class ExtractorMissing(RuntimeError):
+    """trafilatura is not installed."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Extraction:
+    """The article body an extractor found in a page, with the page's metadata."""
+
+    text: str  # one paragraph per line
+    title: str | None = None
+    date: str | None = None
+    url: str | None = None
+    extractor: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PageLines:
+    """Every line of a page's visible text, marked kept by the extractor or left out."""
+
+    extraction: Extraction
+    lines: tuple[Line, ...]
+
+    @property
+    def dropped(self) -> tuple[Line, ...]:
+        return tuple(ln for ln in self.lines if not ln.kept and ln.reason != "blank")
+
+
+def is_html(path: Path) -> bool:
+    """Return True when the file name says HTML (optionally gzipped)."""
+    return path.name.lower().endswith(HTML_SUFFIXES)
+
+
+def extractor_name() -> str:
+    """Return the extractor and its version, as written on each article ("trafilatura 2.3.1")."""
+    return f"trafilatura {_trafilatura().__version__}"
+
+
+def _trafilatura() -> Any:
+    try:
+        import trafilatura
+    except ImportError as err:
+        raise ExtractorMissing(
+            "reading HTML needs trafilatura: pip install 'newsdedup[html]'"
+        ) from err
+    return trafilatura
+
+
+def looks_like_html(data: bytes) -> bool:
+    """Return True when the first bytes hold an HTML tag."""
+    return _MARKUP.search(data[:_SNIFF]) is not None or _MARKUP.search(data) is not None
+
+
+def declared_charset(data: bytes) -> str | None:
+    """Return the charset a `<meta>` tag declares, if it names a codec Python knows."""
+    found = _META_CHARSET.search(data[:_SNIFF])
+    if found is None:
+        return None
+    return _codec(found.group(1).decode("ascii", "replace"))
+
+
+def _codec(name: str) -> str | None:
+    """Return Python's name for a charset label, or None when Python has no such codec."""
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def decode_markup(
+    data: bytes, source: str, *, encoding: str | None = None, declared: str | None = None
+) -> tuple[str, str | None]:
+    """Return (markup, warning) decoded with the user's encoding, else a BOM, else UTF-8, else
+    the charset the page (or its HTTP header) declares, else a detected one."""
+    from .load import decode_bytes
+
+    if encoding is None and not data.startswith(_BOM_PREFIXES):
+        declared = _codec(declared) if declared else declared_charset(data)
+        if declared is not None and declared != "utf-8" and not _is_utf8(data):
+            try:
+                return data.decode(declared), None
+            except UnicodeDecodeError:
+                pass
+    return decode_bytes(data, source, encoding=encoding)
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def extract(markup: str | bytes, *, url: str | None = None) -> Extraction | None:
+    """Return the article body and metadata trafilatura finds in a page, or None if none."""
+    trafilatura = _trafilatura()
+    doc = trafilatura.bare_extraction(
+        markup,
+        url=url,
+        include_comments=False,
+        with_metadata=True,
+        deduplicate=False,  # trafilatura's dedup cache is process-wide: results would drift
+    )
+    if doc is None:
+        return None
+    text = _tidy(doc.text or "")
+    if not text:
+        return None
+    return Extraction(
+        text=text,
+        title=_meta(doc.title),
+        date=_meta(doc.date),
+        url=_meta(doc.url) or url,
+        extractor=extractor_name(),
+    )
+
+
+def _meta(value: object) -> str | None:
+    if not isinstance(value, str):
+        return None
+    value = _WS.sub(" ", value).strip()
+    return value or None
+
+
+def _tidy(text: str) -> str:
+    """Return the text with trailing spaces trimmed and blank lines between paragraphs folded."""
+    lines = [ln.rstrip() for ln in text.replace("\r\n", "\n").split("\n")]
+    return "\n".join(ln for ln in lines if ln.strip()).strip("\n")
+
+
+def page_text(markup: str | bytes) -> str:
+    """Return all visible text of a page, one block per line (what a naive scraper keeps)."""
+    return _tidy(_trafilatura().html2txt(markup) or "")
+
+
+def page_lines(markup: str | bytes, *, url: str | None = None) -> PageLines | None:
+    """Return the page's visible lines, each marked kept if the extractor kept its words.
+
+    A page line counts as kept when its whitespace-folded text occurs in the extracted body;
+    trafilatura joins and splits some blocks differently, so this view is for people
+    (`clean page.html`), never for fingerprints.
+    """
+    extraction = extract(markup, url=url)
+    if extraction is None:
+        return None
+    body = _WS.sub(" ", extraction.text)
+    lines = []
+    for n, raw in enumerate(page_text(markup).split("\n"), start=1):
+        folded = _WS.sub(" ", raw).strip()
+        if not folded:
+            lines.append(Line(n=n, text=raw, kept=False, reason="blank"))
+        elif folded in body:
+            lines.append(Line(n=n, text=raw, kept=True))
+        else:
+            lines.append(Line(n=n, text=raw, kept=False, reason=EXTRACTOR_REASON))
+    return PageLines(extraction=extraction, lines=tuple(lines))
+
+
+def soften(lines: tuple[Line, ...]) -> tuple[Line, ...]:
+    """Return the lines with drops outside `EXTRACTED_RULES` undone (for extractor output)."""
+    return tuple(
+        ln
+        if ln.kept or ln.reason == "blank" or ln.reason in EXTRACTED_RULES
+        else Line(n=ln.n, text=ln.text, kept=True)
+        for ln in lines
+    )
+
+
+def read_bytes(path: Path) -> bytes:
+    """Return the file's bytes, gunzipped when the name ends in .gz.
+
+    Raises `OSError`, `EOFError` or `zlib.error` for unreadable or truncated files.
+    """
+    data = path.read_bytes()
+    if path.name.lower().endswith(".gz"):
+        return gzip.decompress(data)
+    return data
+
+
+def page_article(
+    data: bytes,
+    *,
+    article_id: str,
+    source: str,
+    config: LoadConfig,
+    url: str | None = None,
+    date: str | None = None,
+    declared: str | None = None,
+    line: int | None = None,
+) -> Iterator[Article | LoadIssue]:
+    """Yield the article extracted from one page's bytes, or the issue that stopped it."""
+
+    def issue(problem: str, severity: str = "skipped") -> LoadIssue:
+        return LoadIssue(source=source, line=line, problem=problem, severity=severity)
+
+    if not data.strip():
+        yield issue("empty page")
+        return
+    if b"\x00" in data[:_SNIFF]:
+        yield issue("binary file (NUL bytes), not HTML")
+        return
+    if not looks_like_html(data):
+        yield issue("not HTML (no markup found)")
+        return
+    try:
+        markup, warning = decode_markup(data, source, encoding=config.encoding, declared=declared)
+    except DecodeError as err:
+        yield issue(err.problem + (f" ({err.hint})" if err.hint else ""))
+        return
+    try:
+        extraction = extract(markup, url=url)
+    except ExtractorMissing as err:
+        yield issue(str(err))
+        return
+    except Exception as err:  # an extractor crash on one page skips that page, not the corpus
+        yield issue(f"extractor failed: {type(err).__name__}: {err}")
+        return
+    if extraction is None:
+        yield issue("no extractable text (trafilatura found no article body)")
+        return
+    if warning:
+        yield issue(warning, "warning")
+    yield Article(
+        id=article_id,
+        text=extraction.text,
+        source=source,
+        line=line,
+        title=extraction.title,
+        date=date or extraction.date,
+        url=url or extraction.url,
+        extractor=extraction.extractor,
+    )
+
+
+def html_articles(path: Path, root: Path, config: LoadConfig) -> Iterator[Article | LoadIssue]:
+    """Yield the article of one `.html`/`.htm` file (optionally gzipped), or why it was skipped."""
+    from .load import relative_id
+
+    source = relative_id(path, root)
+    try:
+        size = path.stat().st_size
+        if size > config.max_bytes:
+            yield LoadIssue(
+                source=source,
+                problem=f"file is {size:,} bytes, over the {config.max_bytes:,}-byte limit "
+                "(raise --max-bytes)",
+            )
+            return
+        data = read_bytes(path)
+    except (EOFError, zlib.error, gzip.BadGzipFile) as err:
+        yield LoadIssue(source=source, problem=f"truncated or corrupt gzip: {err}")
+        return
+    except OSError as err:
+        yield LoadIssue(source=source, problem=f"cannot read: {err.strerror or err}")
+        return
+    yield from page_article(data, article_id=source, source=source, config=config)

@@ -1,0 +1,197 @@
+"""WARC archives in: every HTML `response` record becomes an article, read with warcio.
+
+The record's `WARC-Target-URI` is the article id (and its URL), `WARC-Date` its date. Records
+of other types (request, metadata, revisit), redirects and non-HTML payloads (images, scripts)
+are not articles and pass silently; an error response (HTTP 4xx/5xx), a truncated payload or a
+page with no extractable text is skipped with a one-line reason. A broken record does not end
+the archive: the reader looks for the next record start (the next gzip member of a `.warc.gz`,
+the next `WARC/1.` line of a `.warc`) and carries on from there.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from .config import LoadConfig
+from .html import ExtractorMissing, page_article
+from .records import Article, LoadIssue
+
+WARC_SUFFIXES = (".warc", ".warc.gz")
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+_GZIP_MAGIC = b"\x1f\x8b\x08"
+_WARC_MAGIC = b"WARC/1."
+_CHUNK = 1 << 16
+_MESSAGE_CHARS = 120
+
+
+def is_warc(path: Path) -> bool:
+    """Return True when the file name says WARC (optionally gzipped)."""
+    return path.name.lower().endswith(WARC_SUFFIXES)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Page:
+    offset: int
+    uri: str
+    date: str | None
+    payload: bytes
+    charset: str | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Broken:
+    offset: int
+    problem: str
+    uri: str | None = None
+
+
+def _one_line(err: BaseException) -> str:
+    text = " ".join(str(err).split())
+    if len(text) > _MESSAGE_CHARS:
+        text = text[: _MESSAGE_CHARS - 1] + "…"
+    return text.encode("ascii", "backslashreplace").decode("ascii") or type(err).__name__
+
+
+def _next_start(handle: IO[bytes], pos: int, gzipped: bool) -> int | None:
+    """Return the offset of the next record start at or after `pos`, or None at the end."""
+    magic = _GZIP_MAGIC if gzipped else b"\n" + _WARC_MAGIC
+    skip = 0 if gzipped else 1
+    overlap = len(magic) - 1
+    handle.seek(pos)
+    base, tail = pos, b""
+    while True:
+        chunk = handle.read(_CHUNK)
+        if not chunk:
+            return None
+        window = tail + chunk
+        found = window.find(magic)
+        if found >= 0:
+            return base - len(tail) + found + skip
+        tail = window[-overlap:]
+        base += len(chunk)
+
+
+def _charset(content_type: str) -> str | None:
+    for part in content_type.split(";")[1:]:
+        key, _, value = part.partition("=")
+        if key.strip().lower() == "charset" and value.strip():
+            return value.strip().strip("\"'")
+    return None
+
+
+def _status(record: Any) -> int | None:
+    try:
+        return int(record.http_headers.get_statuscode())
+    except (TypeError, ValueError):
+        return None
+
+
+def _read_page(record: Any, offset: int, config: LoadConfig) -> _Page | _Broken | None:
+    """Return the HTML page a response record holds, why it is broken, or None if not a page."""
+    if record.rec_type != "response" or record.http_headers is None:
+        return None
+    uri = record.rec_headers.get_header("WARC-Target-URI") or ""
+    content_type = record.http_headers.get_header("Content-Type") or ""
+    if content_type.split(";")[0].strip().lower() not in HTML_TYPES:
+        return None
+    status = _status(record)
+    if status is not None and 300 <= status < 400:
+        return None
+    if not uri:
+        return _Broken(offset=offset, problem="response record without WARC-Target-URI")
+    if status is not None and status >= 400:
+        return _Broken(offset=offset, uri=uri, problem=f"HTTP {status} response")
+    try:
+        payload = record.content_stream().read(config.max_bytes + 1)
+    except (OSError, EOFError, ValueError, zlib.error) as err:
+        return _Broken(offset=offset, uri=uri, problem=f"unreadable payload: {_one_line(err)}")
+    if len(payload) > config.max_bytes:
+        return _Broken(
+            offset=offset,
+            uri=uri,
+            problem=f"payload over the {config.max_bytes:,}-byte limit (raise --max-bytes)",
+        )
+    if getattr(record.raw_stream, "limit", 0) > 0:
+        return _Broken(offset=offset, uri=uri, problem="truncated record (payload cut short)")
+    return _Page(
+        offset=offset,
+        uri=uri,
+        date=record.rec_headers.get_header("WARC-Date") or None,
+        payload=payload,
+        charset=_charset(content_type),
+    )
+
+
+def _pages(handle: IO[bytes], gzipped: bool, config: LoadConfig) -> Iterator[_Page | _Broken]:
+    """Yield the HTML pages of an archive and its broken records, resyncing after each break."""
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    start = 0
+    while True:
+        handle.seek(start)
+        records = ArchiveIterator(handle)
+        last = start - 1
+        try:
+            for record in records:
+                last = records.get_record_offset()
+                page = _read_page(record, last, config)
+                if page is not None:
+                    yield page
+            return
+        except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as err:
+            broken_at = max(last + 1, start)
+            yield _Broken(offset=broken_at, problem=f"broken record: {_one_line(err)}")
+        resume = _next_start(handle, max(last, start) + 1, gzipped)
+        if resume is None:
+            return
+        start = resume
+
+
+def warc_articles(path: Path, root: Path, config: LoadConfig) -> Iterator[Article | LoadIssue]:
+    """Yield an article per HTML response record of a WARC file, and an issue per bad record."""
+    from .load import relative_id
+
+    source = relative_id(path, root)
+    try:
+        import warcio  # noqa: F401
+    except ImportError:
+        problem = "reading WARC needs warcio: pip install 'newsdedup[html]'"
+        yield LoadIssue(source=source, problem=problem)
+        return
+    gzipped = path.name.lower().endswith(".gz")
+    pages = 0
+    try:
+        with path.open("rb") as handle:
+            for item in _pages(handle, gzipped, config):
+                if isinstance(item, _Broken):
+                    where = f"record at byte {item.offset}" + (f" ({item.uri})" if item.uri else "")
+                    yield LoadIssue(source=source, problem=f"{where}: {item.problem}")
+                    continue
+                pages += 1
+                for got in page_article(
+                    item.payload,
+                    article_id=item.uri,
+                    source=source,
+                    config=config,
+                    url=item.uri,
+                    date=item.date,
+                    declared=item.charset,
+                ):
+                    if isinstance(got, LoadIssue):
+                        got = LoadIssue(
+                            source=source,
+                            problem=f"record at byte {item.offset} ({item.uri}): {got.problem}",
+                            severity=got.severity,
+                        )
+                    yield got
+    except ExtractorMissing as err:
+        yield LoadIssue(source=source, problem=str(err))
+    except OSError as err:
+        yield LoadIssue(source=source, problem=f"cannot read: {err.strerror or err}")
+    if pages == 0:
+        yield LoadIssue(source=source, problem="no HTML response records", severity="warning")
