@@ -52,6 +52,14 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]
 _SNIFF = 4096
 _BOM_PREFIXES = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 _WS = re.compile(r"\s+")
+_BLOCK_TAGS = frozenset(
+    (
+        *("address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt"),
+        *("figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6"),
+        *("header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table"),
+        *("td", "th", "tr", "ul"),
+    )
+)
 
 
 class ExtractorMissing(RuntimeError):
@@ -185,8 +193,24 @@ def _tidy(text: str) -> str:
 
 
 def page_text(markup: str | bytes) -> str:
-    """Return all visible text of a page, one block per line (what a naive scraper keeps)."""
-    return _tidy(_trafilatura().html2txt(markup) or "")
+    """Return all visible text of a page, one block element per line (a naive scraper's dump)."""
+    _trafilatura()  # the extra brings lxml
+    import lxml.html
+
+    data = markup.encode("utf-8") if isinstance(markup, str) else markup
+    parser = lxml.html.HTMLParser(encoding="utf-8" if isinstance(markup, str) else None)
+    try:
+        tree = lxml.html.document_fromstring(data, parser=parser)
+    except (ValueError, lxml.etree.ParserError):
+        return ""
+    for hidden in tree.xpath("//script|//style|//noscript|//template|//head"):
+        hidden.drop_tree()
+    for element in tree.iter():
+        if isinstance(element.tag, str) and element.tag.lower() in _BLOCK_TAGS:
+            element.tail = "\n" + (element.tail or "")
+            element.text = "\n" + (element.text or "")
+    lines = (_WS.sub(" ", ln).strip() for ln in tree.text_content().split("\n"))
+    return "\n".join(ln for ln in lines if ln)
 
 
 def page_lines(markup: str | bytes, *, url: str | None = None) -> PageLines | None:

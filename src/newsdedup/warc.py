@@ -10,9 +10,10 @@ the next `WARC/1.` line of a `.warc`) and carries on from there.
 
 from __future__ import annotations
 
+import gzip
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -75,6 +76,13 @@ def _next_start(handle: IO[bytes], pos: int, gzipped: bool) -> int | None:
         base += len(chunk)
 
 
+def _head(path: Path, gzipped: bool) -> bytes:
+    """Return the first bytes of the archive's first record (decompressed)."""
+    opener = gzip.open if gzipped else open
+    with opener(path, "rb") as handle:
+        return bytes(handle.read(len(_WARC_MAGIC)))
+
+
 def _charset(content_type: str) -> str | None:
     for part in content_type.split(";")[1:]:
         key, _, value = part.partition("=")
@@ -90,7 +98,7 @@ def _status(record: Any) -> int | None:
         return None
 
 
-def _read_page(record: Any, offset: int, config: LoadConfig) -> _Page | _Broken | None:
+def _read_page(record: Any, config: LoadConfig, offset: int = -1) -> _Page | _Broken | None:
     """Return the HTML page a response record holds, why it is broken, or None if not a page."""
     if record.rec_type != "response" or record.http_headers is None:
         return None
@@ -138,15 +146,17 @@ def _pages(handle: IO[bytes], gzipped: bool, config: LoadConfig) -> Iterator[_Pa
         last = start - 1
         try:
             for record in records:
+                page = _read_page(record, config)
+                # Asking warcio for the offset reads the record to its end: only after reading.
                 last = records.get_record_offset()
-                page = _read_page(record, last, config)
                 if page is not None:
-                    yield page
+                    yield replace(page, offset=last)
             return
         except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as err:
-            broken_at = max(last + 1, start)
+            # warcio's `offset` is where the record it failed to parse begins.
+            broken_at = max(int(getattr(records, "offset", start)), last + 1, start)
             yield _Broken(offset=broken_at, problem=f"broken record: {_one_line(err)}")
-        resume = _next_start(handle, max(last, start) + 1, gzipped)
+        resume = _next_start(handle, broken_at + 1, gzipped)
         if resume is None:
             return
         start = resume
@@ -165,6 +175,16 @@ def warc_articles(path: Path, root: Path, config: LoadConfig) -> Iterator[Articl
         return
     gzipped = path.name.lower().endswith(".gz")
     pages = 0
+    try:
+        head = _head(path, gzipped)
+    except (OSError, EOFError, zlib.error) as err:
+        yield LoadIssue(source=source, problem=f"cannot read: {_one_line(err)}")
+        return
+    if not head.startswith(b"WARC/"):
+        yield LoadIssue(
+            source=source, problem="not a WARC archive (no WARC/1.x header at the start)"
+        )
+        return
     try:
         with path.open("rb") as handle:
             for item in _pages(handle, gzipped, config):

@@ -1,0 +1,172 @@
+"""Raw HTML pages in: extraction, metadata, gentle cleaning, bad pages skipped with a reason."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from newsdedup import Article, CleanConfig, clean, load_corpus
+from newsdedup.cli import cli
+from newsdedup.html import EXTRACTOR_REASON, extract, page_lines, soften
+from newsdedup.records import Line
+
+from .conftest import tree_digest
+from .pages import page, story
+
+SHELL = (
+    "<html><head><title>App</title></head>"
+    "<body><div id='root'></div><script>go()</script></body></html>"
+)
+
+
+def first_sentence(seed: int) -> str:
+    return story(seed).split("\n\n")[0][:60]
+
+
+class TestExtract:
+    def test_keeps_body_paragraphs_one_per_line_and_drops_site_chrome(self):
+        """Every paragraph is kept on its own line; menus, sidebar and footer are not."""
+        body = story(1)
+        got = extract(page(body))
+        assert got is not None
+        for para in body.split("\n\n"):
+            assert para in got.text.split("\n")
+        for chrome in ("Celebrity chef", "All rights reserved", "Most Popular", "Business"):
+            assert chrome not in got.text
+
+    def test_reads_title_date_and_canonical_url_from_metadata(self):
+        """Title, publication date and canonical address come from the page's head."""
+        got = extract(page(story(1), title="Storm hits coast", url="https://a.org/s/1"))
+        assert got is not None
+        assert (got.title, got.date, got.url) == (
+            "Storm hits coast",
+            "2024-03-05",
+            "https://a.org/s/1",
+        )
+        assert got.extractor.startswith("trafilatura ")
+
+    def test_returns_none_when_the_page_has_no_body(self):
+        """A script-only page (the shell of a JavaScript app) has no extractable text."""
+        assert extract(SHELL) is None
+
+    def test_page_lines_mark_what_the_extractor_left_out(self):
+        """The page view keeps the body lines and labels menu and footer lines 'extractor'."""
+        view = page_lines(page(story(1)))
+        assert view is not None
+        dropped = " ".join(ln.text for ln in view.dropped)
+        assert "Celebrity chef opens new place" in dropped
+        assert all(ln.reason == EXTRACTOR_REASON for ln in view.dropped)
+        assert first_sentence(1) in "\n".join(ln.text for ln in view.lines if ln.kept)
+
+
+class TestGentleCleaning:
+    def test_soften_restores_structural_drops_and_keeps_phrase_drops(self):
+        """Drops by related/navigation/repeated rules are undone; a paywall blurb stays dropped."""
+        lines = (
+            Line(n=1, text="Subscribe now", kept=False, reason="paywall"),
+            Line(n=2, text="Quick access to Siri", kept=False, reason="repeated"),
+            Line(n=3, text="Top 5 | Top 10", kept=False, reason="navigation"),
+            Line(n=4, text="", kept=False, reason="blank"),
+        )
+        assert [ln.kept for ln in soften(lines)] == [False, True, True, False]
+
+    def test_extracted_article_keeps_a_repeated_line_that_text_cleaning_drops(self):
+        """A recap line repeated in the body is kept when the text came from an extractor."""
+        text = (
+            "Quick access to Siri by saying Hey Siri\n"
+            + story(1)
+            + "\nQuick access to Siri by saying Hey Siri"
+        )
+        as_text = clean(Article(id="a", text=text, source="a"), CleanConfig())
+        as_page = clean(
+            Article(id="a", text=text, source="a", extractor="trafilatura"), CleanConfig()
+        )
+        assert as_text.text.count("Quick access") == 1
+        assert as_page.text.count("Quick access") == 2
+
+    def test_extracted_article_still_loses_a_newsletter_blurb(self):
+        """Phrase rules still apply to extractor output."""
+        text = story(1).replace("\n\n", "\n") + "\nSign up for our newsletter to get the news daily"
+        got = clean(Article(id="a", text=text, source="a", extractor="trafilatura"))
+        assert "newsletter" not in got.text
+        assert [ln.reason for ln in got.dropped] == ["newsletter"]
+
+
+class TestLoadPages:
+    @pytest.fixture
+    def folder(self, tmp_path: Path) -> Path:
+        root = tmp_path / "pages"
+        root.mkdir()
+        (root / "a.html").write_text(page(story(1), title="One"), encoding="utf-8")
+        (root / "b.htm").write_text(page(story(2), title="Two"), encoding="utf-8")
+        (root / "c.html.gz").write_bytes(gzip.compress(page(story(3), title="Three").encode()))
+        (root / "note.txt").write_text(story(4), encoding="utf-8")
+        return root
+
+    def test_default_glob_reads_html_htm_gzipped_html_and_text(self, folder: Path):
+        """Ids are relative paths; pages carry title, date, URL and the extractor's name."""
+        loaded = load_corpus(folder)
+        assert [a.id for a in loaded.articles] == ["a.html", "b.htm", "c.html.gz", "note.txt"]
+        by_id = {a.id: a for a in loaded.articles}
+        assert by_id["c.html.gz"].title == "Three"
+        assert by_id["c.html.gz"].date == "2024-03-05"
+        assert by_id["a.html"].url == "https://example.com/news/story"
+        assert by_id["a.html"].extractor is not None
+        assert by_id["note.txt"].extractor is None
+        assert first_sentence(3) in by_id["c.html.gz"].text
+        assert loaded.issues == ()
+
+    def test_bad_pages_are_skipped_with_a_one_line_reason(self, folder: Path):
+        """Not HTML, truncated gzip, binary, and an empty body: each skipped, the rest read."""
+        (folder / "plain.html").write_text("just some words, no markup at all", encoding="utf-8")
+        whole = gzip.compress(page(story(5)).encode())
+        (folder / "cut.html.gz").write_bytes(whole[: len(whole) // 2])
+        (folder / "bin.html").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00<html>")
+        (folder / "chrome.html").write_text(SHELL, encoding="utf-8")
+        loaded = load_corpus(folder)
+        problems = {i.source: i.problem for i in loaded.issues}
+        assert problems["plain.html"] == "not HTML (no markup found)"
+        assert problems["cut.html.gz"].startswith("truncated or corrupt gzip")
+        assert "binary" in problems["bin.html"]
+        assert problems["chrome.html"].startswith("no extractable text")
+        assert all("\n" not in p for p in problems.values())
+        assert len(loaded.articles) == 4
+
+    def test_latin1_page_decoded_with_its_declared_charset(self, tmp_path: Path):
+        """A page declaring windows-1252 is decoded with it, without a warning."""
+        body = story(1).replace("\n\n", " café déjà vu.\n\n")
+        data = page(body).replace('<meta charset="utf-8">', '<meta charset="windows-1252">')
+        (tmp_path / "p.html").write_bytes(data.encode("cp1252"))
+        loaded = load_corpus(tmp_path)
+        assert "café déjà vu" in loaded.articles[0].text
+        assert loaded.issues == ()
+
+    def test_glob_option_takes_several_patterns(self, folder: Path):
+        """A comma-separated --glob reads only the named kinds."""
+        from newsdedup import LoadConfig
+
+        loaded = load_corpus(folder, config=LoadConfig(glob="*.htm, *.txt"))
+        assert [a.id for a in loaded.articles] == ["b.htm", "note.txt"]
+
+
+class TestScanPages:
+    def test_same_story_on_two_sites_clusters_and_input_is_untouched(self, tmp_path: Path):
+        """One story in two sites' chrome (HTML, gzipped HTML) is one cluster; files unchanged."""
+        root = tmp_path / "pages"
+        root.mkdir()
+        (root / "site_a.html").write_text(page(story(1), site="a.example"), encoding="utf-8")
+        (root / "site_b.html.gz").write_bytes(
+            gzip.compress(page(story(1), site="b.example", title="Other title").encode())
+        )
+        (root / "other.html").write_text(page(story(2)), encoding="utf-8")
+        before = tree_digest(root)
+        result = CliRunner().invoke(cli, ["scan", str(root), "--format", "json"])
+        assert result.exit_code == 0, result.stderr
+        report = json.loads(result.stdout)
+        members = [[m["id"] for m in c["members"]] for c in report["clusters"]]
+        assert [sorted(m) for m in members] == [["site_a.html", "site_b.html.gz"]]
+        assert tree_digest(root) == before

@@ -1,0 +1,152 @@
+"""WARC archives in: HTML response records become articles; broken records do not stop the rest."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from newsdedup import load_corpus
+from newsdedup.cli import cli
+
+from .conftest import tree_digest
+from .pages import page, record_offsets, story, write_warc
+
+A = "https://a.example/2024/03/05/storm"
+B = "https://b.example/news/storm-hits-coast"
+C = "https://c.example/sport/final"
+
+
+def crawl(path: Path, *, gz: bool = True) -> Path:
+    """Write a crawl: one story on two sites, an unrelated story, a stylesheet and an image."""
+    write_warc(
+        path,
+        [
+            (
+                A,
+                page(story(1), site="a.example", title="Storm hits coast"),
+                "text/html; charset=utf-8",
+            ),
+            ("https://a.example/site.css", "body { color: red }", "text/css"),
+            (B, page(story(1), site="b.example", title="Coast braces"), "text/html"),
+            ("https://b.example/logo.png", b"\x89PNG\r\n\x1a\n\x00\x00", "image/png"),
+            (C, page(story(2), site="c.example", title="Cup final"), "application/xhtml+xml"),
+        ],
+        gz=gz,
+    )
+    return path
+
+
+class TestReadWarc:
+    @pytest.mark.parametrize("name", ["crawl.warc.gz", "crawl.warc"])
+    def test_html_responses_become_articles_keyed_by_target_uri(self, tmp_path: Path, name: str):
+        """Ids are target URIs; dates are WARC-Dates; CSS and images are not articles."""
+        loaded = load_corpus(crawl(tmp_path / name, gz=name.endswith(".gz")))
+        assert [a.id for a in loaded.articles] == [A, B, C]
+        first = loaded.articles[0]
+        assert (first.url, first.date, first.title) == (
+            A,
+            "2024-03-06T10:00:00Z",
+            "Storm hits coast",
+        )
+        assert first.source == name
+        assert story(1).split("\n\n")[0] in first.text
+        assert "Celebrity chef" not in first.text
+        assert loaded.issues == ()
+
+    def test_broken_record_is_skipped_and_later_records_still_read(self, tmp_path: Path):
+        """Garbage inside the second record's gzip member: one issue, records 1 and 3 read."""
+        path = tmp_path / "c.warc.gz"
+        write_warc(
+            path,
+            [
+                (A, page(story(1)), "text/html"),
+                (B, page(story(3)), "text/html"),
+                (C, page(story(2)), "text/html"),
+            ],
+        )
+        data = bytearray(path.read_bytes())
+        second = record_offsets(path)[1]
+        data[second + 12 : second + 60] = b"X" * 48
+        path.write_bytes(bytes(data))
+        loaded = load_corpus(path)
+        assert [a.id for a in loaded.articles] == [A, C]
+        assert len(loaded.issues) == 1
+        assert f"record at byte {second}" in loaded.issues[0].problem
+        assert "broken record" in loaded.issues[0].problem
+        assert "\n" not in loaded.issues[0].problem
+
+    def test_junk_between_uncompressed_records_is_skipped(self, tmp_path: Path):
+        """In a plain .warc, junk where a record should start: the reader finds the next one."""
+        path = tmp_path / "c.warc"
+        write_warc(
+            path, [(A, page(story(1)), "text/html"), (C, page(story(2)), "text/html")], gz=False
+        )
+        data = path.read_bytes()
+        second = record_offsets(path)[1]
+        path.write_bytes(data[:second] + b"this is not a record\r\n\r\n" + data[second:])
+        loaded = load_corpus(path)
+        assert [a.id for a in loaded.articles] == [A, C]
+        assert [i.problem.split(": ")[1] for i in loaded.issues] == ["broken record"]
+
+    def test_truncated_archive_reports_the_cut_record(self, tmp_path: Path):
+        """An archive cut inside its last record: earlier records are read, the cut one named."""
+        path = tmp_path / "c.warc"
+        write_warc(
+            path, [(A, page(story(1)), "text/html"), (C, page(story(2)), "text/html")], gz=False
+        )
+        data = path.read_bytes()
+        path.write_bytes(data[: len(data) - 400])
+        loaded = load_corpus(path)
+        assert [a.id for a in loaded.articles] == [A]
+        cut_at = record_offsets(tmp_path / "c.warc")[1]
+        assert [i.problem for i in loaded.issues] == [
+            f"record at byte {cut_at} ({C}): truncated record (payload cut short)"
+        ]
+
+    def test_bad_pages_inside_an_archive_are_skipped_with_their_uri(self, tmp_path: Path):
+        """A text/html record that is not HTML and one with no body: skipped, named by URI."""
+        path = tmp_path / "c.warc.gz"
+        shell = "<html><body><div id='app'></div><script>run()</script></body></html>"
+        write_warc(
+            path,
+            [
+                (A, "plain words only, no markup", "text/html"),
+                (B, shell, "text/html"),
+                (C, page(story(2)), "text/html"),
+            ],
+        )
+        loaded = load_corpus(path)
+        assert [a.id for a in loaded.articles] == [C]
+        problems = [i.problem for i in loaded.issues]
+        assert problems[0].endswith(f"({A}): not HTML (no markup found)")
+        assert problems[1].endswith(
+            f"({B}): no extractable text (trafilatura found no article body)"
+        )
+
+    def test_a_file_that_is_not_a_warc_is_one_issue(self, tmp_path: Path):
+        """Random text named .warc is skipped as not an archive, no crash."""
+        path = tmp_path / "x.warc"
+        path.write_text("hello, I am not an archive\n", encoding="utf-8")
+        loaded = load_corpus(tmp_path)
+        assert loaded.articles == ()
+        assert [i.problem for i in loaded.skipped] == [
+            "not a WARC archive (no WARC/1.x header at the start)"
+        ]
+
+
+class TestScanWarc:
+    def test_same_article_from_two_sites_is_one_cluster_and_the_other_a_singleton(
+        self, tmp_path: Path
+    ):
+        """The crawl gives one cluster (A, B) and leaves C alone; the archive is untouched."""
+        crawl(tmp_path / "crawl.warc.gz")
+        before = tree_digest(tmp_path)
+        result = CliRunner().invoke(cli, ["scan", str(tmp_path), "--format", "json"])
+        assert result.exit_code == 0, result.stderr
+        report = json.loads(result.stdout)
+        assert report["summary"]["articles"] == 3
+        assert [sorted(m["id"] for m in c["members"]) for c in report["clusters"]] == [[A, B]]
+        assert tree_digest(tmp_path) == before
