@@ -1,0 +1,145 @@
+"""Score newsdedup on the AEB pages as raw HTML as well as text dumps, beside the six extractors.
+
+Rows (all with the benchmark's metric, from ``eval_boilerplate.py``):
+
+- the six extractors' own outputs in ``output/``;
+- ``newsdedup (text dump)``: our line cleaner on the naive full-page dump ``html-text.json``;
+- ``newsdedup (html, extractor)``: the article text our loader reads from ``html/*.html.gz``
+  (trafilatura inside ``load_corpus``), before our cleaner;
+- ``newsdedup (html)``: the same pages through ``load_corpus`` then ``clean_corpus``: what
+  ``scan`` fingerprints.
+
+Then loading speed: pages/s for the HTML folder (gunzip, decode, extract) beside articles/s for
+the same pages as text files (written to a temporary folder, never into the repository), each
+loaded alone and loaded plus cleaned. Timings are wall-clock on a shared machine: noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import eval_boilerplate as eb  # a sibling script, not a package
+
+HTML_SUFFIX = ".html.gz"
+
+
+def _timed_load(path: Path) -> tuple[Any, float, float]:
+    """Return (articles, load seconds, load + clean seconds) for a folder."""
+    from newsdedup import clean_corpus, load_corpus
+
+    start = time.perf_counter()
+    loaded = load_corpus(path)
+    loaded_at = time.perf_counter()
+    cleaned = clean_corpus(loaded.articles)
+    done = time.perf_counter()
+    return (loaded, cleaned), loaded_at - start, done - start
+
+
+def html_rows(data_dir: Path) -> tuple[dict[str, dict[str, str]], dict[str, float], list[str]]:
+    """Return predictions for the two HTML rows, speeds, and the loader's issue lines."""
+    (loaded, cleaned), load_s, total_s = _timed_load(eb.aeb_dir(data_dir) / "html")
+    extracted = {a.id.removesuffix(HTML_SUFFIX): a.text for a in loaded.articles}
+    kept = {c.article_id.removesuffix(HTML_SUFFIX): c.text for c in cleaned}
+    n = len(loaded.articles)
+    speed = {"html_pages": n, "html_load_per_s": n / load_s, "html_total_per_s": n / total_s}
+    issues = [f"{i.location()}: {i.problem}" for i in loaded.issues]
+    return {"extractor": extracted, "cleaned": kept}, speed, issues
+
+
+def text_speed(data_dir: Path) -> dict[str, float]:
+    """Return articles/s for the text dumps written as .txt files to a temporary folder."""
+    pages = eb.load_dump_pages(data_dir)
+    with tempfile.TemporaryDirectory(prefix="aeb-text-") as tmp:
+        for page_id, text in pages:
+            (Path(tmp) / f"{page_id}.txt").write_text(text, encoding="utf-8")
+        (loaded, _), load_s, total_s = _timed_load(Path(tmp))
+    n = len(loaded.articles)
+    return {"text_articles": n, "text_load_per_s": n / load_s, "text_total_per_s": n / total_s}
+
+
+def _complete(truth: dict[str, eb.Truth], pred: dict[str, str]) -> dict[str, str]:
+    """Return predictions for every truth page: a page the loader skipped scores as empty."""
+    return {k: pred.get(k, "") for k in truth}
+
+
+def _row(name: str, kind: str, pages: Sequence[eb.PageScore]) -> dict[str, Any]:
+    summary = eb.summarize(pages)
+    return {"name": name, "kind": kind, **summary}
+
+
+def render(rows: Sequence[dict[str, Any]], worst: dict[str, list[eb.PageScore]]) -> str:
+    """Return the table: one row per extractor and per newsdedup input, then worst pages."""
+    lines = [f"{'name':<28} {'kind':<9} {'F1':>6} {'P':>6} {'R':>6} {'acc':>6} {'pages':>5}"]
+    for r in rows:
+        lines.append(
+            f"{r['name']:<28} {r['kind']:<9} {r['f1']:>6.3f} {r['precision']:>6.3f} "
+            f"{r['recall']:>6.3f} {r['accuracy']:>6.3f} {r['pages']:>5}"
+        )
+    for name, pages in worst.items():
+        lines += ["", f"worst pages for {name} (by page F1):"]
+        for s in sorted(pages, key=lambda s: (s.f1, s.page_id))[: len(pages)]:
+            p = "-" if s.precision is None else f"{s.precision:.3f}"
+            r = "-" if s.recall is None else f"{s.recall:.3f}"
+            lines.append(f"{s.page_id[:12]:<12} {p:>6} {r:>6}  {s.url}")
+    return "\n".join(lines) + "\n"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the command-line parser."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=eb.DEFAULT_DATA, help="shared data folder")
+    parser.add_argument("--worst", type=int, default=0, help="list the N worst pages per row")
+    parser.add_argument("--no-speed", action="store_true", help="skip the text-folder timing")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Print extractor rows, our text and HTML rows, then loading speeds; return the exit code."""
+    args = build_parser().parse_args(argv)
+    if not (eb.aeb_dir(args.data) / "ground-truth.json").is_file():
+        print(f"error: {eb.aeb_dir(args.data)}: no ground-truth.json (try --data)", file=sys.stderr)
+        return 2
+    truth = eb.load_truth(args.data)
+    rows = []
+    for path in eb.extractor_paths(args.data):
+        rows.append(_row(path.stem, "extractor", eb.score_predictions(truth, eb.load_output(path))))
+    worst: dict[str, list[eb.PageScore]] = {}
+
+    def add(name: str, pred: dict[str, str]) -> None:
+        scored = eb.score_predictions(truth, _complete(truth, pred))
+        rows.append(_row(name, "newsdedup", scored))
+        if args.worst > 0:
+            worst[name] = sorted(scored, key=lambda s: (s.f1, s.page_id))[: args.worst]
+
+    add("newsdedup (text dump)", eb.newsdedup_clean(eb.load_dump_pages(args.data)))
+    preds, speed, issues = html_rows(args.data)
+    add("newsdedup (html, extractor)", preds["extractor"])
+    add("newsdedup (html)", preds["cleaned"])
+    if not args.no_speed:
+        speed.update(text_speed(args.data))
+    sys.stdout.write(render(rows, worst))
+    print()
+    print(
+        f"html  {speed['html_pages']} pages: load {speed['html_load_per_s']:.1f} pages/s, "
+        f"load + clean {speed['html_total_per_s']:.1f} pages/s"
+    )
+    if "text_articles" in speed:
+        print(
+            f"text  {speed['text_articles']} articles: load {speed['text_load_per_s']:.1f} "
+            f"articles/s, load + clean {speed['text_total_per_s']:.1f} articles/s"
+        )
+    for line in issues:
+        print(f"skipped: {line}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
