@@ -150,3 +150,19 @@ class TestScanWarc:
         assert report["summary"]["articles"] == 3
         assert [sorted(m["id"] for m in c["members"]) for c in report["clusters"]] == [[A, B]]
         assert tree_digest(tmp_path) == before
+
+    def test_json_members_and_table_show_title_date_and_url(self, tmp_path: Path):
+        """Members carry the page title, the WARC-Date and the URL; the table shows the title."""
+        crawl(tmp_path / "crawl.warc.gz")
+        result = CliRunner().invoke(cli, ["scan", str(tmp_path), "--format", "json"])
+        members = {m["id"]: m for m in json.loads(result.stdout)["clusters"][0]["members"]}
+        assert {k: members[A][k] for k in ("title", "date", "url")} == {
+            "title": "Storm hits coast",
+            "date": "2024-03-06T10:00:00Z",
+            "url": A,
+        }
+        assert list(members[B])[-3:] == ["title", "date", "url"]
+        table = CliRunner(env={"COLUMNS": "160"}).invoke(cli, ["scan", str(tmp_path)])
+        assert table.exit_code == 0, table.stderr
+        assert "Storm hits coast · 2024-03-06T10:00:00Z" in table.stdout
+        assert "Coast braces" in table.stdout

@@ -158,9 +158,16 @@ def find_duplicates(
         skipped=tuple(skipped),
         warnings=tuple(warnings),
         extra={"template_lines": len(templates), "candidates": candidates, "matches": len(matches)},
+        metadata={a.id: meta for a in items if (meta := article_metadata(a))},
     )
     if level == "copy":
         return result
     from .story import add_stories  # story builds on this module
 
     return add_stories(result, items, config, level=level, progress=progress, texts=texts)
+
+
+def article_metadata(article: Article) -> dict[str, str]:
+    """Return the title, date and URL an article's source gave, in that order, when known."""
+    fields = (("title", article.title), ("date", article.date), ("url", article.url))
+    return {key: value for key, value in fields if value}

@@ -168,6 +168,8 @@ class DedupResult:
     warnings: tuple[LoadIssue, ...] = ()
     stories: tuple[Cluster, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
+    # id -> {"title", "date", "url"} for articles whose source gave any (pages, JSONL fields).
+    metadata: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def duplicates(self) -> int:

@@ -31,9 +31,14 @@ def render_report(result: DedupResult, console: Console) -> None:
         table.add_column("similarity", justify="right")
         for member in cluster.members:
             is_rep = member.id == cluster.representative
+            label = f"[bold]{escape(member.id)}[/bold]" if is_rep else escape(member.id)
+            meta = result.metadata.get(member.id, {})
+            about = " · ".join(meta[k] for k in ("title", "date") if k in meta)
+            if about:
+                label += f"\n[dim]{escape(about)}[/dim]"
             table.add_row(
                 "★" if is_rep else "",
-                f"[bold]{escape(member.id)}[/bold]" if is_rep else escape(member.id),
+                label,
                 "representative" if is_rep else f"{member.similarity:.2f}",
             )
         console.print(table)

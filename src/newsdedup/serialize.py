@@ -24,13 +24,19 @@ def _issue(issue: LoadIssue) -> dict[str, Any]:
     return out
 
 
-def _cluster(cluster: Cluster) -> dict[str, Any]:
+def _cluster(cluster: Cluster, metadata: dict[str, dict[str, str]] | None = None) -> dict[str, Any]:
+    meta = metadata or {}
     out: dict[str, Any] = {
         "id": cluster.id,
         "size": cluster.size,
         "representative": cluster.representative,
         "members": [
-            {"id": m.id, "similarity": m.similarity, **({"via": m.via} if m.via else {})}
+            {
+                "id": m.id,
+                "similarity": m.similarity,
+                **({"via": m.via} if m.via else {}),
+                **meta.get(m.id, {}),  # title, date, url: only when the source gave them
+            }
             for m in cluster.members
         ],
     }
@@ -54,11 +60,11 @@ def to_dict(result: DedupResult) -> dict[str, Any]:
             "skipped": len(result.skipped),
             **{k: v for k, v in sorted(result.extra.items())},
         },
-        "clusters": [_cluster(c) for c in result.clusters],
+        "clusters": [_cluster(c, result.metadata) for c in result.clusters],
     }
     if result.stories:
         out["summary"]["stories"] = len(result.stories)
-        out["stories"] = [_cluster(s) for s in result.stories]
+        out["stories"] = [_cluster(s, result.metadata) for s in result.stories]
     out["skipped"] = [_issue(i) for i in result.skipped]
     out["warnings"] = [_issue(i) for i in result.warnings]
     return out
