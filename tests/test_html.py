@@ -11,7 +11,8 @@ from click.testing import CliRunner
 
 from newsdedup import Article, CleanConfig, clean, load_corpus
 from newsdedup.cli import cli
-from newsdedup.html import EXTRACTOR_REASON, extract, page_lines, soften
+from newsdedup.errors import InputError
+from newsdedup.html import EXTRACTOR_REASON, extract, page_lines, page_view, soften
 from newsdedup.records import Line
 
 from .conftest import tree_digest
@@ -61,6 +62,27 @@ class TestExtract:
         assert "Celebrity chef opens new place" in dropped
         assert all(ln.reason == EXTRACTOR_REASON for ln in view.dropped)
         assert first_sentence(1) in "\n".join(ln.text for ln in view.lines if ln.kept)
+
+
+class TestPageView:
+    def test_shows_what_the_extractor_left_out_and_the_cleaner_then_drops(self, tmp_path: Path):
+        """The `clean page.html` pair: extractor drops (menus, sidebar) then cleaner drops."""
+        body = story(1) + "\n\nSign up for our newsletter to get the news daily"
+        path = tmp_path / "p.html.gz"
+        path.write_bytes(gzip.compress(page(body).encode()))
+        view = page_view(path)
+        assert "Most Popular on example.com" in [ln.text for ln in view.dropped]
+        assert view.extraction.title == "A headline about things"
+        article = load_corpus(path).articles[0]
+        assert [ln.reason for ln in clean(article).dropped] == ["newsletter"]
+
+    def test_not_a_page_raises_input_error_naming_the_file(self, tmp_path: Path):
+        """A text file named .html is an input error with a one-line problem."""
+        path = tmp_path / "p.html"
+        path.write_text("no markup here", encoding="utf-8")
+        with pytest.raises(InputError) as caught:
+            page_view(path)
+        assert str(caught.value).startswith("p.html: not HTML")
 
 
 class TestGentleCleaning:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import LoadConfig
-from .errors import DecodeError
+from .errors import DecodeError, InputError
 from .records import Article, Line, LoadIssue
 
 HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz", ".xhtml")
@@ -257,6 +257,41 @@ def read_bytes(path: Path) -> bytes:
     return data
 
 
+def page_markup(
+    data: bytes, source: str, *, encoding: str | None = None, declared: str | None = None
+) -> tuple[str, str | None]:
+    """Return (markup, decoding warning) of a page's bytes, or raise `InputError` saying why
+    they are not a page (empty, binary, no markup, undecodable)."""
+    if not data.strip():
+        raise InputError(source, "empty page")
+    if b"\x00" in data[:_SNIFF]:
+        raise DecodeError(source, "binary file (NUL bytes), not HTML")
+    if not looks_like_html(data):
+        raise InputError(source, "not HTML (no markup found)")
+    return decode_markup(data, source, encoding=encoding, declared=declared)
+
+
+def page_view(path: Path, *, encoding: str | None = None) -> PageLines:
+    """Return a page file's visible lines, marked kept or left out by the extractor.
+
+    For `newsdedup clean page.html`: this is the extractor's half of the story; what our
+    cleaner then drops is `pipeline.clean` of the article `load_corpus` reads from the file.
+    Raises `InputError` when the file is not a readable page or has no extractable text.
+    """
+    source = path.name
+    try:
+        data = read_bytes(path)
+    except (EOFError, zlib.error, gzip.BadGzipFile) as err:
+        raise InputError(source, f"truncated or corrupt gzip: {err}") from err
+    except OSError as err:
+        raise InputError(source, f"cannot read: {err.strerror or err}") from err
+    markup, _ = page_markup(data, source, encoding=encoding)
+    view = page_lines(markup)
+    if view is None:
+        raise InputError(source, "no extractable text (trafilatura found no article body)")
+    return view
+
+
 def page_article(
     data: bytes,
     *,
@@ -273,18 +308,9 @@ def page_article(
     def issue(problem: str, severity: str = "skipped") -> LoadIssue:
         return LoadIssue(source=source, line=line, problem=problem, severity=severity)
 
-    if not data.strip():
-        yield issue("empty page")
-        return
-    if b"\x00" in data[:_SNIFF]:
-        yield issue("binary file (NUL bytes), not HTML")
-        return
-    if not looks_like_html(data):
-        yield issue("not HTML (no markup found)")
-        return
     try:
-        markup, warning = decode_markup(data, source, encoding=config.encoding, declared=declared)
-    except DecodeError as err:
+        markup, warning = page_markup(data, source, encoding=config.encoding, declared=declared)
+    except InputError as err:
         yield issue(err.problem + (f" ({err.hint})" if err.hint else ""))
         return
     try:
