@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import gzip
+import importlib.util
 import json
+import os
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from click.testing import CliRunner
@@ -15,7 +19,7 @@ from newsdedup.errors import InputError
 from newsdedup.html import EXTRACTOR_REASON, extract, page_lines, page_view, soften
 from newsdedup.records import Line
 
-from .conftest import tree_digest
+from .conftest import DATA, tree_digest
 from .pages import page, story
 
 SHELL = (
@@ -192,3 +196,37 @@ class TestScanPages:
         members = [[m["id"] for m in c["members"]] for c in report["clusters"]]
         assert [sorted(m) for m in members] == [["site_a.html", "site_b.html.gz"]]
         assert tree_digest(root) == before
+
+
+def _bench(name: str) -> ModuleType:
+    bench = Path(__file__).resolve().parents[1] / "bench"
+    sys.path.insert(0, str(bench))
+    try:
+        spec = importlib.util.spec_from_file_location(name, bench / f"{name}.py")
+        assert spec is not None
+        assert spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(bench))
+    return module
+
+
+@pytest.mark.data
+class TestBenchmarkFloor:
+    def test_html_pages_score_at_least_095_and_our_cleaner_loses_nothing(self):
+        """On the AEB pages: F1 >= 0.95, and cleaning does not lower the extractor's F1."""
+        eval_html = _bench("eval_html")
+        data = Path(os.environ.get("NEWSDEDUP_DATA", str(DATA)))
+        if not (data / "raw" / "scrapinghub-aeb" / "ground-truth.json").is_file():
+            pytest.skip("shared AEB data absent")
+        eb = eval_html.eb
+        truth = eb.load_truth(data)
+        preds, _, issues = eval_html.html_rows(data)
+        assert issues == []
+        scores = {
+            name: eb.summarize(eb.score_predictions(truth, eval_html._complete(truth, pred)))
+            for name, pred in preds.items()
+        }
+        assert scores["cleaned"]["f1"] >= 0.95
+        assert scores["cleaned"]["f1"] >= scores["extractor"]["f1"] - 0.002
