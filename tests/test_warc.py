@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -55,6 +58,11 @@ class TestReadWarc:
         assert story(1).split("\n\n")[0] in first.text
         assert "Celebrity chef" not in first.text
         assert loaded.issues == ()
+
+    def test_gzip_is_told_by_its_bytes_not_the_name(self, tmp_path: Path):
+        """A gzipped archive named .warc is read like a .warc.gz."""
+        loaded = load_corpus(crawl(tmp_path / "named.warc", gz=True))
+        assert [a.id for a in loaded.articles] == [A, B, C]
 
     def test_broken_record_is_skipped_and_later_records_still_read(self, tmp_path: Path):
         """Garbage inside the second record's gzip member: one issue, records 1 and 3 read."""
@@ -166,3 +174,44 @@ class TestScanWarc:
         assert table.exit_code == 0, table.stderr
         assert "Storm hits coast · 2024-03-06T10:00:00Z" in table.stdout
         assert "Coast braces" in table.stdout
+
+
+class TestWarcCli:
+    def test_broken_record_is_one_warning_line_naming_the_archive(self, tmp_path: Path):
+        """stderr names the file and the record; the scan still exits 0 with the good records."""
+        path = crawl(tmp_path / "crawl.warc", gz=False)
+        data = path.read_bytes()
+        second = record_offsets(path)[1]
+        path.write_bytes(data[:second] + b"garbage\r\n\r\n" + data[second:])
+        result = CliRunner().invoke(cli, ["scan", str(path), "--format", "json"])
+        assert result.exit_code == 0, result.stderr
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1
+        assert lines[0].startswith(f"warning: crawl.warc: record at byte {second}: broken record")
+        assert json.loads(result.stdout)["summary"]["articles"] == 3
+
+    def test_strict_stops_at_a_broken_record_with_exit_3(self, tmp_path: Path):
+        """--strict turns the first broken record into an input error."""
+        path = crawl(tmp_path / "crawl.warc", gz=False)
+        data = path.read_bytes()
+        second = record_offsets(path)[1]
+        path.write_bytes(data[:second] + b"garbage\r\n\r\n" + data[second:])
+        result = CliRunner().invoke(cli, ["scan", str(path), "--strict"])
+        assert result.exit_code == 3
+        assert result.stderr.startswith("error: crawl.warc: record at byte")
+
+    def test_same_bytes_under_two_hash_seeds(self, tmp_path: Path):
+        """Two runs with different PYTHONHASHSEED give identical JSON."""
+        crawl(tmp_path / "crawl.warc.gz")
+        outputs = []
+        for seed in ("1", "2"):
+            env = {**os.environ, "PYTHONHASHSEED": seed}
+            done = subprocess.run(
+                [sys.executable, "-m", "newsdedup", "scan", str(tmp_path), "--format", "json"],
+                capture_output=True,
+                env=env,
+                check=True,
+            )
+            outputs.append(done.stdout)
+        assert outputs[0] == outputs[1]
+        assert b"Storm hits coast" in outputs[0]

@@ -76,11 +76,15 @@ def _next_start(handle: IO[bytes], pos: int, gzipped: bool) -> int | None:
         base += len(chunk)
 
 
-def _head(path: Path, gzipped: bool) -> bytes:
-    """Return the first bytes of the archive's first record (decompressed)."""
-    opener = gzip.open if gzipped else open
-    with opener(path, "rb") as handle:
-        return bytes(handle.read(len(_WARC_MAGIC)))
+def _head(path: Path) -> tuple[bool, bytes]:
+    """Return whether the archive is gzipped (by its bytes, not its name) and its first bytes."""
+    with path.open("rb") as handle:
+        gzipped = handle.read(len(_GZIP_MAGIC)) == _GZIP_MAGIC
+    if gzipped:
+        with gzip.open(path, "rb") as unzipped:
+            return True, bytes(unzipped.read(len(_WARC_MAGIC)))
+    with path.open("rb") as handle:
+        return False, handle.read(len(_WARC_MAGIC))
 
 
 def _charset(content_type: str) -> str | None:
@@ -173,10 +177,9 @@ def warc_articles(path: Path, root: Path, config: LoadConfig) -> Iterator[Articl
         problem = "reading WARC needs warcio: pip install 'newsdedup[html]'"
         yield LoadIssue(source=source, problem=problem)
         return
-    gzipped = path.name.lower().endswith(".gz")
     pages = 0
     try:
-        head = _head(path, gzipped)
+        gzipped, head = _head(path)
     except (OSError, EOFError, zlib.error) as err:
         yield LoadIssue(source=source, problem=f"cannot read: {_one_line(err)}")
         return
