@@ -85,10 +85,10 @@ def render(rows: Sequence[dict[str, Any]], worst: dict[str, list[eb.PageScore]])
         )
     for name, pages in worst.items():
         lines += ["", f"worst pages for {name} (by page F1):"]
-        for s in sorted(pages, key=lambda s: (s.f1, s.page_id))[: len(pages)]:
-            p = "-" if s.precision is None else f"{s.precision:.3f}"
-            r = "-" if s.recall is None else f"{s.recall:.3f}"
-            lines.append(f"{s.page_id[:12]:<12} {p:>6} {r:>6}  {s.url}")
+        for s in pages:
+            prec = "-" if s.precision is None else f"{s.precision:.3f}"
+            rec = "-" if s.recall is None else f"{s.recall:.3f}"
+            lines.append(f"{s.page_id[:12]:<12} {prec:>6} {rec:>6}  {s.url}")
     return "\n".join(lines) + "\n"
 
 
