@@ -162,6 +162,15 @@ class TestLoadPages:
         assert all("\n" not in p for p in problems.values())
         assert len(loaded.articles) == 4
 
+    def test_page_over_the_limit_once_unzipped_is_skipped(self, tmp_path: Path):
+        """A small gzip that unzips past --max-bytes is skipped, not read whole."""
+        from newsdedup import LoadConfig
+
+        (tmp_path / "big.html.gz").write_bytes(gzip.compress(page(story(1) * 20).encode()))
+        loaded = load_corpus(tmp_path, config=LoadConfig(max_bytes=20_000))
+        assert loaded.articles == ()
+        assert loaded.issues[0].problem.startswith("page is over the 20,000-byte limit")
+
     def test_latin1_page_decoded_with_its_declared_charset(self, tmp_path: Path):
         """A page declaring windows-1252 is decoded with it, without a warning."""
         body = story(1).replace("\n\n", " café déjà vu.\n\n")

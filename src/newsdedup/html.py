@@ -246,15 +246,18 @@ def soften(lines: tuple[Line, ...]) -> tuple[Line, ...]:
     )
 
 
-def read_bytes(path: Path) -> bytes:
-    """Return the file's bytes, gunzipped when the name ends in .gz.
+def read_bytes(path: Path, limit: int | None = None) -> bytes:
+    """Return the file's bytes, gunzipped when the name ends in .gz, at most `limit` + 1 of them
+    (so a caller can tell a page over the limit, however small the gzip).
 
     Raises `OSError`, `EOFError` or `zlib.error` for unreadable or truncated files.
     """
-    data = path.read_bytes()
+    size = -1 if limit is None else limit + 1
     if path.name.lower().endswith(".gz"):
-        return gzip.decompress(data)
-    return data
+        with gzip.open(path, "rb") as handle:
+            return handle.read(size)
+    with path.open("rb") as handle:
+        return handle.read(size)
 
 
 def page_markup(
@@ -352,11 +355,18 @@ def html_articles(path: Path, root: Path, config: LoadConfig) -> Iterator[Articl
                 "(raise --max-bytes)",
             )
             return
-        data = read_bytes(path)
+        data = read_bytes(path, config.max_bytes)
     except (EOFError, zlib.error, gzip.BadGzipFile) as err:
         yield LoadIssue(source=source, problem=f"truncated or corrupt gzip: {err}")
         return
     except OSError as err:
         yield LoadIssue(source=source, problem=f"cannot read: {err.strerror or err}")
+        return
+    if len(data) > config.max_bytes:
+        yield LoadIssue(
+            source=source,
+            problem=f"page is over the {config.max_bytes:,}-byte limit once unzipped "
+            "(raise --max-bytes)",
+        )
         return
     yield from page_article(data, article_id=source, source=source, config=config)
