@@ -12,11 +12,20 @@ from types import ModuleType
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from newsdedup import Article, CleanConfig, clean, load_corpus
+from newsdedup import Article, CleanConfig, LoadConfig, LoadIssue, clean, load_corpus
 from newsdedup.cli import cli
 from newsdedup.errors import InputError
-from newsdedup.html import EXTRACTOR_REASON, extract, page_lines, page_view, soften
+from newsdedup.html import (
+    EXTRACTOR_REASON,
+    extract,
+    page_article,
+    page_lines,
+    page_view,
+    soften,
+)
 from newsdedup.records import Line
 
 from .conftest import DATA, tree_digest
@@ -164,8 +173,6 @@ class TestLoadPages:
 
     def test_page_over_the_limit_once_unzipped_is_skipped(self, tmp_path: Path):
         """A small gzip that unzips past --max-bytes is skipped, not read whole."""
-        from newsdedup import LoadConfig
-
         (tmp_path / "big.html.gz").write_bytes(gzip.compress(page(story(1) * 20).encode()))
         loaded = load_corpus(tmp_path, config=LoadConfig(max_bytes=20_000))
         assert loaded.articles == ()
@@ -182,8 +189,6 @@ class TestLoadPages:
 
     def test_glob_option_takes_several_patterns(self, folder: Path):
         """A comma-separated --glob reads only the named kinds."""
-        from newsdedup import LoadConfig
-
         loaded = load_corpus(folder, config=LoadConfig(glob="*.htm, *.txt"))
         assert [a.id for a in loaded.articles] == ["b.htm", "note.txt"]
 
@@ -239,3 +244,29 @@ class TestBenchmarkFloor:
         }
         assert scores["cleaned"]["f1"] >= 0.95
         assert scores["cleaned"]["f1"] >= scores["extractor"]["f1"] - 0.002
+
+
+class TestTotal:
+    @settings(max_examples=40, deadline=None)
+    @given(st.binary(max_size=300) | st.text(max_size=300).map(lambda t: f"<p>{t}</p>".encode()))
+    def test_page_article_never_raises(self, data: bytes):
+        """Any bytes give an article or a skipped issue with a one-line reason."""
+        items = list(page_article(data, article_id="x", source="x", config=LoadConfig()))
+        assert items
+        for item in items:
+            if isinstance(item, LoadIssue):
+                assert item.problem
+                assert "\n" not in item.problem
+            else:
+                assert item.text.strip()
+
+    def test_missing_extractor_is_a_skip_that_says_how_to_install(self, tmp_path, monkeypatch):
+        """Without trafilatura, each page is skipped with the pip command to fix it."""
+        monkeypatch.setitem(sys.modules, "trafilatura", None)
+        (tmp_path / "a.html").write_text(page(story(1)), encoding="utf-8")
+        (tmp_path / "b.txt").write_text(story(2), encoding="utf-8")
+        loaded = load_corpus(tmp_path)
+        assert [a.id for a in loaded.articles] == ["b.txt"]
+        assert [i.problem for i in loaded.issues] == [
+            "reading HTML needs trafilatura: pip install 'newsdedup[html]'"
+        ]
