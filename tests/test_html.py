@@ -21,6 +21,9 @@ from newsdedup.errors import InputError
 from newsdedup.html import (
     EXTRACTOR_REASON,
     extract,
+    extractor_record,
+    extractor_text,
+    extractor_views,
     page_article,
     page_lines,
     page_view,
@@ -88,6 +91,21 @@ class TestPageView:
         assert view.extraction.title == "A headline about things"
         article = load_corpus(path).articles[0]
         assert [ln.reason for ln in clean(article).dropped] == ["newsletter"]
+
+    def test_extractor_views_key_pages_by_their_article_ids(self, tmp_path: Path):
+        """Views are keyed like load_corpus ids; text files and bad pages are left out."""
+        (tmp_path / "sub").mkdir()
+        (tmp_path / "sub" / "p.html").write_text(page(story(1)), encoding="utf-8")
+        (tmp_path / "bad.html").write_text("no markup", encoding="utf-8")
+        (tmp_path / "t.txt").write_text(story(2), encoding="utf-8")
+        views = extractor_views([tmp_path])
+        assert list(views) == ["sub/p.html"]
+        record = extractor_record(views["sub/p.html"])
+        assert record["title"] == "A headline about things"
+        assert "Celebrity chef opens new place" in record["dropped"]
+        text = extractor_text(views["sub/p.html"])
+        assert text.startswith("# trafilatura ")
+        assert "- extractor  Celebrity chef opens new place\n" in text
 
     def test_not_a_page_raises_input_error_naming_the_file(self, tmp_path: Path):
         """A text file named .html is an input error with a one-line problem."""

@@ -18,7 +18,7 @@ import codecs
 import gzip
 import re
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -299,6 +299,53 @@ def page_view(path: Path, *, encoding: str | None = None) -> PageLines:
     if view is None:
         raise InputError(source, "no extractable text (trafilatura found no article body)")
     return view
+
+
+def extractor_views(
+    paths: Iterable[Path], config: LoadConfig | None = None
+) -> dict[str, PageLines]:
+    """Return `page_view` of every HTML file under the paths, keyed by the id `load_corpus` gives
+    it; pages that fail are left out (the loader reports them)."""
+    from .load import list_files, relative_id
+
+    config = config or LoadConfig()
+    views: dict[str, PageLines] = {}
+    for root in paths:
+        for path in list_files(Path(root), config):
+            if not is_html(path):
+                continue
+            try:
+                views.setdefault(
+                    relative_id(path, Path(root)), page_view(path, encoding=config.encoding)
+                )
+            except InputError:
+                continue
+    return views
+
+
+def extractor_record(view: PageLines) -> dict[str, Any]:
+    """Return what the extractor did to a page as plain data (for `clean --format json`)."""
+    ex = view.extraction
+    meta = {"title": ex.title, "date": ex.date, "url": ex.url}
+    return {
+        "name": ex.extractor,
+        **{k: v for k, v in meta.items() if v},
+        "page_lines": sum(1 for ln in view.lines if ln.reason != "blank"),
+        "dropped": [ln.text for ln in view.dropped],
+    }
+
+
+def extractor_text(view: PageLines) -> str:
+    """Return the page lines the extractor left out, one `- extractor  line` each, under a
+    header naming the extractor (for `clean --show-dropped`)."""
+    ex = view.extraction
+    total = sum(1 for ln in view.lines if ln.reason != "blank")
+    head = f"# {ex.extractor} kept {total - len(view.dropped)} of {total} page lines"
+    about = " · ".join(v for v in (ex.title, ex.date, ex.url) if v)
+    lines = [head + (f" ({about})" if about else "")]
+    lines += [f"- {EXTRACTOR_REASON}  {ln.text}" for ln in view.dropped]
+    lines.append("# then our cleaner, on the extracted text:")
+    return "\n".join(lines) + "\n"
 
 
 def page_article(
