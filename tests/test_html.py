@@ -189,6 +189,13 @@ class TestLoadPages:
         assert all("\n" not in p for p in problems.values())
         assert len(loaded.articles) == 4
 
+    def test_utf16_page_with_bom_is_read(self, tmp_path: Path):
+        """A UTF-16 page (with its BOM) is HTML, not binary."""
+        (tmp_path / "p.html").write_bytes(page(story(1)).encode("utf-16"))
+        loaded = load_corpus(tmp_path)
+        assert first_sentence(1) in loaded.articles[0].text
+        assert loaded.issues == ()
+
     def test_page_over_the_limit_once_unzipped_is_skipped(self, tmp_path: Path):
         """A small gzip that unzips past --max-bytes is skipped, not read whole."""
         (tmp_path / "big.html.gz").write_bytes(gzip.compress(page(story(1) * 20).encode()))

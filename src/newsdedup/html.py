@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import LoadConfig
-from .errors import DecodeError, InputError
+from .errors import InputError
 from .records import Article, Line, LoadIssue
 
 HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz", ".xhtml")
@@ -53,7 +53,7 @@ EXTRACTED_RULES = frozenset(
     }
 )
 EXTRACTOR_REASON = "extractor"  # a line of the page text the extractor left out
-_MARKUP = re.compile(rb"<\s*(!doctype\s+html|html|head|body|p|div|article|title|meta|br)\b", re.I)
+_MARKUP = re.compile(r"<\s*(!doctype\s+html|html|head|body|p|div|article|title|meta|br)\b", re.I)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.I)
 _SNIFF = 4096
 _BOM_PREFIXES = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
@@ -115,9 +115,9 @@ def _trafilatura() -> Any:
     return trafilatura
 
 
-def looks_like_html(data: bytes) -> bool:
-    """Return True when the first bytes hold an HTML tag."""
-    return _MARKUP.search(data[:_SNIFF]) is not None or _MARKUP.search(data) is not None
+def looks_like_html(markup: str) -> bool:
+    """Return True when the text holds an HTML tag."""
+    return _MARKUP.search(markup) is not None
 
 
 def declared_charset(data: bytes) -> str | None:
@@ -273,11 +273,10 @@ def page_markup(
     they are not a page (empty, binary, no markup, undecodable)."""
     if not data.strip():
         raise InputError(source, "empty page")
-    if b"\x00" in data[:_SNIFF]:
-        raise DecodeError(source, "binary file (NUL bytes), not HTML")
-    if not looks_like_html(data):
+    markup, warning = decode_markup(data, source, encoding=encoding, declared=declared)
+    if not looks_like_html(markup):
         raise InputError(source, "not HTML (no markup found)")
-    return decode_markup(data, source, encoding=encoding, declared=declared)
+    return markup, warning
 
 
 def page_view(path: Path, *, encoding: str | None = None) -> PageLines:
