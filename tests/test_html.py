@@ -66,6 +66,14 @@ class TestExtract:
         )
         assert got.extractor.startswith("trafilatura ")
 
+    def test_result_does_not_depend_on_pages_extracted_before(self):
+        """No process-wide cache leaks between pages: the same page extracts the same twice."""
+        markup = page(story(1) + "\n\n" + story(2))
+        first = extract(markup)
+        for seed in (2, 3):
+            extract(page(story(seed)))
+        assert extract(markup) == first
+
     def test_returns_none_when_the_page_has_no_body(self):
         """A script-only page (the shell of a JavaScript app) has no extractable text."""
         assert extract(SHELL) is None
