@@ -32,7 +32,7 @@ from .cluster import build_clusters
 from .config import HASHING_SCHEME, MINHASH_SCHEME, CleanConfig, DedupConfig, LoadConfig
 from .errors import ConfigError, InputError
 from .index import band_keys, candidate_pairs
-from .load import is_jsonl, list_files, raise_issue
+from .load import list_files, raise_issue
 from .pipeline import clean, fingerprint
 from .records import Article, DedupResult, LoadIssue, Match
 from .signature import sign_many
@@ -80,7 +80,7 @@ def load_part(part: Part, load: LoadConfig) -> list[Item]:
     items: list[Item] = []
     for name in part.files:
         path = Path(name)
-        reader = loader._jsonl_articles if is_jsonl(path) else loader._text_article
+        reader = loader._reader(path)  # by suffix: text, JSONL, HTML page or WARC archive
         items.extend(reader(path, root, load))
     return items
 
