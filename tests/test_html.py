@@ -316,3 +316,42 @@ class TestDistributedReader:
         assert article.extractor is not None
         assert article.title == "One"
         assert "<p>" not in article.text
+
+
+class TestCleanCommand:
+    def test_clean_page_shows_extractor_drops_then_cleaner_drops(self, tmp_path: Path):
+        """`clean page.html --show-dropped`: menu lines as 'extractor', then our reasons."""
+        body = story(1) + "\n\nSign up for our newsletter to get the news daily"
+        path = tmp_path / "p.html"
+        path.write_text(page(body), encoding="utf-8")
+        before = tree_digest(tmp_path)
+        result = CliRunner().invoke(cli, ["clean", str(path), "--show-dropped"])
+        assert result.exit_code == 0, result.stderr
+        out = result.stdout
+        assert "- extractor  Celebrity chef opens new place\n" in out
+        assert "- newsletter  Sign up for our newsletter" in out
+        assert (
+            out.index("- extractor") < out.index("# then our cleaner") < out.index("- newsletter")
+        )
+        assert tree_digest(tmp_path) == before
+
+    def test_clean_json_of_a_page_gains_an_extractor_object(self, tmp_path: Path):
+        """JSON keeps the per-line verdicts and adds what the extractor did to the page."""
+        path = tmp_path / "p.html"
+        path.write_text(page(story(1), title="Storm"), encoding="utf-8")
+        result = CliRunner().invoke(cli, ["clean", str(path), "--format", "json"])
+        assert result.exit_code == 0, result.stderr
+        record = json.loads(result.stdout)
+        assert list(record)[:4] == ["source", "id", "lines", "text"]
+        assert record["extractor"]["title"] == "Storm"
+        assert record["extractor"]["name"].startswith("trafilatura ")
+        assert "Celebrity chef opens new place" in record["extractor"]["dropped"]
+
+    def test_clean_text_prints_only_the_kept_article(self, tmp_path: Path):
+        """Without --show-dropped the output is the cleaned article text only."""
+        path = tmp_path / "p.html"
+        path.write_text(page(story(1)), encoding="utf-8")
+        result = CliRunner().invoke(cli, ["clean", str(path)])
+        assert result.exit_code == 0, result.stderr
+        assert "extractor" not in result.stdout
+        assert first_sentence(1) in result.stdout

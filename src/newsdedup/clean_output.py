@@ -7,9 +7,10 @@ Pure, byte-stable functions of the cleaned articles (UTF-8, `\\n`, keys in a fix
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .html import PageLines, extractor_record, extractor_text
 from .records import Article, CleanText
 
 
@@ -17,32 +18,57 @@ def _source(article: Article) -> str:
     return article.source if article.line is None else f"{article.source}:{article.line}"
 
 
-def clean_record(article: Article, cleaned: CleanText) -> dict[str, Any]:
-    """Return the JSON object of one cleaned article: its lines with verdicts, and the text."""
-    return {
+def clean_record(
+    article: Article, cleaned: CleanText, *, extracted: Mapping[str, PageLines] | None = None
+) -> dict[str, Any]:
+    """Return the JSON object of one cleaned article: its lines with verdicts, and the text.
+
+    For a page read through an extractor, `lines` are those of the extracted text, and an
+    `extractor` object says what the extractor left out of the page (see `extracted`).
+    """
+    out: dict[str, Any] = {
         "source": _source(article),
         "id": article.id,
         "lines": [{"n": ln.n, "kept": ln.kept, "reason": ln.reason} for ln in cleaned.lines],
         "text": cleaned.text,
     }
+    if extracted and article.id in extracted:
+        out["extractor"] = extractor_record(extracted[article.id])
+    return out
 
 
-def clean_to_json(items: Sequence[tuple[Article, CleanText]]) -> str:
+def clean_to_json(
+    items: Sequence[tuple[Article, CleanText]],
+    *,
+    extracted: Mapping[str, PageLines] | None = None,
+) -> str:
     """Return one JSON object for a single article, else a JSON array in id order."""
-    records = [clean_record(a, c) for a, c in items]
+    records = [clean_record(a, c, extracted=extracted) for a, c in items]
     payload: Any = records[0] if len(records) == 1 else records
     return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
 
 
-def clean_to_jsonl(items: Sequence[tuple[Article, CleanText]]) -> str:
+def clean_to_jsonl(
+    items: Sequence[tuple[Article, CleanText]],
+    *,
+    extracted: Mapping[str, PageLines] | None = None,
+) -> str:
     """Return one JSON object per line, one line per article."""
     return "".join(
-        json.dumps(clean_record(a, c), ensure_ascii=False, separators=(",", ":")) + "\n"
+        json.dumps(
+            clean_record(a, c, extracted=extracted), ensure_ascii=False, separators=(",", ":")
+        )
+        + "\n"
         for a, c in items
     )
 
 
-def clean_to_text(items: Sequence[tuple[Article, CleanText]], *, show_dropped: bool) -> str:
+def clean_to_text(
+    items: Sequence[tuple[Article, CleanText]],
+    *,
+    show_dropped: bool,
+    extracted: Mapping[str, PageLines] | None = None,
+) -> str:
     """Return the kept text of each article; with `show_dropped`, every line and its verdict.
 
     Several articles are separated by a `==> id <==` header line, as `head` does.
@@ -51,6 +77,8 @@ def clean_to_text(items: Sequence[tuple[Article, CleanText]], *, show_dropped: b
     for article, cleaned in items:
         if len(items) > 1:
             parts.append(f"==> {article.id} <==\n")
+        if show_dropped and extracted and article.id in extracted:
+            parts.append(extractor_text(extracted[article.id]))
         if show_dropped:
             width = max(
                 (len(ln.reason) for ln in cleaned.lines if ln.reason and ln.reason != "blank"),

@@ -1008,11 +1008,14 @@ def clean_command(
     all of its articles. `text` prints the kept article; `json` gives, per article,
     {"source", "id", "lines": [{"n", "kept", "reason"}], "text"} with `n` the 1-based line
     number in the original (one object for one article, else an array in id order).
+    For a web page the lines are those of the extracted body; `--show-dropped` first
+    lists the page lines the extractor left out, and JSON adds an `extractor` object.
 
     \b
     Examples:
       newsdedup clean seeds/003_25dd2bb96c5c1c17.txt --show-dropped
       newsdedup clean seeds/ --format json -o cleaned.json
+      newsdedup clean page.html --show-dropped
     """
     from .clean_output import clean_to_json, clean_to_jsonl, clean_to_text
     from .pipeline import clean_corpus
@@ -1025,9 +1028,15 @@ def clean_command(
     loaded = load_or_fail(paths, opts, err)
     config = CleanConfig(boilerplate=not opts["no_boilerplate"], templates=not opts["no_templates"])
     items = list(zip(loaded.articles, clean_corpus(loaded.articles, config), strict=True))
+    # Pages: also show what the extractor left out (re-reads each page; clean is for people).
+    extracted = {}
+    if any(a.extractor for a in loaded.articles) and (fmt != "text" or show_dropped):
+        from .html import extractor_views
+
+        extracted = extractor_views(paths, load_config_from(opts))
     if fmt == "json":
-        emit(clean_to_json(items), output)
+        emit(clean_to_json(items, extracted=extracted), output)
     elif fmt == "jsonl":
-        emit(clean_to_jsonl(items), output)
+        emit(clean_to_jsonl(items, extracted=extracted), output)
     else:
-        emit(clean_to_text(items, show_dropped=show_dropped), output)
+        emit(clean_to_text(items, show_dropped=show_dropped, extracted=extracted), output)
