@@ -38,7 +38,8 @@ from .gate import (
     outcome_to_dict,
 )
 from .load import is_jsonl, load_corpus, matches_glob, relative_id
-from .pipeline import corpus_templates, find_duplicates
+from .parallel import default_workers
+from .pipeline import corpus_templates, find_duplicates, scan_corpus
 from .records import Article, DedupResult, LoadResult
 from .render import render_explanation, render_gate, render_report
 from .serialize import to_csv, to_dict, to_json, to_jsonl
@@ -182,6 +183,13 @@ def dedup_options(f: F) -> F:
         click.option("--no-boilerplate", is_flag=True, help="Keep every line (no cleaning rules)."),
         click.option(
             "--no-templates", is_flag=True, help="Do not learn site templates from the corpus."
+        ),
+        click.option(
+            "--workers",
+            type=click.IntRange(min=1),
+            default=default_workers,
+            show_default="all cores",
+            help="Processes that clean, shingle and sign (the result does not depend on it).",
         ),
     ]
     return functools.reduce(lambda acc, d: d(acc), reversed(decorators), f)
@@ -353,19 +361,49 @@ def load_or_fail(paths: Sequence[Path], opts: dict[str, Any], err: Console) -> L
 def run_scan(paths: Sequence[Path], opts: dict[str, Any], err: Console) -> DedupResult:
     """Load and scan, with a progress bar on a terminal."""
     config = dedup_config_from(opts)
-    loaded = load_or_fail(paths, opts, err)
-    progress = LazyProgress(err, enabled=not opts.get("quiet", False))
+    level = opts.get("level", "copy")
+    workers = opts.get("workers") or 1
+    if level != "copy":  # story grouping needs the articles in memory
+        loaded = load_or_fail(paths, opts, err)
+        progress = LazyProgress(err, enabled=not opts.get("quiet", False))
+        try:
+            return find_duplicates(
+                loaded.articles,
+                config,
+                skipped=loaded.skipped,
+                warnings=loaded.warnings,
+                progress=progress,
+                level=level,
+                workers=workers,
+            )
+        finally:
+            progress.close()
+    load = load_config_from(opts)
+    quiet = opts.get("quiet", False)
+    progress = LazyProgress(err, enabled=not quiet)
     try:
-        return find_duplicates(
-            loaded.articles,
+        # Streams the corpus twice (templates, then fingerprints) instead of loading it.
+        result = scan_corpus(
+            paths,
             config,
-            skipped=loaded.skipped,
-            warnings=loaded.warnings,
+            load=load,
+            strict=opts["strict"],
+            workers=workers,
             progress=progress,
-            level=opts.get("level", "copy"),
+            on_issue=lambda issue: report_issues(
+                LoadResult(articles=(), issues=(issue,)), err, quiet
+            ),
         )
     finally:
         progress.close()
+    if not result.articles:
+        names = ", ".join(str(p) for p in paths)
+        raise InputError(
+            names,
+            "no readable articles found",
+            hint=f"check --glob (now {load.glob!r}) or the skipped files above",
+        )
+    return result
 
 
 def render_result(result: DedupResult, fmt: str, output: Path | None, out: Console) -> None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -11,8 +12,10 @@ import numpy.typing as npt
 from .boilerplate import classify, kept_text
 from .canonical import canonicalize
 from .cluster import build_clusters
-from .config import CleanConfig, DedupConfig
-from .index import band_keys, candidate_pairs
+from .config import CleanConfig, DedupConfig, LoadConfig
+from .index import BandKeys, band_keys, candidate_pairs
+from .load import iter_corpus, raise_issue
+from .parallel import Batch, Doc, KeyCounter, fingerprints, key_counts
 from .records import Article, CleanText, DedupResult, LoadIssue, Match
 from .shingle import shingles
 from .signature import sign_many
@@ -84,30 +87,173 @@ def find_matches(
     prints: Sequence[Fingerprint], config: DedupConfig, *, progress: Progress | None = None
 ) -> tuple[list[Match], int]:
     """Return verified matches among fingerprints (sorted by id pair) and the candidate count."""
-    usable = [p for p in prints if len(p.shingles) >= config.min_shingles]
+    sets = [p.shingles for p in prints]
+    keys = band_keys(sign_many(sets, config.index), config.index)
+    if progress:
+        progress("sign", len(prints), len(prints))
+    sizes = np.array([len(s) for s in sets], dtype=np.int64)
+    return _verified([p.id for p in prints], sets, sizes, keys, config, progress)
+
+
+def _verified(
+    ids: Sequence[str],
+    sets: Sequence[npt.NDArray[np.uint64]],
+    sizes: npt.NDArray[np.int64],
+    keys: npt.NDArray[np.uint64],
+    config: DedupConfig,
+    progress: Progress | None,
+) -> tuple[list[Match], int]:
+    """Return the candidates of LSH band keys that pass exact verification, and their count."""
+    usable = np.flatnonzero(sizes >= config.min_shingles)
     if len(usable) < 2:
         return [], 0
-    signatures = sign_many([p.shingles for p in usable], config.index)
-    if progress:
-        progress("sign", len(usable), len(usable))
-    pairs = candidate_pairs(band_keys(signatures, config.index), config.index)
+    pairs = candidate_pairs(keys[usable] if len(usable) < len(ids) else keys, config.index)
     matches = []
-    for n, (i, j) in enumerate(pairs.tolist(), start=1):
-        a, b = usable[i], usable[j]
-        match = verify(
-            a.id,
-            b.id,
-            a.shingles,
-            b.shingles,
+    step = 100_000
+    for start in range(0, len(pairs), step):
+        block = usable[pairs[start : start + step]]
+        for i, j in block.tolist():
+            match = verify(
+                ids[i],
+                ids[j],
+                sets[i],
+                sets[j],
+                threshold=config.threshold,
+                containment=config.containment,
+            )
+            if match is not None:
+                matches.append(match)
+        if progress:
+            progress("verify", min(start + step, len(pairs)), len(pairs))
+    matches.sort(key=lambda m: (m.a, m.b))
+    return matches, len(pairs)
+
+
+def _result(
+    ids: Sequence[str],
+    lengths: npt.NDArray[np.int64],
+    sets: Sequence[npt.NDArray[np.uint64]],
+    keys: npt.NDArray[np.uint64],
+    config: DedupConfig,
+    *,
+    templates: int,
+    skipped: Sequence[LoadIssue],
+    warnings: Sequence[LoadIssue],
+    progress: Progress | None,
+) -> DedupResult:
+    """Index, verify and cluster fingerprints given in id order."""
+    sizes = np.array([len(s) for s in sets], dtype=np.int64)
+    matches, candidates = _verified(ids, sets, sizes, keys, config, progress)
+    # Only clustered articles need a length or a shingle set from here on.
+    position: dict[str, int] = {}
+    if matches:
+        lookup = {article_id: n for n, article_id in enumerate(ids)}
+        for m in matches:
+            position[m.a] = lookup[m.a]
+            position[m.b] = lookup[m.b]
+
+    def similarity_to(x: str, y: str) -> Match | None:
+        return verify(
+            x,
+            y,
+            sets[position[x]],
+            sets[position[y]],
             threshold=config.threshold,
             containment=config.containment,
         )
-        if match is not None:
-            matches.append(match)
-        if progress and n % 10_000 == 0:
-            progress("verify", n, len(pairs))
-    matches.sort(key=lambda m: (m.a, m.b))
-    return matches, len(pairs)
+
+    length = {k: int(lengths[i]) for k, i in position.items()}
+    clusters = build_clusters(matches, length, similarity_to)
+    return DedupResult(
+        params=config.params(),
+        articles=len(ids),
+        clusters=clusters,
+        article_ids=tuple(ids),
+        skipped=tuple(skipped),
+        warnings=tuple(warnings),
+        extra={"template_lines": templates, "candidates": candidates, "matches": len(matches)},
+    )
+
+
+class _Collected:
+    """Fingerprint batches gathered in arrival order, then put in id order."""
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self.lengths: list[npt.NDArray[np.int64]] = []
+        self.sets: list[npt.NDArray[np.uint64]] = []
+        self.keys: list[npt.NDArray[np.uint64]] = []
+
+    def add(self, batch: Batch) -> None:
+        self.ids.extend(batch.ids)
+        self.lengths.append(batch.lengths)
+        self.sets.extend(batch.shingle_sets())
+        self.keys.append(batch.keys)
+
+    def in_id_order(
+        self, config: DedupConfig
+    ) -> tuple[list[str], npt.NDArray[np.int64], list[npt.NDArray[np.uint64]], BandKeys]:
+        bands = config.index.bands_rows[0]
+        order = sorted(range(len(self.ids)), key=self.ids.__getitem__)
+        lengths = np.concatenate(self.lengths) if self.lengths else np.zeros(0, dtype=np.int64)
+        keys = np.concatenate(self.keys) if self.keys else np.zeros((0, bands), dtype=np.uint64)
+        self.lengths, self.keys = [], []
+        index = np.array(order, dtype=np.int64)
+        return (
+            [self.ids[i] for i in order],
+            lengths[index],
+            [self.sets[i] for i in order],
+            keys[index],
+        )
+
+
+def _learn(
+    docs: Callable[[], Iterable[Doc]],
+    config: DedupConfig,
+    workers: int,
+    progress: Progress | None,
+) -> frozenset[int]:
+    """Return the corpus templates: the first of two passes over the input."""
+    if not config.clean.templates:
+        return frozenset()
+    counter = KeyCounter()
+    for part in key_counts(docs(), config.clean, workers=workers):
+        counter.add(part)
+        if progress:
+            progress("templates", counter.docs, counter.docs)
+    return counter.templates(config.clean)
+
+
+def _scan(
+    docs: Callable[[], Iterable[Doc]],
+    config: DedupConfig,
+    *,
+    workers: int,
+    total: Callable[[], int],
+    skipped: Callable[[], Sequence[LoadIssue]],
+    warnings: Callable[[], Sequence[LoadIssue]],
+    progress: Progress | None,
+) -> DedupResult:
+    """Two passes over `docs()` (templates, then fingerprints), then index, verify, cluster."""
+    templates = _learn(docs, config, workers, progress)
+    collected = _Collected()
+    for batch in fingerprints(docs(), config, templates, workers=workers):
+        collected.add(batch)
+        if progress:
+            progress("clean", len(collected.ids), max(total(), len(collected.ids)))
+    ids, lengths, sets, keys = collected.in_id_order(config)
+    del collected
+    return _result(
+        ids,
+        lengths,
+        sets,
+        keys,
+        config,
+        templates=len(templates),
+        skipped=skipped(),
+        warnings=warnings(),
+        progress=progress,
+    )
 
 
 def find_duplicates(
@@ -118,56 +264,103 @@ def find_duplicates(
     warnings: Sequence[LoadIssue] = (),
     progress: Progress | None = None,
     level: str = "copy",
+    workers: int = 1,
 ) -> DedupResult:
     """Cluster the articles that are copies of one another.
 
     `level="story"` or `"both"` also groups the articles that report the same event
-    (`newsdedup.story.add_stories`).
+    (`newsdedup.story.add_stories`). `workers` > 1 cleans, shingles and signs on that many
+    processes; the result is the same.
     """
     config = config or DedupConfig()
-    items = sorted(articles, key=lambda a: a.id)
-    templates = corpus_templates(items, config)
-    prints = []
-    texts: list[str] = []  # cleaned texts, kept only for the story level
-    for n, article in enumerate(items, start=1):
-        cleaned = clean(article, config, templates=templates)
-        if level != "copy":
-            texts.append(cleaned.text)
-        prints.append(fingerprint(cleaned, config))
-        if progress and (n % 1000 == 0 or n == len(items)):
-            progress("clean", n, len(items))
-    matches, candidates = find_matches(prints, config, progress=progress)
-    by_id = {p.id: p for p in prints}
-
-    def similarity_to(x: str, y: str) -> Match | None:
-        return verify(
-            x,
-            y,
-            by_id[x].shingles,
-            by_id[y].shingles,
-            threshold=config.threshold,
-            containment=config.containment,
-        )
-
-    clusters = build_clusters(matches, {p.id: p.length for p in prints}, similarity_to)
-    result = DedupResult(
-        params=config.params(),
-        articles=len(items),
-        clusters=clusters,
-        article_ids=tuple(a.id for a in items),
-        skipped=tuple(skipped),
-        warnings=tuple(warnings),
-        extra={"template_lines": len(templates), "candidates": candidates, "matches": len(matches)},
-        metadata={a.id: meta for a in items if (meta := article_metadata(a))},
+    articles = sorted(articles, key=lambda a: a.id)
+    items = [(a.id, a.text) for a in articles]
+    result = _scan(
+        lambda: items,
+        config,
+        workers=max(1, workers),
+        total=lambda: len(items),
+        skipped=lambda: skipped,
+        warnings=lambda: warnings,
+        progress=progress,
     )
+    metadata = {a.id: meta for a in articles if (meta := article_metadata(a))}
+    result = replace(result, metadata=metadata)
     if level == "copy":
         return result
     from .story import add_stories  # story builds on this module
 
-    return add_stories(result, items, config, level=level, progress=progress, texts=texts)
+    return add_stories(result, articles, config, level=level, progress=progress)
 
 
 def article_metadata(article: Article) -> dict[str, str]:
     """Return the title, date and URL an article's source gave, in that order, when known."""
     fields = (("title", article.title), ("date", article.date), ("url", article.url))
     return {key: value for key, value in fields if value}
+
+
+def scan_corpus(
+    paths: Path | Iterable[Path],
+    config: DedupConfig | None = None,
+    *,
+    load: LoadConfig | None = None,
+    strict: bool = False,
+    workers: int = 1,
+    progress: Progress | None = None,
+    on_issue: Callable[[LoadIssue], None] | None = None,
+) -> DedupResult:
+    """Read, clean, sign and cluster a corpus without holding its text in memory.
+
+    Gives what `find_duplicates(load_corpus(paths).articles)` gives, from two streaming passes
+    over the files (site templates, then fingerprints). Each load issue is handed to
+    `on_issue` once, as it is met; `strict=True` raises `InputError` on the first skip.
+    """
+    config = config or DedupConfig()
+    roots = [Path(paths)] if isinstance(paths, (str, Path)) else [Path(p) for p in paths]
+    issues: list[LoadIssue] = []
+    counted: list[int] = []
+    metadata: dict[str, dict[str, str]] = {}
+
+    def docs() -> Iterator[Doc]:
+        first = not counted
+        seen: set[str] = set()
+        for item in _stream(roots, load):
+            if isinstance(item, LoadIssue) or item.id in seen:
+                issue = item if isinstance(item, LoadIssue) else _duplicate(item)
+                if first:
+                    if strict and issue.severity == "skipped":
+                        raise_issue(issue)
+                    issues.append(issue)
+                    if on_issue:
+                        on_issue(issue)
+                continue
+            seen.add(item.id)
+            if first and (meta := article_metadata(item)):
+                metadata[item.id] = meta
+            yield item.id, item.text
+        if first:
+            counted.append(len(seen))
+
+    result = _scan(
+        docs,
+        config,
+        workers=max(1, workers),
+        total=lambda: counted[0] if counted else 0,
+        skipped=lambda: [i for i in issues if i.severity == "skipped"],
+        warnings=lambda: [i for i in issues if i.severity == "warning"],
+        progress=progress,
+    )
+    return replace(result, metadata=dict(sorted(metadata.items())))
+
+
+def _stream(roots: Sequence[Path], load: LoadConfig | None) -> Iterator[Article | LoadIssue]:
+    for root in roots:
+        yield from iter_corpus(root, load)
+
+
+def _duplicate(item: Article) -> LoadIssue:
+    return LoadIssue(
+        source=item.source,
+        line=item.line,
+        problem=f"duplicate id {item.id!r}; the first record wins",
+    )

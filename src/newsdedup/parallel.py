@@ -1,0 +1,221 @@
+"""A process pool over the per-article stages: template counting, cleaning, shingling, signing.
+
+Articles go out in chunks, in input order, and results come back in the same order, so a run
+with N workers merges into exactly what one worker gives. At most a few chunks are in flight at
+once: the input is read lazily and memory holds only what the results need (line-key counts in
+the first pass; shingle hashes and LSH band keys in the second), never the corpus text.
+
+`workers=1` runs every chunk in this process, with the same functions, so the bytes match.
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Collection, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import partial
+from typing import TypeVar
+
+import numpy as np
+import numpy.typing as npt
+
+from .canonical import canonicalize
+from .config import CleanConfig, DedupConfig
+from .index import band_keys
+from .records import Article
+from .signature import sign_many
+from .templates import line_key
+
+T = TypeVar("T")
+R = TypeVar("R")
+Doc = tuple[str, str]  # (id, raw text): all a worker needs of an article
+
+# Articles per task: large enough that pickling and queueing cost little next to cleaning
+# (~2 ms per article), small enough that a few chunks in flight stay a few MB.
+CHUNK = 256
+# Reduce the running line-key counts whenever this many unreduced entries have piled up.
+_REDUCE_AT = 4_000_000
+
+
+def default_workers() -> int:
+    """Return the number of cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def chunked(items: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
+    """Yield consecutive lists of at most `size` items."""
+    chunk: list[T] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def ordered_map(fn: Callable[[T], R], tasks: Iterable[T], workers: int) -> Iterator[R]:
+    """Yield `fn(task)` for every task, in task order, on up to `workers` processes.
+
+    Tasks are pulled from `tasks` only as results are taken, so a lazy input is never read
+    far ahead of the consumer (unlike `Pool.imap` or `Executor.map`, which queue it all).
+    """
+    tasks = iter(tasks)
+    head = list(itertools.islice(tasks, 2))
+    if workers <= 1 or len(head) < 2:
+        # One task (a small corpus) is done sooner here than a pool can start.
+        yield from map(fn, itertools.chain(head, tasks))
+        return
+    tasks = itertools.chain(head, tasks)
+    # forkserver: children start from a clean, single-threaded server process (fork after
+    # threads exist is unsafe), and it is cheaper than spawn for a pool started twice per scan.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["newsdedup.parallel"])
+    pending: deque[Future[R]] = deque()
+    ahead = 2 * workers
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        try:
+            for task in tasks:
+                pending.append(pool.submit(fn, task))
+                if len(pending) > ahead:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+# ---- pass 1: site-template line keys -----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class KeyCounts:
+    """Per distinct line key, in how many of `docs` articles it occurs."""
+
+    docs: int
+    keys: npt.NDArray[np.uint64]  # sorted, unique
+    counts: npt.NDArray[np.int64]
+
+
+def count_line_keys(texts: list[str], config: CleanConfig) -> KeyCounts:
+    """Return the template-candidate line keys of some articles (as `templates.document_keys`).
+
+    Site furniture repeats from article to article, so each distinct raw line is
+    canonicalized once per chunk.
+    """
+    memo: dict[str, int | None] = {}
+    found: list[int] = []
+    limit = config.template_max_chars
+    for text in texts:
+        keys = set()
+        for raw in text.split("\n"):
+            if raw in memo:
+                key = memo[raw]
+            else:
+                canon = canonicalize(raw)
+                key = line_key(canon) if canon and len(canon) <= limit else None
+                memo[raw] = key
+            if key is not None:
+                keys.add(key)
+        found.extend(keys)
+    keys_arr, counts = np.unique(np.array(found, dtype=np.uint64), return_counts=True)
+    return KeyCounts(docs=len(texts), keys=keys_arr, counts=counts.astype(np.int64))
+
+
+class KeyCounter:
+    """Sums `KeyCounts` from many chunks in numpy arrays (a dict of 10M ints would take GBs)."""
+
+    def __init__(self) -> None:
+        self.docs = 0
+        self._keys: list[npt.NDArray[np.uint64]] = []
+        self._counts: list[npt.NDArray[np.int64]] = []
+        self._pending = 0
+
+    def add(self, part: KeyCounts) -> None:
+        self.docs += part.docs
+        self._keys.append(part.keys)
+        self._counts.append(part.counts)
+        self._pending += len(part.keys)
+        if self._pending > _REDUCE_AT:
+            self._reduce()
+
+    def _reduce(self) -> None:
+        if len(self._keys) <= 1:
+            return
+        keys = np.concatenate(self._keys)
+        counts = np.concatenate(self._counts)
+        order = np.argsort(keys, kind="stable")
+        keys, counts = keys[order], counts[order]
+        starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+        self._keys = [keys[starts]]
+        self._counts = [np.add.reduceat(counts, starts)] if len(keys) else [counts]
+        self._pending = len(self._keys[0])
+
+    def templates(self, config: CleanConfig) -> frozenset[int]:
+        """Return the keys frequent enough to be site furniture (as `TemplateCounter`)."""
+        self._reduce()
+        if not self._keys:
+            return frozenset()
+        floor = max(config.template_min_docs, config.template_df * self.docs)
+        keys, counts = self._keys[0], self._counts[0]
+        return frozenset(int(k) for k in keys[counts >= floor])
+
+
+# ---- pass 2: clean, shingle, sign, band keys ---------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """What the index and verification keep of a chunk of articles (no text)."""
+
+    ids: tuple[str, ...]
+    lengths: npt.NDArray[np.int64]  # characters of clean text
+    sizes: npt.NDArray[np.int64]  # shingles per article
+    shingles: npt.NDArray[np.uint64]  # every article's sorted shingle hashes, concatenated
+    keys: npt.NDArray[np.uint64]  # LSH band keys, shape (articles, bands)
+
+    def shingle_sets(self) -> list[npt.NDArray[np.uint64]]:
+        """Return one view per article into the concatenated shingle hashes."""
+        bounds = np.concatenate(([0], np.cumsum(self.sizes))).tolist()
+        return [self.shingles[a:b] for a, b in itertools.pairwise(bounds)]
+
+
+def fingerprint_docs(docs: list[Doc], config: DedupConfig, templates: Collection[int]) -> Batch:
+    """Clean, shingle and sign a chunk of articles; return their compact fingerprints."""
+    from .pipeline import clean, fingerprint
+
+    prints = [
+        fingerprint(clean(Article(id=i, text=t, source=i), config, templates=templates), config)
+        for i, t in docs
+    ]
+    sets = [p.shingles for p in prints]
+    signatures = sign_many(sets, config.index)
+    return Batch(
+        ids=tuple(p.id for p in prints),
+        lengths=np.array([p.length for p in prints], dtype=np.int64),
+        sizes=np.array([len(s) for s in sets], dtype=np.int64),
+        shingles=np.concatenate(sets) if sets else np.zeros(0, dtype=np.uint64),
+        keys=band_keys(signatures, config.index),
+    )
+
+
+def key_counts(docs: Iterable[Doc], config: CleanConfig, *, workers: int) -> Iterator[KeyCounts]:
+    """Yield the line-key counts of every chunk, in order."""
+    texts = ([t for _, t in chunk] for chunk in chunked(docs))
+    yield from ordered_map(partial(count_line_keys, config=config), texts, workers)
+
+
+def fingerprints(
+    docs: Iterable[Doc], config: DedupConfig, templates: Collection[int], *, workers: int
+) -> Iterator[Batch]:
+    """Yield the fingerprints of every chunk, in order."""
+    task = partial(fingerprint_docs, config=config, templates=frozenset(templates))
+    yield from ordered_map(task, chunked(docs), workers)

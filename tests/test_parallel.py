@@ -1,0 +1,139 @@
+"""Parallel, streaming scans give exactly what one process gives."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import random
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from newsdedup.cli import cli
+from newsdedup.config import CleanConfig, DedupConfig
+from newsdedup.load import load_corpus
+from newsdedup.parallel import CHUNK, KeyCounter, chunked, count_line_keys, ordered_map
+from newsdedup.pipeline import find_duplicates, scan_corpus
+from newsdedup.serialize import to_json
+from newsdedup.templates import TemplateCounter
+
+from .conftest import make_article, tree_digest
+
+HEADER = "Daily Example Courier\nHome | World | Business | Sport\n\n"
+FOOTER = "\n\nSubscribe to the Courier for unlimited access\nCourier Media Ltd 2019\n"
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    """A JSONL corpus over two chunks: planted copies, a site template, a broken line."""
+    path = tmp_path_factory.mktemp("parallel") / "corpus.jsonl"
+    rng = random.Random(7)
+    lines = []
+    n = CHUNK + 60
+    for i in range(n):
+        source = i // 3 if i % 3 else i  # every third pair of records copies a story
+        text = make_article(source, paragraphs=3)
+        if rng.random() < 0.5:
+            text = HEADER + text + FOOTER
+        lines.append(json.dumps({"id": f"art{(i * 7919) % n:05d}", "text": text}))
+    lines.insert(5, "{broken json")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def scan(corpus: Path, workers: int) -> str:
+    result = CliRunner().invoke(
+        cli, ["scan", str(corpus), "--format", "json", "--workers", str(workers)]
+    )
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+class TestWorkersOption:
+    def test_one_and_two_workers_write_identical_json(self, corpus):
+        """`--workers 1` and `--workers 2` write the same bytes, clusters included."""
+        one, two = scan(corpus, 1), scan(corpus, 2)
+        assert one == two
+        report = json.loads(one)
+        assert report["summary"]["clusters"] > 10
+        assert report["summary"]["template_lines"] > 0
+        assert len(report["skipped"]) == 1
+
+    def test_workers_must_be_positive(self, corpus):
+        """`--workers 0` is a usage error (exit 2)."""
+        result = CliRunner().invoke(cli, ["scan", str(corpus), "--workers", "0"])
+        assert result.exit_code == 2
+
+    def test_input_is_untouched(self, corpus):
+        """A parallel scan reads the corpus and writes nothing beside it."""
+        before = tree_digest(corpus.parent)
+        scan(corpus, 2)
+        assert tree_digest(corpus.parent) == before
+
+
+class TestScanCorpus:
+    def test_streaming_scan_equals_scan_of_loaded_articles(self, corpus):
+        """Two streaming passes over the files give what a scan of loaded articles gives."""
+        loaded = load_corpus(corpus)
+        config = DedupConfig()
+        expected = find_duplicates(
+            loaded.articles, config, skipped=loaded.skipped, warnings=loaded.warnings
+        )
+        assert to_json(scan_corpus(corpus, config, workers=2)) == to_json(expected)
+
+    def test_library_workers_do_not_change_the_result(self, corpus):
+        """`find_duplicates(workers=2)` equals `workers=1`, whatever the input order."""
+        articles = list(load_corpus(corpus).articles)
+        one = find_duplicates(articles, workers=1)
+        random.Random(3).shuffle(articles)
+        assert to_json(find_duplicates(articles, workers=2)) == to_json(one)
+
+    def test_issues_are_reported_once_as_met(self, corpus):
+        """The broken line reaches `on_issue` once, although the corpus is read twice."""
+        seen = []
+        scan_corpus(corpus, on_issue=seen.append)
+        assert [(i.line, i.severity) for i in seen] == [(6, "skipped")]
+
+
+class TestOrderedMap:
+    def test_results_come_back_in_task_order(self):
+        """Results of a pool arrive in the order the tasks were given."""
+        tasks = list(range(-40, 0))
+        assert list(ordered_map(abs, tasks, workers=2)) == [abs(t) for t in tasks]
+
+    def test_input_is_read_lazily(self):
+        """Only a few tasks are read ahead of the results taken."""
+        pulled = []
+
+        def tasks():
+            for t in range(1000):
+                pulled.append(t)
+                yield t
+
+        results = ordered_map(abs, tasks(), workers=2)
+        taken = list(itertools.islice(results, 3))
+        assert taken == [0, 1, 2]
+        assert len(pulled) < 20
+        results.close()
+
+    def test_chunked_keeps_every_item_in_order(self):
+        """Chunks concatenate back to the input."""
+        parts = list(chunked(range(10), 4))
+        assert [len(p) for p in parts] == [4, 4, 2]
+        assert list(itertools.chain.from_iterable(parts)) == list(range(10))
+
+
+class TestKeyCounter:
+    def test_chunked_counts_learn_the_same_templates_as_template_counter(self, corpus):
+        """Line keys counted per chunk and summed give `TemplateCounter`'s templates."""
+        texts = [a.text for a in load_corpus(corpus).articles]
+        config = CleanConfig()
+        reference = TemplateCounter(config)
+        for text in texts:
+            reference.add(text)
+        counter = KeyCounter()
+        for part in chunked(texts, 50):
+            counter.add(count_line_keys(part, config))
+        assert counter.templates(config) == reference.templates()
+        assert counter.templates(config)

@@ -1,0 +1,102 @@
+"""Signatures: datasketch's own values, computed in numpy batches."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from datasketch import LeanMinHash, MinHash, MinHashLSH
+
+from newsdedup.config import MINHASH_SCHEME, IndexConfig
+from newsdedup.index import band_keys, candidate_pairs
+from newsdedup.shingle import shingles
+from newsdedup.signature import (
+    EMPTY_VALUE,
+    estimate_jaccard,
+    minhash_inputs,
+    sign,
+    sign_many,
+    to_lean_minhash,
+)
+
+from .conftest import make_article
+
+
+def identity(value):
+    return int(value)
+
+
+def datasketch_signature(values: np.ndarray, config: IndexConfig) -> np.ndarray:
+    m = MinHash(
+        num_perm=config.num_perm, seed=config.seed, scheme=MINHASH_SCHEME, hashfunc=identity
+    )
+    m.update_batch(minhash_inputs(values).tolist())
+    return np.asarray(m.hashvalues)
+
+
+def random_sets(n: int, seed: int = 0) -> list[np.ndarray]:
+    rng = np.random.default_rng(seed)
+    return [
+        np.unique(rng.integers(0, 2**64 - 1, size=int(rng.integers(1, 400)), dtype=np.uint64))
+        for _ in range(n)
+    ]
+
+
+class TestSign:
+    @pytest.mark.parametrize(("num_perm", "seed"), [(128, 1), (64, 7), (256, 0)])
+    def test_equals_datasketch_minhash_update_batch(self, num_perm, seed):
+        """`sign` equals datasketch's affine32 MinHash fed the low 32 bits, value for value."""
+        config = IndexConfig(num_perm=num_perm, seed=seed)
+        for values in random_sets(5, seed):
+            assert np.array_equal(sign(values, config), datasketch_signature(values, config))
+
+    def test_real_article_shingles_equal_datasketch(self):
+        """The same holds for the shingles of an article."""
+        config = IndexConfig()
+        values = shingles(make_article(3).lower())
+        assert np.array_equal(sign(values, config), datasketch_signature(values, config))
+
+    def test_batch_rows_equal_single_signatures(self):
+        """`sign_many` gives each set the row `sign` gives it alone, empty sets included."""
+        config = IndexConfig()
+        sets = random_sets(30, 1)
+        sets[4] = np.zeros(0, dtype=np.uint64)
+        batch = sign_many(sets, config)
+        assert batch.shape == (30, config.num_perm)
+        assert batch.dtype == np.uint32
+        for row, values in zip(batch, sets, strict=True):
+            assert np.array_equal(row, sign(values, config))
+        assert (batch[4] == EMPTY_VALUE).all()
+
+    def test_lean_minhash_accepts_signature_and_estimates_alike(self):
+        """A signature wraps as a `LeanMinHash` whose Jaccard estimate matches ours."""
+        config = IndexConfig()
+        a, b = random_sets(2, 2)
+        b = np.union1d(a[: len(a) // 2], b)
+        sig_a, sig_b = sign(a, config), sign(b, config)
+        lean_a, lean_b = to_lean_minhash(sig_a, config), to_lean_minhash(sig_b, config)
+        assert isinstance(lean_a, LeanMinHash)
+        assert lean_a.jaccard(lean_b) == pytest.approx(estimate_jaccard(sig_a, sig_b))
+
+
+class TestBandKeys:
+    def test_candidates_equal_datasketch_minhash_lsh(self):
+        """Grouping band keys by sorting finds the pairs `MinHashLSH` finds, no more, no less."""
+        config = IndexConfig()
+        bands, rows = config.bands_rows
+        base = random_sets(40, 3)
+        # Near copies: drop a share of each of the first 20 sets.
+        rng = np.random.default_rng(4)
+        sets = base + [s[rng.random(len(s)) < 0.7] for s in base[:20]]
+        signatures = sign_many(sets, config)
+        ours = {tuple(p) for p in candidate_pairs(band_keys(signatures, config), config).tolist()}
+        lsh = MinHashLSH(threshold=config.lsh_threshold, num_perm=config.num_perm)
+        assert (lsh.b, lsh.r) == (bands, rows)
+        for n, row in enumerate(signatures):
+            lsh.insert(n, to_lean_minhash(row, config))
+        theirs = set()
+        for n, row in enumerate(signatures):
+            for other in lsh.query(to_lean_minhash(row, config)):
+                if other != n:
+                    theirs.add((min(n, other), max(n, other)))
+        assert ours == theirs
+        assert len(ours) >= 20
