@@ -16,20 +16,27 @@ from .signature import Signature
 
 BandKeys = npt.NDArray[np.uint64]
 PairArray = npt.NDArray[np.int64]  # shape (n, 2), each row i < j
+_KEY_BLOCK = 65_536
 
 
 def band_keys(signatures: Signature, config: IndexConfig) -> BandKeys:
     """Return one 64-bit key per (article, band), shape (n, bands)."""
     bands, rows = config.bands_rows
     n = signatures.shape[0]
-    sig = signatures[:, : bands * rows].astype(np.uint64).reshape(n, bands, rows)
-    acc = np.zeros((n, bands), dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for r in range(rows):
-            acc = acc * np.uint64(0x100000001B3) + sig[:, :, r]
-        # Salt with the band number so equal rows in two different bands never collide.
-        acc ^= np.arange(bands, dtype=np.uint64)[None, :] * np.uint64(0x9E3779B97F4A7C15)
-    return fmix64(acc)
+    out = np.empty((n, bands), dtype=np.uint64)
+    salt = np.arange(bands, dtype=np.uint64)[None, :] * np.uint64(0x9E3779B97F4A7C15)
+    # Blocks of rows bound the uint64 scratch copy of the signatures.
+    for start in range(0, n, _KEY_BLOCK):
+        block = signatures[start : start + _KEY_BLOCK, : bands * rows]
+        sig = block.astype(np.uint64).reshape(len(block), bands, rows)
+        acc = np.zeros((len(block), bands), dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            for r in range(rows):
+                acc = acc * np.uint64(0x100000001B3) + sig[:, :, r]
+            # Salt with the band number so equal rows in two different bands never collide.
+            acc ^= salt
+        out[start : start + len(block)] = fmix64(acc)
+    return out
 
 
 def matching_bands(sig_a: Signature, sig_b: Signature, config: IndexConfig) -> tuple[int, ...]:
@@ -52,26 +59,30 @@ def _bucket_pairs(members: npt.NDArray[np.int64], max_bucket: int) -> PairArray:
 def candidate_pairs(keys: BandKeys, config: IndexConfig) -> PairArray:
     """Return the sorted unique index pairs (i < j) that share at least one band key."""
     n, bands = keys.shape
+    if n < 2:
+        return np.zeros((0, 2), dtype=np.int64)
     found: list[PairArray] = []
     for band in range(bands):
         column = keys[:, band]
         order = np.argsort(column, kind="stable")
         ordered = column[order]
-        if n < 2:
-            break
         starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
         sizes = np.diff(np.concatenate((starts, [n])))
-        two = sizes == 2
-        if two.any():
-            first = order[starts[two]]
-            second = order[starts[two] + 1]
-            found.append(np.stack([first, second], axis=1))
-        for start, size in zip(starts[sizes > 2], sizes[sizes > 2], strict=True):
+        # Buckets of one size at a time, as a (buckets, size) matrix: no loop per bucket.
+        for size in np.unique(sizes[(sizes >= 2) & (sizes <= config.max_bucket)]).tolist():
+            first = starts[sizes == size]
+            members = np.sort(order[first[:, None] + np.arange(size)], axis=1)
+            i, j = np.triu_indices(size, k=1)
+            found.append(np.stack([members[:, i].ravel(), members[:, j].ravel()], axis=1))
+        for start, size in zip(
+            starts[sizes > config.max_bucket], sizes[sizes > config.max_bucket], strict=True
+        ):
             members = np.sort(order[start : start + size])
             found.append(_bucket_pairs(members, config.max_bucket))
     if not found:
         return np.zeros((0, 2), dtype=np.int64)
-    pairs = np.concatenate(found).astype(np.int64)
-    pairs = np.sort(pairs, axis=1)
+    pairs = np.sort(np.concatenate(found).astype(np.int64), axis=1)
     pairs = pairs[pairs[:, 0] != pairs[:, 1]]
-    return np.unique(pairs, axis=0)
+    # One int64 per pair (i * n + j) makes the unique a plain sort, not a row-wise one.
+    codes = np.unique(pairs[:, 0] * n + pairs[:, 1])
+    return np.stack([codes // n, codes % n], axis=1)

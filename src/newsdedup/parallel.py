@@ -61,36 +61,60 @@ def chunked(items: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
         yield chunk
 
 
-def ordered_map(fn: Callable[[T], R], tasks: Iterable[T], workers: int) -> Iterator[R]:
-    """Yield `fn(task)` for every task, in task order, on up to `workers` processes.
+class Workers:
+    """Up to `size` worker processes, started on first need and shared by both passes."""
 
-    Tasks are pulled from `tasks` only as results are taken, so a lazy input is never read
-    far ahead of the consumer (unlike `Pool.imap` or `Executor.map`, which queue it all).
-    """
-    tasks = iter(tasks)
-    head = list(itertools.islice(tasks, 2))
-    if workers <= 1 or len(head) < 2:
-        # One task (a small corpus) is done sooner here than a pool can start.
-        yield from map(fn, itertools.chain(head, tasks))
-        return
-    tasks = itertools.chain(head, tasks)
-    # forkserver: children start from a clean, single-threaded server process (fork after
-    # threads exist is unsafe), and it is cheaper than spawn for a pool started twice per scan.
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["newsdedup.parallel"])
-    pending: deque[Future[R]] = deque()
-    ahead = 2 * workers
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    def __init__(self, size: int) -> None:
+        self.size = max(1, size)
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            # forkserver: children start from a clean, single-threaded server process (fork
+            # after threads exist is unsafe) that has imported numpy and datasketch once.
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["newsdedup.parallel", "datasketch"])
+            self._pool = ProcessPoolExecutor(max_workers=self.size, mp_context=context)
+        return self._pool
+
+    def map(self, fn: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]:
+        """Yield `fn(task)` for every task, in task order.
+
+        Tasks are pulled from `tasks` only as results are taken, so a lazy input is never read
+        far ahead of the consumer (unlike `Pool.imap` or `Executor.map`, which queue it all).
+        """
+        tasks = iter(tasks)
+        head = list(itertools.islice(tasks, 2))
+        if self.size == 1 or (len(head) < 2 and self._pool is None):
+            # One task (a small corpus) is done sooner here than a pool can start.
+            yield from map(fn, itertools.chain(head, tasks))
+            return
+        pool = self._executor()
+        pending: deque[Future[R]] = deque()
         try:
-            for task in tasks:
+            for task in itertools.chain(head, tasks):
                 pending.append(pool.submit(fn, task))
-                if len(pending) > ahead:
+                if len(pending) > 2 * self.size:
                     yield pending.popleft().result()
             while pending:
                 yield pending.popleft().result()
         finally:
             for future in pending:
                 future.cancel()
+
+
+def ordered_map(fn: Callable[[T], R], tasks: Iterable[T], workers: int) -> Iterator[R]:
+    """Yield `fn(task)` for every task, in task order, on up to `workers` processes."""
+    with Workers(workers) as pool:
+        yield from pool.map(fn, tasks)
 
 
 # ---- pass 1: site-template line keys -----------------------------------------------------
@@ -207,15 +231,15 @@ def fingerprint_docs(docs: list[Doc], config: DedupConfig, templates: Collection
     )
 
 
-def key_counts(docs: Iterable[Doc], config: CleanConfig, *, workers: int) -> Iterator[KeyCounts]:
+def key_counts(docs: Iterable[Doc], config: CleanConfig, *, pool: Workers) -> Iterator[KeyCounts]:
     """Yield the line-key counts of every chunk, in order."""
     texts = ([t for _, t in chunk] for chunk in chunked(docs))
-    yield from ordered_map(partial(count_line_keys, config=config), texts, workers)
+    yield from pool.map(partial(count_line_keys, config=config), texts)
 
 
 def fingerprints(
-    docs: Iterable[Doc], config: DedupConfig, templates: Collection[int], *, workers: int
+    docs: Iterable[Doc], config: DedupConfig, templates: Collection[int], *, pool: Workers
 ) -> Iterator[Batch]:
     """Yield the fingerprints of every chunk, in order."""
     task = partial(fingerprint_docs, config=config, templates=frozenset(templates))
-    yield from ordered_map(task, chunked(docs), workers)
+    yield from pool.map(task, chunked(docs))

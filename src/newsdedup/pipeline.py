@@ -15,7 +15,7 @@ from .cluster import build_clusters
 from .config import CleanConfig, DedupConfig, LoadConfig
 from .index import BandKeys, band_keys, candidate_pairs
 from .load import iter_corpus, raise_issue
-from .parallel import Batch, Doc, KeyCounter, fingerprints, key_counts
+from .parallel import Batch, Doc, KeyCounter, Workers, fingerprints, key_counts
 from .records import Article, CleanText, DedupResult, LoadIssue, Match
 from .shingle import shingles
 from .signature import sign_many
@@ -210,14 +210,14 @@ class _Collected:
 def _learn(
     docs: Callable[[], Iterable[Doc]],
     config: DedupConfig,
-    workers: int,
+    pool: Workers,
     progress: Progress | None,
 ) -> frozenset[int]:
     """Return the corpus templates: the first of two passes over the input."""
     if not config.clean.templates:
         return frozenset()
     counter = KeyCounter()
-    for part in key_counts(docs(), config.clean, workers=workers):
+    for part in key_counts(docs(), config.clean, pool=pool):
         counter.add(part)
         if progress:
             progress("templates", counter.docs, counter.docs)
@@ -235,12 +235,13 @@ def _scan(
     progress: Progress | None,
 ) -> DedupResult:
     """Two passes over `docs()` (templates, then fingerprints), then index, verify, cluster."""
-    templates = _learn(docs, config, workers, progress)
     collected = _Collected()
-    for batch in fingerprints(docs(), config, templates, workers=workers):
-        collected.add(batch)
-        if progress:
-            progress("clean", len(collected.ids), max(total(), len(collected.ids)))
+    with Workers(workers) as pool:
+        templates = _learn(docs, config, pool, progress)
+        for batch in fingerprints(docs(), config, templates, pool=pool):
+            collected.add(batch)
+            if progress:
+                progress("clean", len(collected.ids), max(total(), len(collected.ids)))
     ids, lengths, sets, keys = collected.in_id_order(config)
     del collected
     return _result(

@@ -36,6 +36,8 @@ def tokens(canonical: str) -> list[str]:
 
 def is_spaceless(canonical: str) -> bool:
     """Return True when most word characters belong to scripts written without spaces."""
+    if _SPACELESS.search(canonical) is None:  # the common case, without a Python-level loop
+        return False
     letters = sum(1 for ch in canonical if ch.isalnum())
     if not letters:
         return False

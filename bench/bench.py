@@ -1,0 +1,386 @@
+"""Speed, memory and planted-pair quality of `newsdedup scan` at N articles, against references.
+
+For each N it builds (or reuses) a planted corpus with `synth.py`, runs the real CLI
+(`newsdedup scan --format json`) in a subprocess with `--workers W` (and 1), and prints wall
+time, articles/s, peak RSS (summed over the process tree) and pairwise precision/recall of the
+planted pairs. At the sizes in `--refs-at` it also times two reference pipelines on the same
+corpus, shingles, permutations and thresholds, and prints the ratios:
+
+- datasketch: a `MinHash` per article (`update_batch`), `MinHashLSH` insert and query,
+  exact verification, union-find;
+- rensa: an `RMinHash` per article, `RMinHashLSH` insert and query, the same verification.
+
+The references share one single-process front end (load, site templates, cleaning,
+canonicalizing, shingling: newsdedup's own functions, timed once): their end-to-end time is
+that front end plus their back end. The machine may be shared: compare ratios within one run.
+
+Usage: python bench/bench.py [--sizes 10000,100000] [--refs-at 100000] [--folder-at 100000]
+                             [--workers N] [--work DIR] [--data-dir DIR] [--seed 0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import resource
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_WORK = Path(os.environ.get("TMPDIR", "/tmp")) / "newsdedup-bench"
+
+
+def _load(name: str) -> ModuleType:
+    """Import a sibling bench script as a module (bench/ is not a package)."""
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", HERE / f"{name}.py")
+    if spec is None or spec.loader is None:
+        raise ImportError(name)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+synth = _load("synth")
+score = _load("score")
+
+
+# ---- corpus ------------------------------------------------------------------------------
+
+
+def corpus(n: int, *, seed: int, work: Path, fmt: str, data_dir: Path | None) -> Path:
+    """Return the directory of an n-article planted corpus, building it unless present."""
+    out = work / f"{fmt}-{n}-s{seed}"
+    meta = out / "meta.json"
+    if meta.is_file():
+        done = json.loads(meta.read_text(encoding="utf-8"))
+        if done.get("n") == n and done.get("seed") == seed and done.get("format") == fmt:
+            return out
+    start = time.perf_counter()
+    synth.build_corpus(n, seed=seed, out=out, fmt=fmt, data_dir=data_dir)
+    print(f"  built {fmt} corpus of {n:,} in {time.perf_counter() - start:.0f}s: {out}")
+    return out
+
+
+def corpus_input(root: Path) -> Path:
+    jsonl = root / "corpus.jsonl"
+    return jsonl if jsonl.is_file() else root / "articles"
+
+
+def truth_of(root: Path) -> list[list[str]]:
+    return list(json.loads((root / "truth.json").read_text(encoding="utf-8"))["clusters"])
+
+
+def plain_id(article_id: str) -> str:
+    """Map a folder id (`site/a0000001.txt`) back to the corpus id (`a0000001`)."""
+    name = article_id.rsplit("/", 1)[-1]
+    return name[:-4] if name.endswith(".txt") else name
+
+
+def quality(clusters: list[list[str]], truth: list[list[str]]) -> dict[str, float]:
+    pred = [sorted(plain_id(i) for i in c) for c in clusters]
+    got = score.pairwise_scores(pred, truth)
+    return {k: float(got[k]) for k in ("precision", "recall", "f1")}
+
+
+# ---- measuring a subprocess tree ---------------------------------------------------------
+
+
+def _tree_rss(root: int) -> int:
+    """Return the summed RSS in bytes of a process and all its descendants (Linux /proc)."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    page = os.sysconf("SC_PAGE_SIZE")
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as handle:
+                fields = handle.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(entry.name)
+        parents[pid] = int(fields[1])
+        rss[pid] = int(fields[21]) * page
+    total, frontier = 0, {root}
+    while frontier:
+        total += sum(rss.get(p, 0) for p in frontier)
+        frontier = {p for p, parent in parents.items() if parent in frontier}
+    return total
+
+
+def run_measured(argv: Sequence[str]) -> tuple[float, int]:
+    """Run a command; return (wall seconds, peak RSS bytes of its process tree)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = [0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.2):
+            peak[0] = max(peak[0], _tree_rss(proc.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, err = proc.communicate()
+    wall = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    if proc.returncode != 0:
+        raise RuntimeError(f"{argv[:4]} exited {proc.returncode}: {err.decode()[-500:]}")
+    largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    return wall, max(peak[0], largest)
+
+
+def run_newsdedup(path: Path, report: Path, workers: int) -> tuple[float, int]:
+    argv = [sys.executable, "-m", "newsdedup", "scan", str(path), "--format", "json"]
+    argv += ["-o", str(report), "-q", "--workers", str(workers)]
+    if path.is_dir():
+        argv += ["--glob", "*.txt"]
+    return run_measured(argv)
+
+
+# ---- reference pipelines -----------------------------------------------------------------
+
+
+def front_end(path: Path) -> tuple[list[Any], float]:
+    """Return newsdedup's fingerprints of the corpus (single process) and the seconds taken."""
+    from newsdedup.config import DedupConfig
+    from newsdedup.load import load_corpus
+    from newsdedup.pipeline import clean, corpus_templates, fingerprint
+
+    config = DedupConfig()
+    start = time.perf_counter()
+    articles = load_corpus(path).articles
+    templates = corpus_templates(articles, config)
+    prints = [fingerprint(clean(a, config, templates=templates), config) for a in articles]
+    elapsed = time.perf_counter() - start
+    # Imports and permutation tables are set up before any back end is timed.
+    import datasketch  # noqa: F401
+    import rensa  # noqa: F401
+
+    from newsdedup.signature import permutations
+
+    permutations(config.index.num_perm, config.index.seed)
+    return prints, elapsed
+
+
+def _verify_and_cluster(prints: list[Any], pairs: set[tuple[int, int]]) -> list[list[str]]:
+    """Exact verification of candidate pairs, then union-find: shared by the references."""
+    from newsdedup.cluster import UnionFind
+    from newsdedup.config import DedupConfig
+    from newsdedup.verify import verify
+
+    config = DedupConfig()
+    uf = UnionFind()
+    for i, j in sorted(pairs):
+        a, b = prints[i], prints[j]
+        hit = verify(
+            a.id,
+            b.id,
+            a.shingles,
+            b.shingles,
+            threshold=config.threshold,
+            containment=config.containment,
+        )
+        if hit is not None:
+            uf.union(hit.a, hit.b)
+    return sorted(uf.groups())
+
+
+def _identity(value: int) -> int:
+    return value
+
+
+def datasketch_pipeline(prints: list[Any]) -> list[list[str]]:
+    """MinHash + update_batch per article, MinHashLSH insert and query, verify, union-find."""
+    from datasketch import LeanMinHash, MinHash, MinHashLSH
+
+    from newsdedup.config import MINHASH_SCHEME, IndexConfig
+
+    cfg = IndexConfig()
+    lsh = MinHashLSH(threshold=cfg.lsh_threshold, num_perm=cfg.num_perm)
+    sketches = []
+    for n, p in enumerate(prints):
+        m = MinHash(num_perm=cfg.num_perm, seed=cfg.seed, scheme=MINHASH_SCHEME, hashfunc=_identity)
+        m.update_batch((p.shingles & np.uint64(0xFFFFFFFF)).tolist())
+        lean = LeanMinHash(m)
+        lsh.insert(n, lean)
+        sketches.append(lean)
+    pairs = set()
+    for n, lean in enumerate(sketches):
+        for other in lsh.query(lean):
+            if other != n:
+                pairs.add((min(n, other), max(n, other)))
+    return _verify_and_cluster(prints, pairs)
+
+
+def rensa_pipeline(prints: list[Any]) -> list[list[str]]:
+    """RMinHash per article (shingle hashes as 8-byte tokens), RMinHashLSH, verify, union-find."""
+    from rensa import RMinHash, RMinHashLSH
+
+    from newsdedup.config import IndexConfig
+
+    cfg = IndexConfig()
+    bands, _ = cfg.bands_rows
+    lsh = RMinHashLSH(cfg.lsh_threshold, cfg.num_perm, bands)
+    sketches = []
+    for n, p in enumerate(prints):
+        m = RMinHash(cfg.num_perm, cfg.seed)
+        m.update([v.to_bytes(8, "little") for v in p.shingles.tolist()])
+        lsh.insert(n, m)
+        sketches.append(m)
+    pairs = set()
+    for n, m in enumerate(sketches):
+        for other in lsh.query(m):
+            if other != n:
+                pairs.add((min(n, other), max(n, other)))
+    return _verify_and_cluster(prints, pairs)
+
+
+def newsdedup_backend(prints: list[Any]) -> list[list[str]]:
+    """newsdedup's own back end on the same fingerprints: numpy signatures, sorted band keys."""
+    from newsdedup.cluster import UnionFind
+    from newsdedup.config import DedupConfig
+    from newsdedup.pipeline import find_matches
+
+    matches, _ = find_matches(prints, DedupConfig())
+    uf = UnionFind()
+    for m in matches:
+        uf.union(m.a, m.b)
+    return sorted(uf.groups())
+
+
+# ---- report ------------------------------------------------------------------------------
+
+
+def row(name: str, n: int, wall: float, rss: int | None, q: dict[str, float]) -> dict[str, Any]:
+    return {
+        "pipeline": name,
+        "articles": n,
+        "seconds": round(wall, 2),
+        "articles_per_s": round(n / wall, 1) if wall else None,
+        "peak_rss_mb": round(rss / 2**20) if rss else None,
+        **{k: round(v, 4) for k, v in q.items()},
+    }
+
+
+def show(rows: list[dict[str, Any]]) -> None:
+    head = f"  {'pipeline':<34}{'s':>9}{'art/s':>10}{'RSS MB':>9}{'P':>8}{'R':>8}{'F1':>8}"
+    print(head)
+    for r in rows:
+        rss = "-" if r["peak_rss_mb"] is None else str(r["peak_rss_mb"])
+        print(
+            f"  {r['pipeline']:<34}{r['seconds']:>9.1f}{r['articles_per_s']:>10.0f}{rss:>9}"
+            f"{r['precision']:>8.4f}{r['recall']:>8.4f}{r['f1']:>8.4f}"
+        )
+
+
+def timed(fn: Callable[[], list[list[str]]]) -> tuple[list[list[str]], float]:
+    start = time.perf_counter()
+    out = fn()
+    return out, time.perf_counter() - start
+
+
+def bench_size(n: int, args: argparse.Namespace, fmt: str = "jsonl") -> list[dict[str, Any]]:
+    root = corpus(n, seed=args.seed, work=args.work, fmt=fmt, data_dir=args.data_dir)
+    path, truth = corpus_input(root), truth_of(root)
+    print(f"\n== {n:,} articles ({fmt}) ==")
+    rows = []
+    reports = {}
+    counts = sorted({args.workers, 1}, reverse=True) if n in args.single_at else [args.workers]
+    for workers in counts:
+        report = root / f"report-w{workers}.json"
+        wall, rss = run_newsdedup(path, report, workers)
+        reports[workers] = report.read_bytes()
+        clusters = score.clusters_from_report(json.loads(reports[workers]))
+        rows.append(row(f"newsdedup --workers {workers}", n, wall, rss, quality(clusters, truth)))
+    if len(reports) > 1:
+        same = len(set(reports.values())) == 1
+        print(f"  JSON report identical across workers {sorted(reports)}: {same}")
+    if n in args.refs_at and fmt == "jsonl":
+        prints, front = front_end(path)
+        print(f"  shared single-process front end (load, templates, clean, shingle): {front:.1f}s")
+        backends = [
+            ("newsdedup back end (1 process)", lambda: newsdedup_backend(prints)),
+            ("rensa", lambda: rensa_pipeline(prints)),
+            ("datasketch", lambda: datasketch_pipeline(prints)),
+        ]
+        back_times = {}
+        for name, fn in backends:
+            clusters, back = timed(fn)
+            back_times[name] = back
+            print(f"  back end {name}: {back:.1f}s")
+            if name != backends[0][0]:
+                rows.append(
+                    row(
+                        f"{name} (front end + back end)",
+                        n,
+                        front + back,
+                        None,
+                        quality(clusters, truth),
+                    )
+                )
+        ours = rows[0]["seconds"]
+        ours_back = back_times[backends[0][0]]
+        for name in ("rensa", "datasketch"):
+            total = front + back_times[name]
+            print(
+                f"  end to end: newsdedup --workers {args.workers} is {total / ours:.2f}x "
+                f"{name}; back end alone (1 process): {back_times[name] / ours_back:.2f}x"
+            )
+    show(rows)
+    return rows
+
+
+def parse_sizes(text: str) -> list[int]:
+    return [int(float(s)) for s in text.split(",") if s.strip()]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from newsdedup.parallel import default_workers
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--sizes", type=parse_sizes, default=[10_000, 100_000])
+    parser.add_argument("--refs-at", type=parse_sizes, default=[100_000])
+    parser.add_argument(
+        "--single-at",
+        type=parse_sizes,
+        default=[10_000, 100_000],
+        help="sizes that also run --workers 1 (quality and byte check)",
+    )
+    parser.add_argument("--folder-at", type=parse_sizes, default=[100_000])
+    parser.add_argument("--workers", type=int, default=default_workers())
+    parser.add_argument("--work", type=Path, default=DEFAULT_WORK)
+    parser.add_argument("--data-dir", type=Path, default=None)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--json", type=Path, default=None, help="also write every row here")
+    args = parser.parse_args(argv)
+    args.work.mkdir(parents=True, exist_ok=True)
+    print(f"newsdedup bench: workers={args.workers}, cores={os.cpu_count()}, work={args.work}")
+    rows = []
+    try:
+        for n in args.sizes:
+            rows += bench_size(n, args)
+            if n in args.folder_at:
+                rows += bench_size(n, args, fmt="folder")
+    except FileNotFoundError as err:
+        print(f"error: {err} (benchmark data missing? see --data-dir)", file=sys.stderr)
+        return 2
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
