@@ -336,8 +336,9 @@ def bench_size(n: int, args: argparse.Namespace, fmt: str = "jsonl") -> list[dic
         for name in ("rensa", "datasketch"):
             total = front + back_times[name]
             print(
-                f"  end to end: newsdedup --workers {args.workers} is {total / ours:.2f}x "
-                f"{name}; back end alone (1 process): {back_times[name] / ours_back:.2f}x"
+                f"  speed-up of newsdedup over {name}: end to end (--workers {args.workers}) "
+                f"{total / ours:.2f}x; back end alone, 1 process: "
+                f"{back_times[name] / ours_back:.2f}x"
             )
     show(rows)
     return rows
