@@ -261,6 +261,89 @@ def newsdedup_backend(prints: list[Any]) -> list[list[str]]:
     return sorted(uf.groups())
 
 
+# ---- the main process at scale ----------------------------------------------------------
+
+
+def scaled_main_process(path: Path, factor: int, workers: int) -> dict[str, Any]:
+    """Time and size what a scan's main process does with `factor` copies of a corpus.
+
+    The corpus is fingerprinted once (on `workers` processes); its batches are then fed
+    `factor` times to the main-process stages (collect, sort by id, LSH buckets, verify,
+    cluster), each copy with its shingle hashes XOR-ed by its own salt and its own ids, so the
+    copies never match one another while keeping the planted structure. This measures the part
+    of a large scan that does not shrink with more workers, at the size the corpus cannot
+    reach here, without the per-article cleaning that the workers do.
+    """
+    from newsdedup.config import DedupConfig
+    from newsdedup.index import band_keys
+    from newsdedup.load import iter_corpus
+    from newsdedup.parallel import Batch, KeyCounter, Workers, fingerprints, key_counts
+    from newsdedup.pipeline import _Collected, _result
+    from newsdedup.records import Article
+    from newsdedup.signature import sign_many
+
+    config = DedupConfig()
+
+    def docs() -> Any:
+        return ((a.id, a.text) for a in iter_corpus(path) if isinstance(a, Article))
+
+    start = time.perf_counter()
+    with Workers(workers) as pool:
+        counter = KeyCounter()
+        for part in key_counts(docs(), config.clean, pool=pool):
+            counter.add(part)
+        batches = list(fingerprints(docs(), config, counter.templates(config.clean), pool=pool))
+    fingerprinting = time.perf_counter() - start
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    start = time.perf_counter()
+    signing = 0.0
+    collected = _Collected()
+    for copy in range(factor):
+        salt = np.uint64((copy * 0x9E3779B97F4A7C15) % 2**64)
+        for b in batches:
+            shingles = b.shingles ^ salt if copy else b.shingles
+            sets = [np.sort(s) for s in Batch.shingle_sets(_with(b, shingles))]
+            t0 = time.perf_counter()
+            keys = band_keys(sign_many(sets, config.index), config.index) if copy else b.keys
+            signing += time.perf_counter() - t0
+            ids = tuple(f"{i}#{copy}" for i in b.ids) if copy else b.ids
+            collected.add(
+                Batch(ids=ids, lengths=b.lengths, sizes=b.sizes, shingles=shingles, keys=keys)
+            )
+    ids, lengths, sets, keys = collected.in_id_order(config)
+    del collected
+    result = _result(
+        ids,
+        lengths,
+        sets,
+        keys,
+        config,
+        templates=0,
+        skipped=(),
+        warnings=(),
+        progress=None,
+    )
+    main = time.perf_counter() - start - signing
+    return {
+        "articles": len(ids),
+        "fingerprint_s": round(fingerprinting, 1),
+        "main_process_s": round(main, 1),
+        "signing_s_excluded": round(signing, 1),
+        "clusters": len(result.clusters),
+        "candidates": result.extra["candidates"],
+        "rss_before_mb": round(rss_before / 2**20),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**10),
+    }
+
+
+def _with(batch: Any, shingles: np.ndarray) -> Any:
+    from newsdedup.parallel import Batch
+
+    return Batch(
+        ids=batch.ids, lengths=batch.lengths, sizes=batch.sizes, shingles=shingles, keys=batch.keys
+    )
+
+
 # ---- report ------------------------------------------------------------------------------
 
 
@@ -366,6 +449,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, default=None)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", type=Path, default=None, help="also write every row here")
+    parser.add_argument(
+        "--scale",
+        type=int,
+        default=0,
+        help="also feed this many copies of the largest corpus to the main-process stages",
+    )
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
     print(f"newsdedup bench: workers={args.workers}, cores={os.cpu_count()}, work={args.work}")
@@ -378,6 +467,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except FileNotFoundError as err:
         print(f"error: {err} (benchmark data missing? see --data-dir)", file=sys.stderr)
         return 2
+    if args.scale:
+        n = max(args.sizes)
+        root = corpus(n, seed=args.seed, work=args.work, fmt="jsonl", data_dir=args.data_dir)
+        scaled = scaled_main_process(corpus_input(root), args.scale, args.workers)
+        print(f"\n== main-process stages at {scaled['articles']:,} articles ==")
+        for key, value in scaled.items():
+            print(f"  {key}: {value}")
+        rows.append({"pipeline": "main process at scale", **scaled})
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
     return 0

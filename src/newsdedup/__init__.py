@@ -12,7 +12,7 @@ from .errors import ConfigError, DecodeError, InputError, NewsdedupError, Record
 from .explain import Explanation, explain
 from .gate import GateOutcome, GatePolicy, evaluate_gate
 from .load import iter_corpus, load_corpus
-from .pipeline import clean, clean_corpus, find_duplicates
+from .pipeline import clean, clean_corpus, find_duplicates, scan_corpus
 from .records import (
     Article,
     CleanText,
@@ -75,6 +75,7 @@ __all__ = [
     "plan_dedup",
     "read_settings",
     "render_report",
+    "scan_corpus",
     "story_similarity",
     "to_csv",
     "to_json",
