@@ -455,6 +455,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=0,
         help="also feed this many copies of the largest corpus to the main-process stages",
     )
+    parser.add_argument("--scale-from", type=int, default=100_000, help="corpus size for --scale")
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
     print(f"newsdedup bench: workers={args.workers}, cores={os.cpu_count()}, work={args.work}")
@@ -468,7 +469,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {err} (benchmark data missing? see --data-dir)", file=sys.stderr)
         return 2
     if args.scale:
-        n = max(args.sizes)
+        n = args.scale_from
         root = corpus(n, seed=args.seed, work=args.work, fmt="jsonl", data_dir=args.data_dir)
         scaled = scaled_main_process(corpus_input(root), args.scale, args.workers)
         print(f"\n== main-process stages at {scaled['articles']:,} articles ==")
