@@ -152,7 +152,12 @@ def _result(
             position[m.a] = lookup[m.a]
             position[m.b] = lookup[m.b]
 
+    verified = {(m.a, m.b): m for m in matches}
+
     def similarity_to(x: str, y: str) -> Match | None:
+        known = verified.get((x, y) if x < y else (y, x))
+        if known is not None:  # verify is deterministic: no need to intersect the sets again
+            return known
         return verify(
             x,
             y,

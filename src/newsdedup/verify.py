@@ -11,10 +11,18 @@ SCORE_PLACES = 4  # scores are rounded so reports are byte-stable
 
 
 def overlap(a: npt.NDArray[np.uint64], b: npt.NDArray[np.uint64]) -> tuple[float, float, int]:
-    """Return (Jaccard, containment of the smaller set in the larger, shared count)."""
+    """Return (Jaccard, containment of the smaller set in the larger, shared count).
+
+    `a` and `b` are sorted and unique, as `shingle.shingles` returns them.
+    """
     if not len(a) or not len(b):
         return 0.0, 0.0, 0
-    shared = int(np.intersect1d(a, b, assume_unique=True).size)
+    # Binary search of the smaller set in the larger: no concatenation and re-sort per pair
+    # (np.intersect1d), about twice as fast on 200-shingle articles.
+    small, large = (a, b) if len(a) <= len(b) else (b, a)
+    at = np.searchsorted(large, small)
+    at[at == len(large)] = 0
+    shared = int(np.count_nonzero(large[at] == small))
     union = len(a) + len(b) - shared
     return shared / union, shared / min(len(a), len(b)), shared
 
