@@ -457,6 +457,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--scale-from", type=int, default=100_000, help="corpus size for --scale")
     args = parser.parse_args(argv)
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(line_buffering=True)  # progress lines reach a log file at once
     args.work.mkdir(parents=True, exist_ok=True)
     print(f"newsdedup bench: workers={args.workers}, cores={os.cpu_count()}, work={args.work}")
     rows = []
