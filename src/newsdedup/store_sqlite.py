@@ -186,6 +186,8 @@ class SqliteBackend:
                 if cur.rowcount != 1:
                     continue  # added meanwhile by another writer
                 ref = cur.lastrowid
+                if ref is None:  # sqlite3 always sets it after a one-row INSERT
+                    raise RuntimeError(f"no row id after inserting {e.id!r}")
                 bands.extend((k, ref) for k in to_signed(e.bands))
                 lines.extend((k,) for k in to_signed(_as_u64(e.lines)))
                 added += 1
