@@ -395,17 +395,13 @@ def page_article(
 
 def html_articles(path: Path, root: Path, config: LoadConfig) -> Iterator[Article | LoadIssue]:
     """Yield the article of one `.html`/`.htm` file (optionally gzipped), or why it was skipped."""
-    from .load import relative_id
+    from .load import oversize_issue, relative_id
 
     source = relative_id(path, root)
     try:
-        size = path.stat().st_size
-        if size > config.max_bytes:
-            yield LoadIssue(
-                source=source,
-                problem=f"file is {size:,} bytes, over the {config.max_bytes:,}-byte limit "
-                "(raise --max-bytes)",
-            )
+        too_big = oversize_issue(path, source, config)
+        if too_big is not None:
+            yield too_big
             return
         data = read_bytes(path, config.max_bytes)
     except (EOFError, zlib.error, gzip.BadGzipFile) as err:

@@ -108,16 +108,24 @@ def _detect(data: bytes, source: str, position: int) -> tuple[str, str | None]:
     return text, f"not UTF-8 at byte {position}; decoded as {best.encoding}"
 
 
+def oversize_issue(path: Path, source: str, config: LoadConfig) -> LoadIssue | None:
+    """Return the issue of a file larger than `--max-bytes`, or None; raises `OSError`."""
+    size = path.stat().st_size
+    if size <= config.max_bytes:
+        return None
+    return LoadIssue(
+        source=source,
+        problem=f"file is {size:,} bytes, over the {config.max_bytes:,}-byte limit "
+        "(raise --max-bytes)",
+    )
+
+
 def _text_article(path: Path, root: Path, config: LoadConfig) -> Iterator[Article | LoadIssue]:
     source = relative_id(path, root)
     try:
-        size = path.stat().st_size
-        if size > config.max_bytes:
-            yield LoadIssue(
-                source=source,
-                problem=f"file is {size:,} bytes, over the {config.max_bytes:,}-byte limit "
-                "(raise --max-bytes)",
-            )
+        too_big = oversize_issue(path, source, config)
+        if too_big is not None:
+            yield too_big
             return
         data = path.read_bytes()
     except OSError as err:
