@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import random
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
+BENCH = ROOT / "bench"
 DATA = ROOT.parent / "shared" / "data"
 
 _SYLLABLES = (
@@ -68,3 +72,26 @@ def tree_digest(root: Path) -> str:
 @pytest.fixture
 def article_text():
     return make_article
+
+
+def load_bench(name: str) -> ModuleType:
+    """Import `bench/NAME.py` as module NAME (once per session), without making bench/ a package.
+
+    The module is registered in `sys.modules` before it runs, because dataclasses look their
+    module up there; bench/ is on `sys.path` meanwhile so a script can import its siblings.
+    """
+    loaded = sys.modules.get(name)
+    path = BENCH / f"{name}.py"
+    if loaded is not None and Path(getattr(loaded, "__file__", "") or "") == path:
+        return loaded
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    sys.path.insert(0, str(BENCH))
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(BENCH))
+    return module

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +13,7 @@ from newsdedup import Article, CleanConfig, clean
 from newsdedup.body import body_lines, shape
 from newsdedup.boilerplate import classify, kept_text
 
-from .conftest import ROOT, SEEDS, make_article
+from .conftest import ROOT, SEEDS, load_bench, make_article
 
 # Every line each seed loses, with its reason; every other non-blank line must be kept.
 SEED_DROPPED: dict[str, dict[int, str]] = {
@@ -238,13 +236,7 @@ AEB_PRECISION_FLOOR = 0.90
 
 
 def _load_bench(name: str):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / f"{name}.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_bench(name)
 
 
 @pytest.mark.data

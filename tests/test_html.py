@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import importlib.util
 import json
 import os
 import sys
@@ -31,7 +30,7 @@ from newsdedup.html import (
 )
 from newsdedup.records import Line
 
-from .conftest import DATA, tree_digest
+from .conftest import DATA, load_bench, tree_digest
 from .pages import page, story
 
 SHELL = (
@@ -245,18 +244,7 @@ class TestScanPages:
 
 
 def _bench(name: str) -> ModuleType:
-    bench = Path(__file__).resolve().parents[1] / "bench"
-    sys.path.insert(0, str(bench))
-    try:
-        spec = importlib.util.spec_from_file_location(name, bench / f"{name}.py")
-        assert spec is not None
-        assert spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module  # dataclasses look their module up there
-        spec.loader.exec_module(module)
-    finally:
-        sys.path.remove(str(bench))
-    return module
+    return load_bench(name)
 
 
 @pytest.mark.data

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import random
-import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -27,7 +25,7 @@ from newsdedup import (
 from newsdedup.errors import ConfigError
 from newsdedup.story import _echoes, average_link, normalize_term, parse_date, term_counts
 
-from .conftest import DATA, SEEDS
+from .conftest import DATA, SEEDS, load_bench
 
 SEED_IDS = sorted(p.name for p in SEEDS.glob("*.txt"))
 
@@ -266,13 +264,7 @@ BENCH = Path(__file__).resolve().parents[1] / "bench"
 
 
 def _eval_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("eval_stories", BENCH / "eval_stories.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("eval_stories", module)
-    spec.loader.exec_module(module)
-    return module
+    return load_bench("eval_stories")
 
 
 @pytest.mark.data
