@@ -233,11 +233,14 @@ def rensa_pipeline(prints: list[Any]) -> list[list[str]]:
     from newsdedup.config import IndexConfig
 
     cfg = IndexConfig()
-    bands, _ = cfg.bands_rows
-    lsh = RMinHashLSH(cfg.lsh_threshold, cfg.num_perm, bands)
+    bands, rows = cfg.bands_rows
+    # rensa wants num_perm divisible by the band count; give it exactly the bands x rows
+    # permutations an LSH of this layout reads (37 x 3 = 111 of our 128 at threshold 0.3).
+    perms = bands * rows
+    lsh = RMinHashLSH(cfg.lsh_threshold, perms, bands)
     sketches = []
     for n, p in enumerate(prints):
-        m = RMinHash(cfg.num_perm, cfg.seed)
+        m = RMinHash(perms, cfg.seed)
         m.update([v.to_bytes(8, "little") for v in p.shingles.tolist()])
         lsh.insert(n, m)
         sketches.append(m)

@@ -39,7 +39,7 @@ class TestSeeds:
         out = result.stdout
         assert out.startswith("duplicate: exact Jaccard 0.83 ≥ threshold 0.7")
         assert "LSH bands matched" in out
-        assert "of 32 (4 rows each)" in out
+        assert "of 37 (3 rows each)" in out
         # leftovers each side dropped, with the rule that dropped them
         assert "Dropped from A" in out
         assert "Dropped from B" in out
@@ -201,7 +201,7 @@ class TestLibrary:
         assert e.duplicate
         assert e.matched_bands == ()
         assert not e.found_by_scan
-        assert "no LSH band matched (0 of 32)" in e.verdict
+        assert "no LSH band matched (0 of 37)" in e.verdict
 
 
 def test_output_file_and_input_untouched(tmp_path):

@@ -90,9 +90,12 @@ class IndexConfig:
     num_perm: int = 128
     seed: int = 1
     # The LSH threshold is looser than the verification thresholds: LSH only proposes
-    # candidates (recall), `verify` decides on exact shingle sets (precision). 0.4 catches a
-    # copy cut to half its length (Jaccard 0.5) with probability ~0.87 at 128 permutations.
-    lsh_threshold: float = 0.4
+    # candidates (recall), `verify` decides on exact shingle sets (precision). 0.3 gives 37
+    # bands x 3 rows at 128 permutations: a copy cut to half its length (Jaccard 0.5) is
+    # proposed with probability 0.99, and edited or truncated copies down to Jaccard 0.3 with
+    # 0.64. Measured on planted corpora, 0.4 (32 x 4) missed copies that verification admits
+    # (F1 0.967 -> 0.970 on seed 1, 0.968 -> 0.970 on seed 2) for ~17% less scan time.
+    lsh_threshold: float = 0.3
     # A bucket larger than this is sampled as a star around its first member rather than
     # verified pairwise (quadratic), so one generic text cannot stall a scan.
     max_bucket: int = 200
