@@ -28,16 +28,14 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .cluster import build_clusters
 from .config import HASHING_SCHEME, MINHASH_SCHEME, CleanConfig, DedupConfig, LoadConfig
 from .errors import ConfigError, InputError
-from .index import band_keys, candidate_pairs
+from .index import band_keys
 from .load import list_files, raise_issue
-from .pipeline import clean, fingerprint
-from .records import Article, DedupResult, LoadIssue, Match
+from .pipeline import clean, fingerprint, result_from_fingerprints
+from .records import Article, DedupResult, LoadIssue
 from .signature import sign_many
 from .templates import TemplateCounter
-from .verify import verify
 
 Item = Article | LoadIssue
 
@@ -258,7 +256,7 @@ def _result(
     templates: frozenset[int],
     config: DedupConfig,
 ) -> DedupResult:
-    """Verify and cluster gathered fingerprints exactly as `find_duplicates` does."""
+    """Verify and cluster gathered fingerprints with the local scan's own code."""
     rows = sorted(
         (
             (s.ids[i], s.lengths[i], s.shingles[i], s.keys[i])
@@ -267,43 +265,16 @@ def _result(
         ),
         key=lambda r: r[0],
     )
-    usable = [r for r in rows if len(r[2]) >= config.min_shingles]
-    matches: list[Match] = []
-    candidates = 0
-    if len(usable) >= 2:
-        pairs = candidate_pairs(np.stack([r[3] for r in usable]), config.index)
-        candidates = len(pairs)
-        for i, j in pairs.tolist():
-            a, b = usable[i], usable[j]
-            match = verify(
-                a[0],
-                b[0],
-                a[2],
-                b[2],
-                threshold=config.threshold,
-                containment=config.containment,
-            )
-            if match is not None:
-                matches.append(match)
-        matches.sort(key=lambda m: (m.a, m.b))
-    by_id = {r[0]: r[2] for r in rows}
-
-    def similarity_to(x: str, y: str) -> Match | None:
-        return verify(
-            x, y, by_id[x], by_id[y], threshold=config.threshold, containment=config.containment
-        )
-
-    clusters = build_clusters(matches, {r[0]: r[1] for r in rows}, similarity_to)
-    return DedupResult(
-        params=config.params(),
-        articles=len(rows),
-        clusters=clusters,
-        article_ids=tuple(r[0] for r in rows),
-        skipped=tuple(i for i in issues if i.severity == "skipped"),
-        warnings=tuple(i for i in issues if i.severity == "warning"),
-        extra={
-            "template_lines": len(templates),
-            "candidates": candidates,
-            "matches": len(matches),
-        },
+    bands, _ = config.index.bands_rows
+    keys = np.stack([r[3] for r in rows]) if rows else np.zeros((0, bands), dtype=np.uint64)
+    return result_from_fingerprints(
+        [r[0] for r in rows],
+        np.array([r[1] for r in rows], dtype=np.int64),
+        [r[2] for r in rows],
+        keys,
+        config,
+        templates=len(templates),
+        skipped=[i for i in issues if i.severity == "skipped"],
+        warnings=[i for i in issues if i.severity == "warning"],
+        progress=None,
     )

@@ -129,7 +129,7 @@ def _verified(
     return matches, len(pairs)
 
 
-def _result(
+def result_from_fingerprints(
     ids: Sequence[str],
     lengths: npt.NDArray[np.int64],
     sets: Sequence[npt.NDArray[np.uint64]],
@@ -249,7 +249,7 @@ def _scan(
                 progress("clean", len(collected.ids), max(total(), len(collected.ids)))
     ids, lengths, sets, keys = collected.in_id_order(config)
     del collected
-    return _result(
+    return result_from_fingerprints(
         ids,
         lengths,
         sets,
