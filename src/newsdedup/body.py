@@ -18,6 +18,9 @@ from dataclasses import dataclass
 # Scripts written without spaces between words: each character counts as half a word.
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _WORD = re.compile(r"[^\W\d_]+")
+# The same for ASCII text ([^\W\d_] is [A-Za-z] there), and the lower-case word starts.
+_ASCII_WORD = re.compile(r"[A-Za-z]+")
+_ASCII_LOWER_START = re.compile(r"(?<![A-Za-z])[a-z]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # Dates and times next to an article are its metadata (or a comment's), not a table.
 _DATE_OR_TIME = re.compile(
@@ -25,7 +28,9 @@ _DATE_OR_TIME = re.compile(
     r"|\d\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\d{4}-\d{2}-\d{2}",
     re.IGNORECASE,
 )
-_SENTENCE_END = re.compile("[.!?\u2026\u3002\uff01\uff1f:;]['\"\u201d\u2019\u00bb)\\]]*$")
+# A sentence ends in one of ENDERS, perhaps inside closing quotes or brackets (CLOSERS).
+_ENDERS = ".!?\u2026\u3002\uff01\uff1f:;"
+_CLOSERS = "'\"\u201d\u2019\u00bb)]"
 
 # A prose line: at least this many words when it ends a sentence, or this many times as many
 # when it does not (a paragraph that runs on without a full stop, a hard-wrapped line).
@@ -66,23 +71,32 @@ def shape(text: str) -> Shape:
     stripped = text.strip()
     if not stripped:
         return Shape(words=0.0, lower_share=0.0, ends_sentence=False, blank=True)
-    cjk = len(_CJK.findall(stripped))
-    words = _WORD.findall(_CJK.sub(" ", stripped))
-    rest = words[1:]
-    cased = [w for w in rest if w[0].isupper() or w[0].islower()]
-    if cjk > len(words) or 2 * len(cased) < len(rest):
-        lower = 1.0  # a script without case (CJK, Arabic, Hebrew, Thai...)
-    elif rest:
-        lower = sum(1 for w in cased if w[0].islower()) / len(rest)
+    if stripped.isascii():
+        # ASCII letters all have case: the share is lower-case word starts over words - 1.
+        cjk, words = 0, _ASCII_WORD.findall(stripped)
+        first_lower = 1 if words and words[0][0].islower() else 0
+        starts = len(_ASCII_LOWER_START.findall(stripped)) - first_lower
+        lower = starts / (len(words) - 1) if len(words) > 1 else 0.0
     else:
-        lower = 0.0
+        cjk = len(_CJK.findall(stripped))
+        words = _WORD.findall(_CJK.sub(" ", stripped))
+        rest = words[1:]
+        cased = [w for w in rest if w[0].isupper() or w[0].islower()]
+        if cjk > len(words) or 2 * len(cased) < len(rest):
+            lower = 1.0  # a script without case (CJK, Arabic, Hebrew, Thai...)
+        elif rest:
+            lower = sum(1 for w in cased if w[0].islower()) / len(rest)
+        else:
+            lower = 0.0
+    size = len(words) + cjk / 2
+    last = stripped.rstrip(_CLOSERS)[-1:]
     return Shape(
-        words=len(words) + cjk / 2,
+        words=size,
         lower_share=lower,
-        ends_sentence=bool(_SENTENCE_END.search(stripped)),
+        ends_sentence=bool(last) and last in _ENDERS,
         blank=False,
-        figures=len(_NUMBER.findall(stripped)) >= FIGURE_NUMBERS
-        and len(words) + cjk / 2 <= FIGURE_MAX_WORDS
+        figures=size <= FIGURE_MAX_WORDS
+        and len(_NUMBER.findall(stripped)) >= FIGURE_NUMBERS
         and not _DATE_OR_TIME.search(stripped),
     )
 

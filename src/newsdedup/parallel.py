@@ -23,16 +23,18 @@ from typing import TypeVar
 import numpy as np
 import numpy.typing as npt
 
+from .boilerplate import clean_text
 from .canonical import canonicalize
 from .config import CleanConfig, DedupConfig
 from .index import band_keys
-from .records import Article
+from .shingle import shingles
 from .signature import sign_many
 from .templates import line_key
 
 T = TypeVar("T")
 R = TypeVar("R")
-Doc = tuple[str, str]  # (id, raw text): all a worker needs of an article
+# (id, raw text, read through an HTML extractor?): all a worker needs of an article.
+Doc = tuple[str, str, bool]
 
 # Articles per task: large enough that pickling and queueing cost little next to cleaning
 # (~2 ms per article), small enough that a few chunks in flight stay a few MB.
@@ -129,13 +131,20 @@ class KeyCounts:
     counts: npt.NDArray[np.int64]
 
 
+# Line keys remembered per process across chunks (by the length limit they were made under):
+# site furniture repeats through the whole corpus, not only inside one chunk. A pure function
+# of the line, so the cache changes speed, never counts; dropped whole when full.
+_LINE_KEYS: dict[int, dict[str, int | None]] = {}
+LINE_KEY_CACHE = 1 << 18
+
+
 def count_line_keys(texts: list[str], config: CleanConfig) -> KeyCounts:
     """Return the template-candidate line keys of some articles (as `templates.document_keys`).
 
     Site furniture repeats from article to article, so each distinct raw line is
     canonicalized once per chunk.
     """
-    memo: dict[str, int | None] = {}
+    memo = _LINE_KEYS.setdefault(config.template_max_chars, {})
     found: list[int] = []
     limit = config.template_max_chars
     for text in texts:
@@ -144,6 +153,8 @@ def count_line_keys(texts: list[str], config: CleanConfig) -> KeyCounts:
             if raw in memo:
                 key = memo[raw]
             else:
+                if len(memo) >= LINE_KEY_CACHE:
+                    memo.clear()
                 canon = canonicalize(raw)
                 key = line_key(canon) if canon and len(canon) <= limit else None
                 memo[raw] = key
@@ -213,18 +224,25 @@ class Batch:
 
 
 def fingerprint_docs(docs: list[Doc], config: DedupConfig, templates: Collection[int]) -> Batch:
-    """Clean, shingle and sign a chunk of articles; return their compact fingerprints."""
-    from .pipeline import clean, fingerprint
+    """Clean, shingle and sign a chunk of articles; return their compact fingerprints.
 
-    prints = [
-        fingerprint(clean(Article(id=i, text=t, source=i), config, templates=templates), config)
-        for i, t in docs
-    ]
-    sets = [p.shingles for p in prints]
+    Gives what `pipeline.fingerprint(pipeline.clean(article))` gives for each article (tested),
+    through `boilerplate.clean_text`, which folds each distinct line once and builds no `Line`.
+    """
+    from .html import EXTRACTED_RULES
+
+    ids, lengths, sets = [], [], []
+    for article_id, text, extracted in docs:
+        kept, canon = clean_text(
+            text, config.clean, templates, only=EXTRACTED_RULES if extracted else None
+        )
+        ids.append(article_id)
+        lengths.append(len(kept))
+        sets.append(shingles(canon, config.shingle))
     signatures = sign_many(sets, config.index)
     return Batch(
-        ids=tuple(p.id for p in prints),
-        lengths=np.array([p.length for p in prints], dtype=np.int64),
+        ids=tuple(ids),
+        lengths=np.array(lengths, dtype=np.int64),
         sizes=np.array([len(s) for s in sets], dtype=np.int64),
         shingles=np.concatenate(sets) if sets else np.zeros(0, dtype=np.uint64),
         keys=band_keys(signatures, config.index),
@@ -233,7 +251,7 @@ def fingerprint_docs(docs: list[Doc], config: DedupConfig, templates: Collection
 
 def key_counts(docs: Iterable[Doc], config: CleanConfig, *, pool: Workers) -> Iterator[KeyCounts]:
     """Yield the line-key counts of every chunk, in order."""
-    texts = ([t for _, t in chunk] for chunk in chunked(docs))
+    texts = ([doc[1] for doc in chunk] for chunk in chunked(docs))
     yield from pool.map(partial(count_line_keys, config=config), texts)
 
 

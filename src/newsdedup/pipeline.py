@@ -280,7 +280,7 @@ def find_duplicates(
     """
     config = config or DedupConfig()
     articles = sorted(articles, key=lambda a: a.id)
-    items = [(a.id, a.text) for a in articles]
+    items = [(a.id, a.text, a.extractor is not None) for a in articles]
     result = _scan(
         lambda: items,
         config,
@@ -343,7 +343,7 @@ def scan_corpus(
             seen.add(item.id)
             if first and (meta := article_metadata(item)):
                 metadata[item.id] = meta
-            yield item.id, item.text
+            yield item.id, item.text, item.extractor is not None
         if first:
             counted.append(len(seen))
 

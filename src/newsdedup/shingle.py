@@ -44,17 +44,29 @@ def is_spaceless(canonical: str) -> bool:
     return len(_SPACELESS.findall(canonical)) * 2 > letters
 
 
+# Token hashes remembered per process: a corpus's vocabulary is Zipfian, so a bounded cache
+# answers nearly every lookup. Hashes are a pure function of the token: the cache changes speed,
+# never values. It is dropped whole when full (simple, and the next lookups refill it).
+_TOKEN_CACHE: dict[str, bytes] = {}
+TOKEN_CACHE_SIZE = 1 << 20
+
+
+def _token_digest(word: str) -> bytes:
+    if len(_TOKEN_CACHE) >= TOKEN_CACHE_SIZE:
+        _TOKEN_CACHE.clear()
+    digest = hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest()
+    _TOKEN_CACHE[word] = digest
+    return digest
+
+
 def token_hashes(words: list[str]) -> npt.NDArray[np.uint64]:
     """Return one stable 64-bit hash per token."""
-    cache: dict[str, bytes] = {}
-    out = bytearray()
-    for word in words:
-        digest = cache.get(word)
-        if digest is None:
-            digest = hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest()
-            cache[word] = digest
-        out += digest
-    return np.frombuffer(bytes(out), dtype="<u8").astype(np.uint64, copy=False)
+    cache = _TOKEN_CACHE
+    try:
+        joined = b"".join([cache[w] for w in words])
+    except KeyError:
+        joined = b"".join([cache.get(w) or _token_digest(w) for w in words])
+    return np.frombuffer(joined, dtype="<u8").astype(np.uint64, copy=False)
 
 
 def fmix64(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:

@@ -64,9 +64,13 @@ def _pairs(lines: Sequence[str]) -> list[tuple[int, int, int, bool]]:
     """Return (index, length, next word's length, next starts lower) for each non-blank line
     followed by a non-blank line whose length could be a wrap: the only lines a vote needs."""
     found = []
+    low, high = MIN_WIDTH - SLACK, MAX_WIDTH
     for i in range(len(lines) - 1):
-        line, nxt = lines[i].rstrip(), lines[i + 1].strip()
-        if nxt and line.strip() and MIN_WIDTH - SLACK <= len(line) <= MAX_WIDTH:
+        line = lines[i].rstrip()
+        if not low <= len(line) <= high or not line.strip():
+            continue
+        nxt = lines[i + 1].strip()
+        if nxt:
             found.append((i, len(line), len(_first_word(nxt)), nxt[:1].islower()))
     return found
 
@@ -88,14 +92,41 @@ def _breaks(
     return flags, candidates, lower
 
 
+def _votes(pairs: Sequence[tuple[int, int, int, bool]]) -> list[tuple[int, int, int, int]]:
+    """Return (width, breaks, candidates, lower) for every width tried: what `_breaks` counts
+    at each width, from one pass over the pairs. A line of length L is a candidate at the
+    widths L..L+SLACK and breaks at those below L+1+(next word), so each pair adds one to a
+    run of widths; runs are summed with difference arrays."""
+    span = MAX_WIDTH - MIN_WIDTH + 2
+    cand, brk, low = [0] * span, [0] * span, [0] * span
+    for _, length, next_word, next_lower in pairs:
+        first = max(length, MIN_WIDTH) - MIN_WIDTH
+        last = min(length + SLACK, MAX_WIDTH) - MIN_WIDTH
+        if first > last:
+            continue
+        cand[first] += 1
+        cand[last + 1] -= 1
+        last_break = min(last, length + next_word - MIN_WIDTH)
+        if first <= last_break:
+            brk[first] += 1
+            brk[last_break + 1] -= 1
+            if next_lower:
+                low[first] += 1
+                low[last_break + 1] -= 1
+    out = []
+    c = b = w = 0
+    for k in range(span - 1):
+        c, b, w = c + cand[k], b + brk[k], w + low[k]
+        out.append((MIN_WIDTH + k, b, c, w))
+    return out
+
+
 def wrapped_units(lines: Sequence[str]) -> list[list[int]]:
     """Return the lines grouped into logical lines (indices); most groups hold one line."""
     pairs = _pairs(lines)
     best: tuple[int, int] | None = None  # (score, width)
     if len(pairs) >= MIN_WRAPPED:
-        for width in range(MIN_WIDTH, MAX_WIDTH + 1):
-            flags, candidates, lower = _breaks(pairs, len(lines), width)
-            count = sum(flags)
+        for width, count, candidates, lower in _votes(pairs):
             wrapped = (
                 count >= MIN_WRAPPED
                 and count >= MIN_SHARE * candidates
@@ -116,9 +147,13 @@ def wrapped_units(lines: Sequence[str]) -> list[list[int]]:
         current.append(i)
         # A full stop at the end and a capital next is a paragraph break that happens to fall
         # at the width (texts with one newline between paragraphs).
+        if not flags[i]:
+            units.append(current)
+            current = []
+            continue
         ends = _ends_sentence(lines[i])
         capital = i + 1 < len(lines) and _first_word(lines[i + 1])[:1].isupper()
-        if not flags[i] or (ends and capital):
+        if ends and capital:
             units.append(current)
             current = []
     if current:

@@ -1,0 +1,54 @@
+"""The fast paths of `canonicalize` (ASCII, prefilters) must give what the plain steps give."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsdedup.canonical import _DASH_RUN, _DOTTED, _INVISIBLE, _QUOTES, _undot, canonicalize
+
+
+def reference(text: str) -> str:
+    """The canonical steps written plainly, one after the other (see canonical.STEPS)."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _INVISIBLE.sub("", text)
+    text = text.translate(_QUOTES)
+    text = _DASH_RUN.sub("-", text)
+    text = unicodedata.normalize("NFKC", text.casefold())
+    text = _DOTTED.sub(_undot, text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+# Characters that exercise every step: ASCII letters, dots, dashes, backticks, controls,
+# Unicode spaces, quotes, ligatures, combining marks, fullwidth forms, Greek/German casefolds.
+ALPHABET = st.sampled_from(
+    [
+        *"aBcU.S.-`' \t\n\r\x0b\x0c\x1c\x1f\x00\x7f\x85",
+        *("\u00a0", "\u2003", "\u3000", "\u2019", "\u201c", "\u2014", "\u2026", "\u200b"),
+        *("\ufb01", "\u0301", "\uff21", "\u00df", "\u03a3", "\u0130", "\u00ad", "\u2028"),
+    ]
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(ALPHABET, max_size=40).map("".join))
+def test_canonicalize_matches_the_plain_steps(text: str) -> None:
+    assert canonicalize(text) == reference(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=60))
+def test_canonicalize_matches_the_plain_steps_on_any_text(text: str) -> None:
+    assert canonicalize(text) == reference(text)
+
+
+def test_ascii_fast_path_on_typical_lines() -> None:
+    for line in [
+        "The U.S. and U.K. said -- at 9 a.m. -- that `talks' would go on.",
+        "  Home  >  World\t> Asia \x0c",
+        "Price: $3.50 (e.g. 2.5.1)",
+    ]:
+        assert canonicalize(line) == reference(line)
