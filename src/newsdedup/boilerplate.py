@@ -273,6 +273,10 @@ class _Unit:
     key: int  # site-template key of the canonical line
     shape: Shape  # what the body detector needs
     teaser: bool
+    prose: bool
+    comment_heading: bool  # COMMENT_HEADING matches
+    comment_opener: bool  # a commenter's line or a counted heading ("34 comments")
+    comment_author: bool  # a commenter's line
 
 
 # Distinct lines remembered per process. Site furniture (menus, footers, share bars) repeats
@@ -286,7 +290,18 @@ CACHE_LINES = 1 << 16
 def _analyze(raw: str) -> _Unit:
     f = _features(raw)
     rule = next((name for name, rule in LINE_RULES if rule(f)), None) if f.canon else None
-    return _Unit(f=f, rule=rule, key=line_key(f.canon), shape=body_shape(raw), teaser=_is_teaser(f))
+    author = bool(COMMENT_AUTHOR.search(f.canon))
+    return _Unit(
+        f=f,
+        rule=rule,
+        key=line_key(f.canon),
+        shape=body_shape(raw),
+        teaser=_is_teaser(f),
+        prose=_is_prose(f),
+        comment_heading=bool(COMMENT_HEADING.search(f.canon)),
+        comment_opener=author or bool(_COUNTED.search(f.canon)),
+        comment_author=author,
+    )
 
 
 def _has(phrases: Collection[str], canon: str) -> bool:
@@ -480,21 +495,21 @@ COMMENTS_AFTER_WORDS = 50
 
 
 def _mark_comment_section(
-    feats: list[_Features], reasons: list[str | None], nonblank: list[int]
+    units: list[_Unit], reasons: list[str | None], nonblank: list[int]
 ) -> None:
     """Drop everything from the start of the reader comments to the end of the text."""
     prose_words = 0
     for pos, i in enumerate(nonblank):
-        f = feats[i]
-        if prose_words >= COMMENTS_AFTER_WORDS and _opens_comments(feats, reasons, nonblank, pos):
+        u = units[i]
+        if prose_words >= COMMENTS_AFTER_WORDS and _opens_comments(units, reasons, nonblank, pos):
             for j in nonblank[pos:]:
                 if reasons[j] is None:
                     reasons[j] = "comments"
             return
-        if reasons[i] is None and COMMENT_HEADING.search(f.canon) and f.words <= 3:
+        if reasons[i] is None and u.comment_heading and u.f.words <= 3:
             reasons[i] = "comments"  # a bare "Comments" link inside the article
-        if reasons[i] is None and _is_prose(f):
-            prose_words += f.words
+        if reasons[i] is None and u.prose:
+            prose_words += u.f.words
 
 
 # A bare "Comments" heading opens the comments unless article prose stands on both sides of
@@ -504,21 +519,19 @@ _COUNTED = re.compile(r"^\W*[1-9]\d*\s+(comments?|responses?|replies|thoughts|re
 
 
 def _opens_comments(
-    feats: list[_Features], reasons: list[str | None], nonblank: list[int], pos: int
+    units: list[_Unit], reasons: list[str | None], nonblank: list[int], pos: int
 ) -> bool:
-    canon = feats[nonblank[pos]].canon
-    if COMMENT_AUTHOR.search(canon) or _COUNTED.search(canon):
+    u = units[nonblank[pos]]
+    if u.comment_opener:
         return True
-    if not COMMENT_HEADING.search(canon):
+    if not u.comment_heading:
         return False
     ahead = nonblank[pos + 1 : pos + 1 + COMMENT_CONFIRM_LINES]
-    if any(COMMENT_AUTHOR.search(feats[j].canon) or reasons[j] == "comments" for j in ahead):
+    if any(units[j].comment_author or reasons[j] == "comments" for j in ahead):
         return True
     # A heading with article prose on both sides is a link dropped into the article.
     around = [nonblank[k] for k in (pos - 1, pos + 1) if 0 <= k < len(nonblank)]
-    return not (
-        len(around) == 2 and all(reasons[j] is None and _is_prose(feats[j]) for j in around)
-    )
+    return not (len(around) == 2 and all(reasons[j] is None and units[j].prose for j in around))
 
 
 def _revise(units: list[_Unit], reasons: list[str | None]) -> None:
@@ -547,7 +560,7 @@ def _revise(units: list[_Unit], reasons: list[str | None]) -> None:
             above = nonblank[pos - 1]
             if reasons[above] is None and 0 < feats[above].words <= 60:
                 reasons[above] = "caption"
-    _mark_comment_section(feats, reasons, nonblank)
+    _mark_comment_section(units, reasons, nonblank)
     # Runs of two or more headline-like lines once the body has started: a link list.
     body_started = False
     run: list[int] = []
@@ -559,7 +572,7 @@ def _revise(units: list[_Unit], reasons: list[str | None]) -> None:
             for j in run:
                 reasons[j] = "related"
         run = []
-        if i >= 0 and reasons[i] is None and _is_prose(feats[i]):
+        if i >= 0 and reasons[i] is None and units[i].prose:
             body_started = True
 
 

@@ -173,9 +173,10 @@ def _confirmed(lines: Sequence[str], unit: list[int]) -> list[list[int]]:
     """Keep a group that reads as running text at least once: a line going on in lower case,
     or a line broken after a function word ("of", "the"); split a group that never does (two
     headlines of the wrap width, one under the other)."""
-    if len(unit) > 1 and (
-        any(_first_word(lines[i])[:1].islower() for i in unit[1:])
-        or any(lines[i].split()[-1].lower() in FUNCTION_WORDS for i in unit[:-1])
+    if len(unit) == 1:
+        return [unit]
+    if any(_first_word(lines[i])[:1].islower() for i in unit[1:]) or any(
+        lines[i].split()[-1].lower() in FUNCTION_WORDS for i in unit[:-1]
     ):
         return [unit]
     return [[i] for i in unit]
