@@ -81,11 +81,15 @@ LINES = st.sampled_from(
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(LINES, max_size=30))
-def test_clean_text_matches_classify(lines: list[str]) -> None:
+@given(st.lists(LINES, max_size=30), st.booleans(), st.booleans())
+def test_clean_text_matches_classify(lines: list[str], rules: bool, repeats: bool) -> None:
     from newsdedup.canonical import canonicalize
+    from newsdedup.config import CleanConfig
+    from newsdedup.templates import line_key
 
     text = "\n".join(lines)
-    kept, canon = clean_text(text)
-    assert kept == kept_text(classify(text))
+    config = CleanConfig(boilerplate=rules, repeats=repeats)
+    templates = {line_key(canonicalize("Markets fall as oil prices jump"))}
+    kept, canon = clean_text(text, config, templates)
+    assert kept == kept_text(classify(text, config, templates))
     assert canon == canonicalize(kept)

@@ -244,7 +244,9 @@ _SENTENCE_ENDINGS = (".", "!", "?", "…", '"', "'", ")", "]")
 _WORD = re.compile(r"\w+")
 
 
-@dataclass(frozen=True, slots=True)
+# Private per-line records, made once per distinct line: not frozen, since a frozen
+# dataclass's __init__ costs twice as much (object.__setattr__ per field). Never mutated.
+@dataclass(slots=True)
 class _Features:
     raw: str
     canon: str
@@ -264,7 +266,7 @@ def _features(raw: str) -> _Features:
     )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Unit:
     """Everything about one logical line that does not depend on its neighbours."""
 
@@ -674,17 +676,48 @@ def clean_text(
     if only is not None:
         allowed = {*only, "blank"}
         per_line = [r if r in allowed else None for r in per_line]
-        units = [(u, r if r in allowed else None) for u, r in units]
+        units = [(c, r if r in allowed else None) for c, r in units]
     kept = "\n".join(raw for raw, reason in zip(original, per_line, strict=True) if reason is None)
-    canon = " ".join(u.f.canon for u, r in units if r is None and u.f.canon)
+    canon = " ".join(c for c, r in units if r is None and c)
     return kept, canon
+
+
+@lru_cache(maxsize=CACHE_LINES)
+def _fold(raw: str) -> tuple[str, int]:
+    """Return a line's canonical form and template key: all that cleaning without the
+    boilerplate rules needs of it."""
+    canon = canonicalize(raw)
+    return canon, line_key(canon)
+
+
+def _judge_plain(
+    text: str, config: CleanConfig, templates: Collection[int]
+) -> tuple[list[str], list[str | None], list[tuple[str, str | None]]]:
+    """`_judge` without the boilerplate rules: blank lines, site templates, repeats."""
+    original = _split_lines(text)
+    folded = [_fold(ln) for ln in original]
+    use_templates = config.templates and bool(templates)
+    seen: set[str] = set()
+    reasons: list[str | None] = []
+    for canon, key in folded:
+        if not canon:
+            reasons.append("blank")
+            continue
+        reason = "template" if use_templates and key in templates else None
+        if reason is None and config.repeats and canon in seen:
+            reason = "repeated"
+        seen.add(canon)
+        reasons.append(reason)
+    return original, reasons, [(c, r) for (c, _), r in zip(folded, reasons, strict=True)]
 
 
 def _judge(
     text: str, config: CleanConfig, templates: Collection[int]
-) -> tuple[list[str], list[str | None], list[tuple[_Unit, str | None]]]:
+) -> tuple[list[str], list[str | None], list[tuple[str, str | None]]]:
     """Return the lines of `text`, the reason each is dropped (None: kept), and each logical
-    line's analysis with its reason."""
+    line's canonical form with its reason."""
+    if not config.boilerplate:
+        return _judge_plain(text, config, templates)
     original = _split_lines(text)
     # Hard-wrapped paragraphs are judged whole; their verdict goes to each of their lines.
     groups = wrapped_units(original) if config.boilerplate else [[i] for i in range(len(original))]
@@ -714,7 +747,7 @@ def _judge(
     for group, reason in zip(groups, reasons, strict=True):
         for i in group:
             per_line[i] = reason
-    return original, per_line, list(zip(units, reasons, strict=True))
+    return original, per_line, [(u.f.canon, r) for u, r in zip(units, reasons, strict=True)]
 
 
 def kept_text(lines: tuple[Line, ...]) -> str:
