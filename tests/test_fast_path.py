@@ -93,3 +93,20 @@ def test_clean_text_matches_classify(lines: list[str], rules: bool, repeats: boo
     kept, canon = clean_text(text, config, templates)
     assert kept == kept_text(classify(text, config, templates))
     assert canon == canonicalize(kept)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=80) | st.text(max_size=40))
+def test_tokens_fast_path_matches_the_regex(text: str) -> None:
+    from newsdedup.shingle import _TOKEN, tokens
+
+    assert tokens(text) == _TOKEN.findall(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=2**64 - 1), max_size=50))
+def test_sorted_unique_matches_numpy(values: list[int]) -> None:
+    from newsdedup.shingle import sorted_unique
+
+    array = np.array(values, dtype=np.uint64)
+    assert np.array_equal(sorted_unique(array), np.unique(array))
