@@ -143,9 +143,11 @@ def run_measured(argv: Sequence[str]) -> tuple[float, int]:
     return wall, peak[0]
 
 
-def run_newsdedup(path: Path, report: Path, workers: int) -> tuple[float, int]:
+def run_newsdedup(
+    path: Path, report: Path, workers: int, extra: Sequence[str] = ()
+) -> tuple[float, int]:
     argv = [sys.executable, "-m", "newsdedup", "scan", str(path), "--format", "json"]
-    argv += ["-o", str(report), "-q", "--workers", str(workers)]
+    argv += ["-o", str(report), "-q", "--workers", str(workers), *extra]
     if path.is_dir():
         argv += ["--glob", "*.txt"]
     return run_measured(argv)
@@ -395,6 +397,13 @@ def bench_size(n: int, args: argparse.Namespace, fmt: str = "jsonl") -> list[dic
     if len(reports) > 1:
         same = len(set(reports.values())) == 1
         print(f"  JSON report identical across workers {sorted(reports)}: {same}")
+    if n in args.light_at:
+        # Site templates, repeats and blank lines only: for corpora already extracted clean.
+        report = root / f"report-w{args.workers}-light.json"
+        wall, rss = run_newsdedup(path, report, args.workers, ["--no-boilerplate"])
+        clusters = score.clusters_from_report(json.loads(report.read_bytes()))
+        name = f"newsdedup --workers {args.workers} --no-boilerplate"
+        rows.append(row(name, n, wall, rss, quality(clusters, truth)))
     if n in args.refs_at and fmt == "jsonl":
         prints, front = front_end(path)
         print(f"  shared single-process front end (load, templates, clean, shingle): {front:.1f}s")
@@ -448,6 +457,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="sizes that also run --workers 1 (quality and byte check)",
     )
     parser.add_argument("--folder-at", type=parse_sizes, default=[100_000])
+    parser.add_argument(
+        "--light-at",
+        type=parse_sizes,
+        default=[100_000],
+        help="sizes that also run scan --no-boilerplate (templates and repeats only)",
+    )
     parser.add_argument("--workers", type=int, default=default_workers())
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK)
     parser.add_argument("--data-dir", type=Path, default=None)

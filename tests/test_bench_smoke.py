@@ -29,12 +29,14 @@ def test_bench_builds_corpus_and_scores_every_pipeline(tmp_path, capsys):
         pytest.skip(f"benchmark data not found at {DATA_DIR}")
     rows_file = tmp_path / "rows.json"
     argv = ["--sizes", "300", "--refs-at", "300", "--single-at", "", "--folder-at", ""]
+    argv += ["--light-at", "300"]
     argv += ["--workers", "1", "--work", str(tmp_path), "--data-dir", str(DATA_DIR)]
     assert bench.main([*argv, "--json", str(rows_file)]) == 0
     rows = json.loads(rows_file.read_text(encoding="utf-8"))
     names = [r["pipeline"] for r in rows]
     assert names == [
         "newsdedup --workers 1",
+        "newsdedup --workers 1 --no-boilerplate",
         "rensa (front end + back end)",
         "datasketch (front end + back end)",
     ]
