@@ -550,6 +550,21 @@ def _rendered(draw: Callable[[Console], None], output: Path | None, out: Console
 @corpus_options
 @dedup_options
 @output_options(("text", "json", "github"))
+@click.option(
+    "--level",
+    type=click.Choice(["copy", "story", "both"]),
+    default="copy",
+    show_default=True,
+    help="What counts as a duplicate: copy: a copy of another article · story: another "
+    "report of an event already covered · both: copies, reported with their stories.",
+)
+@click.option(
+    "--story-threshold",
+    type=click.FloatRange(0, 1, min_open=True),
+    default=_STORY.threshold,
+    show_default=True,
+    help="Average neighbourhood agreement at which two groups become one story.",
+)
 def check(
     paths: tuple[Path, ...],
     fmt: str,
@@ -571,6 +586,7 @@ def check(
       newsdedup check seeds/ --max-duplicate-rate 0.25
       newsdedup check corpus.jsonl --max-duplicates 10 --format json
       newsdedup check scraped/ --max-duplicate-rate 0.05 --format github
+      newsdedup check feed.jsonl --level story --max-duplicate-rate 0.5
     """
     ctx = click.get_current_context()
     out, err = make_consoles()

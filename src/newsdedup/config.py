@@ -113,6 +113,10 @@ class IndexConfig:
         return _optimal_bands_rows(self.lsh_threshold, self.num_perm)
 
 
+# What `scan --level` groups: copy clusters, stories, or copy clusters tagged with their story.
+STORY_LEVELS = ("copy", "story", "both")
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class StoryConfig:
     """How articles that report the same event are grouped (`newsdedup.story`)."""

@@ -15,11 +15,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from .config import CleanConfig, DedupConfig, IndexConfig, LoadConfig, ShingleConfig
+from .config import (
+    STORY_LEVELS,
+    CleanConfig,
+    DedupConfig,
+    IndexConfig,
+    LoadConfig,
+    ShingleConfig,
+    StoryConfig,
+)
 from .errors import ConfigError
 from .gate import GatePolicy
 
 SETTINGS_FILE = "newsdedup.toml"
+
 PYPROJECT = "pyproject.toml"
 
 # key -> (accepted types, what the value configures); the README lists the same table.
@@ -40,6 +49,9 @@ KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "seed": ((int,), "MinHash seed"),
     "boilerplate": ((bool,), "apply the cleaning rules (false = --no-boilerplate)"),
     "templates": ((bool,), "learn site templates (false = --no-templates)"),
+    # stories (StoryConfig): what scan and check group, and how loosely
+    "level": ((str,), "copy, story or both: copy clusters, stories, or copies tagged by story"),
+    "story_threshold": ((float, int), "average neighbourhood agreement that makes one story"),
     # the CI gate (GatePolicy)
     "max_duplicate_rate": ((float, int), "check fails above this duplicate rate"),
     "max_duplicates": ((int,), "check fails above this many duplicates"),
@@ -132,6 +144,11 @@ def validate(values: Mapping[str, Any], source: str) -> dict[str, Any]:
             clean=CleanConfig(),
         )
         _ = dedup.index.bands_rows  # raises when the LSH threshold and num_perm cannot band
+        if "story_threshold" in checked:
+            StoryConfig(threshold=checked["story_threshold"])
+        if checked.get("level", STORY_LEVELS[0]) not in STORY_LEVELS:
+            levels = ", ".join(STORY_LEVELS)
+            raise ConfigError(f"level must be one of {levels}, got {checked['level']!r}")
         GatePolicy(
             max_duplicate_rate=checked.get("max_duplicate_rate"),
             max_duplicates=checked.get("max_duplicates"),

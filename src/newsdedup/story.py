@@ -31,7 +31,7 @@ from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
-from .config import DedupConfig, IndexConfig, StoryConfig
+from .config import STORY_LEVELS, DedupConfig, IndexConfig, StoryConfig
 from .errors import ConfigError
 from .index import band_keys, candidate_pairs
 from .pipeline import Progress, clean, corpus_templates
@@ -647,7 +647,7 @@ def _copy_groups(items: Sequence[Article], copies: Iterable[Cluster]) -> list[li
     return [sorted(position[m.id] for m in c.members if m.id in position) for c in copies]
 
 
-LEVELS = ("copy", "story", "both")
+LEVELS = STORY_LEVELS
 
 
 def add_stories(
