@@ -331,6 +331,7 @@ def event_mixing(
     mixed: set[str] = set()
     soft: set[str] = set()
     cross = 0
+    strays = 0  # articles of a story's minority event(s), summed over stories and topics
     for members in groups:
         by_topic: dict[str, Counter[str]] = {}
         for m in members:
@@ -341,6 +342,7 @@ def event_mixing(
                 continue
             mixed.add(t)
             minority = sum(events.values()) - max(events.values())
+            strays += minority
             if minority >= SOFT_MIN_ARTICLES or minority >= SOFT_MIN_SHARE * sum(events.values()):
                 soft.add(t)
     order = _topic_order
@@ -348,6 +350,7 @@ def event_mixing(
         "mixed": len(mixed),
         "mixed_soft": len(soft),
         "cross_topic": cross,
+        "minority_articles": strays,
         "mixed_topics": sorted(mixed, key=order),
         "mixed_soft_topics": sorted(soft, key=order),
     }
@@ -461,14 +464,15 @@ def render_table(report: Mapping[str, Any]) -> str:
             " any = one article of each is enough;",
             f"substantial = the minority event has >= {SOFT_MIN_ARTICLES} articles or >= "
             f"{SOFT_MIN_SHARE:.0%} of the topic's articles in that story",
-            f"{'system':<28} {'any':>4} {'subst':>5} {'x-topic':>7}  topics mixed (substantial*)",
+            f"{'system':<28} {'any':>4} {'subst':>5} {'strays':>6} {'x-topic':>7}  "
+            "topics mixed (substantial*)",
         ]
         for row in g["rows"]:
             soft = set(row["mixed_soft_topics"])
             named = " ".join(t + ("*" if t in soft else "") for t in row["mixed_topics"])
             lines.append(
                 f"{row['name']:<28} {row['mixed']:>4} {row['mixed_soft']:>5} "
-                f"{row['cross_topic']:>7}  {named}"
+                f"{row['minority_articles']:>6} {row['cross_topic']:>7}  {named}"
             )
         lines += [
             "",

@@ -257,6 +257,68 @@ def article_date(article: Article, text: str) -> int | None:
     return parse_date(text[:_DATELINE_CHARS])
 
 
+# ---- facts -----------------------------------------------------------------------------------
+
+# Tokenised corpora split figures ("4 . 6", "9 : 27", "1 , 200"): rejoin them first.
+_SPACED_FIGURE = re.compile(r"(?<=\d) ?([.:]) ?(?=\d)|(?<=\d) ?(,) ?(?=\d{3}\b)")
+# Whole figures only: not part of a longer one ("1,2013", "2013.5"); punctuation may follow.
+_ALONE = (r"(?<!\d)(?<!\d[.,:])", r"(?!\d|[.,:]\d)")
+_YEAR = re.compile(rf"{_ALONE[0]}(?:19[5-9]\d|20[0-4]\d){_ALONE[1]}")
+_DECIMAL = re.compile(rf"{_ALONE[0]}\d+\.\d+{_ALONE[1]}")
+
+
+def join_figures(text: str) -> str:
+    """Return `text` with figures a tokeniser split joined again: "4 . 6" -> "4.6"."""
+    return _SPACED_FIGURE.sub(lambda m: m.group(1) or m.group(2), text)
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """The specifics of an article that another report of the same event would repeat.
+
+    `year` is the latest year the article names or is dated (a lower bound of its own time:
+    reports name past years, rarely later ones); `decimals` are its decimal figures
+    (magnitudes, rates, percentages).
+    """
+
+    year: int | None = None
+    decimals: frozenset[str] = frozenset()
+
+
+def article_facts(text: str, *, date: int | None = None) -> Facts:
+    """Return the facts of a text; `date` (an ordinal) is its known date, if any."""
+    joined = join_figures(_fold(text))
+    years = [int(y) for y in _YEAR.findall(joined)]
+    if date is not None:
+        years.append(dt.date.fromordinal(date).year)
+    return Facts(
+        year=max(years) if years else None,
+        decimals=frozenset(_DECIMAL.findall(joined)),
+    )
+
+
+def fact_agreement(a: Facts, b: Facts, config: StoryConfig) -> float:
+    """Return the multiplier two articles' facts put on their story score.
+
+    Two events of the same kind share their words ("earthquake", "election", a place) but
+    not their year or their figures, so for each kind of fact both articles state:
+    `year_mismatch` when their latest years are `year_gap` or more apart (2012 and 2013 may
+    be one winter), `figure_mismatch` when they share no decimal figure (4.4 against 4.6),
+    and `fact_match` when they agree (same latest year, a shared figure). Facts only one side
+    states say nothing.
+    """
+    factor = 1.0
+    if a.year is not None and b.year is not None:
+        gap = abs(a.year - b.year)
+        if gap >= config.year_gap:
+            factor *= config.year_mismatch
+        elif gap == 0:
+            factor *= config.fact_match
+    if a.decimals and b.decimals:
+        factor *= config.figure_mismatch if a.decimals.isdisjoint(b.decimals) else config.fact_match
+    return factor
+
+
 # ---- vectors ---------------------------------------------------------------------------------
 
 
@@ -423,15 +485,18 @@ class StoryDoc:
     length: int
     date: int | None
     terms: TermCounts
+    facts: Facts = field(default_factory=Facts)
 
 
 def story_doc(article: Article, text: str) -> StoryDoc:
     """Return the story representation of an article from its cleaned text."""
+    date = article_date(article, text)
     return StoryDoc(
         id=article.id,
         length=len(text),
-        date=article_date(article, text),
+        date=date,
         terms=term_counts(text, title=article.title),
+        facts=article_facts(text, date=date),
     )
 
 
@@ -503,7 +568,8 @@ def score_graph(docs: Sequence[StoryDoc], config: StoryConfig) -> StoryGraph:
     edges = {}
     for (i, j), s in direct.items():
         if s >= config.neighbour_floor:
-            edges[(i, j)] = _row_cosine(rows[i], rows[j])
+            agreement = fact_agreement(docs[i].facts, docs[j].facts, config)
+            edges[(i, j)] = min(1.0, _row_cosine(rows[i], rows[j]) * agreement)
     return StoryGraph(vectors=vectors, direct=direct, edges=edges, candidates=len(pairs))
 
 

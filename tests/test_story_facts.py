@@ -1,0 +1,113 @@
+"""Facts (years, decimal figures) that tell two events of one kind apart."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import pytest
+
+from newsdedup import Article, DedupConfig, StoryConfig, find_stories
+from newsdedup.errors import ConfigError
+from newsdedup.story import (
+    Facts,
+    article_facts,
+    fact_agreement,
+    join_figures,
+    score_graph,
+    story_doc,
+)
+
+QUAKE = (
+    "Earthquake shakes the Geysers\n"
+    "A magnitude {m} earthquake struck near The Geysers in Sonoma County {when}, the U.S. "
+    "Geological Survey said. The quake was felt in Santa Rosa, Healdsburg and Cloverdale. "
+    "There were no reports of damage or injuries{extra}."
+)
+# Two quakes of one kind at one place, five years apart: the words are the same, the year
+# and the magnitude are not.
+TWO_QUAKES = {
+    "a1": QUAKE.format(m="4.6", when="one morning in March 2013", extra=", a dispatcher said"),
+    "a2": QUAKE.format(m="4 . 6", when="on a Thursday in March 2013", extra=" in Lake County"),
+    "b1": QUAKE.format(m="4.4", when="on a Sunday in May 2008", extra=", a dispatcher said"),
+    "b2": QUAKE.format(m="4.4", when="one morning in May 2008", extra=" in Lake County"),
+}
+NEUTRAL = {"year_mismatch": 1.0, "figure_mismatch": 1.0, "fact_match": 1.0}
+
+
+def articles() -> list[Article]:
+    return [Article(id=k, text=v, source=k) for k, v in TWO_QUAKES.items()]
+
+
+def groups(config: StoryConfig) -> list[list[str]]:
+    stories = find_stories(articles(), replace(DedupConfig(), story=config))
+    return [sorted(m.id for m in s.members) for s in stories]
+
+
+class TestArticleFacts:
+    @pytest.mark.parametrize(
+        ("text", "joined"),
+        [
+            ("a 4 . 6 quake", "a 4.6 quake"),
+            ("at 9 : 27 am", "at 9:27 am"),
+            ("killed 1 , 200 people", "killed 1,200 people"),
+            ("aged 3 , 4 and 5", "aged 3 , 4 and 5"),  # a list, not a thousands separator
+        ],
+    )
+    def test_figures_split_by_a_tokeniser_are_joined(self, text, joined):
+        assert join_figures(text) == joined
+
+    def test_latest_year_and_decimal_figures(self):
+        """The latest year named (past years are recalled, the report's own is the latest),
+        and decimal figures; parts of longer figures are neither."""
+        got = article_facts("Since the 2004 quake, in March 2013, a 4 . 6 quake (not 3.2.1) hit.")
+        assert got == Facts(year=2013, decimals=frozenset({"4.6"}))
+        assert article_facts("1,2013 people and 2013.5 units").year is None
+
+    def test_a_known_date_counts_as_a_year(self):
+        day = dt.date(2021, 5, 1).toordinal()
+        assert article_facts("A quake in 2004 recalled.", date=day).year == 2021
+        assert article_facts("nothing dated") == Facts()
+
+
+class TestFactAgreement:
+    config = StoryConfig()
+
+    def test_disagreeing_years_and_figures_lower_the_score(self):
+        a, b = (
+            Facts(year=2013, decimals=frozenset({"4.6"})),
+            Facts(year=2008, decimals=frozenset({"4.4"})),
+        )
+        c = self.config
+        assert fact_agreement(a, b, c) == pytest.approx(c.year_mismatch * c.figure_mismatch)
+
+    def test_agreeing_facts_raise_it_and_silence_says_nothing(self):
+        a = Facts(year=2013, decimals=frozenset({"4.6", "12.5"}))
+        same = Facts(year=2013, decimals=frozenset({"4.6"}))
+        assert fact_agreement(a, same, self.config) == pytest.approx(self.config.fact_match**2)
+        assert fact_agreement(a, Facts(), self.config) == 1.0
+        assert fact_agreement(Facts(year=2013), Facts(year=2012), self.config) == 1.0  # < gap
+
+    def test_facts_scale_the_clustering_score(self):
+        """Across the two quakes the score falls by both mismatches; within one it does not."""
+        docs = [story_doc(a, a.text) for a in articles()]
+        on = score_graph(docs, StoryConfig()).edges
+        off = score_graph(docs, StoryConfig(**NEUTRAL)).edges
+        assert on[(0, 2)] == pytest.approx(off[(0, 2)] * 0.7 * 0.5, abs=1e-9)
+        assert on[(0, 1)] >= off[(0, 1)]
+
+
+class TestTwoEventsOfOneKind:
+    def test_year_and_magnitude_keep_two_quakes_apart(self):
+        """Where the words alone make one story, the years and magnitudes make two."""
+        strict = {"threshold": 0.4}
+        assert groups(StoryConfig(**strict, **NEUTRAL)) == [["a1", "a2", "b1", "b2"]]
+        assert groups(StoryConfig(**strict)) == [["a1", "a2"], ["b1", "b2"]]
+
+    @pytest.mark.parametrize(
+        "bad",
+        [{"year_mismatch": 0.0}, {"figure_mismatch": 1.5}, {"fact_match": 0.9}, {"year_gap": 0}],
+    )
+    def test_bad_fact_settings_are_config_errors(self, bad):
+        with pytest.raises(ConfigError):
+            StoryConfig(**bad)
