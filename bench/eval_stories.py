@@ -3,7 +3,9 @@
 Grouping: every ECB+ article is one item; its true story is ``topic + ("ecbplus" | "ecb")``
 from the file name, so two events of the same kind inside a topic must stay apart.  Scores are
 B-cubed precision and recall (per-item averages, F1 of the two averages) and the adjusted Rand
-index.  The baseline is TF-IDF cosine, an edge wherever cosine >= t, and connected components;
+index, and how many topics have a predicted story holding articles of both their events
+(`event_mixing`: any, substantial, and the number of articles sitting with the other event).
+The baseline is TF-IDF cosine, an edge wherever cosine >= t, and connected components;
 its best t comes from a sweep over this very data, so that row is an upper bound for the
 baseline, not a fair held-out figure.  The t=0.3 row is the untuned one.
 

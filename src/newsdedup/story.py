@@ -2,7 +2,7 @@
 
 article ─clean─▶ text ─terms─▶ weighted term vector (TF-IDF, boosted names and title words)
         ─salient terms─▶ MinHash ─LSH─▶ candidate pairs ─cosine, date check─▶ direct edges
-        ─neighbourhoods─▶ scored edges ─average-link─▶ stories
+        ─neighbourhoods, facts─▶ scored edges ─average-link─▶ stories
 
 Copies share sentences; write-ups of one event share what the event is about: its people,
 places, organisations, numbers and rare words. So an article is represented by the TF-IDF
@@ -11,7 +11,9 @@ still give sensible weights), with capitalised names and title words counted mor
 each article's top terms proposes candidates in near-linear time, and the cosine of the full
 vectors scores them. Two events of the same kind (two rehab check-ins, two quakes in one
 province) share much vocabulary, so the clustering score is second-order: the cosine of the
-two articles' neighbourhoods, which differ across events even when the words overlap.
+two articles' neighbourhoods, which differ across events even when the words overlap, scaled
+by the facts the two state: the latest year each names and their decimal figures (a second
+report of one event repeats them; a second event of the kind does not).
 Average-link clustering on that sparse graph merges two groups only when their members agree
 *on average*, so one generic article cannot chain two events together the way connected
 components would. Two articles dated more than `max_days` apart are never one story: the same
