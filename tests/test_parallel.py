@@ -137,3 +137,26 @@ class TestKeyCounter:
             counter.add(count_line_keys(part, config))
         assert counter.templates(config) == reference.templates()
         assert counter.templates(config)
+
+    def test_runs_merge_to_exact_counts(self, monkeypatch):
+        """With tiny runs (many merges), the counts are those of a plain Counter."""
+        import collections
+
+        import numpy as np
+
+        from newsdedup import parallel
+
+        monkeypatch.setattr(parallel, "RUN_KEYS", 7)
+        rng = np.random.default_rng(0)
+        counter, reference = KeyCounter(), collections.Counter()
+        for _ in range(300):
+            keys = np.unique(rng.integers(0, 60, size=rng.integers(1, 12))).astype(np.uint64)
+            counts = rng.integers(1, 4, size=len(keys)).astype(np.int64)
+            counter.add(parallel.KeyCounts(docs=3, keys=keys, counts=counts))
+            reference.update({int(k): int(c) for k, c in zip(keys, counts, strict=True)})
+        assert len(counter._runs) > 1  # merging happened along the way
+        config = CleanConfig(template_min_docs=2, template_df=0.1)  # floor: 90 of 900 docs
+        want = frozenset(k for k, c in reference.items() if c >= 90)
+        assert want
+        assert want != frozenset(reference)
+        assert counter.templates(config) == want

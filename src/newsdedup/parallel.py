@@ -39,8 +39,6 @@ Doc = tuple[str, str, bool]
 # Articles per task: large enough that pickling and queueing cost little next to cleaning
 # (~2 ms per article), small enough that a few chunks in flight stay a few MB.
 CHUNK = 256
-# Reduce the running line-key counts whenever this many unreduced entries have piled up.
-_REDUCE_AT = 4_000_000
 
 
 def default_workers() -> int:
@@ -166,10 +164,18 @@ def count_line_keys(texts: list[str], config: CleanConfig) -> KeyCounts:
 
 
 class KeyCounter:
-    """Sums `KeyCounts` from many chunks in numpy arrays (a dict of 10M ints would take GBs)."""
+    """Sums `KeyCounts` from many chunks in numpy arrays (a dict of 10M ints would take GBs).
+
+    Chunk counts pile up until RUN_KEYS entries, then become one sorted run; runs are merged
+    like a log-structured merge tree (a run merges into the one before it while that one is
+    at most twice its size), so each key is re-sorted O(log n) times in all. A 1M-article
+    corpus holds tens of millions of distinct short lines; re-sorting everything counted so
+    far on each flush, as this class first did, made pass 1 quadratic there.
+    """
 
     def __init__(self) -> None:
         self.docs = 0
+        self._runs: list[tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]]] = []
         self._keys: list[npt.NDArray[np.uint64]] = []
         self._counts: list[npt.NDArray[np.int64]] = []
         self._pending = 0
@@ -179,29 +185,45 @@ class KeyCounter:
         self._keys.append(part.keys)
         self._counts.append(part.counts)
         self._pending += len(part.keys)
-        if self._pending > _REDUCE_AT:
-            self._reduce()
+        if self._pending >= RUN_KEYS:
+            self._flush()
 
-    def _reduce(self) -> None:
-        if len(self._keys) <= 1:
-            return
-        keys = np.concatenate(self._keys)
-        counts = np.concatenate(self._counts)
-        order = np.argsort(keys, kind="stable")
-        keys, counts = keys[order], counts[order]
-        starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
-        self._keys = [keys[starts]]
-        self._counts = [np.add.reduceat(counts, starts)] if len(keys) else [counts]
-        self._pending = len(self._keys[0])
+    def _flush(self) -> None:
+        if self._keys:
+            run = _summed(np.concatenate(self._keys), np.concatenate(self._counts))
+            self._keys, self._counts, self._pending = [], [], 0
+            self._runs.append(run)
+        while len(self._runs) >= 2 and len(self._runs[-2][0]) <= 2 * len(self._runs[-1][0]):
+            (ka, ca), (kb, cb) = self._runs[-2], self._runs[-1]
+            self._runs[-2:] = [_summed(np.concatenate((ka, kb)), np.concatenate((ca, cb)))]
 
     def templates(self, config: CleanConfig) -> frozenset[int]:
         """Return the keys frequent enough to be site furniture (as `TemplateCounter`)."""
-        self._reduce()
-        if not self._keys:
+        self._flush()
+        if not self._runs:
             return frozenset()
+        keys = np.concatenate([k for k, _ in self._runs])
+        counts = np.concatenate([c for _, c in self._runs])
+        keys, counts = _summed(keys, counts)
         floor = max(config.template_min_docs, config.template_df * self.docs)
-        keys, counts = self._keys[0], self._counts[0]
         return frozenset(int(k) for k in keys[counts >= floor])
+
+
+# Entries (key, count) gathered from chunks before they are sorted into a run.
+RUN_KEYS = 1 << 20
+
+
+def _summed(
+    keys: npt.NDArray[np.uint64], counts: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]]:
+    """Return the distinct keys, sorted, with their counts summed."""
+    if not len(keys):
+        return keys, counts
+    # Stable sort of concatenated sorted runs is a merge (timsort finds the runs).
+    order = np.argsort(keys, kind="stable")
+    keys, counts = keys[order], counts[order]
+    starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+    return keys[starts], np.add.reduceat(counts, starts)
 
 
 # ---- pass 2: clean, shingle, sign, band keys ---------------------------------------------
