@@ -408,9 +408,14 @@ def score_labels(
     }
 
 
-def score_grouping(group_fn: GroupFn, data_dir: Path) -> dict[str, Any]:
-    """Run `group_fn` on all ECB+ articles and score it against the story labels."""
+def score_grouping(
+    group_fn: GroupFn, data_dir: Path, *, topics: Callable[[str], bool] | None = None
+) -> dict[str, Any]:
+    """Run `group_fn` on the ECB+ articles (of the `topics` it keeps, else all) and score it
+    against the story labels."""
     articles = load_ecb(data_dir)
+    if topics is not None:
+        articles = [a for a in articles if topics(ecb_topic(a["id"]))]
     ids = [a["id"] for a in articles]
     groups = group_fn(articles)
     return {**score_labels(ids, [ecb_story(i) for i in ids], groups), **event_mixing(groups)}
@@ -476,6 +481,20 @@ def render_table(report: Mapping[str, Any]) -> str:
                 f"{row['name']:<28} {row['mixed']:>4} {row['mixed_soft']:>5} "
                 f"{row['minority_articles']:>6} {row['cross_topic']:>7}  {named}"
             )
+        if g.get("halves"):
+            lines += [
+                "",
+                "newsdedup on topic halves, each grouped apart (a parameter should hold on both)",
+            ]
+            lines.append(
+                f"{'half':<28} {'B3 F1':>6} {'B3 P':>6} {'B3 R':>6} {'ARI':>6} {'clusters':>8}"
+                f" {'any':>4} {'subst':>5} {'strays':>6}"
+            )
+            for row in g["halves"]:
+                lines.append(
+                    f"{_grouping_line(row['name'], row)} {row['mixed']:>4} {row['mixed_soft']:>5} "
+                    f"{row['minority_articles']:>6}"
+                )
         lines += [
             "",
             "TF-IDF threshold sweep (tuned on this data: an upper bound for the baseline)",
@@ -510,6 +529,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="call newsdedup in-process, or run `newsdedup scan --level story` on a JSONL file",
     )
     parser.add_argument("--format", choices=("table", "json"), default="table")
+    parser.add_argument(
+        "--halves",
+        action="store_true",
+        help="also group the odd and the even topics apart and score each (held-out check)",
+    )
     return parser
 
 
@@ -526,6 +550,34 @@ def _try(label: str, run: Callable[[], dict[str, Any]], errors: list[str]) -> di
 
 
 _SWEEP_KEYS = ("t", "f1", "precision", "recall", "ari", "clusters", "true_clusters", "articles")
+
+
+def topic_half(parity: int) -> Callable[[str], bool]:
+    """Return a filter keeping the numbered topics of one parity (1 odd, 0 even)."""
+    return lambda topic: topic.isdigit() and int(topic) % 2 == parity
+
+
+HALVES = (("odd topics", 1), ("even topics", 0))
+
+
+def run_halves(data_dir: Path, via: str, errors: list[str]) -> list[dict[str, Any]]:
+    """Return newsdedup's scores on the odd and on the even topics, each grouped on its own.
+
+    A parameter chosen on all of ECB+ should hold on both halves: a gain on one half only is
+    likely fitted to that half's topics.
+    """
+    group_fn = newsdedup_cli_group if via == "cli" else newsdedup_group
+    rows = []
+    for name, parity in HALVES:
+        label = f"newsdedup, {name}"
+        row = _try(
+            label,
+            lambda p=parity: score_grouping(group_fn, data_dir, topics=topic_half(p)),
+            errors,
+        )
+        if row is not None:
+            rows.append(_rounded({"name": label, **row}))
+    return rows
 
 
 def run_grouping(data_dir: Path, via: str, errors: list[str]) -> dict[str, Any]:
@@ -581,6 +633,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"error: {args.data / ECB_DIR}: not found (try --data)", file=sys.stderr)
             return 2
         report["grouping"] = run_grouping(args.data, args.via, errors)
+        if args.halves:
+            report["grouping"]["halves"] = run_halves(args.data, args.via, errors)
     if args.part in ("all", "similarity"):
         if not (args.data / SEMEVAL_DIR).is_dir():
             print(f"error: {args.data / SEMEVAL_DIR}: not found (try --data)", file=sys.stderr)

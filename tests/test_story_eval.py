@@ -58,3 +58,27 @@ def test_table_names_the_mixed_topics():
     assert "Topics whose two events share a predicted story" in text
     mixing_line = [line for line in text.splitlines() if line.startswith("sys ")][-1]
     assert mixing_line.split()[1:] == ["1", "1", "1", "0", "9*"]
+
+
+def test_topic_halves_split_by_parity():
+    odd, even = ev.topic_half(1), ev.topic_half(0)
+    assert [t for t in ("1", "2", "9", "10", "x") if odd(t)] == ["1", "9"]
+    assert [t for t in ("1", "2", "9", "10", "x") if even(t)] == ["2", "10"]
+
+
+def test_table_shows_the_halves_when_run():
+    """`--halves` rows get their own section with F1 and the mixing counts; absent, no section."""
+    half = {
+        "name": "newsdedup, odd topics",
+        "f1": 0.5,
+        "precision": 0.6,
+        "recall": 0.4,
+        "ari": 0.3,
+        "clusters": 7,
+        **ev.event_mixing([["9_1ecbplus.xml", "9_2ecbplus.xml", "9_1ecb.xml"]]),
+    }
+    grouping = {"articles": 3, "true_clusters": 2, "rows": [], "sweep": []}
+    assert "topic halves" not in ev.render_table({"grouping": grouping})
+    text = ev.render_table({"grouping": {**grouping, "halves": [half]}})
+    line = next(x for x in text.splitlines() if x.startswith("newsdedup, odd topics"))
+    assert line.split()[3:] == ["0.500", "0.600", "0.400", "0.300", "7", "1", "1", "1"]
