@@ -19,6 +19,7 @@ from .parallel import Batch, Doc, KeyCounter, Workers, fingerprints, key_counts
 from .records import Article, CleanText, DedupResult, LoadIssue, Match
 from .shingle import shingles
 from .signature import sign_many
+from .spill import SpilledSets, set_sizes
 from .templates import learn_templates
 from .verify import verify
 
@@ -142,7 +143,7 @@ def result_from_fingerprints(
     progress: Progress | None,
 ) -> DedupResult:
     """Index, verify and cluster fingerprints given in id order."""
-    sizes = np.array([len(s) for s in sets], dtype=np.int64)
+    sizes = set_sizes(sets)
     matches, candidates = _verified(ids, sets, sizes, keys, config, progress)
     # Only clustered articles need a length or a shingle set from here on.
     position: dict[str, int] = {}
@@ -181,35 +182,35 @@ def result_from_fingerprints(
 
 
 class _Collected:
-    """Fingerprint batches gathered in arrival order, then put in id order."""
+    """Fingerprint batches gathered in arrival order, then put in id order.
+
+    Shingle sets go to a spill file (`spill.SpilledSets`): in memory stay only ids, lengths
+    and LSH band keys, ~0.4 KB an article (1M articles: 4.5 GB peak with the sets in memory).
+    """
 
     def __init__(self) -> None:
         self.ids: list[str] = []
         self.lengths: list[npt.NDArray[np.int64]] = []
-        self.sets: list[npt.NDArray[np.uint64]] = []
+        self.sets = SpilledSets()
         self.keys: list[npt.NDArray[np.uint64]] = []
 
     def add(self, batch: Batch) -> None:
         self.ids.extend(batch.ids)
         self.lengths.append(batch.lengths)
-        self.sets.extend(batch.shingle_sets())
+        self.sets.append(batch.shingles, batch.sizes)
         self.keys.append(batch.keys)
 
     def in_id_order(
         self, config: DedupConfig
-    ) -> tuple[list[str], npt.NDArray[np.int64], list[npt.NDArray[np.uint64]], BandKeys]:
+    ) -> tuple[list[str], npt.NDArray[np.int64], SpilledSets, BandKeys]:
         bands = config.index.bands_rows[0]
         order = sorted(range(len(self.ids)), key=self.ids.__getitem__)
         lengths = np.concatenate(self.lengths) if self.lengths else np.zeros(0, dtype=np.int64)
         keys = np.concatenate(self.keys) if self.keys else np.zeros((0, bands), dtype=np.uint64)
         self.lengths, self.keys = [], []
         index = np.array(order, dtype=np.int64)
-        return (
-            [self.ids[i] for i in order],
-            lengths[index],
-            [self.sets[i] for i in order],
-            keys[index],
-        )
+        self.sets.reorder(index)
+        return [self.ids[i] for i in order], lengths[index], self.sets, keys[index]
 
 
 def _learn(
@@ -241,25 +242,32 @@ def _scan(
 ) -> DedupResult:
     """Two passes over `docs()` (templates, then fingerprints), then index, verify, cluster."""
     collected = _Collected()
-    with Workers(workers) as pool:
-        templates = _learn(docs, config, pool, progress)
-        for batch in fingerprints(docs(), config, templates, pool=pool):
-            collected.add(batch)
-            if progress:
-                progress("clean", len(collected.ids), max(total(), len(collected.ids)))
+    try:
+        with Workers(workers) as pool:
+            templates = _learn(docs, config, pool, progress)
+            for batch in fingerprints(docs(), config, templates, pool=pool):
+                collected.add(batch)
+                if progress:
+                    progress("clean", len(collected.ids), max(total(), len(collected.ids)))
+    except BaseException:
+        collected.sets.close()
+        raise
     ids, lengths, sets, keys = collected.in_id_order(config)
     del collected
-    return result_from_fingerprints(
-        ids,
-        lengths,
-        sets,
-        keys,
-        config,
-        templates=len(templates),
-        skipped=skipped(),
-        warnings=warnings(),
-        progress=progress,
-    )
+    try:
+        return result_from_fingerprints(
+            ids,
+            lengths,
+            sets,
+            keys,
+            config,
+            templates=len(templates),
+            skipped=skipped(),
+            warnings=warnings(),
+            progress=progress,
+        )
+    finally:
+        sets.close()
 
 
 def find_duplicates(
