@@ -37,7 +37,7 @@ R = TypeVar("R")
 Doc = tuple[str, str, bool]
 
 # Articles per task: large enough that pickling and queueing cost little next to cleaning
-# (~2 ms per article), small enough that a few chunks in flight stay a few MB.
+# (~1 ms per article), small enough that a few chunks in flight stay a few MB.
 CHUNK = 256
 
 
