@@ -762,8 +762,21 @@ def dedup(path: Path, out: Path, force: bool, config_file: Path | None, **opts: 
         )
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM (a CI job cancelled, a timeout): unwinds like Ctrl-C, so the worker pool is
+    shut down on the way out instead of outliving this process."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise _Terminated
+
+
 def main(argv: Sequence[str] | None = None) -> NoReturn:
     """Run the CLI and exit with its code."""
+    import signal
+
+    if threading_is_main():
+        signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         code = cli.main(args=argv, prog_name="newsdedup", standalone_mode=False)
     except click.exceptions.Exit as exc:
@@ -771,13 +784,25 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
     except click.ClickException as exc:
         exc.show()
         code = exc.exit_code
-    except click.Abort:
-        click.echo("error: aborted", err=True)
-        code = 130
+    except click.Abort as exc:
+        # click turns a KeyboardInterrupt (and so SIGTERM's _Terminated) into Abort.
+        terminated = isinstance(exc.__cause__ or exc.__context__, _Terminated)
+        click.echo("error: terminated" if terminated else "error: aborted", err=True)
+        code = 143 if terminated else 130
+    except _Terminated:
+        click.echo("error: terminated", err=True)
+        code = 143
     except KeyboardInterrupt:
         click.echo("error: interrupted", err=True)
         code = 130
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def threading_is_main() -> bool:
+    """Return True in the main thread, the only one that may set signal handlers."""
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
 
 
 # ---- index: a persistent index for daily scrapes (store.py) ----------------------------------
