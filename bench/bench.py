@@ -417,7 +417,8 @@ def bench_size(n: int, args: argparse.Namespace, fmt: str = "jsonl") -> list[dic
         rows.append(row(name, n, wall, rss, quality(clusters, truth)))
     if n in args.refs_at and fmt == "jsonl":
         prints, front = front_end(path)
-        print(f"  shared single-process front end (load, templates, clean_text, shingle): {front:.1f}s")
+        what = "load, templates, clean_text, shingle"
+        print(f"  shared single-process front end ({what}): {front:.1f}s")
         backends = [
             ("newsdedup back end (1 process)", lambda: newsdedup_backend(prints)),
             ("rensa", lambda: rensa_pipeline(prints)),

@@ -340,11 +340,14 @@ def _is_cookie(f: _Features) -> bool:
     return _short(f, 60) and _has(COOKIE_PHRASES, f.canon)
 
 
+_FOOTER_ANCHORED = tuple(p for p in FOOTER_PATTERNS if p.pattern.startswith("^"))
+
+
 def _is_footer(f: _Features) -> bool:
     if not _short(f, 60):
         return False
     if "reserved" not in f.canon:  # what the one unanchored footer pattern needs
-        return any(p.search(f.canon) for p in FOOTER_PATTERNS if p.pattern.startswith("^"))
+        return any(p.search(f.canon) for p in _FOOTER_ANCHORED)
     return any(p.search(f.canon) for p in FOOTER_PATTERNS)
 
 
@@ -578,15 +581,15 @@ def _revise(units: list[_Unit], reasons: list[str | None]) -> None:
             body_started = True
 
 
-def _mark_repeats(feats: list[_Features], reasons: list[str | None]) -> None:
+def _mark_repeats(canons: list[str], reasons: list[str | None]) -> None:
     """Drop later copies of a line already seen in this text (the state lives in the call)."""
     seen: set[str] = set()
-    for i, f in enumerate(feats):
-        if not f.canon:
+    for i, canon in enumerate(canons):
+        if not canon:
             continue
-        if f.canon in seen and reasons[i] is None:
+        if canon in seen and reasons[i] is None:
             reasons[i] = "repeated"
-        seen.add(f.canon)
+        seen.add(canon)
 
 
 # Dropped lines that sit inside articles (an ad marker, a photo and its credit, a share bar):
@@ -683,9 +686,9 @@ def clean_text(
 
 
 @lru_cache(maxsize=CACHE_LINES)
-def _fold(raw: str) -> tuple[str, int]:
-    """Return a line's canonical form and template key: all that cleaning without the
-    boilerplate rules needs of it."""
+def fold_line(raw: str) -> tuple[str, int]:
+    """Return a line's canonical form and site-template key (cached per process): all that
+    template counting, and cleaning without the boilerplate rules, need of it."""
     canon = canonicalize(raw)
     return canon, line_key(canon)
 
@@ -695,20 +698,16 @@ def _judge_plain(
 ) -> tuple[list[str], list[str | None], list[tuple[str, str | None]]]:
     """`_judge` without the boilerplate rules: blank lines, site templates, repeats."""
     original = _split_lines(text)
-    folded = [_fold(ln) for ln in original]
+    folded = [fold_line(ln) for ln in original]
+    canons = [canon for canon, _ in folded]
     use_templates = config.templates and bool(templates)
-    seen: set[str] = set()
-    reasons: list[str | None] = []
-    for canon, key in folded:
-        if not canon:
-            reasons.append("blank")
-            continue
-        reason = "template" if use_templates and key in templates else None
-        if reason is None and config.repeats and canon in seen:
-            reason = "repeated"
-        seen.add(canon)
-        reasons.append(reason)
-    return original, reasons, [(c, r) for (c, _), r in zip(folded, reasons, strict=True)]
+    reasons: list[str | None] = [
+        "blank" if not canon else "template" if use_templates and key in templates else None
+        for canon, key in folded
+    ]
+    if config.repeats:
+        _mark_repeats(canons, reasons)
+    return original, reasons, list(zip(canons, reasons, strict=True))
 
 
 def _judge(
@@ -739,7 +738,7 @@ def _judge(
             if reasons[i] is None and u.key in templates:
                 reasons[i] = "template"
     if config.repeats:
-        _mark_repeats(feats, reasons)
+        _mark_repeats([f.canon for f in feats], reasons)
     if config.boilerplate:
         _revise(units, reasons)
         _mark_outside_body(units, reasons)

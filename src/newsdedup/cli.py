@@ -774,8 +774,9 @@ def _on_sigterm(signum: int, frame: object) -> None:
 def main(argv: Sequence[str] | None = None) -> NoReturn:
     """Run the CLI and exit with its code."""
     import signal
+    import threading
 
-    if threading_is_main():
+    if threading.current_thread() is threading.main_thread():  # only it may set handlers
         signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         code = cli.main(args=argv, prog_name="newsdedup", standalone_mode=False)
@@ -796,13 +797,6 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
         click.echo("error: interrupted", err=True)
         code = 130
     sys.exit(code if isinstance(code, int) else 0)
-
-
-def threading_is_main() -> bool:
-    """Return True in the main thread, the only one that may set signal handlers."""
-    import threading
-
-    return threading.current_thread() is threading.main_thread()
 
 
 # ---- index: a persistent index for daily scrapes (store.py) ----------------------------------

@@ -23,13 +23,11 @@ from typing import TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from .boilerplate import clean_text
-from .canonical import canonicalize
+from .boilerplate import clean_text, fold_line
 from .config import CleanConfig, DedupConfig
 from .index import band_keys
 from .shingle import shingles
 from .signature import sign_many
-from .templates import line_key
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -129,34 +127,19 @@ class KeyCounts:
     counts: npt.NDArray[np.int64]
 
 
-# Line keys remembered per process across chunks (by the length limit they were made under):
-# site furniture repeats through the whole corpus, not only inside one chunk. A pure function
-# of the line, so the cache changes speed, never counts; dropped whole when full.
-_LINE_KEYS: dict[int, dict[str, int | None]] = {}
-LINE_KEY_CACHE = 1 << 18
-
-
 def count_line_keys(texts: list[str], config: CleanConfig) -> KeyCounts:
     """Return the template-candidate line keys of some articles (as `templates.document_keys`).
 
-    Site furniture repeats from article to article, so each distinct raw line is
-    canonicalized once per chunk.
+    Site furniture repeats through the corpus, so each distinct raw line is canonicalized
+    once per process (`boilerplate.fold_line`, the cache cleaning also uses).
     """
-    memo = _LINE_KEYS.setdefault(config.template_max_chars, {})
     found: list[int] = []
     limit = config.template_max_chars
     for text in texts:
         keys = set()
         for raw in text.split("\n"):
-            if raw in memo:
-                key = memo[raw]
-            else:
-                if len(memo) >= LINE_KEY_CACHE:
-                    memo.clear()
-                canon = canonicalize(raw)
-                key = line_key(canon) if canon and len(canon) <= limit else None
-                memo[raw] = key
-            if key is not None:
+            canon, key = fold_line(raw)
+            if canon and len(canon) <= limit:
                 keys.add(key)
         found.extend(keys)
     keys_arr, counts = np.unique(np.array(found, dtype=np.uint64), return_counts=True)

@@ -242,6 +242,7 @@ def _scan(
 ) -> DedupResult:
     """Two passes over `docs()` (templates, then fingerprints), then index, verify, cluster."""
     collected = _Collected()
+    spill = collected.sets
     try:
         with Workers(workers) as pool:
             templates = _learn(docs, config, pool, progress)
@@ -249,12 +250,8 @@ def _scan(
                 collected.add(batch)
                 if progress:
                     progress("clean", len(collected.ids), max(total(), len(collected.ids)))
-    except BaseException:
-        collected.sets.close()
-        raise
-    ids, lengths, sets, keys = collected.in_id_order(config)
-    del collected
-    try:
+        ids, lengths, sets, keys = collected.in_id_order(config)
+        del collected
         return result_from_fingerprints(
             ids,
             lengths,
@@ -267,7 +264,7 @@ def _scan(
             progress=progress,
         )
     finally:
-        sets.close()
+        spill.close()
 
 
 def find_duplicates(
