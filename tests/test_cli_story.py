@@ -180,3 +180,48 @@ def test_story_json_is_byte_identical_under_different_hash_seeds():
         outputs.append(proc.stdout)
     assert outputs[0] == outputs[1]
     assert b'"stories"' in outputs[0]
+
+
+def _story_corpus(root: Path) -> Path:
+    """Seeds, plus articles on three stories that share site furniture (corpus templates)."""
+    root.mkdir()
+    for path in SEEDS.glob("*.txt"):
+        (root / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    furniture = "Home | World | Business | Sport\nCopyright 2026 Example Wire. All rights reserved."
+    for n in range(24):
+        body = (QUAKE_A, QUAKE_B, RECIPE)[n % 3]
+        lines = body.split("\n")
+        # Each article drops a different sentence: write-ups of one story, not copies.
+        text = "\n".join(line for k, line in enumerate(lines) if k != n % len(lines))
+        (root / f"wire{n:02d}.txt").write_text(f"{furniture}\n{text}\n{furniture}", "utf-8")
+    return root
+
+
+def test_story_level_on_two_workers_gives_the_one_worker_bytes(tmp_path: Path):
+    """--level both cleans and represents articles on --workers processes: same bytes."""
+    corpus = _story_corpus(tmp_path / "corpus")
+    before = tree_digest(corpus)
+    outputs = []
+    for workers in ("1", "2"):
+        out = tmp_path / f"w{workers}.json"
+        args = ("--level", "both", "--workers", workers, "--format", "json", "-o", str(out))
+        result = run("scan", str(corpus), *args)
+        assert result.exit_code == 0, result.stderr
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+    report = json.loads(outputs[0])
+    assert len(report["stories"]) >= 3
+    assert tree_digest(corpus) == before
+
+
+def test_parallel_story_docs_are_the_sequential_ones(tmp_path: Path):
+    """The worker path builds the very StoryDocs one process builds (templates included)."""
+    from newsdedup import DedupConfig, load_corpus
+    from newsdedup.story import story_docs
+
+    articles = sorted(load_corpus(_story_corpus(tmp_path / "c")).articles, key=lambda a: a.id)
+    config = DedupConfig()
+    one = story_docs(articles, config)
+    two = story_docs(articles, config, workers=2)
+    assert two == one
+    assert any(d.terms.counts for d in one)

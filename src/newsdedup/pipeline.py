@@ -301,7 +301,9 @@ def find_duplicates(
         return result
     from .story import add_stories  # story builds on this module
 
-    return add_stories(result, articles, config, level=level, progress=progress)
+    return add_stories(
+        result, articles, config, level=level, progress=progress, workers=max(1, workers)
+    )
 
 
 def article_metadata(article: Article) -> dict[str, str]:
