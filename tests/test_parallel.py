@@ -138,6 +138,38 @@ class TestKeyCounter:
         assert counter.templates(config) == reference.templates()
         assert counter.templates(config)
 
+    @pytest.mark.parametrize("run_keys", [7, 1 << 20])
+    def test_shared_sentences_are_templates_only_beside_furniture(self, monkeypatch, run_keys):
+        """A short quote that six copies share is not furniture; footer sentences next to a
+        menu are, as `TemplateCounter` decides (the scan used to strip both)."""
+        from newsdedup import parallel
+        from newsdedup.canonical import canonicalize
+        from newsdedup.templates import line_key
+
+        monkeypatch.setattr(parallel, "RUN_KEYS", run_keys)
+        quote = '"We will rebuild every school," the mayor said.'
+        menu = "Home | World | Business | Sport"
+        footer = ["Copyright 2026 Example Wire. All rights reserved.", "Contact us for reprints."]
+        bottom = "About | Careers | Privacy"
+        texts = []
+        for n in range(40):
+            body = [f"Paragraph {n} of a story about topic {n % 7}, told at some length here."] * 2
+            if n % 6 == 0:
+                body.insert(1, quote)
+            texts.append("\n".join([menu, *body, *footer, bottom]))
+        config = CleanConfig()
+        reference = TemplateCounter(config)
+        for text in texts:
+            reference.add(text)
+        counter = KeyCounter()
+        for part in chunked(texts, 3):
+            counter.add(count_line_keys(part, config))
+        got = counter.templates(config)
+        assert got == reference.templates()
+        keys = {line: line_key(canonicalize(line)) for line in [quote, menu, *footer]}
+        assert keys[quote] not in got
+        assert {keys[menu], keys[footer[0]], keys[footer[1]]} <= got
+
     def test_runs_merge_to_exact_counts(self, monkeypatch):
         """With tiny runs (many merges), the counts are those of a plain Counter."""
         import collections

@@ -16,7 +16,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import TypeVar
 
@@ -28,6 +28,7 @@ from .config import CleanConfig, DedupConfig
 from .index import band_keys
 from .shingle import shingles
 from .signature import sign_many
+from .templates import is_sentence as templates_is_sentence
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -118,32 +119,74 @@ def ordered_map(fn: Callable[[T], R], tasks: Iterable[T], workers: int) -> Itera
 # ---- pass 1: site-template line keys -----------------------------------------------------
 
 
+_NO_KEYS = np.zeros(0, dtype=np.uint64)
+_NO_COUNTS = np.zeros(0, dtype=np.int64)
+
+
 @dataclass(frozen=True, slots=True)
 class KeyCounts:
-    """Per distinct line key, in how many of `docs` articles it occurs."""
+    """Per distinct line key, in how many of `docs` articles it occurs; which keys read like
+    sentences; and how many articles have short sentence `pair_a` next to short line `pair_b`
+    (what `templates.TemplateCounter` counts, as arrays)."""
 
     docs: int
     keys: npt.NDArray[np.uint64]  # sorted, unique
     counts: npt.NDArray[np.int64]
+    sentences: npt.NDArray[np.uint64] = field(default_factory=lambda: _NO_KEYS)  # sorted, unique
+    pair_a: npt.NDArray[np.uint64] = field(default_factory=lambda: _NO_KEYS)  # sorted by (a, b)
+    pair_b: npt.NDArray[np.uint64] = field(default_factory=lambda: _NO_KEYS)
+    pair_counts: npt.NDArray[np.int64] = field(default_factory=lambda: _NO_COUNTS)
 
 
 def count_line_keys(texts: list[str], config: CleanConfig) -> KeyCounts:
-    """Return the template-candidate line keys of some articles (as `templates.document_keys`).
+    """Return what `templates.document_profile` finds in some articles, summed.
 
     Site furniture repeats through the corpus, so each distinct raw line is canonicalized
     once per process (`boilerplate.fold_line`, the cache cleaning also uses).
     """
     found: list[int] = []
+    sentence_keys: set[int] = set()
+    pairs: list[tuple[int, int]] = []
+    is_sentence: dict[int, bool] = {}  # per key, for this chunk
     limit = config.template_max_chars
     for text in texts:
-        keys = set()
+        keys: list[int | None] = []
         for raw in text.split("\n"):
             canon, key = fold_line(raw)
-            if canon and len(canon) <= limit:
-                keys.add(key)
-        found.extend(keys)
+            if not canon:
+                continue
+            if len(canon) > limit:
+                keys.append(None)
+                continue
+            keys.append(key)
+            if key not in is_sentence:
+                is_sentence[key] = templates_is_sentence(canon)
+        found.extend({k for k in keys if k is not None})
+        doc_pairs: set[tuple[int, int]] = set()
+        for i, k in enumerate(keys):
+            if k is None or not is_sentence[k]:
+                continue
+            sentence_keys.add(k)
+            for j in (i - 1, i + 1):
+                if 0 <= j < len(keys):
+                    other = keys[j]
+                    if other is not None and other != k:
+                        doc_pairs.add((k, other))
+        pairs.extend(doc_pairs)
     keys_arr, counts = np.unique(np.array(found, dtype=np.uint64), return_counts=True)
-    return KeyCounts(docs=len(texts), keys=keys_arr, counts=counts.astype(np.int64))
+    pair_arr = np.array(pairs, dtype=np.uint64).reshape(-1, 2)
+    pair_a, pair_b, pair_counts = _summed_pairs(
+        pair_arr[:, 0], pair_arr[:, 1], np.ones(len(pair_arr), dtype=np.int64)
+    )
+    return KeyCounts(
+        docs=len(texts),
+        keys=keys_arr,
+        counts=counts.astype(np.int64),
+        sentences=np.unique(np.array(sorted(sentence_keys), dtype=np.uint64)),
+        pair_a=pair_a,
+        pair_b=pair_b,
+        pair_counts=pair_counts,
+    )
 
 
 class KeyCounter:
@@ -153,7 +196,8 @@ class KeyCounter:
     like a log-structured merge tree (a run merges into the one before it while that one is
     at most twice its size), so each key is re-sorted O(log n) times in all. A 1M-article
     corpus holds tens of millions of distinct short lines; re-sorting everything counted so
-    far on each flush, as this class first did, made pass 1 quadratic there.
+    far on each flush, as this class first did, made pass 1 quadratic there. Sentence keys and
+    sentence-neighbour pairs are gathered the same way.
     """
 
     def __init__(self) -> None:
@@ -162,12 +206,17 @@ class KeyCounter:
         self._keys: list[npt.NDArray[np.uint64]] = []
         self._counts: list[npt.NDArray[np.int64]] = []
         self._pending = 0
+        self._sentences: list[npt.NDArray[np.uint64]] = []
+        self._pairs: list[_PairCounts] = []
+        self._pair_runs: list[_PairCounts] = []
 
     def add(self, part: KeyCounts) -> None:
         self.docs += part.docs
         self._keys.append(part.keys)
         self._counts.append(part.counts)
-        self._pending += len(part.keys)
+        self._sentences.append(part.sentences)
+        self._pairs.append((part.pair_a, part.pair_b, part.pair_counts))
+        self._pending += len(part.keys) + len(part.pair_a)
         if self._pending >= RUN_KEYS:
             self._flush()
 
@@ -176,12 +225,20 @@ class KeyCounter:
             run = _summed(np.concatenate(self._keys), np.concatenate(self._counts))
             self._keys, self._counts, self._pending = [], [], 0
             self._runs.append(run)
+            self._sentences = [np.unique(np.concatenate(self._sentences))]
+            self._pair_runs.append(_merged_pairs(self._pairs))
+            self._pairs = []
         while len(self._runs) >= 2 and len(self._runs[-2][0]) <= 2 * len(self._runs[-1][0]):
             (ka, ca), (kb, cb) = self._runs[-2], self._runs[-1]
             self._runs[-2:] = [_summed(np.concatenate((ka, kb)), np.concatenate((ca, cb)))]
+        runs = self._pair_runs
+        while len(runs) >= 2 and len(runs[-2][0]) <= 2 * len(runs[-1][0]):
+            runs[-2:] = [_merged_pairs(runs[-2:])]
 
     def templates(self, config: CleanConfig) -> frozenset[int]:
-        """Return the keys frequent enough to be site furniture (as `TemplateCounter`)."""
+        """Return the keys frequent enough to be site furniture, as `TemplateCounter` does: a
+        frequent line that reads like a sentence only when it sits next to furniture in at
+        least half of its articles (a quote five copies share is not furniture)."""
         self._flush()
         if not self._runs:
             return frozenset()
@@ -189,7 +246,49 @@ class KeyCounter:
         counts = np.concatenate([c for _, c in self._runs])
         keys, counts = _summed(keys, counts)
         floor = max(config.template_min_docs, config.template_df * self.docs)
-        return frozenset(int(k) for k in keys[counts >= floor])
+        frequent, df = keys[counts >= floor], counts[counts >= floor]
+        sentences = np.concatenate(self._sentences) if self._sentences else _NO_KEYS
+        found = set(frequent[~np.isin(frequent, sentences)].tolist())
+        if not self._pair_runs:
+            return frozenset(found)
+        a, b, n = _merged_pairs(self._pair_runs)
+        near = np.isin(a, frequent) & np.isin(b, frequent)
+        df_of = dict(zip(frequent.tolist(), df.tolist(), strict=True))
+        pending = list(zip(a[near].tolist(), b[near].tolist(), n[near].tolist(), strict=True))
+        # Grow from the menu lines until nothing changes (TemplateCounter's fixed point).
+        changed = True
+        while changed:
+            changed = False
+            for k, other, count in pending:
+                if k not in found and other in found and 2 * count >= df_of[k]:
+                    found.add(k)
+                    changed = True
+        return frozenset(found)
+
+
+_PairCounts = tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64], npt.NDArray[np.int64]]
+
+
+def _merged_pairs(parts: list[_PairCounts]) -> _PairCounts:
+    """Return the pair counts of several parts, summed."""
+    return _summed_pairs(
+        np.concatenate([p[0] for p in parts]),
+        np.concatenate([p[1] for p in parts]),
+        np.concatenate([p[2] for p in parts]),
+    )
+
+
+def _summed_pairs(
+    a: npt.NDArray[np.uint64], b: npt.NDArray[np.uint64], counts: npt.NDArray[np.int64]
+) -> _PairCounts:
+    """Return the distinct pairs (a, b), sorted, with their counts summed."""
+    if not len(a):
+        return a, b, counts
+    order = np.lexsort((b, a))
+    a, b, counts = a[order], b[order], counts[order]
+    new = np.concatenate(([True], (a[1:] != a[:-1]) | (b[1:] != b[:-1])))
+    starts = np.flatnonzero(new)
+    return a[starts], b[starts], np.add.reduceat(counts, starts)
 
 
 # Entries (key, count) gathered from chunks before they are sorted into a run.
