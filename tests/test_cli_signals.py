@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -48,26 +49,56 @@ def test_sigterm_stops_the_scan_and_its_workers(tmp_path: Path) -> None:
         for i in range(40_000):
             out.write(json.dumps({"id": f"a{i:05d}", "text": fast_article(i)}) + "\n")
     argv = [sys.executable, "-m", "newsdedup", "scan", str(corpus), "--workers", "2", "-q"]
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + 60
-        workers: set[int] = set()
-        while time.monotonic() < deadline and proc.poll() is None:
-            workers = _descendants(proc.pid)
-            if len(workers) >= 3:  # the forkserver and two workers
-                break
-            time.sleep(0.05)
-        if proc.poll() is not None or len(workers) < 3:
-            pytest.skip("the scan ended before its workers could be seen")
-        proc.send_signal(signal.SIGTERM)
-        _, err = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == 143
+    workers: set[int] = set()
+    left: list[str] = []  # the commands of workers still running after the scan exited
+    # stderr goes to a file, not a pipe: a worker that outlives the scan inherits the pipe, and
+    # communicate() would then time out instead of the check below naming the stray worker.
+    # `with` closes the file and reaps the scan whatever happens: left to the garbage collector,
+    # the pipe and process raised ResourceWarnings in whichever later test ran a full
+    # collection (test_dask's 5k test), which -W error turned into that test's failure.
+    with (
+        (tmp_path / "stderr.txt").open("wb") as stderr,
+        subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=stderr) as proc,
+    ):
+        try:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and proc.poll() is None:
+                workers = _descendants(proc.pid)
+                if len(workers) >= 3:  # the forkserver and two workers
+                    break
+                time.sleep(0.05)
+            if proc.poll() is not None or len(workers) < 3:
+                pytest.skip("the scan ended before its workers could be seen")
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=60)
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline and any(_alive(p) for p in workers):
+                time.sleep(0.1)
+            # A worker started after the snapshot is a child of the forkserver: look there too.
+            workers |= {d for p in workers for d in _descendants(p)}
+            left = _commands([p for p in workers if _alive(p)])
+        finally:
+            # Pass or fail, leave no scan or worker behind to load the machine for later tests.
+            if proc.poll() is None:
+                proc.kill()
+            for pid in workers:
+                if _alive(pid):
+                    with contextlib.suppress(OSError):
+                        os.kill(pid, signal.SIGKILL)
+    err = (tmp_path / "stderr.txt").read_bytes()
+    assert proc.returncode == 143, err
     assert b"error: terminated" in err
     assert b"Traceback" not in err
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and any(_alive(p) for p in workers):
-        time.sleep(0.1)
-    assert not [p for p in workers if _alive(p)]
+    assert not left, f"still running after the scan exited: {left}"
+
+
+def _commands(pids: list[int]) -> list[str]:
+    found = []
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as handle:
+                command = handle.read().replace(b"\0", b" ")[:80]
+        except OSError:
+            command = b"?"
+        found.append(f"{pid} {command.decode(errors='replace')}")
+    return found
