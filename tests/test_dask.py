@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from pathlib import Path
 
 import pytest
@@ -19,10 +20,13 @@ distributed = pytest.importorskip("distributed", reason="Dask is not installed (
 
 @pytest.fixture(scope="module")
 def scheduler():
-    """The address of a LocalCluster with 2 single-threaded worker processes."""
-    cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-    )
+    """The address of a LocalCluster with 2 single-threaded worker processes.
+
+    Started as `--dask local:2` starts one: its HTTP server on a free port, not on 8787, which
+    another Dask cluster on this machine (a parallel test run) may hold."""
+    from newsdedup.distributed import local_cluster
+
+    cluster = local_cluster(2)
     try:
         yield cluster.scheduler_address
     finally:
@@ -112,3 +116,20 @@ class TestDaskScan:
         result = run("scan", SEEDS, "--dask", "local:x")
         assert result.exit_code == 2
         assert "local:N" in result.stderr
+
+
+def test_local_cluster_starts_while_another_holds_port_8787():
+    """`--dask local` beside another Dask cluster (whose dashboard holds 8787): same JSON, and
+    nothing on stderr (Dask used to warn "Port 8787 is already in use"; under this suite's
+    -W error the cluster did not start at all)."""
+    with socket.socket() as holder:
+        try:
+            holder.bind(("127.0.0.1", 8787))
+            holder.listen(1)
+        except OSError:
+            pass  # something on this machine holds it already: the case under test
+        remote = run("scan", SEEDS, "--format", "json", "--dask", "local:1")
+    local = run("scan", SEEDS, "--format", "json")
+    assert remote.exit_code == 0, remote.stderr or remote.exception
+    assert remote.stderr == ""
+    assert remote.stdout == local.stdout

@@ -147,23 +147,37 @@ def partitions(paths: Sequence[Path], load: LoadConfig, *, workers: int) -> list
     return parts
 
 
+def local_cluster(workers: int) -> Any:
+    """Start a `LocalCluster` of `workers` single-threaded processes, no dashboard.
+
+    `dashboard_address=None` alone does not free the port: the scheduler still serves HTTP on
+    the fixed port 8787 and, when that is taken (another scan, another test run on the same
+    machine), warns "Port 8787 is already in use" on stderr; under pytest's `-W error` the
+    cluster then fails to start. So the HTTP server gets a free localhost port instead.
+    """
+    from distributed import LocalCluster
+
+    return LocalCluster(  # type: ignore[no-untyped-call]
+        n_workers=workers,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address="127.0.0.1:0",
+        scheduler_kwargs={"dashboard": False},
+        silence_logs=logging.ERROR,
+    )
+
+
 def connect(scheduler: str) -> tuple[Any, Any]:
     """Return (client, cluster or None) for `local`, `local:N` or a scheduler address."""
     try:
-        from distributed import Client, LocalCluster
+        from distributed import Client
     except ImportError as err:
         raise ConfigError("--dask needs Dask: pip install 'newsdedup[dask]'") from err
     if scheduler == "local" or scheduler.startswith("local:"):
         count = scheduler.partition(":")[2] or str(os.cpu_count() or 1)
         if not count.isdigit() or int(count) < 1:
             raise ConfigError(f"--dask {scheduler}: use local, local:N or a scheduler address")
-        cluster = LocalCluster(  # type: ignore[no-untyped-call]
-            n_workers=int(count),
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            silence_logs=logging.ERROR,
-        )
+        cluster = local_cluster(int(count))
         return Client(cluster), cluster  # type: ignore[no-untyped-call]
     try:
         return Client(scheduler, timeout="20s"), None  # type: ignore[no-untyped-call]
