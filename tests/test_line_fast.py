@@ -14,6 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsdedup import body
+from newsdedup import boilerplate as bp
+from newsdedup.canonical import canonicalize
 
 # Characters of scraped news lines: ASCII letters, digits and punctuation, the common
 # non-ASCII punctuation, accented and other-script letters, digits of other scripts, spaces.
@@ -101,3 +103,107 @@ DATE_ALPHABET = st.sampled_from(
 @given(st.one_of(st.lists(DATE_ALPHABET, max_size=12).map("".join), news_text))
 def test_date_prefilter_matches_the_regex(text: str) -> None:
     assert body._has_date_or_time(text) == bool(body._DATE_OR_TIME.search(text))
+
+
+# ---- boilerplate: word counts and the rules' prefilters ---------------------------------
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(news_text, any_text))
+def test_word_counts_match_the_regex(text: str) -> None:
+    for canon in (text, canonicalize(text)):
+        tokens = bp._WORD.findall(canon)
+        assert bp._count_words(canon) == len(tokens)
+        assert bp._word_digit_counts(canon) == (len(tokens), sum(t.isdigit() for t in tokens))
+
+
+def plain_rules(f: bp._Features) -> dict[str, bool]:
+    """The rules as they read before their prefilters."""
+    canon = f.canon
+
+    def has(phrases: tuple[str, ...]) -> bool:
+        return any(p in canon for p in phrases)
+
+    if "cookies" in canon and ("website" in canon or "site" in canon):
+        cookie = f.words <= 150
+    else:
+        cookie = f.words <= 60 and has(bp.COOKIE_PHRASES)
+    tail = max(0, len(canon) - bp.TAIL_REACH)
+    return {
+        "paywall": f.words <= 60 and has(bp.PAYWALL_PHRASES),
+        "newsletter": f.words <= 30 and has(bp.NEWSLETTER_PHRASES),
+        "comments": f.words <= 20 and has(bp.COMMENT_PHRASES),
+        "share": f.words <= 12 and has(bp.SHARE_PHRASES),
+        "cookie": cookie,
+        "footer": f.words <= 60 and any(p.search(canon) for p in bp.FOOTER_PATTERNS),
+        "related_link": f.words <= 30 and bool(bp.RELATED_PREFIX.search(canon)),
+        "caption": f.words <= 80
+        and bool(
+            any(p.search(canon) for p in bp.CAPTION_PATTERNS)
+            or any(p.search(canon, tail) for p in bp.CAPTION_TAILS)
+        ),
+        "credit": canon in bp.WIRE_CREDITS
+        or (f.words <= 12 and any(p.search(canon) for p in bp.CREDIT_PATTERNS)),
+        "author": bool(bp.COMMENT_AUTHOR.search(canon)),
+    }
+
+
+def fast_rules(f: bp._Features) -> dict[str, bool]:
+    return {
+        "paywall": bp._is_paywall(f),
+        "newsletter": bp._is_newsletter(f),
+        "comments": bp._is_comments(f),
+        "share": bp._is_share(f),
+        "cookie": bp._is_cookie(f),
+        "footer": bp._is_footer(f),
+        "related_link": bp._is_related_link(f),
+        "caption": bp._is_caption(f),
+        "credit": bp._is_credit(f),
+        "author": bp._analyze.__wrapped__(f.raw).comment_author,
+    }
+
+
+# Pieces of the lines the rules look for, to be glued into lines with plain words.
+RULE_PIECES = sorted(
+    {
+        *bp.PAYWALL_PHRASES,
+        *bp.NEWSLETTER_PHRASES,
+        *bp.COMMENT_PHRASES,
+        *bp.SHARE_PHRASES,
+        *bp.COOKIE_PHRASES,
+        *bp._PHRASE_ANCHORS,
+        *("cookies", "website", "site", "all rights reserved", "reserved", "published by"),
+        *("\u00a9", "(c)", "copyright", "this article was published", "this story is produced"),
+        *("related:", "read more:", "see also :", "in this photo", "file photo:", "pictured:"),
+        *("(ap photo/jane doe)", "(photo via reuters)", "picture: x/reuters", "photo by"),
+        *("credit:", "(image: getty)", "getty images", "afp", "reuters / x", "image"),
+        *("says:", "said :", "wrote:", "bob on may 1 at 6:34 pm said:", "ad", "the", "Home"),
+    }
+)
+rule_lines = st.lists(
+    st.one_of(st.sampled_from(RULE_PIECES), st.sampled_from(["a", "B", "the", ":", "."])),
+    max_size=14,
+).map(" ".join)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.one_of(rule_lines, news_text))
+def test_rule_prefilters_change_no_verdict(text: str) -> None:
+    f = bp._features(text)
+    assert fast_rules(f) == plain_rules(f)
+
+
+def test_rule_prefilters_on_known_lines() -> None:
+    for text in [
+        "Subscribe now for unlimited access",
+        "We use cookies to improve this website",
+        "\u00a9 2024 Example Media. All rights reserved.",
+        "Related: Putin visits port",
+        "In this photo, a ship (AP Photo/Jane Doe)",
+        "Alex on September 17, 2018 at 6:34 am said:",
+        "",
+        "   ",
+    ]:
+        f = bp._features(text)
+        assert fast_rules(f) == plain_rules(f)
+    assert bp._is_paywall(bp._features("Subscribe now for unlimited access"))

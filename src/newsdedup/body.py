@@ -27,12 +27,7 @@ _ASCII_LOWER_START = re.compile(r"(?<![A-Za-z])[a-z]")
 # case is a " a". It holds for text whose only non-ASCII characters are no word characters
 # (curly quotes, dashes, currency signs): those split words just as a space does.
 _LETTER_CLASSES = bytes(
-    ord("a")
-    if chr(b).islower() and b < 128
-    else ord("A")
-    if chr(b).isupper() and b < 128
-    else ord(" ")
-    for b in range(256)
+    ord("a") if 97 <= b <= 122 else ord("A") if 65 <= b <= 90 else ord(" ") for b in range(256)
 )
 # A non-ASCII word character (letter, digit, underscore): the fast counts do not apply.
 _NON_ASCII_WORD = re.compile(r"[^\W\x00-\x7f]")

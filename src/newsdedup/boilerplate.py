@@ -244,6 +244,45 @@ _SENTENCE_ENDINGS = (".", "!", "?", "…", '"', "'", ")", "]")
 _WORD = re.compile(r"\w+")
 
 
+# Counting `_WORD` runs without building the match list: one bytes.translate maps ASCII
+# letters and "_" to "a", digits to "0" and every other byte (UTF-8 multi-byte sequences
+# too) to a space; a run starts after a space. It holds for text whose non-ASCII characters
+# are no word characters (quotes, dashes, currency signs), which split runs as a space does.
+def _word_class(byte: int) -> int:
+    ch = chr(byte) if byte < 128 else " "
+    return ord("0") if ch.isdigit() else ord("a") if ch.isalnum() or ch == "_" else ord(" ")
+
+
+_WORD_CLASSES = bytes(map(_word_class, range(256)))
+_NON_ASCII_WORD = re.compile(r"[^\W\x00-\x7f]")
+
+
+def _word_classes(canon: str) -> bytes | None:
+    """Return `canon` mapped by _WORD_CLASSES after a leading space, or None when it holds
+    non-ASCII word characters (then only `_WORD` itself gives the words)."""
+    if not canon.isascii() and _NON_ASCII_WORD.search(canon):
+        return None
+    return b" " + canon.encode("utf-8", "surrogatepass").translate(_WORD_CLASSES)
+
+
+def _count_words(canon: str) -> int:
+    """Return len(_WORD.findall(canon))."""
+    classes = _word_classes(canon)
+    if classes is None:
+        return len(_WORD.findall(canon))
+    return classes.count(b" a") + classes.count(b" 0")
+
+
+def _word_digit_counts(canon: str) -> tuple[int, int]:
+    """Return how many `_WORD` tokens `canon` holds and how many of them are all digits."""
+    classes = _word_classes(canon)
+    if classes is None:
+        tokens = _WORD.findall(canon)
+        return len(tokens), sum(1 for t in tokens if t.isdigit())
+    runs = classes.split()
+    return len(runs), sum(1 for t in runs if t.isdigit())
+
+
 # Private per-line records, made once per distinct line: not frozen, since a frozen
 # dataclass's __init__ costs twice as much (object.__setattr__ per field). Never mutated.
 @dataclass(slots=True)
@@ -253,6 +292,7 @@ class _Features:
     words: int
     chars: int
     ends_sentence: bool
+    phrase: bool  # holds one of _PHRASE_ANCHORS: a phrase list may match
 
 
 def _features(raw: str) -> _Features:
@@ -260,9 +300,10 @@ def _features(raw: str) -> _Features:
     return _Features(
         raw=raw,
         canon=canon,
-        words=len(_WORD.findall(canon)),
+        words=_count_words(canon),
         chars=len(canon),
         ends_sentence=canon.endswith(_SENTENCE_ENDINGS),
+        phrase=any(map(canon.__contains__, _PHRASE_ANCHORS)),
     )
 
 
@@ -292,7 +333,8 @@ CACHE_LINES = 1 << 16
 def _analyze(raw: str) -> _Unit:
     f = _features(raw)
     rule = next((name for name, rule in LINE_RULES if rule(f)), None) if f.canon else None
-    author = bool(COMMENT_AUTHOR.search(f.canon))
+    # COMMENT_AUTHOR ends in ":\s*$", and canonical text ends in no space.
+    author = f.canon.endswith(":") and bool(COMMENT_AUTHOR.search(f.canon))
     return _Unit(
         f=f,
         rule=rule,
@@ -306,8 +348,33 @@ def _analyze(raw: str) -> _Unit:
     )
 
 
+# Every phrase of the phrase lists holds one of these words (a phrase holding none is its own
+# anchor): a line holding no anchor matches no phrase list, and 999 lines in 1000 hold none,
+# so one pass over ~30 anchors stands in for five passes over 57 phrases.
+_ANCHOR_WORDS = (
+    *("subscri", "support", "premium", "unlimited", "continue", "register", "trial"),
+    *("sign up", "sign in", "newsletter", "inbox", "insights", "comment", "conversation"),
+    *("share", "follow", "whatsapp", "print", "email", "cookie", "privacy", "terms"),
+)
+_PHRASE_ANCHORS = tuple(
+    sorted(
+        {
+            next((word for word in _ANCHOR_WORDS if word in phrase), phrase)
+            for phrases in (
+                PAYWALL_PHRASES,
+                NEWSLETTER_PHRASES,
+                COMMENT_PHRASES,
+                SHARE_PHRASES,
+                COOKIE_PHRASES,
+            )
+            for phrase in phrases
+        }
+    )
+)
+
+
 def _has(phrases: Collection[str], canon: str) -> bool:
-    return any(p in canon for p in phrases)
+    return any(map(canon.__contains__, phrases))
 
 
 def _short(f: _Features, words: int = 25) -> bool:
@@ -319,32 +386,38 @@ def _is_ad(f: _Features) -> bool:
 
 
 def _is_paywall(f: _Features) -> bool:
-    return _short(f, 60) and _has(PAYWALL_PHRASES, f.canon)
+    return f.phrase and _short(f, 60) and _has(PAYWALL_PHRASES, f.canon)
 
 
 def _is_newsletter(f: _Features) -> bool:
-    return _short(f, 30) and _has(NEWSLETTER_PHRASES, f.canon)
+    return f.phrase and _short(f, 30) and _has(NEWSLETTER_PHRASES, f.canon)
 
 
 def _is_comments(f: _Features) -> bool:
-    return _short(f, 20) and _has(COMMENT_PHRASES, f.canon)
+    return f.phrase and _short(f, 20) and _has(COMMENT_PHRASES, f.canon)
 
 
 def _is_share(f: _Features) -> bool:
-    return _short(f, 12) and _has(SHARE_PHRASES, f.canon)
+    return f.phrase and _short(f, 12) and _has(SHARE_PHRASES, f.canon)
 
 
 def _is_cookie(f: _Features) -> bool:
+    if not f.phrase:  # "cookies" holds the anchor "cookie"
+        return False
     if "cookies" in f.canon and ("website" in f.canon or "site" in f.canon):
         return _short(f, 150)
     return _short(f, 60) and _has(COOKIE_PHRASES, f.canon)
 
 
 _FOOTER_ANCHORED = tuple(p for p in FOOTER_PATTERNS if p.pattern.startswith("^"))
+# How every match of _FOOTER_ANCHORED starts.
+_FOOTER_STARTS = ("published by", "\u00a9", "(c)", "copyright", "this article ", "this story ")
 
 
 def _is_footer(f: _Features) -> bool:
     if not _short(f, 60):
+        return False
+    if not f.canon.startswith(_FOOTER_STARTS) and "reserved" not in f.canon:
         return False
     if "reserved" not in f.canon:  # what the one unanchored footer pattern needs
         return any(p.search(f.canon) for p in _FOOTER_ANCHORED)
@@ -365,12 +438,16 @@ def _tail(canon: str) -> int:
     return max(0, len(canon) - TAIL_REACH)
 
 
+# How every match of CAPTION_PATTERNS[0] starts.
+_CAPTION_STARTS = ("in this ", "file photo:", "pictured:")
+
+
 def _is_caption(f: _Features) -> bool:
     if not _short(f, 80):
         return False
     canon = f.canon
     # Each pattern needs a literal first: skip the regex when the literal is absent.
-    if CAPTION_PATTERNS[0].search(canon):
+    if canon.startswith(_CAPTION_STARTS) and CAPTION_PATTERNS[0].search(canon):
         return True
     if "photo" in canon and CAPTION_PATTERNS[1].search(canon):
         return True
@@ -390,13 +467,14 @@ def _is_credit_tail(f: _Features) -> bool:
         return False
     tail = _tail(f.canon)
     end = f.canon[tail:]
-    if not any(w in end for w in _CREDIT_WORDS):
+    if not any(map(end.__contains__, _CREDIT_WORDS)):
         return False
     return bool(CREDIT_TAIL.search(f.canon, tail))
 
 
 def _is_related_link(f: _Features) -> bool:
-    return _short(f, 30) and bool(RELATED_PREFIX.search(f.canon))
+    # RELATED_PREFIX needs a colon.
+    return _short(f, 30) and ":" in f.canon and bool(RELATED_PREFIX.search(f.canon))
 
 
 _COMMA = re.compile(r",\s")
@@ -483,11 +561,10 @@ def _is_teaser(f: _Features) -> bool:
     if not (_is_headline(f) and f.words >= TEASER_WORDS):
         return False
     # A row of figures ("Revs 291.8 mln vs 151.1 mln") is a table in the article, not a link.
-    tokens = _WORD.findall(f.canon)
-    digits = sum(1 for t in tokens if t.isdigit())
+    tokens, digits = _word_digit_counts(f.canon)
     # A line that starts in lower case goes on from the line above: running text, no link.
     starts_lower = f.raw.lstrip()[:1].islower()
-    return 5 * digits < 2 * len(tokens) and not starts_lower
+    return 5 * digits < 2 * tokens and not starts_lower
 
 
 def _split_lines(text: str) -> list[str]:
