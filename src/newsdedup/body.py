@@ -107,11 +107,11 @@ def shape(text: str) -> Shape:
         size = len(words) + cjk / 2
     last = stripped.rstrip(_CLOSERS)[-1:]
     return Shape(
-        words=size,
-        lower_share=lower,
-        ends_sentence=bool(last) and last in _ENDERS,
-        blank=False,
-        figures=size <= FIGURE_MAX_WORDS
+        size,  # words
+        lower,  # lower_share
+        bool(last) and last in _ENDERS,  # ends_sentence
+        False,  # blank
+        size <= FIGURE_MAX_WORDS  # figures
         and len(_NUMBER.findall(stripped)) >= FIGURE_NUMBERS
         and not _has_date_or_time(stripped),
     )

@@ -297,13 +297,14 @@ class _Features:
 
 def _features(raw: str) -> _Features:
     canon = canonicalize(raw)
+    # Positional arguments: made once per distinct line, and keywords cost more.
     return _Features(
-        raw=raw,
-        canon=canon,
-        words=_count_words(canon),
-        chars=len(canon),
-        ends_sentence=canon.endswith(_SENTENCE_ENDINGS),
-        phrase=any(map(canon.__contains__, _PHRASE_ANCHORS)),
+        raw,  # raw
+        canon,  # canon
+        _count_words(canon),  # words
+        len(canon),  # chars
+        canon.endswith(_SENTENCE_ENDINGS),  # ends_sentence
+        any(map(canon.__contains__, _PHRASE_ANCHORS)),  # phrase
     )
 
 
@@ -332,19 +333,19 @@ CACHE_LINES = 1 << 16
 @lru_cache(maxsize=CACHE_LINES)
 def _analyze(raw: str) -> _Unit:
     f = _features(raw)
-    rule = next((name for name, rule in LINE_RULES if rule(f)), None) if f.canon else None
+    rule = _first_rule(f) if f.canon else None
     # COMMENT_AUTHOR ends in ":\s*$", and canonical text ends in no space.
     author = f.canon.endswith(":") and bool(COMMENT_AUTHOR.search(f.canon))
     return _Unit(
-        f=f,
-        rule=rule,
-        key=line_key(f.canon),
-        shape=body_shape(raw),
-        teaser=_is_teaser(f),
-        prose=_is_prose(f),
-        comment_heading=bool(COMMENT_HEADING.search(f.canon)),
-        comment_opener=author or bool(_COUNTED.search(f.canon)),
-        comment_author=author,
+        f,  # f
+        rule,  # rule
+        line_key(f.canon),  # key
+        body_shape(raw),  # shape
+        _is_teaser(f),  # teaser
+        _is_prose(f),  # prose
+        bool(COMMENT_HEADING.search(f.canon)),  # comment_heading
+        author or bool(_COUNTED.search(f.canon)),  # comment_opener
+        author,  # comment_author
     )
 
 
@@ -377,36 +378,32 @@ def _has(phrases: Collection[str], canon: str) -> bool:
     return any(map(canon.__contains__, phrases))
 
 
-def _short(f: _Features, words: int = 25) -> bool:
-    return f.words <= words
-
-
 def _is_ad(f: _Features) -> bool:
-    return _short(f, 6) and any(p.search(f.canon) for p in AD_PATTERNS)
+    return f.words <= 6 and any(p.search(f.canon) for p in AD_PATTERNS)
 
 
 def _is_paywall(f: _Features) -> bool:
-    return f.phrase and _short(f, 60) and _has(PAYWALL_PHRASES, f.canon)
+    return f.phrase and f.words <= 60 and _has(PAYWALL_PHRASES, f.canon)
 
 
 def _is_newsletter(f: _Features) -> bool:
-    return f.phrase and _short(f, 30) and _has(NEWSLETTER_PHRASES, f.canon)
+    return f.phrase and f.words <= 30 and _has(NEWSLETTER_PHRASES, f.canon)
 
 
 def _is_comments(f: _Features) -> bool:
-    return f.phrase and _short(f, 20) and _has(COMMENT_PHRASES, f.canon)
+    return f.phrase and f.words <= 20 and _has(COMMENT_PHRASES, f.canon)
 
 
 def _is_share(f: _Features) -> bool:
-    return f.phrase and _short(f, 12) and _has(SHARE_PHRASES, f.canon)
+    return f.phrase and f.words <= 12 and _has(SHARE_PHRASES, f.canon)
 
 
 def _is_cookie(f: _Features) -> bool:
     if not f.phrase:  # "cookies" holds the anchor "cookie"
         return False
     if "cookies" in f.canon and ("website" in f.canon or "site" in f.canon):
-        return _short(f, 150)
-    return _short(f, 60) and _has(COOKIE_PHRASES, f.canon)
+        return f.words <= 150
+    return f.words <= 60 and _has(COOKIE_PHRASES, f.canon)
 
 
 _FOOTER_ANCHORED = tuple(p for p in FOOTER_PATTERNS if p.pattern.startswith("^"))
@@ -415,7 +412,7 @@ _FOOTER_STARTS = ("published by", "\u00a9", "(c)", "copyright", "this article ",
 
 
 def _is_footer(f: _Features) -> bool:
-    if not _short(f, 60):
+    if f.words > 60:
         return False
     if not f.canon.startswith(_FOOTER_STARTS) and "reserved" not in f.canon:
         return False
@@ -431,7 +428,7 @@ def _is_related_heading(f: _Features) -> bool:
 def _is_credit(f: _Features) -> bool:
     if f.canon in WIRE_CREDITS:
         return True
-    return _short(f, 12) and any(p.search(f.canon) for p in CREDIT_PATTERNS)
+    return f.words <= 12 and any(p.search(f.canon) for p in CREDIT_PATTERNS)
 
 
 def _tail(canon: str) -> int:
@@ -443,7 +440,7 @@ _CAPTION_STARTS = ("in this ", "file photo:", "pictured:")
 
 
 def _is_caption(f: _Features) -> bool:
-    if not _short(f, 80):
+    if f.words > 80:
         return False
     canon = f.canon
     # Each pattern needs a literal first: skip the regex when the literal is absent.
@@ -460,21 +457,21 @@ def _is_caption(f: _Features) -> bool:
 
 # Every branch of CREDIT_TAIL holds one of these words.
 _CREDIT_WORDS = ("image", "photo", "pic", "credit")
+_CREDIT_WORD = re.compile("|".join(_CREDIT_WORDS))
 
 
 def _is_credit_tail(f: _Features) -> bool:
-    if not _short(f, 60):
+    if f.words > 60:
         return False
     tail = _tail(f.canon)
-    end = f.canon[tail:]
-    if not any(map(end.__contains__, _CREDIT_WORDS)):
+    if not _CREDIT_WORD.search(f.canon, tail):
         return False
     return bool(CREDIT_TAIL.search(f.canon, tail))
 
 
 def _is_related_link(f: _Features) -> bool:
     # RELATED_PREFIX needs a colon.
-    return _short(f, 30) and ":" in f.canon and bool(RELATED_PREFIX.search(f.canon))
+    return f.words <= 30 and ":" in f.canon and bool(RELATED_PREFIX.search(f.canon))
 
 
 _COMMA = re.compile(r",\s")
@@ -492,12 +489,20 @@ def _is_tag_list(f: _Features) -> bool:
     return f.words >= 20 and not _PUNCTUATION.search(f.canon)
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def _is_date(f: _Features) -> bool:
-    return _short(f, 10) and any(p.search(f.canon) for p in DATE_PATTERNS)
+    # Every date pattern needs a digit.
+    return (
+        f.words <= 10
+        and bool(_DIGIT.search(f.canon))
+        and any(p.search(f.canon) for p in DATE_PATTERNS)
+    )
 
 
 def _is_byline(f: _Features) -> bool:
-    return _short(f, 10) and not f.ends_sentence and bool(BYLINE_PATTERN.match(f.canon))
+    return f.words <= 10 and not f.ends_sentence and bool(BYLINE_PATTERN.match(f.canon))
 
 
 _NAV_SEPARATOR = re.compile(r"[>»|/•·]")
@@ -510,12 +515,14 @@ def _is_navigation(f: _Features) -> bool:
     if f.canon in NAV_WORDS:
         return True
     # Breadcrumbs and menus: separators between short items ("Home > World > Asia").
-    if _NAV_SEPARATOR.search(f.canon):
+    # Three items need two separators.
+    first = _NAV_SEPARATOR.search(f.canon)
+    if first and _NAV_SEPARATOR.search(f.canon, first.end()):
         parts = [p.strip() for p in _NAV_SPLIT.split(f.canon) if p.strip()]
         if len(parts) >= 3 and all(len(p.split()) <= 3 for p in parts):
             return True
     # A teaser link cut short: "Homeworld asiaRussian foreign minister dismisses ... to..."
-    return _short(f, 25) and f.raw.rstrip().endswith(("...", "\u2026"))
+    return f.words <= 25 and f.raw.rstrip().endswith(("...", "\u2026"))
 
 
 # Rules applied to each line alone, in order: the first that fires names the reason. Specific
@@ -538,6 +545,16 @@ LINE_RULES: tuple[tuple[str, Callable[[_Features], bool]], ...] = (
     ("navigation", _is_navigation),
     ("navigation", _is_tag_list),
 )
+
+
+def _first_rule(f: _Features) -> str | None:
+    """Return the name of the first rule of LINE_RULES that fires, or None."""
+    for name, rule in LINE_RULES:
+        if rule(f):
+            return name
+    return None
+
+
 # A related-links block: short headline lines after a heading, up to the next prose line.
 _HEADLINE_WORDS = 20
 _PROSE_WORDS = 12
