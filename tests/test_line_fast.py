@@ -145,7 +145,24 @@ def plain_rules(f: bp._Features) -> dict[str, bool]:
         "credit": canon in bp.WIRE_CREDITS
         or (f.words <= 12 and any(p.search(canon) for p in bp.CREDIT_PATTERNS)),
         "author": bool(bp.COMMENT_AUTHOR.search(canon)),
+        "date": f.words <= 10 and any(p.search(canon) for p in bp.DATE_PATTERNS),
+        "navigation": plain_navigation(f),
+        "credit_tail": f.words <= 60
+        and any(w in canon[tail:] for w in ("image", "photo", "pic", "credit"))
+        and bool(bp.CREDIT_TAIL.search(canon, tail)),
     }
+
+
+def plain_navigation(f: bp._Features) -> bool:
+    if not f.canon:
+        return False
+    if f.canon in bp.NAV_WORDS:
+        return True
+    if bp._NAV_SEPARATOR.search(f.canon):
+        parts = [p.strip() for p in bp._NAV_SPLIT.split(f.canon) if p.strip()]
+        if len(parts) >= 3 and all(len(p.split()) <= 3 for p in parts):
+            return True
+    return f.words <= 25 and f.raw.rstrip().endswith(("...", "\u2026"))
 
 
 def fast_rules(f: bp._Features) -> dict[str, bool]:
@@ -160,6 +177,9 @@ def fast_rules(f: bp._Features) -> dict[str, bool]:
         "caption": bp._is_caption(f),
         "credit": bp._is_credit(f),
         "author": bp._analyze.__wrapped__(f.raw).comment_author,
+        "date": bp._is_date(f),
+        "navigation": bp._is_navigation(f),
+        "credit_tail": bp._is_credit_tail(f),
     }
 
 
@@ -177,6 +197,8 @@ RULE_PIECES = sorted(
         *("related:", "read more:", "see also :", "in this photo", "file photo:", "pictured:"),
         *("(ap photo/jane doe)", "(photo via reuters)", "picture: x/reuters", "photo by"),
         *("credit:", "(image: getty)", "getty images", "afp", "reuters / x", "image"),
+        *("home > world > asia", "a / b", "|", "\u00bb", "may 1, 2024", "2024-01-02", "..."),
+        *("published 2024-01-02", "updated: 12 may 2024 10:30 gmt", "image credit: nasa"),
         *("says:", "said :", "wrote:", "bob on may 1 at 6:34 pm said:", "ad", "the", "Home"),
     }
 )
