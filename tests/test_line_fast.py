@@ -9,11 +9,12 @@ whitespace-only lines.
 from __future__ import annotations
 
 import re
+import textwrap
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsdedup import body
+from newsdedup import body, unwrap
 from newsdedup import boilerplate as bp
 from newsdedup.canonical import canonicalize
 
@@ -229,3 +230,74 @@ def test_rule_prefilters_on_known_lines() -> None:
         f = bp._features(text)
         assert fast_rules(f) == plain_rules(f)
     assert bp._is_paywall(bp._features("Subscribe now for unlimited access"))
+
+
+# ---- unwrap: the hard-wrap detector's helpers ------------------------------------------
+
+
+def reference_pairs(lines: list[str]) -> list[tuple[int, int, int, bool]]:
+    found = []
+    low, high = unwrap.MIN_WIDTH - unwrap.SLACK, unwrap.MAX_WIDTH
+    for i in range(len(lines) - 1):
+        line = lines[i].rstrip()
+        if not low <= len(line) <= high or not line.strip():
+            continue
+        nxt = lines[i + 1].strip()
+        if nxt:
+            parts = nxt.split()
+            found.append((i, len(line), len(parts[0] if parts else ""), nxt[:1].islower()))
+    return found
+
+
+def reference_votes(pairs: list[tuple[int, int, int, bool]]) -> list[tuple[int, int, int, int]]:
+    lo, hi, slack = unwrap.MIN_WIDTH, unwrap.MAX_WIDTH, unwrap.SLACK
+    span = hi - lo + 2
+    cand, brk, low = [0] * span, [0] * span, [0] * span
+    for _, length, next_word, next_lower in pairs:
+        first = max(length, lo) - lo
+        last = min(length + slack, hi) - lo
+        if first > last:
+            continue
+        cand[first] += 1
+        cand[last + 1] -= 1
+        last_break = min(last, length + next_word - lo)
+        if first <= last_break:
+            brk[first] += 1
+            brk[last_break + 1] -= 1
+            if next_lower:
+                low[first] += 1
+                low[last_break + 1] -= 1
+    out = []
+    c = b = w = 0
+    for k in range(span - 1):
+        c, b, w = c + cand[k], b + brk[k], w + low[k]
+        out.append((lo + k, b, c, w))
+    return out
+
+
+WRAP_WORDS = st.sampled_from(["the", "Minister", "of", "said", "talks", "U.S.", "Inc.", "on."])
+
+
+@st.composite
+def wrapped_texts(draw: st.DrawFn) -> list[str]:
+    """Paragraphs hard-wrapped at a drawn width, with blank lines, headlines, stray spaces."""
+    width = draw(st.integers(30, 110))
+    lines: list[str] = []
+    for _ in range(draw(st.integers(0, 5))):
+        words = draw(st.lists(WRAP_WORDS, max_size=60))
+        lines += textwrap.wrap(" ".join(words), width) or [""]
+        lines += draw(st.sampled_from([[""], [], ["  "], ["HEADLINE " * 8], ["x" * 120 + "  "]]))
+    return lines
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(wrapped_texts(), st.lists(news_text, max_size=8)))
+def test_unwrap_helpers_match_the_plain_versions(lines: list[str]) -> None:
+    pairs = unwrap._pairs(lines)
+    assert pairs == reference_pairs(lines)
+    assert unwrap._votes(pairs) == reference_votes(pairs)
+    for line in lines:
+        words = line.split()
+        assert unwrap._first_word(line) == (words[0] if words else "")
+        want = bool(words) and words[-1].endswith((".", "!", "?", '."', ".\u201d"))
+        assert unwrap._ends_sentence(line) == (want and not unwrap._ABBREVIATION.match(words[-1]))
