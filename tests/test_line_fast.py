@@ -216,6 +216,18 @@ def test_rule_prefilters_change_no_verdict(text: str) -> None:
     assert fast_rules(f) == plain_rules(f)
 
 
+long_rule_lines = st.lists(
+    st.sampled_from([*RULE_PIECES, "word", "cookies", "website"]), min_size=40, max_size=120
+).map(" ".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(long_rule_lines)
+def test_rule_prefilters_change_no_verdict_on_long_lines(text: str) -> None:
+    f = bp._features(text)
+    assert fast_rules(f) == plain_rules(f)
+
+
 def test_rule_prefilters_on_known_lines() -> None:
     for text in [
         "Subscribe now for unlimited access",

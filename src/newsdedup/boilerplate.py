@@ -297,15 +297,24 @@ class _Features:
 
 def _features(raw: str) -> _Features:
     canon = canonicalize(raw)
+    words = _count_words(canon)
     # Positional arguments: made once per distinct line, and keywords cost more.
     return _Features(
         raw,  # raw
         canon,  # canon
-        _count_words(canon),  # words
+        words,  # words
         len(canon),  # chars
         canon.endswith(_SENTENCE_ENDINGS),  # ends_sentence
-        any(map(canon.__contains__, _PHRASE_ANCHORS)),  # phrase
+        _may_hold_phrase(canon, words),  # phrase
     )
+
+
+def _may_hold_phrase(canon: str, words: int) -> bool:
+    """Return False when no phrase rule can fire on the line: it holds no anchor, or it is
+    longer than every phrase rule allows (a long cookie notice needs "cookies")."""
+    if words <= PHRASE_MAX_WORDS:
+        return any(map(canon.__contains__, _PHRASE_ANCHORS))
+    return words <= COOKIE_NOTICE_WORDS and "cookies" in canon
 
 
 @dataclass(slots=True)
@@ -349,6 +358,10 @@ def _analyze(raw: str) -> _Unit:
     )
 
 
+# A cookie notice about the website may run this many words; the other phrase rules stop at
+# PHRASE_MAX_WORDS (paywall, cookie phrases) or fewer.
+COOKIE_NOTICE_WORDS = 150
+PHRASE_MAX_WORDS = 60
 # Every phrase of the phrase lists holds one of these words (a phrase holding none is its own
 # anchor): a line holding no anchor matches no phrase list, and 999 lines in 1000 hold none,
 # so one pass over ~30 anchors stands in for five passes over 57 phrases.
@@ -383,7 +396,7 @@ def _is_ad(f: _Features) -> bool:
 
 
 def _is_paywall(f: _Features) -> bool:
-    return f.phrase and f.words <= 60 and _has(PAYWALL_PHRASES, f.canon)
+    return f.phrase and f.words <= PHRASE_MAX_WORDS and _has(PAYWALL_PHRASES, f.canon)
 
 
 def _is_newsletter(f: _Features) -> bool:
@@ -402,8 +415,8 @@ def _is_cookie(f: _Features) -> bool:
     if not f.phrase:  # "cookies" holds the anchor "cookie"
         return False
     if "cookies" in f.canon and ("website" in f.canon or "site" in f.canon):
-        return f.words <= 150
-    return f.words <= 60 and _has(COOKIE_PHRASES, f.canon)
+        return f.words <= COOKIE_NOTICE_WORDS
+    return f.words <= PHRASE_MAX_WORDS and _has(COOKIE_PHRASES, f.canon)
 
 
 _FOOTER_ANCHORED = tuple(p for p in FOOTER_PATTERNS if p.pattern.startswith("^"))
@@ -425,10 +438,21 @@ def _is_related_heading(f: _Features) -> bool:
     return f.canon.rstrip(":").strip() in RELATED_HEADINGS
 
 
+# How every match of CREDIT_PATTERNS starts.
+_CREDIT_STARTS = (
+    *("photo", "pic", "image", "credit", "video", "graphic", "(photo", "(image", "(pic"),
+    *("getty images", "afp", "ap", "reuters", "epa", "shutterstock", "file photo"),
+)
+
+
 def _is_credit(f: _Features) -> bool:
     if f.canon in WIRE_CREDITS:
         return True
-    return f.words <= 12 and any(p.search(f.canon) for p in CREDIT_PATTERNS)
+    return (
+        f.words <= 12
+        and f.canon.startswith(_CREDIT_STARTS)
+        and any(p.search(f.canon) for p in CREDIT_PATTERNS)
+    )
 
 
 def _tail(canon: str) -> int:

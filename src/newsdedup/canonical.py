@@ -63,6 +63,8 @@ def _undot(match: re.Match[str]) -> str:
 # A necessary condition for _DOTTED (".s." in "u.s."): a literal first character lets the
 # regex engine skip ahead, where _DOTTED itself tries every word boundary.
 _DOTTED_HINT = re.compile(r"\.[^\W\d_]\.")
+# Whitespace that is not a single space between two other characters.
+_OTHER_SPACE = re.compile(r"[\t\n\r]|  ")
 _ASCII_INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -138,4 +140,9 @@ def _canonicalize_ascii(text: str) -> str:
     text = text.lower()
     if _DOTTED_HINT.search(text):
         text = _DOTTED.sub(_undot, text)
-    return " ".join(text.split())
+    # The whitespace step changes nothing on text with single spaces only, inside: the other
+    # ASCII whitespace characters (\x0b, \x0c, \x1c-\x1f) are invisible and gone, and
+    # _SIMPLE holds no space character. Most lines are such text; skip the split and join.
+    if text[:1] == " " or text[-1:] == " " or _OTHER_SPACE.search(text):
+        return " ".join(text.split())
+    return text
