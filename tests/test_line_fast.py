@@ -313,3 +313,74 @@ def test_unwrap_helpers_match_the_plain_versions(lines: list[str]) -> None:
         assert unwrap._first_word(line) == (words[0] if words else "")
         want = bool(words) and words[-1].endswith((".", "!", "?", '."', ".\u201d"))
         assert unwrap._ends_sentence(line) == (want and not unwrap._ABBREVIATION.match(words[-1]))
+
+
+def reference_wrapped_units(lines: list[str]) -> list[list[int]]:
+    """wrapped_units as it read before the early exit."""
+    pairs = unwrap._pairs(lines)
+    best: tuple[int, int] | None = None
+    if len(pairs) >= unwrap.MIN_WRAPPED:
+        for width, count, candidates, lower in unwrap._votes(pairs):
+            wrapped = (
+                count >= unwrap.MIN_WRAPPED
+                and count >= unwrap.MIN_SHARE * candidates
+                and lower >= unwrap.MIN_LOWER_SHARE * count
+            )
+            score = 3 * count - candidates
+            if wrapped and (best is None or score > best[0]):
+                best = (score, width)
+    if best is None:
+        return [[i] for i in range(len(lines))]
+    flags, _, _ = unwrap._breaks(pairs, len(lines), best[1])
+    units: list[list[int]] = []
+    current: list[int] = []
+    for i in range(len(lines)):
+        current.append(i)
+        if not flags[i]:
+            units.append(current)
+            current = []
+            continue
+        ends = unwrap._ends_sentence(lines[i])
+        capital = i + 1 < len(lines) and unwrap._first_word(lines[i + 1])[:1].isupper()
+        if ends and capital:
+            units.append(current)
+            current = []
+    if current:
+        units.append(current)
+    return [part for unit in units for part in unwrap._confirmed(lines, unit)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(wrapped_texts())
+def test_wrapped_units_matches_the_plain_version(lines: list[str]) -> None:
+    assert unwrap.wrapped_units(lines) == reference_wrapped_units(lines)
+
+
+# ---- body: line scores ------------------------------------------------------------------
+
+
+def reference_score(s: body.Shape, usable: bool, interruption: bool) -> float:
+    if s.blank:
+        return 0.0
+    if usable and body.is_prose(s):
+        return s.words
+    return -body.INTERRUPTION_PENALTY if interruption else -body.LINE_PENALTY
+
+
+shapes = st.builds(
+    body.Shape,
+    st.sampled_from([0.0, 1.0, 9.0, 10.0, 10.5, 24.0, 25.0, 26.0, 40.0]),
+    st.sampled_from([0.0, 0.39, 0.4, 0.41, 1.0]),
+    st.booleans(),
+    st.booleans(),
+    st.booleans(),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(shapes, st.booleans(), st.booleans()), max_size=30))
+def test_scores_match_the_plain_score(rows: list[tuple[body.Shape, bool, bool]]) -> None:
+    got = body._scores([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows])
+    want = [reference_score(*r) for r in rows]
+    assert got == want
+    assert [type(v) for v in got] == [type(v) for v in want]

@@ -144,12 +144,24 @@ def is_prose(s: Shape) -> bool:
     return s.words >= PROSE_WORDS * RUN_ON_FACTOR
 
 
-def _score(s: Shape, usable: bool, interruption: bool) -> float:
-    if s.blank:
-        return 0.0
-    if usable and is_prose(s):
-        return s.words
-    return -INTERRUPTION_PENALTY if interruption else -LINE_PENALTY
+def _scores(shapes: Sequence[Shape], usable: Sequence[bool], inline: Sequence[bool]) -> list[float]:
+    """Return each line's score: 0 when blank; its words when usable and prose (`is_prose`,
+    inlined: this runs once per article, over every line); else a penalty, smaller for an
+    interruption."""
+    out: list[float] = []
+    append = out.append
+    for s, ok, cut in zip(shapes, usable, inline, strict=True):
+        if s.blank:
+            append(0.0)
+        elif (
+            ok
+            and s.lower_share >= PROSE_LOWER_SHARE
+            and s.words >= (PROSE_WORDS if s.ends_sentence else PROSE_WORDS * RUN_ON_FACTOR)
+        ):
+            append(s.words)
+        else:
+            append(-INTERRUPTION_PENALTY if cut else -LINE_PENALTY)
+    return out
 
 
 def _best_segment(scores: Sequence[float], lo: int, hi: int) -> tuple[float, int, int]:
@@ -178,7 +190,7 @@ def body_lines(
     the dropped lines that articles carry inside them, which cost the stretch less.
     """
     inline = interruptions if interruptions is not None else [False] * len(shapes)
-    scores = [_score(s, ok, cut) for s, ok, cut in zip(shapes, usable, inline, strict=True)]
+    scores = _scores(shapes, usable, inline)
     best, a, b = _best_segment(scores, 0, len(scores))
     if best < MIN_BODY_WORDS:
         return None

@@ -134,7 +134,9 @@ def wrapped_units(lines: Sequence[str]) -> list[list[int]]:
     """Return the lines grouped into logical lines (indices); most groups hold one line."""
     pairs = _pairs(lines)
     best: tuple[int, int] | None = None  # (score, width)
-    if len(pairs) >= MIN_WRAPPED:
+    # A wrapped width needs MIN_WRAPPED breaks and a share of them going on in lower case,
+    # so at least one line followed by a lower-case start: most texts have none.
+    if len(pairs) >= MIN_WRAPPED and any(next_lower for _, _, _, next_lower in pairs):
         for width, count, candidates, lower in _votes(pairs):
             wrapped = (
                 count >= MIN_WRAPPED
