@@ -200,6 +200,7 @@ RULE_PIECES = sorted(
         *("credit:", "(image: getty)", "getty images", "afp", "reuters / x", "image"),
         *("home > world > asia", "a / b", "|", "\u00bb", "may 1, 2024", "2024-01-02", "..."),
         *("published 2024-01-02", "updated: 12 may 2024 10:30 gmt", "image credit: nasa"),
+        *("monday, may 1, 2024 - 10:30 am", ":2024-01-02", "\u0661\u0662 may 2024", "sept 3, 2024"),
         *("says:", "said :", "wrote:", "bob on may 1 at 6:34 pm said:", "ad", "the", "Home"),
     }
 )
