@@ -294,7 +294,7 @@ class _Features:
     words: int
     chars: int
     ends_sentence: bool
-    phrase: bool  # holds one of _PHRASE_ANCHORS: a phrase list may match
+    phrase: bool  # holds an anchor (see _holds_anchor): a phrase list may match
 
 
 def _features(raw: str) -> _Features:
@@ -315,7 +315,7 @@ def _may_hold_phrase(canon: str, words: int) -> bool:
     """Return False when no phrase rule can fire on the line: it holds no anchor, or it is
     longer than every phrase rule allows (a long cookie notice needs "cookies")."""
     if words <= PHRASE_MAX_WORDS:
-        return any(map(canon.__contains__, _PHRASE_ANCHORS))
+        return _holds_anchor(canon)
     return words <= COOKIE_NOTICE_WORDS and "cookies" in canon
 
 
@@ -364,29 +364,41 @@ def _analyze(raw: str) -> _Unit:
 # PHRASE_MAX_WORDS (paywall, cookie phrases) or fewer.
 COOKIE_NOTICE_WORDS = 150
 PHRASE_MAX_WORDS = 60
-# Every phrase of the phrase lists holds one of these words (a phrase holding none is its own
-# anchor): a line holding no anchor matches no phrase list, and 999 lines in 1000 hold none,
-# so one pass over ~30 anchors stands in for five passes over 57 phrases.
-_ANCHOR_WORDS = (
-    *("subscri", "support", "premium", "unlimited", "continue", "register", "trial"),
-    *("sign up", "sign in", "newsletter", "inbox", "insights", "comment", "conversation"),
-    *("share", "follow", "whatsapp", "print", "email", "cookie", "privacy", "terms"),
-)
-_PHRASE_ANCHORS = tuple(
-    sorted(
-        {
-            next((word for word in _ANCHOR_WORDS if word in phrase), phrase)
-            for phrases in (
-                PAYWALL_PHRASES,
-                NEWSLETTER_PHRASES,
-                COMMENT_PHRASES,
-                SHARE_PHRASES,
-                COOKIE_PHRASES,
-            )
-            for phrase in phrases
-        }
+
+
+# Every phrase of the phrase lists holds one of the anchors below (a test checks each
+# phrase), so a line holding no anchor matches no phrase list: 999 lines in 1000 hold none,
+# and one pass over 26 anchors stands in for five passes over 57 phrases. Written out as
+# substring tests: 2.6 us a line, where any() over a tuple of them costs 3.7.
+def _holds_anchor(canon: str) -> bool:
+    return (
+        "accept all" in canon
+        or "comment" in canon
+        or "continue" in canon
+        or "conversation" in canon
+        or "cookie" in canon
+        or "copy link" in canon
+        or "do not sell my" in canon
+        or "email" in canon
+        or "follow" in canon
+        or "get our free" in canon
+        or "inbox" in canon
+        or "insights" in canon
+        or "manage preferences" in canon
+        or "newsletter" in canon
+        or "premium" in canon
+        or "print" in canon
+        or "privacy" in canon
+        or "register" in canon
+        or "share" in canon
+        or "sign " in canon
+        or "subscri" in canon
+        or "support" in canon
+        or "terms" in canon
+        or "trial" in canon
+        or "unlimited" in canon
+        or "whatsapp" in canon
     )
-)
 
 
 def _has(phrases: Collection[str], canon: str) -> bool:
