@@ -8,6 +8,7 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from newsdedup import canonical
 from newsdedup.canonical import _DASH_RUN, _DOTTED, _INVISIBLE, _QUOTES, _undot, canonicalize
 
 
@@ -52,3 +53,40 @@ def test_ascii_fast_path_on_typical_lines() -> None:
         "Price: $3.50 (e.g. 2.5.1)",
     ]:
         assert canonicalize(line) == reference(line)
+
+
+# ---- the fast path for text of ASCII and common non-ASCII characters (_SIMPLE) ---------
+
+SIMPLE_CHARS = sorted({*canonical._SIMPLE, *(ch.lower() for ch in canonical._SIMPLE)})
+
+
+def test_nfkc_leaves_every_pair_of_simple_and_ascii_characters_alone() -> None:
+    """What makes the fast path exact: NFKC never composes across two such characters, so
+    folding them one at a time is folding the text."""
+    left = [chr(c) for c in range(128)] + SIMPLE_CHARS
+    for b in SIMPLE_CHARS:
+        fb = unicodedata.normalize("NFKC", b)
+        for a in left:
+            assert unicodedata.normalize("NFKC", a + b) == unicodedata.normalize("NFKC", a) + fb
+
+
+def test_simple_characters_fold_alone() -> None:
+    for ch, folded in canonical._SIMPLE.items():
+        assert reference(f"x{ch}y") == reference(f"x{folded}y").lower()
+    assert canonical._SWAP["\u2019"] == "'"
+    assert canonical._SWAP["\u2026"] == "..."
+    assert "\u00e9" in canonical._SIMPLE
+    assert "\u00a3" in canonical._SIMPLE
+    for ch in ["\u00a0", "\u00ad", "\u00b4", "\u2033", "\u00df", "\u0130", "\u0301", "\u200b"]:
+        assert ch not in canonical._SIMPLE
+
+
+SIMPLE_ALPHABET = st.sampled_from(
+    [*"aBcU.S.-`' \t\n\r\x0b\x0c\x00\x7f", *SIMPLE_CHARS, "\u00a0", "\u0301", "\u00df", "\u00b4"]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(SIMPLE_ALPHABET, max_size=40).map("".join))
+def test_canonicalize_matches_the_plain_steps_on_common_non_ascii(text: str) -> None:
+    assert canonicalize(text) == reference(text)

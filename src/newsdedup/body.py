@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Scripts written without spaces between words: each character counts as half a word.
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
@@ -21,6 +21,16 @@ _WORD = re.compile(r"[^\W\d_]+")
 # The same for ASCII text ([^\W\d_] is [A-Za-z] there), and the lower-case word starts.
 _ASCII_WORD = re.compile(r"[A-Za-z]+")
 _ASCII_LOWER_START = re.compile(r"(?<![A-Za-z])[a-z]")
+# The fast way to the same counts: one bytes.translate maps each lower-case ASCII letter to
+# "a", each upper-case one to "A" and every other byte (UTF-8 lead and continuation bytes
+# too) to a space; then a word is a run of letters after a space, and a word starting in lower
+# case is a " a". It holds for text whose only non-ASCII characters are no word characters
+# (curly quotes, dashes, currency signs): those split words just as a space does.
+_LETTER_CLASSES = bytes(
+    ord("a") if 97 <= b <= 122 else ord("A") if 65 <= b <= 90 else ord(" ") for b in range(256)
+)
+# A non-ASCII word character (letter, digit, underscore): the fast counts do not apply.
+_NON_ASCII_WORD = re.compile(r"[^\W\x00-\x7f]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # Dates and times next to an article are its metadata (or a comment's), not a table.
 _DATE_OR_TIME = re.compile(
@@ -28,6 +38,9 @@ _DATE_OR_TIME = re.compile(
     r"|\d\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\d{4}-\d{2}-\d{2}",
     re.IGNORECASE,
 )
+# Every match of _DATE_OR_TIME holds ":" or "-" or one of these, in any case. In ASCII text
+# that is all IGNORECASE folds, so a line without them skips the slow search.
+_MONTH_STEMS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 # A sentence ends in one of ENDERS, perhaps inside closing quotes or brackets (CLOSERS).
 _ENDERS = ".!?\u2026\u3002\uff01\uff1f:;"
 _CLOSERS = "'\"\u201d\u2019\u00bb)]"
@@ -55,9 +68,9 @@ FIGURE_NUMBERS = 2
 FIGURE_MAX_WORDS = 15
 
 
-@dataclass(frozen=True, slots=True)
-class Shape:
-    """What the body detector needs to know of one line."""
+class Shape(NamedTuple):
+    """What the body detector needs to know of one line (immutable; a NamedTuple because one
+    is made per distinct line, and a frozen dataclass costs five times as much to build)."""
 
     words: float  # words, with characters of unspaced scripts counted as half a word
     lower_share: float  # share of words after the first that start in lower case
@@ -71,12 +84,15 @@ def shape(text: str) -> Shape:
     stripped = text.strip()
     if not stripped:
         return Shape(words=0.0, lower_share=0.0, ends_sentence=False, blank=True)
-    if stripped.isascii():
+    if stripped.isascii() or not _NON_ASCII_WORD.search(stripped):
         # ASCII letters all have case: the share is lower-case word starts over words - 1.
-        cjk, words = 0, _ASCII_WORD.findall(stripped)
-        first_lower = 1 if words and words[0][0].islower() else 0
-        starts = len(_ASCII_LOWER_START.findall(stripped)) - first_lower
-        lower = starts / (len(words) - 1) if len(words) > 1 else 0.0
+        # (What `_ascii_counts` gives is what _ASCII_WORD and _ASCII_LOWER_START find; with
+        # no other word characters in the line, _WORD finds the same words and no CJK.)
+        cjk = 0
+        count, lower_starts, first_lower = _ascii_counts(stripped)
+        starts = lower_starts - first_lower
+        lower = starts / (count - 1) if count > 1 else 0.0
+        size = float(count)
     else:
         cjk = len(_CJK.findall(stripped))
         words = _WORD.findall(_CJK.sub(" ", stripped))
@@ -88,17 +104,35 @@ def shape(text: str) -> Shape:
             lower = sum(1 for w in cased if w[0].islower()) / len(rest)
         else:
             lower = 0.0
-    size = len(words) + cjk / 2
+        size = len(words) + cjk / 2
     last = stripped.rstrip(_CLOSERS)[-1:]
     return Shape(
-        words=size,
-        lower_share=lower,
-        ends_sentence=bool(last) and last in _ENDERS,
-        blank=False,
-        figures=size <= FIGURE_MAX_WORDS
+        size,  # words
+        lower,  # lower_share
+        bool(last) and last in _ENDERS,  # ends_sentence
+        False,  # blank
+        size <= FIGURE_MAX_WORDS  # figures
         and len(_NUMBER.findall(stripped)) >= FIGURE_NUMBERS
-        and not _DATE_OR_TIME.search(stripped),
+        and not _has_date_or_time(stripped),
     )
+
+
+def _has_date_or_time(text: str) -> bool:
+    """Return True when _DATE_OR_TIME matches in `text`."""
+    if text.isascii() and ":" not in text and "-" not in text:
+        lower = text.lower()
+        if not any(stem in lower for stem in _MONTH_STEMS):
+            return False
+    return bool(_DATE_OR_TIME.search(text))
+
+
+def _ascii_counts(text: str) -> tuple[int, int, int]:
+    """Return how many ASCII words (letter runs) `text` holds, how many start in lower case,
+    and 1 when the first one does (else 0)."""
+    classes = b" " + text.encode("utf-8", "surrogatepass").translate(_LETTER_CLASSES)
+    lower = classes.count(b" a")
+    first_lower = 1 if classes.lstrip()[:1] == b"a" else 0
+    return lower + classes.count(b" A"), lower, first_lower
 
 
 def is_prose(s: Shape) -> bool:
@@ -110,12 +144,24 @@ def is_prose(s: Shape) -> bool:
     return s.words >= PROSE_WORDS * RUN_ON_FACTOR
 
 
-def _score(s: Shape, usable: bool, interruption: bool) -> float:
-    if s.blank:
-        return 0.0
-    if usable and is_prose(s):
-        return s.words
-    return -INTERRUPTION_PENALTY if interruption else -LINE_PENALTY
+def _scores(shapes: Sequence[Shape], usable: Sequence[bool], inline: Sequence[bool]) -> list[float]:
+    """Return each line's score: 0 when blank; its words when usable and prose (`is_prose`,
+    inlined: this runs once per article, over every line); else a penalty, smaller for an
+    interruption."""
+    out: list[float] = []
+    append = out.append
+    for s, ok, cut in zip(shapes, usable, inline, strict=True):
+        if s.blank:
+            append(0.0)
+        elif (
+            ok
+            and s.lower_share >= PROSE_LOWER_SHARE
+            and s.words >= (PROSE_WORDS if s.ends_sentence else PROSE_WORDS * RUN_ON_FACTOR)
+        ):
+            append(s.words)
+        else:
+            append(-INTERRUPTION_PENALTY if cut else -LINE_PENALTY)
+    return out
 
 
 def _best_segment(scores: Sequence[float], lo: int, hi: int) -> tuple[float, int, int]:
@@ -144,7 +190,7 @@ def body_lines(
     the dropped lines that articles carry inside them, which cost the stretch less.
     """
     inline = interruptions if interruptions is not None else [False] * len(shapes)
-    scores = [_score(s, ok, cut) for s, ok, cut in zip(shapes, usable, inline, strict=True)]
+    scores = _scores(shapes, usable, inline)
     best, a, b = _best_segment(scores, 0, len(scores))
     if best < MIN_BODY_WORDS:
         return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import accumulate
 
 # Widths tried, in characters, and how far short of the width a wrapped line may stop.
 MIN_WIDTH = 50
@@ -56,7 +57,7 @@ _ABBREVIATION = re.compile(
 
 
 def _first_word(line: str) -> str:
-    parts = line.split()
+    parts = line.split(None, 1)
     return parts[0] if parts else ""
 
 
@@ -66,12 +67,16 @@ def _pairs(lines: Sequence[str]) -> list[tuple[int, int, int, bool]]:
     found = []
     low, high = MIN_WIDTH - SLACK, MAX_WIDTH
     for i in range(len(lines) - 1):
-        line = lines[i].rstrip()
-        if not low <= len(line) <= high or not line.strip():
+        raw = lines[i]
+        if len(raw) < low:  # rstrip() only makes it shorter
+            continue
+        # A line of at least `low` > 0 characters after rstrip() is not blank.
+        length = len(raw.rstrip())
+        if not low <= length <= high:
             continue
         nxt = lines[i + 1].strip()
         if nxt:
-            found.append((i, len(line), len(_first_word(nxt)), nxt[:1].islower()))
+            found.append((i, length, len(_first_word(nxt)), nxt[:1].islower()))
     return found
 
 
@@ -113,19 +118,25 @@ def _votes(pairs: Sequence[tuple[int, int, int, bool]]) -> list[tuple[int, int, 
             if next_lower:
                 low[first] += 1
                 low[last_break + 1] -= 1
-    out = []
-    c = b = w = 0
-    for k in range(span - 1):
-        c, b, w = c + cand[k], b + brk[k], w + low[k]
-        out.append((MIN_WIDTH + k, b, c, w))
-    return out
+    # Running sums over the widths MIN_WIDTH..MAX_WIDTH (the last slot only ends runs).
+    return list(
+        zip(
+            range(MIN_WIDTH, MAX_WIDTH + 1),
+            accumulate(brk[:-1]),
+            accumulate(cand[:-1]),
+            accumulate(low[:-1]),
+            strict=True,
+        )
+    )
 
 
 def wrapped_units(lines: Sequence[str]) -> list[list[int]]:
     """Return the lines grouped into logical lines (indices); most groups hold one line."""
     pairs = _pairs(lines)
     best: tuple[int, int] | None = None  # (score, width)
-    if len(pairs) >= MIN_WRAPPED:
+    # A wrapped width needs MIN_WRAPPED breaks and a share of them going on in lower case,
+    # so at least one line followed by a lower-case start: most texts have none.
+    if len(pairs) >= MIN_WRAPPED and any(next_lower for _, _, _, next_lower in pairs):
         for width, count, candidates, lower in _votes(pairs):
             wrapped = (
                 count >= MIN_WRAPPED
@@ -163,7 +174,7 @@ def wrapped_units(lines: Sequence[str]) -> list[list[int]]:
 
 def _ends_sentence(line: str) -> bool:
     """Return True when a line ends a sentence (not an abbreviation such as "H.K." or "Inc.")."""
-    words = line.split()
+    words = line.rsplit(None, 1)
     if not words or not words[-1].endswith((".", "!", "?", '."', ".\u201d")):
         return False
     return not _ABBREVIATION.match(words[-1])
@@ -176,7 +187,7 @@ def _confirmed(lines: Sequence[str], unit: list[int]) -> list[list[int]]:
     if len(unit) == 1:
         return [unit]
     if any(_first_word(lines[i])[:1].islower() for i in unit[1:]) or any(
-        lines[i].split()[-1].lower() in FUNCTION_WORDS for i in unit[:-1]
+        lines[i].rsplit(None, 1)[-1].lower() in FUNCTION_WORDS for i in unit[:-1]
     ):
         return [unit]
     return [[i] for i in unit]
