@@ -192,3 +192,41 @@ class TestKeyCounter:
         assert want
         assert want != frozenset(reference)
         assert counter.templates(config) == want
+
+
+class _Stop(Exception):
+    pass
+
+
+def test_a_signal_during_submit_waits_for_the_pool_to_register_its_worker(monkeypatch):
+    """SIGTERM while the pool starts a worker used to strand that worker (it waited for tasks
+    forever). The signal is now put off until submit returns, then acted on."""
+    import multiprocessing
+    import os
+    import signal
+    from concurrent.futures import ProcessPoolExecutor
+
+    from newsdedup.parallel import Workers
+
+    real_submit = ProcessPoolExecutor.submit
+    submitted = []
+
+    def submit(self, fn, *args, **kwargs):
+        os.kill(os.getpid(), signal.SIGTERM)  # lands while the pool is starting up
+        future = real_submit(self, fn, *args, **kwargs)
+        submitted.append(future)
+        return future
+
+    def stop(signum, frame):
+        raise _Stop
+
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", submit)
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        with pytest.raises(_Stop), Workers(2) as pool:
+            list(pool.map(abs, [-1, -2, -3]))
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert len(submitted) == 1  # the first submit finished; the signal stopped the map after it
+    assert signal.getsignal(signal.SIGTERM) is previous
+    assert not multiprocessing.active_children()

@@ -13,12 +13,15 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import os
+import signal
+import threading
 from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -100,7 +103,8 @@ class Workers:
         pending: deque[Future[R]] = deque()
         try:
             for task in itertools.chain(head, tasks):
-                pending.append(pool.submit(fn, task))
+                with _signals_held():
+                    pending.append(pool.submit(fn, task))
                 if len(pending) > 2 * self.size:
                     yield pending.popleft().result()
             while pending:
@@ -108,6 +112,36 @@ class Workers:
         finally:
             for future in pending:
                 future.cancel()
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Put off Ctrl-C and SIGTERM until the block ends, then act on the first that came.
+
+    `ProcessPoolExecutor.submit` starts the workers. A signal handled while it waits for a new
+    worker's pid leaves a worker the pool never registered: shutdown cannot stop it, and it
+    waits for tasks forever with the forkserver beside it (seen under load: a SIGTERM'd scan
+    exited 143 and left both behind). Handlers run in the main thread only, so only there.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous: dict[int, Any] = {}
+    for signum in _HELD_SIGNALS:
+        handler = signal.getsignal(signum)
+        if handler is not None:  # None: a handler installed outside Python; leave it be
+            previous[signum] = signal.signal(signum, lambda n, _frame: caught.append(n))
+    try:
+        yield
+    finally:
+        for held, handler in previous.items():
+            signal.signal(held, handler)
+        if caught:
+            signal.raise_signal(caught[0])  # the restored handler runs now
+
+
+_HELD_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def ordered_map(fn: Callable[[T], R], tasks: Iterable[T], workers: int) -> Iterator[R]:
