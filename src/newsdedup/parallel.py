@@ -27,8 +27,10 @@ import numpy as np
 import numpy.typing as npt
 
 from .boilerplate import clean_text, fold_line
-from .config import CleanConfig, DedupConfig
+from .config import CleanConfig, DedupConfig, LoadConfig
 from .index import band_keys
+from .load import Missing, Part, read_part
+from .records import LoadIssue
 from .shingle import shingles
 from .signature import sign_many
 from .templates import is_sentence as templates_is_sentence
@@ -182,40 +184,60 @@ def count_line_keys(texts: list[str], config: CleanConfig) -> KeyCounts:
     sentence_keys: set[int] = set()
     pairs: list[tuple[int, int]] = []
     is_sentence: dict[int, bool] = {}  # per key, for this chunk
-    limit = config.template_max_chars
     for text in texts:
-        keys: list[int | None] = []
-        for raw in text.split("\n"):
-            canon, key = fold_line(raw)
-            if not canon:
-                continue
-            if len(canon) > limit:
-                keys.append(None)
-                continue
-            keys.append(key)
-            if key not in is_sentence:
-                is_sentence[key] = templates_is_sentence(canon)
-        found.extend({k for k in keys if k is not None})
-        doc_pairs: set[tuple[int, int]] = set()
-        for i, k in enumerate(keys):
-            if k is None or not is_sentence[k]:
-                continue
-            sentence_keys.add(k)
-            for j in (i - 1, i + 1):
-                if 0 <= j < len(keys):
-                    other = keys[j]
-                    if other is not None and other != k:
-                        doc_pairs.add((k, other))
+        keys, doc_pairs = _document_keys(text, config, is_sentence, sentence_keys)
+        found.extend(keys)
         pairs.extend(doc_pairs)
+    return _key_counts(len(texts), found, pairs, sentence_keys)
+
+
+def _document_keys(
+    text: str, config: CleanConfig, is_sentence: dict[int, bool], sentence_keys: set[int]
+) -> tuple[set[int], set[tuple[int, int]]]:
+    """Return an article's template-candidate line keys and its (sentence, neighbour) key
+    pairs; add the keys that read like sentences to `sentence_keys`."""
+    limit = config.template_max_chars
+    keys: list[int | None] = []
+    for raw in text.split("\n"):
+        canon, key = fold_line(raw)
+        if not canon:
+            continue
+        if len(canon) > limit:
+            keys.append(None)
+            continue
+        keys.append(key)
+        if key not in is_sentence:
+            is_sentence[key] = templates_is_sentence(canon)
+    doc_pairs: set[tuple[int, int]] = set()
+    for i, k in enumerate(keys):
+        if k is None or not is_sentence[k]:
+            continue
+        sentence_keys.add(k)
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(keys):
+                other = keys[j]
+                if other is not None and other != k:
+                    doc_pairs.add((k, other))
+    return {k for k in keys if k is not None}, doc_pairs
+
+
+def _key_counts(
+    docs: int,
+    found: Iterable[int] | npt.NDArray[np.uint64],
+    pairs: Iterable[tuple[int, int]] | npt.NDArray[np.uint64],
+    sentence_keys: set[int],
+    sign: int = 1,
+) -> KeyCounts:
+    """Sum the keys and pairs of `docs` articles (`sign=-1`: counts to take back out)."""
     keys_arr, counts = np.unique(np.array(found, dtype=np.uint64), return_counts=True)
     pair_arr = np.array(pairs, dtype=np.uint64).reshape(-1, 2)
     pair_a, pair_b, pair_counts = _summed_pairs(
-        pair_arr[:, 0], pair_arr[:, 1], np.ones(len(pair_arr), dtype=np.int64)
+        pair_arr[:, 0], pair_arr[:, 1], np.full(len(pair_arr), sign, dtype=np.int64)
     )
     return KeyCounts(
-        docs=len(texts),
+        docs=sign * docs,
         keys=keys_arr,
-        counts=counts.astype(np.int64),
+        counts=sign * counts.astype(np.int64),
         sentences=np.unique(np.array(sorted(sentence_keys), dtype=np.uint64)),
         pair_a=pair_a,
         pair_b=pair_b,
@@ -355,13 +377,27 @@ class Batch:
     shingles: npt.NDArray[np.uint64]  # every article's sorted shingle hashes, concatenated
     keys: npt.NDArray[np.uint64]  # LSH band keys, shape (articles, bands)
 
+    def without(self, rows: Collection[int]) -> Batch:
+        """Return the batch without the given rows (articles)."""
+        if not rows:
+            return self
+        keep = np.ones(len(self.ids), dtype=bool)
+        keep[list(rows)] = False
+        return Batch(
+            ids=tuple(i for i, k in zip(self.ids, keep.tolist(), strict=True) if k),
+            lengths=self.lengths[keep],
+            sizes=self.sizes[keep],
+            shingles=self.shingles[np.repeat(keep, self.sizes)],
+            keys=self.keys[keep],
+        )
+
     def shingle_sets(self) -> list[npt.NDArray[np.uint64]]:
         """Return one view per article into the concatenated shingle hashes."""
         bounds = np.concatenate(([0], np.cumsum(self.sizes))).tolist()
         return [self.shingles[a:b] for a, b in itertools.pairwise(bounds)]
 
 
-def fingerprint_docs(docs: list[Doc], config: DedupConfig, templates: Collection[int]) -> Batch:
+def fingerprint_docs(docs: Iterable[Doc], config: DedupConfig, templates: Collection[int]) -> Batch:
     """Clean, shingle and sign a chunk of articles; return their compact fingerprints.
 
     Gives what `pipeline.fingerprint(pipeline.clean(article))` gives for each article (tested),
@@ -399,3 +435,159 @@ def fingerprints(
     """Yield the fingerprints of every chunk, in order."""
     task = partial(fingerprint_docs, config=config, templates=frozenset(templates))
     yield from pool.map(task, chunked(docs))
+
+
+# ---- both passes over corpus parts that the workers read themselves ----------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """What the main process needs of a part's records: no text, only ids and issues.
+
+    `issues` holds (number of articles before it, issue), so the merge can put every issue
+    back between the articles where `iter_corpus` yields it.
+    """
+
+    ids: tuple[str, ...]
+    sources: tuple[str, ...]
+    lines: tuple[int | None, ...]
+    issues: tuple[tuple[int, LoadIssue], ...]
+    metadata: tuple[tuple[int, dict[str, str]], ...]
+    missing: str | None = None
+
+    def events(self) -> Iterator[LoadIssue | int]:
+        """Yield the part's issues and article numbers (0, 1, ...) in input order."""
+        done = 0
+        for before, issue in self.issues:
+            yield from range(done, before)
+            done = before
+            yield issue
+        yield from range(done, len(self.ids))
+
+    def duplicate(self, k: int) -> LoadIssue:
+        """Return the issue of article `k` when its id was seen before."""
+        return LoadIssue(
+            source=self.sources[k],
+            line=self.lines[k],
+            problem=f"duplicate id {self.ids[k]!r}; the first record wins",
+        )
+
+
+class _Reading:
+    """Reads a part in a worker, keeping what `Loaded` reports and handing on the articles."""
+
+    def __init__(self, part: Part, config: LoadConfig) -> None:
+        self.part = part
+        self.config = config
+        self.ids: list[str] = []
+        self.sources: list[str] = []
+        self.lines: list[int | None] = []
+        self.issues: list[tuple[int, LoadIssue]] = []
+        self.metadata: list[tuple[int, dict[str, str]]] = []
+
+    def docs(self) -> Iterator[Doc]:
+        from .pipeline import article_metadata  # pipeline builds on this module
+
+        for item in read_part(self.part, self.config):
+            if isinstance(item, LoadIssue):
+                self.issues.append((len(self.ids), item))
+                continue
+            if meta := article_metadata(item):
+                self.metadata.append((len(self.ids), meta))
+            self.ids.append(item.id)
+            self.sources.append(item.source)
+            self.lines.append(item.line)
+            yield item.id, item.text, item.extractor is not None
+
+    def loaded(self) -> Loaded:
+        return Loaded(
+            ids=tuple(self.ids),
+            sources=tuple(self.sources),
+            lines=tuple(self.lines),
+            issues=tuple(self.issues),
+            metadata=tuple(self.metadata),
+            missing=self.part.path if isinstance(self.part, Missing) else None,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PartKeys:
+    """Pass 1 of a part: its records, its template counts, and each article's own keys and
+    pairs (to take an article back out of the counts when its id turns out to be taken)."""
+
+    loaded: Loaded
+    counts: KeyCounts
+    found: npt.NDArray[np.uint64]  # every article's keys, concatenated
+    sizes: npt.NDArray[np.int64]  # keys per article
+    pairs: npt.NDArray[np.uint64]  # every article's (sentence, neighbour) pairs, shape (n, 2)
+    pair_sizes: npt.NDArray[np.int64]  # pairs per article
+
+    def keys_of(self, k: int) -> KeyCounts:
+        """Return article k's keys and pairs as counts to subtract (one document less).
+
+        Sentence keys are not taken back: whether a key reads like a sentence depends on the
+        line alone, and a key frequent enough to matter also occurs in articles that stay.
+        """
+        start = int(self.sizes[:k].sum())
+        pair_start = int(self.pair_sizes[:k].sum())
+        return _key_counts(
+            1,
+            self.found[start : start + int(self.sizes[k])],
+            self.pairs[pair_start : pair_start + int(self.pair_sizes[k])],
+            set(),
+            sign=-1,
+        )
+
+
+def count_part(part: Part, load: LoadConfig, config: CleanConfig) -> PartKeys:
+    """Read a part and count its template lines as `count_line_keys` (pass 1, in a worker)."""
+    reading = _Reading(part, load)
+    found: list[int] = []
+    sentence_keys: set[int] = set()
+    pairs: list[tuple[int, int]] = []
+    is_sentence: dict[int, bool] = {}
+    sizes: list[int] = []
+    pair_sizes: list[int] = []
+    for _, text, _ in reading.docs():
+        keys, doc_pairs = _document_keys(text, config, is_sentence, sentence_keys)
+        found.extend(keys)
+        pairs.extend(doc_pairs)
+        sizes.append(len(keys))
+        pair_sizes.append(len(doc_pairs))
+    return PartKeys(
+        loaded=reading.loaded(),
+        counts=_key_counts(len(sizes), found, pairs, sentence_keys),
+        found=np.array(found, dtype=np.uint64),
+        sizes=np.array(sizes, dtype=np.int64),
+        pairs=np.array(pairs, dtype=np.uint64).reshape(-1, 2),
+        pair_sizes=np.array(pair_sizes, dtype=np.int64),
+    )
+
+
+def fingerprint_part(
+    part: Part, load: LoadConfig, config: DedupConfig, templates: Collection[int]
+) -> tuple[Loaded, Batch]:
+    """Read a part and clean, shingle and sign its articles (pass 2, in a worker)."""
+    reading = _Reading(part, load)
+    batch = fingerprint_docs(reading.docs(), config, templates)
+    return reading.loaded(), batch
+
+
+def part_keys(
+    parts: Iterable[Part], load: LoadConfig, config: CleanConfig, *, pool: Workers
+) -> Iterator[PartKeys]:
+    """Yield pass 1 of every part, in order."""
+    yield from pool.map(partial(count_part, load=load, config=config), parts)
+
+
+def part_fingerprints(
+    parts: Iterable[Part],
+    load: LoadConfig,
+    config: DedupConfig,
+    templates: Collection[int],
+    *,
+    pool: Workers,
+) -> Iterator[tuple[Loaded, Batch]]:
+    """Yield pass 2 of every part, in order."""
+    task = partial(fingerprint_part, load=load, config=config, templates=frozenset(templates))
+    yield from pool.map(task, parts)

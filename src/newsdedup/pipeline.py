@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -13,9 +14,20 @@ from .boilerplate import classify, kept_text
 from .canonical import canonicalize
 from .cluster import build_clusters
 from .config import CleanConfig, DedupConfig, LoadConfig
+from .errors import InputError
 from .index import BandKeys, band_keys, candidate_pairs
-from .load import iter_corpus, raise_issue
-from .parallel import Batch, Doc, KeyCounter, Workers, fingerprints, key_counts
+from .load import Lines, Part, corpus_parts, raise_issue
+from .parallel import (
+    Batch,
+    Doc,
+    KeyCounter,
+    Loaded,
+    Workers,
+    fingerprints,
+    key_counts,
+    part_fingerprints,
+    part_keys,
+)
 from .records import Article, CleanText, DedupResult, LoadIssue, Match
 from .shingle import shingles
 from .signature import sign_many
@@ -24,6 +36,7 @@ from .templates import learn_templates
 from .verify import verify
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
+T = TypeVar("T")
 
 
 def _clean_config(config: DedupConfig | CleanConfig | None) -> CleanConfig:
@@ -327,53 +340,93 @@ def scan_corpus(
     Gives what `find_duplicates(load_corpus(paths).articles)` gives, from two streaming passes
     over the files (site templates, then fingerprints). Each load issue is handed to
     `on_issue` once, as it is met; `strict=True` raises `InputError` on the first skip.
+
+    The worker processes read and parse the files themselves (`load.corpus_parts`): this
+    process only cuts the input into parts and merges what comes back, in order, finding
+    duplicate ids and reporting issues as `iter_corpus` would.
     """
     config = config or DedupConfig()
+    load = load or LoadConfig()
     roots = [Path(paths)] if isinstance(paths, (str, Path)) else [Path(p) for p in paths]
     issues: list[LoadIssue] = []
     counted: list[int] = []
     metadata: dict[str, dict[str, str]] = {}
+    kept: list[Part] = []  # pass 1's parts, cut again only if they hold lines read here
 
-    def docs() -> Iterator[Doc]:
+    def parts() -> Iterator[Part]:
+        if counted and all(not isinstance(p, Lines) for p in kept):
+            yield from kept
+            return
+        for root in roots:
+            for part in corpus_parts(root, load):
+                if not counted:
+                    kept.append(part if not isinstance(part, Lines) else replace(part, raws=()))
+                yield part
+
+    def merged(results: Iterable[tuple[Loaded, T]]) -> Iterator[tuple[T, list[int]]]:
+        """Yield each part's result with its articles whose id came earlier (to drop)."""
         first = not counted
         seen: set[str] = set()
-        for item in _stream(roots, load):
-            if isinstance(item, LoadIssue) or item.id in seen:
-                issue = item if isinstance(item, LoadIssue) else _duplicate(item)
-                if first:
-                    if strict and issue.severity == "skipped":
-                        raise_issue(issue)
-                    issues.append(issue)
-                    if on_issue:
-                        on_issue(issue)
-                continue
-            seen.add(item.id)
-            if first and (meta := article_metadata(item)):
-                metadata[item.id] = meta
-            yield item.id, item.text, item.extractor is not None
+        for loaded, value in results:
+            if loaded.missing is not None:
+                raise InputError(loaded.missing, "no such file or directory")
+            drop = []
+            found = dict(loaded.metadata) if first else {}
+            for event in loaded.events():
+                if isinstance(event, LoadIssue) or loaded.ids[event] in seen:
+                    if isinstance(event, LoadIssue):
+                        issue = event
+                    else:
+                        issue = loaded.duplicate(event)
+                        drop.append(event)
+                    if first:
+                        if strict and issue.severity == "skipped":
+                            raise_issue(issue)
+                        issues.append(issue)
+                        if on_issue:
+                            on_issue(issue)
+                    continue
+                seen.add(loaded.ids[event])
+                if first and (meta := found.get(event)):
+                    metadata[loaded.ids[event]] = meta
+            yield value, drop
         if first:
             counted.append(len(seen))
 
-    result = _scan(
-        docs,
-        config,
-        workers=max(1, workers),
-        total=lambda: counted[0] if counted else 0,
-        skipped=lambda: [i for i in issues if i.severity == "skipped"],
-        warnings=lambda: [i for i in issues if i.severity == "warning"],
-        progress=progress,
-    )
+    collected = _Collected()
+    spill = collected.sets
+    try:
+        with Workers(max(1, workers)) as pool:
+            templates: frozenset[int] = frozenset()
+            if config.clean.templates:
+                counter = KeyCounter()
+                keyed = ((p.loaded, p) for p in part_keys(parts(), load, config.clean, pool=pool))
+                for part, drop in merged(keyed):
+                    counter.add(part.counts)
+                    for k in drop:
+                        counter.add(part.keys_of(k))
+                    if progress:
+                        progress("templates", counter.docs, counter.docs)
+                templates = counter.templates(config.clean)
+            signed = part_fingerprints(parts(), load, config, templates, pool=pool)
+            for batch, drop in merged(signed):
+                collected.add(batch.without(drop))
+                if progress:
+                    total = counted[0] if counted else 0
+                    progress("clean", len(collected.ids), max(total, len(collected.ids)))
+        ids, lengths, sets, keys = collected.in_id_order(config)
+        del collected
+        result = result_from_fingerprints(
+            ids,
+            lengths,
+            sets,
+            keys,
+            config,
+            templates=len(templates),
+            skipped=[i for i in issues if i.severity == "skipped"],
+            warnings=[i for i in issues if i.severity == "warning"],
+            progress=progress,
+        )
+    finally:
+        spill.close()
     return replace(result, metadata=dict(sorted(metadata.items())))
-
-
-def _stream(roots: Sequence[Path], load: LoadConfig | None) -> Iterator[Article | LoadIssue]:
-    for root in roots:
-        yield from iter_corpus(root, load)
-
-
-def _duplicate(item: Article) -> LoadIssue:
-    return LoadIssue(
-        source=item.source,
-        line=item.line,
-        problem=f"duplicate id {item.id!r}; the first record wins",
-    )

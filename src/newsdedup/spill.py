@@ -40,9 +40,10 @@ class SpilledSets(Sequence[ShingleArray]):
         """Add a batch: its sets' hashes concatenated, and each set's size, in order."""
         data = np.ascontiguousarray(shingles, dtype="<u8")
         self._file.write(data.tobytes())
-        starts = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int64)
+        sizes = np.asarray(sizes, dtype=np.int64)
+        starts = np.cumsum(sizes) - sizes  # (an empty batch adds no offset)
         self._offset_parts.append(self._end + _ITEM * starts)
-        self._size_parts.append(np.asarray(sizes, dtype=np.int64))
+        self._size_parts.append(sizes)
         self._end += data.nbytes
 
     def reorder(self, order: npt.NDArray[np.int64]) -> None:
