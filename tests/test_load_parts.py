@@ -197,6 +197,33 @@ class TestScanByParts:
             result = scan_corpus(path, config, workers=workers)
             assert to_json(result) == to_json(expected)
 
+    def test_duplicate_ids_do_not_count_toward_sentence_neighbours(self, tmp_path, monkeypatch):
+        """A sentence next to the menu only in records whose id is taken stays article text:
+        their (sentence, menu) pairs are taken back out with their line keys."""
+        monkeypatch.setattr(load_module, "SPAN_BYTES", 1000)
+        quote = "The council voted on Monday to close the old bridge for good."
+
+        def record(i: int, *, near_menu: bool) -> bytes:
+            body = make_article(i, paragraphs=2).split("\n\n")
+            if near_menu:
+                lines = [BANNER, quote, *body]
+            elif i < 6:  # the quote in six articles that stay, between paragraphs
+                lines = [BANNER, body[0], quote, body[1]]
+            else:
+                lines = [BANNER, *body]
+            text = "\n\n".join(lines)
+            return json.dumps({"id": f"q{i:03d}", "text": text}).encode() + b"\n"
+
+        lines = [record(i, near_menu=False) for i in range(30)]
+        lines += [record(i, near_menu=True) for i in range(6)]  # ids q000..q005 again
+        path = tmp_path / "quotes.jsonl"
+        path.write_bytes(b"".join(lines))
+        loaded = load_corpus(path)
+        expected = find_duplicates(loaded.articles, skipped=loaded.skipped)
+        assert expected.extra["template_lines"] == 1  # the menu, not the quote
+        for workers in (1, 2):
+            assert to_json(scan_corpus(path, workers=workers)) == to_json(expected)
+
     def test_without_templates_the_one_pass_reports(self, folder):
         """With `--no-templates` the fingerprint pass is the first: it reports the issues."""
         args = [str(folder / "a.jsonl"), "--format", "json", "--no-templates"]
