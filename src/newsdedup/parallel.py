@@ -6,6 +6,10 @@ once: the input is read lazily and memory holds only what the results need (line
 the first pass; shingle hashes and LSH band keys in the second), never the corpus text.
 
 `workers=1` runs every chunk in this process, with the same functions, so the bytes match.
+
+`scan_corpus` sends no text at all: its tasks are parts of the input (`load.corpus_parts`: byte
+ranges of JSONL lines, or file paths) that each worker reads and parses itself (`count_part`,
+`fingerprint_part`), sending back ids and issues (`Loaded`) with the counts or fingerprints.
 """
 
 from __future__ import annotations
