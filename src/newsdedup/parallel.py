@@ -38,6 +38,7 @@ from .records import LoadIssue
 from .shingle import shingles
 from .signature import sign_many
 from .templates import is_sentence as templates_is_sentence
+from .templates import sentence_pairs
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -212,17 +213,10 @@ def _document_keys(
         keys.append(key)
         if key not in is_sentence:
             is_sentence[key] = templates_is_sentence(canon)
-    doc_pairs: set[tuple[int, int]] = set()
-    for i, k in enumerate(keys):
-        if k is None or not is_sentence[k]:
-            continue
-        sentence_keys.add(k)
-        for j in (i - 1, i + 1):
-            if 0 <= j < len(keys):
-                other = keys[j]
-                if other is not None and other != k:
-                    doc_pairs.add((k, other))
-    return {k for k in keys if k is not None}, doc_pairs
+    short = {k for k in keys if k is not None}
+    sentences = {k for k in short if is_sentence[k]}
+    sentence_keys |= sentences
+    return short, sentence_pairs(keys, sentences)
 
 
 def _key_counts(

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 
 from .canonical import canonicalize
 from .config import CleanConfig
@@ -59,6 +59,14 @@ def document_profile(
     ]
     short = {k for k in keys if k is not None}
     sentences = {k for k, c in zip(keys, canon, strict=True) if k is not None and is_sentence(c)}
+    return short, sentences, sentence_pairs(keys, sentences)
+
+
+def sentence_pairs(keys: Sequence[int | None], sentences: Collection[int]) -> set[tuple[int, int]]:
+    """Return (s, n) for each short sentence s with the short line n just above or below it.
+
+    `keys` are one article's non-blank lines in order (None for a line too long to count).
+    """
     pairs: set[tuple[int, int]] = set()
     for i, k in enumerate(keys):
         if k is None or k not in sentences:
@@ -68,7 +76,7 @@ def document_profile(
                 other = keys[j]
                 if other is not None and other != k:
                     pairs.add((k, other))
-    return short, sentences, pairs
+    return pairs
 
 
 class TemplateCounter:
