@@ -124,19 +124,24 @@ class TestOrderedMap:
         assert list(itertools.chain.from_iterable(parts)) == list(range(10))
 
 
+def _templates_both_ways(texts: list[str], chunk: int) -> tuple[frozenset[int], frozenset[int]]:
+    """Return the templates KeyCounter learns from chunks of `texts`, and TemplateCounter's."""
+    config = CleanConfig()
+    reference = TemplateCounter(config)
+    for text in texts:
+        reference.add(text)
+    counter = KeyCounter()
+    for part in chunked(texts, chunk):
+        counter.add(count_line_keys(part, config))
+    return counter.templates(config), reference.templates()
+
+
 class TestKeyCounter:
     def test_chunked_counts_learn_the_same_templates_as_template_counter(self, corpus):
         """Line keys counted per chunk and summed give `TemplateCounter`'s templates."""
-        texts = [a.text for a in load_corpus(corpus).articles]
-        config = CleanConfig()
-        reference = TemplateCounter(config)
-        for text in texts:
-            reference.add(text)
-        counter = KeyCounter()
-        for part in chunked(texts, 50):
-            counter.add(count_line_keys(part, config))
-        assert counter.templates(config) == reference.templates()
-        assert counter.templates(config)
+        got, want = _templates_both_ways([a.text for a in load_corpus(corpus).articles], 50)
+        assert got == want
+        assert got
 
     @pytest.mark.parametrize("run_keys", [7, 1 << 20])
     def test_shared_sentences_are_templates_only_beside_furniture(self, monkeypatch, run_keys):
@@ -157,15 +162,8 @@ class TestKeyCounter:
             if n % 6 == 0:
                 body.insert(1, quote)
             texts.append("\n".join([menu, *body, *footer, bottom]))
-        config = CleanConfig()
-        reference = TemplateCounter(config)
-        for text in texts:
-            reference.add(text)
-        counter = KeyCounter()
-        for part in chunked(texts, 3):
-            counter.add(count_line_keys(part, config))
-        got = counter.templates(config)
-        assert got == reference.templates()
+        got, want = _templates_both_ways(texts, 3)
+        assert got == want
         keys = {line: line_key(canonicalize(line)) for line in [quote, menu, *footer]}
         assert keys[quote] not in got
         assert {keys[menu], keys[footer[0]], keys[footer[1]]} <= got

@@ -223,20 +223,44 @@ class _Collected:
         self.lengths, self.keys = [], []
         index = np.array(order, dtype=np.int64)
         self.sets.reorder(index)
-        return [self.ids[i] for i in order], lengths[index], self.sets, keys[index]
+        ids, self.ids = [self.ids[i] for i in order], []
+        return ids, lengths[index], self.sets, keys[index]
+
+    def result(
+        self,
+        config: DedupConfig,
+        *,
+        templates: int,
+        skipped: Sequence[LoadIssue],
+        warnings: Sequence[LoadIssue],
+        progress: Progress | None,
+    ) -> DedupResult:
+        """Index, verify and cluster what was gathered (which is handed over, not kept)."""
+        ids, lengths, sets, keys = self.in_id_order(config)
+        return result_from_fingerprints(
+            ids,
+            lengths,
+            sets,
+            keys,
+            config,
+            templates=templates,
+            skipped=skipped,
+            warnings=warnings,
+            progress=progress,
+        )
 
 
-def _learn(
-    docs: Callable[[], Iterable[Doc]],
+def pooled_templates(
+    docs: Iterable[Doc],
     config: DedupConfig,
     pool: Workers,
-    progress: Progress | None,
+    progress: Progress | None = None,
 ) -> frozenset[int]:
-    """Return the corpus templates: the first of two passes over the input."""
+    """Return the corpus templates, counted on `pool`: the first of two passes over the input."""
     if not config.clean.templates:
         return frozenset()
     counter = KeyCounter()
-    for part in key_counts(docs(), config.clean, pool=pool):
+    for part in key_counts(docs, config.clean, pool=pool):
         counter.add(part)
         if progress:
             progress("templates", counter.docs, counter.docs)
@@ -258,18 +282,12 @@ def _scan(
     spill = collected.sets
     try:
         with Workers(workers) as pool:
-            templates = _learn(docs, config, pool, progress)
+            templates = pooled_templates(docs(), config, pool, progress)
             for batch in fingerprints(docs(), config, templates, pool=pool):
                 collected.add(batch)
                 if progress:
                     progress("clean", len(collected.ids), max(total(), len(collected.ids)))
-        ids, lengths, sets, keys = collected.in_id_order(config)
-        del collected
-        return result_from_fingerprints(
-            ids,
-            lengths,
-            sets,
-            keys,
+        return collected.result(
             config,
             templates=len(templates),
             skipped=skipped(),
@@ -414,13 +432,7 @@ def scan_corpus(
                 if progress:
                     total = counted[0] if counted else 0
                     progress("clean", len(collected.ids), max(total, len(collected.ids)))
-        ids, lengths, sets, keys = collected.in_id_order(config)
-        del collected
-        result = result_from_fingerprints(
-            ids,
-            lengths,
-            sets,
-            keys,
+        result = collected.result(
             config,
             templates=len(templates),
             skipped=[i for i in issues if i.severity == "skipped"],

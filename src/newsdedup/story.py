@@ -33,7 +33,6 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from functools import partial
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -43,8 +42,8 @@ from .boilerplate import clean_text
 from .config import STORY_LEVELS, DedupConfig, IndexConfig, StoryConfig
 from .errors import ConfigError
 from .index import band_keys, candidate_pairs
-from .parallel import KeyCounter, Workers, chunked, count_line_keys
-from .pipeline import Progress, clean, corpus_templates
+from .parallel import Workers, chunked
+from .pipeline import Progress, clean, corpus_templates, pooled_templates
 from .records import Article, Cluster, DedupResult, Member
 from .shingle import is_spaceless, token_hashes
 from .signature import sign_many
@@ -558,9 +557,12 @@ class StoryGraph:
     candidates: int
 
 
-def _dates_apart(dates: npt.NDArray[np.int64], pairs: npt.NDArray[np.int64], max_days: int) -> Any:
+def _dates_apart(
+    dates: npt.NDArray[np.int64], pairs: npt.NDArray[np.int64], max_days: int
+) -> npt.NDArray[np.bool_]:
     a, b = dates[pairs[:, 0]], dates[pairs[:, 1]]
-    return (a >= 0) & (b >= 0) & (np.abs(a - b) > max_days)
+    apart: npt.NDArray[np.bool_] = (a >= 0) & (b >= 0) & (np.abs(a - b) > max_days)
+    return apart
 
 
 def neighbourhoods(
@@ -746,13 +748,8 @@ def _parallel_story_docs(
     """`story_docs` on `workers` processes: corpus templates, then cleaning and terms, each
     over chunks in order, so the docs are the ones one process makes."""
     with Workers(workers) as pool:
-        templates: frozenset[int] = frozenset()
-        if config.clean.templates:
-            counter = KeyCounter()
-            texts = ([a.text for a in chunk] for chunk in chunked(articles))
-            for part in pool.map(partial(count_line_keys, config=config.clean), texts):
-                counter.add(part)
-            templates = counter.templates(config.clean)
+        docs_in = ((a.id, a.text, a.extractor is not None) for a in articles)
+        templates = pooled_templates(docs_in, config, pool)
         task = partial(_story_chunk, config=config, templates=templates)
         docs: list[StoryDoc] = []
         for chunk_docs in pool.map(task, chunked(articles)):
