@@ -52,6 +52,8 @@ class TestArticleFacts:
             ("at 9 : 27 am", "at 9:27 am"),
             ("killed 1 , 200 people", "killed 1,200 people"),
             ("aged 3 , 4 and 5", "aged 3 , 4 and 5"),  # a list, not a thousands separator
+            ("paid 1 , 000 , 000 dollars", "paid 1,000,000 dollars"),  # each digit joins twice
+            ("version 4 . 6 . 7", "version 4.6.7"),
         ],
     )
     def test_figures_split_by_a_tokeniser_are_joined(self, text, joined):

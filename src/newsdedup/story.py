@@ -32,7 +32,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from functools import partial
+from functools import lru_cache, partial
 
 import numpy as np
 import numpy.typing as npt
@@ -52,8 +52,10 @@ from .signature import sign_many
 
 # Letters (with inner apostrophes and hyphens) or numbers (with inner separators).
 _WORD = re.compile(r"[^\W\d_]+(?:['\-][^\W\d_]+)*|\d+(?:[.,:]\d+)*")
+# The same words as split points: a line splits into gap, word, gap, word, ..., gap.
+_WORD_SPLIT = re.compile(f"({_WORD.pattern})")
 _SENTENCE_ENDS = (".", "!", "?")
-_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201b": "'", "`": "'", "\u00b4": "'"})
+_QUOTES = ("\u2018", "\u2019", "\u201b", "`", "\u00b4")  # each folds to "'"
 # Function words and the vocabulary every news report uses whatever it is about. The corpus
 # idf down-weights these too, but a corpus of five articles cannot tell them apart from the
 # event's own words.
@@ -107,13 +109,20 @@ _MDY_DATE = re.compile(
 _DMY_DATE = re.compile(
     rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\s*,?\s*((?:19|20)\d\d)\b", re.IGNORECASE
 )
+_CENTURY = re.compile(r"(?:19|20)\d\d")
 _TITLE_MAX_WORDS = 25
 _MAX_NEIGHBOURS = 50
 _DATELINE_CHARS = 400
 
 
 def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    if text.isascii():  # NFKC leaves ASCII as it is; of the quotes only "`" is ASCII
+        return text.replace("`", "'") if "`" in text else text
+    folded = unicodedata.normalize("NFKC", text)
+    for quote in _QUOTES:  # five scans for a quote beat one translate call by far
+        if quote in folded:
+            folded = folded.replace(quote, "'")
+    return folded
 
 
 def normalize_term(word: str) -> str:
@@ -163,6 +172,43 @@ def _title_of(text: str, title: str | None) -> str:
     return ""
 
 
+# Word -> term, cached per process: a corpus's vocabulary is Zipfian, so most words of an
+# article were folded before (a third of `term_counts`' time went to normalize_term).
+@lru_cache(maxsize=1 << 18)
+def _word_term(word: str) -> str | tuple[str, ...] | None:
+    """Return a word's term (interned), None when it is no content word, or its character
+    bigrams when it is written in a script without spaces."""
+    if len(word) > 2 and is_spaceless(word):
+        return tuple(_bigrams(word))
+    term = normalize_term(word)
+    # Interned: the articles of a corpus share one string per term, and so do the pickled
+    # chunks a worker sends back (a third less memory at 100k).
+    return sys.intern(term) if _is_content(term) else None
+
+
+@lru_cache(maxsize=1 << 12)
+def _gap_kind(gap: str) -> tuple[bool, bool]:
+    """Return whether the text between two words ends a sentence, and whether it is blank."""
+    return gap.rstrip().endswith(_SENTENCE_ENDS), not gap.strip()
+
+
+# Letters and capitals of an ASCII line, counted by deleting every other byte.
+_NOT_LETTER = bytes(b for b in range(256) if not chr(b).isascii() or not chr(b).isalpha())
+_NOT_UPPER = bytes(b for b in range(256) if not chr(b).isascii() or not chr(b).isupper())
+
+
+def _is_shouting(line: str) -> bool:
+    """Return True when more than 60% of a line's letters are capitals (a headline, a byline)."""
+    if line.isascii():
+        raw = line.encode()
+        letters = len(raw.translate(None, _NOT_LETTER))
+        upper = len(raw.translate(None, _NOT_UPPER))
+    else:
+        letters = sum(map(str.isalpha, line))
+        upper = sum(map(str.isupper, line))
+    return letters > 0 and upper > 0.6 * letters
+
+
 def term_counts(text: str, *, title: str | None = None) -> TermCounts:
     """Return the content terms of an article, with the names and title words marked.
 
@@ -171,59 +217,53 @@ def term_counts(text: str, *, title: str | None = None) -> TermCounts:
     (headlines, bylines) say nothing about names.
     """
     folded = _fold(text)
-    counts: Counter[str] = Counter()
+    terms: list[str] = []  # in reading order, so the counts keep first-seen order
+    spelled: list[tuple[str, str]] = []  # (term, word as written)
+    adjacent: list[tuple[str, str]] = []
     names: set[str] = set()
-    spellings: Counter[tuple[str, str]] = Counter()  # (term, word as written)
-    pairs: Counter[tuple[str, str]] = Counter()
-    seen: dict[str, str | None] = {}  # word -> its term, or None when not a content word
     for line in folded.splitlines():
-        letters = sum(map(str.isalpha, line))
-        shouting = letters > 0 and sum(map(str.isupper, line)) > 0.6 * letters
+        parts = _WORD_SPLIT.split(line)  # gap, word, gap, word, ..., gap
+        if len(parts) == 1:
+            continue
+        words, gaps = parts[1::2], parts[0::2]  # gaps[k]: the text before words[k]
+        shouting = _is_shouting(line)
         previous: str | None = None  # the last word's term, if nothing but space followed it
-        last_end = -1  # where the last word ended; -1 before the line's first word
-        for match in _WORD.finditer(line):
-            word = match.group(0)
-            gap = line[max(last_end, 0) : match.start()]
-            sentence_start = last_end < 0 or gap.rstrip().endswith(_SENTENCE_ENDS)
-            last_end = match.end()
-            if len(word) > 2 and is_spaceless(word):
-                # Scripts written without spaces: character bigrams stand in for words.
-                for gram in _bigrams(word):
-                    counts[gram] += 1
-                    spellings[(gram, gram)] += 1
-                previous = None
-                continue
-            if word in seen:
-                term = seen[word]
-            else:
-                folded_term = normalize_term(word)
-                # Interned: the articles of a corpus share one string per term, and so do
-                # the pickled chunks a worker sends back (a third less memory at 100k).
-                term = seen[word] = sys.intern(folded_term) if _is_content(folded_term) else None
+        for k, word in enumerate(words):
+            term = _word_term(word)
             if term is None:
                 previous = None
                 continue
-            if previous is not None and not gap.strip():
-                pairs[(previous, term)] += 1
+            if isinstance(term, tuple):  # character bigrams stand in for words
+                terms.extend(term)
+                spelled.extend((gram, gram) for gram in term)
+                previous = None
+                continue
+            sentence_start, blank = (True, False) if k == 0 else _gap_kind(gaps[k])
+            if previous is not None and blank:
+                adjacent.append((previous, term))
             previous = term
-            counts[term] += 1
-            spellings[(term, sys.intern(word))] += 1
+            terms.append(term)
+            spelled.append((term, word))
             if not shouting and not sentence_start and word[0].isupper():
                 names.add(term)
+    counts = Counter(terms)
     title_terms: set[str] = set()
     for m in _WORD.finditer(_fold(_title_of(folded, title))):
         word = m.group(0)
         spaceless = len(word) > 2 and is_spaceless(word)
         title_terms.update(_bigrams(word) if spaceless else [normalize_term(word)])
-    surface: dict[str, str] = {}
-    for (term, word), _ in sorted(spellings.items(), key=lambda kv: (-kv[1], kv[0][1])):
-        surface.setdefault(term, word)  # the most frequent spelling, ties alphabetical
+    best: dict[str, tuple[int, str]] = {}  # term -> (-count, spelling): the least wins
+    for (term, word), n in Counter(spelled).items():
+        known = best.get(term)
+        if known is None or (-n, word) < known:
+            best[term] = (-n, word)
+    surface = {t: sys.intern(w) for t, (_, w) in best.items()}  # looked up, never iterated
     return TermCounts(
         counts=dict(counts),
         names=frozenset(names),
         title=frozenset(t for t in title_terms if t in counts),
         surface=surface,
-        pairs=dict(pairs),
+        pairs=dict(Counter(adjacent)),
     )
 
 
@@ -239,6 +279,8 @@ def _ordinal(year: int, month: int, day: int) -> int | None:
 
 def parse_date(value: str) -> int | None:
     """Return the proleptic ordinal of the first full date in `value`, or None."""
+    if _CENTURY.search(value) is None:  # every full date has a year: most heads stop here
+        return None
     found: list[tuple[int, int]] = []  # (position, ordinal)
     for m in _ISO_DATE.finditer(value):
         day = _ordinal(int(m.group(1)), int(m.group(2)), int(m.group(3)))
@@ -270,17 +312,20 @@ def article_date(article: Article, text: str) -> int | None:
 
 # ---- facts -----------------------------------------------------------------------------------
 
-# Tokenised corpora split figures ("4 . 6", "9 : 27", "1 , 200"): rejoin them first.
-_SPACED_FIGURE = re.compile(r"(?<=\d) ?([.:]) ?(?=\d)|(?<=\d) ?(,) ?(?=\d{3}\b)")
+# Tokenised corpora split figures ("4 . 6", "9 : 27", "1 , 200"): rejoin them first. The digit
+# before the separator is matched, not looked behind at: the search then jumps from digit to
+# digit (a lookbehind is tried at every position: 3x slower).
+_SPACED_FIGURE = re.compile(r"(\d) ?(?:([.:]) ?(?=\d)|(,) ?(?=\d{3}\b))")
 # Whole figures only: not part of a longer one ("1,2013", "2013.5"); punctuation may follow.
-_ALONE = (r"(?<!\d)(?<!\d[.,:])", r"(?!\d|[.,:]\d)")
-_YEAR = re.compile(rf"{_ALONE[0]}(?:19[5-9]\d|20[0-4]\d){_ALONE[1]}")
-_DECIMAL = re.compile(rf"{_ALONE[0]}\d+\.\d+{_ALONE[1]}")
+# Each figure is read whole, then tested: what a lookbehind and lookahead on each would say.
+_FIGURE = re.compile(r"\d+(?:[.,:]\d+)*")
+_YEAR = re.compile(r"19[5-9]\d|20[0-4]\d")
+_DECIMAL = re.compile(r"\d+\.\d+")
 
 
 def join_figures(text: str) -> str:
     """Return `text` with figures a tokeniser split joined again: "4 . 6" -> "4.6"."""
-    return _SPACED_FIGURE.sub(lambda m: m.group(1) or m.group(2), text)
+    return _SPACED_FIGURE.sub(lambda m: m.group(1) + (m.group(2) or m.group(3)), text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,13 +343,13 @@ class Facts:
 
 def article_facts(text: str, *, date: int | None = None) -> Facts:
     """Return the facts of a text; `date` (an ordinal) is its known date, if any."""
-    joined = join_figures(_fold(text))
-    years = [int(y) for y in _YEAR.findall(joined)]
+    figures = _FIGURE.findall(join_figures(_fold(text)))
+    years = [int(f) for f in figures if _YEAR.fullmatch(f)]
     if date is not None:
         years.append(dt.date.fromordinal(date).year)
     return Facts(
         year=max(years) if years else None,
-        decimals=frozenset(_DECIMAL.findall(joined)),
+        decimals=frozenset(f for f in figures if _DECIMAL.fullmatch(f)),
     )
 
 
