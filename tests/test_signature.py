@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from datasketch import LeanMinHash, MinHash, MinHashLSH
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsdedup.config import MINHASH_SCHEME, IndexConfig
 from newsdedup.index import band_keys, candidate_pairs
@@ -100,3 +102,36 @@ class TestBandKeys:
                     theirs.add((min(n, other), max(n, other)))
         assert ours == theirs
         assert len(ours) >= 20
+
+
+def _pairs_by_brute_force(keys: np.ndarray, max_bucket: int) -> list[tuple[int, int]]:
+    """What `candidate_pairs` promises, spelled out: per band, every pair of a bucket, or for a
+    bucket over `max_bucket`, every member with each of the bucket's first few members."""
+    found = set()
+    for band in range(keys.shape[1]):
+        buckets: dict[int, list[int]] = {}
+        for n, key in enumerate(keys[:, band].tolist()):
+            buckets.setdefault(key, []).append(n)
+        for members in buckets.values():
+            heads = members if len(members) <= max_bucket else members[: max(2, max_bucket // 10)]
+            for h in heads:
+                found.update((min(h, m), max(h, m)) for m in members if m != h)
+    return sorted(found)
+
+
+class TestCandidatePairs:
+    @given(
+        keys=st.integers(0, 60).flatmap(
+            lambda n: st.lists(
+                st.lists(st.integers(0, 6), min_size=3, max_size=3), min_size=n, max_size=n
+            )
+        ),
+        max_bucket=st.integers(2, 30),
+    )
+    @settings(max_examples=200, deadline=None)
+    def test_pairs_are_the_sorted_unique_bucket_pairs(self, keys, max_bucket):
+        array = np.array(keys, dtype=np.uint64).reshape(len(keys), 3)
+        got = candidate_pairs(array, IndexConfig(max_bucket=max_bucket))
+        assert got.dtype == np.int64
+        assert got.shape[1:] == (2,)
+        assert [tuple(p) for p in got.tolist()] == _pairs_by_brute_force(array, max_bucket)
