@@ -295,14 +295,14 @@ def scaled_main_process(path: Path, factor: int, workers: int) -> dict[str, Any]
     from newsdedup.index import band_keys
     from newsdedup.load import iter_corpus
     from newsdedup.parallel import Batch, KeyCounter, Workers, fingerprints, key_counts
-    from newsdedup.pipeline import _Collected, _result
+    from newsdedup.pipeline import Collected, result_from_fingerprints
     from newsdedup.records import Article
     from newsdedup.signature import sign_many
 
     config = DedupConfig()
 
     def docs() -> Any:
-        return ((a.id, a.text) for a in iter_corpus(path) if isinstance(a, Article))
+        return ((a.id, a.text, False) for a in iter_corpus(path) if isinstance(a, Article))
 
     start = time.perf_counter()
     with Workers(workers) as pool:
@@ -314,7 +314,7 @@ def scaled_main_process(path: Path, factor: int, workers: int) -> dict[str, Any]
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     start = time.perf_counter()
     signing = 0.0
-    collected = _Collected()
+    collected = Collected()
     for copy in range(factor):
         salt = np.uint64((copy * 0x9E3779B97F4A7C15) % 2**64)
         for b in batches:
@@ -329,7 +329,7 @@ def scaled_main_process(path: Path, factor: int, workers: int) -> dict[str, Any]
             )
     ids, lengths, sets, keys = collected.in_id_order(config)
     del collected
-    result = _result(
+    result = result_from_fingerprints(
         ids,
         lengths,
         sets,

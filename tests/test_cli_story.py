@@ -225,3 +225,20 @@ def test_parallel_story_docs_are_the_sequential_ones(tmp_path: Path):
     two = story_docs(articles, config, workers=2)
     assert two == one
     assert any(d.terms.counts for d in one)
+
+
+def test_one_cleaning_serves_both_levels(tmp_path: Path):
+    """`scan_with_stories` (each article cleaned once, on the workers) gives the copy-level
+    result of the copy scan and the StoryDocs `story_docs` builds on its own."""
+    from newsdedup import DedupConfig, find_duplicates, load_corpus
+    from newsdedup.story import scan_with_stories, story_docs
+
+    articles = sorted(load_corpus(_story_corpus(tmp_path / "c")).articles, key=lambda a: a.id)
+    config = DedupConfig()
+    copy = find_duplicates(articles, config)
+    for workers in (1, 2):
+        result, docs = scan_with_stories(articles, config, workers=workers)
+        assert result.clusters == copy.clusters
+        assert result.extra == copy.extra
+        assert docs == story_docs(articles, config)
+    assert copy.clusters

@@ -20,7 +20,7 @@ import os
 import signal
 import threading
 from collections import deque
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -401,20 +401,30 @@ def fingerprint_docs(docs: Iterable[Doc], config: DedupConfig, templates: Collec
     Gives what `pipeline.fingerprint(pipeline.clean(article))` gives for each article (tested),
     through `boilerplate.clean_text`, which folds each distinct line once and builds no `Line`.
     """
+    return fingerprint_cleaned(clean_docs(docs, config, templates), config)
+
+
+def clean_docs(
+    docs: Iterable[Doc], config: DedupConfig, templates: Collection[int]
+) -> list[tuple[str, str, str]]:
+    """Return (id, kept text, canonical text) of each article: the scan's cleaning."""
     from .html import EXTRACTED_RULES
 
-    ids, lengths, sets = [], [], []
+    out = []
     for article_id, text, extracted in docs:
-        kept, canon = clean_text(
-            text, config.clean, templates, only=EXTRACTED_RULES if extracted else None
-        )
-        ids.append(article_id)
-        lengths.append(len(kept))
-        sets.append(shingles(canon, config.shingle))
+        only = EXTRACTED_RULES if extracted else None
+        kept, canon = clean_text(text, config.clean, templates, only=only)
+        out.append((article_id, kept, canon))
+    return out
+
+
+def fingerprint_cleaned(cleaned: Sequence[tuple[str, str, str]], config: DedupConfig) -> Batch:
+    """Shingle and sign cleaned articles, (id, kept text, canonical text) each."""
+    sets = [shingles(canon, config.shingle) for _, _, canon in cleaned]
     signatures = sign_many(sets, config.index)
     return Batch(
-        ids=tuple(ids),
-        lengths=np.array(lengths, dtype=np.int64),
+        ids=tuple(article_id for article_id, _, _ in cleaned),
+        lengths=np.array([len(kept) for _, kept, _ in cleaned], dtype=np.int64),
         sizes=np.array([len(s) for s in sets], dtype=np.int64),
         shingles=np.concatenate(sets) if sets else np.zeros(0, dtype=np.uint64),
         keys=band_keys(signatures, config.index),

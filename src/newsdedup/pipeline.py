@@ -13,8 +13,8 @@ import numpy.typing as npt
 from .boilerplate import classify, kept_text
 from .canonical import canonicalize
 from .cluster import build_clusters
-from .config import CleanConfig, DedupConfig, LoadConfig
-from .errors import InputError
+from .config import STORY_LEVELS, CleanConfig, DedupConfig, LoadConfig
+from .errors import ConfigError, InputError
 from .index import BandKeys, band_keys, candidate_pairs
 from .load import Lines, Part, corpus_parts, raise_issue
 from .parallel import (
@@ -194,7 +194,7 @@ def result_from_fingerprints(
     )
 
 
-class _Collected:
+class Collected:
     """Fingerprint batches gathered in arrival order, then put in id order.
 
     Shingle sets go to a spill file (`spill.SpilledSets`): in memory stay only ids, lengths
@@ -278,7 +278,7 @@ def _scan(
     progress: Progress | None,
 ) -> DedupResult:
     """Two passes over `docs()` (templates, then fingerprints), then index, verify, cluster."""
-    collected = _Collected()
+    collected = Collected()
     spill = collected.sets
     try:
         with Workers(workers) as pool:
@@ -316,6 +316,23 @@ def find_duplicates(
     """
     config = config or DedupConfig()
     articles = sorted(articles, key=lambda a: a.id)
+    metadata = {a.id: meta for a in articles if (meta := article_metadata(a))}
+    if level not in STORY_LEVELS:
+        raise ConfigError(f"unknown level {level!r}; choose one of {', '.join(STORY_LEVELS)}")
+    if level != "copy":
+        from .story import add_stories, scan_with_stories  # story builds on this module
+
+        # One cleaning per article for both levels: the workers hand back story docs too.
+        result, docs = scan_with_stories(
+            articles,
+            config,
+            workers=max(1, workers),
+            skipped=skipped,
+            warnings=warnings,
+            progress=progress,
+        )
+        result = replace(result, metadata=metadata)
+        return add_stories(result, articles, config, level=level, progress=progress, docs=docs)
     items = [(a.id, a.text, a.extractor is not None) for a in articles]
     result = _scan(
         lambda: items,
@@ -326,15 +343,7 @@ def find_duplicates(
         warnings=lambda: warnings,
         progress=progress,
     )
-    metadata = {a.id: meta for a in articles if (meta := article_metadata(a))}
-    result = replace(result, metadata=metadata)
-    if level == "copy":
-        return result
-    from .story import add_stories  # story builds on this module
-
-    return add_stories(
-        result, articles, config, level=level, progress=progress, workers=max(1, workers)
-    )
+    return replace(result, metadata=metadata)
 
 
 def article_metadata(article: Article) -> dict[str, str]:
@@ -411,7 +420,7 @@ def scan_corpus(
         if first:
             counted.append(len(seen))
 
-    collected = _Collected()
+    collected = Collected()
     spill = collected.sets
     try:
         with Workers(max(1, workers)) as pool:

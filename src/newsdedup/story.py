@@ -30,7 +30,7 @@ import re
 import sys
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache, partial
 
@@ -38,13 +38,12 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
-from .boilerplate import clean_text
 from .config import STORY_LEVELS, DedupConfig, IndexConfig, StoryConfig
 from .errors import ConfigError
 from .index import band_keys, candidate_pairs
-from .parallel import Workers, chunked
-from .pipeline import Progress, clean, corpus_templates, pooled_templates
-from .records import Article, Cluster, DedupResult, Member
+from .parallel import Batch, Doc, Workers, chunked, clean_docs, fingerprint_cleaned
+from .pipeline import Collected, Progress, clean, corpus_templates, pooled_templates
+from .records import Article, Cluster, DedupResult, LoadIssue, Member
 from .shingle import is_spaceless, token_hashes
 from .signature import sign_many
 
@@ -777,14 +776,56 @@ def _story_chunk(
     articles: list[Article], config: DedupConfig, templates: frozenset[int]
 ) -> list[StoryDoc]:
     """Clean a chunk of articles (the scan's fast path) and represent each for stories."""
-    from .html import EXTRACTED_RULES
+    cleaned = clean_docs(_as_docs(articles), config, templates)
+    return [story_doc(a, kept) for a, (_, kept, _) in zip(articles, cleaned, strict=True)]
 
-    docs = []
-    for article in articles:
-        only = EXTRACTED_RULES if article.extractor is not None else None
-        kept, _ = clean_text(article.text, config.clean, templates, only=only)
-        docs.append(story_doc(article, kept))
-    return docs
+
+def _fingerprint_story_chunk(
+    articles: list[Article], config: DedupConfig, templates: frozenset[int]
+) -> tuple[Batch, list[StoryDoc]]:
+    """Clean a chunk of articles once for both levels: copy fingerprints and story docs."""
+    cleaned = clean_docs(_as_docs(articles), config, templates)
+    docs = [story_doc(a, kept) for a, (_, kept, _) in zip(articles, cleaned, strict=True)]
+    return fingerprint_cleaned(cleaned, config), docs
+
+
+def _as_docs(articles: Iterable[Article]) -> Iterator[Doc]:
+    return ((a.id, a.text, a.extractor is not None) for a in articles)
+
+
+def scan_with_stories(
+    articles: Sequence[Article],
+    config: DedupConfig,
+    *,
+    workers: int = 1,
+    skipped: Sequence[LoadIssue] = (),
+    warnings: Sequence[LoadIssue] = (),
+    progress: Progress | None = None,
+) -> tuple[DedupResult, list[StoryDoc]]:
+    """Return the copy-level result of `articles` (sorted by id) and their story docs, from
+    one cleaning of each article: the workers that fingerprint a chunk also represent it for
+    stories (before, the story level cleaned every article a second time)."""
+    collected = Collected()
+    try:
+        with Workers(workers) as pool:
+            templates = pooled_templates(_as_docs(articles), config, pool, progress)
+            task = partial(_fingerprint_story_chunk, config=config, templates=templates)
+            docs: list[StoryDoc] = []
+            for batch, chunk_docs in pool.map(task, chunked(articles)):
+                collected.add(batch)
+                docs.extend(chunk_docs)
+                if progress:
+                    progress("clean", len(docs), len(articles))
+        result = collected.result(
+            config,
+            templates=len(templates),
+            skipped=skipped,
+            warnings=warnings,
+            progress=progress,
+        )
+    finally:
+        collected.sets.close()
+    return result, docs
 
 
 def _parallel_story_docs(
@@ -793,8 +834,7 @@ def _parallel_story_docs(
     """`story_docs` on `workers` processes: corpus templates, then cleaning and terms, each
     over chunks in order, so the docs are the ones one process makes."""
     with Workers(workers) as pool:
-        docs_in = ((a.id, a.text, a.extractor is not None) for a in articles)
-        templates = pooled_templates(docs_in, config, pool)
+        templates = pooled_templates(_as_docs(articles), config, pool)
         task = partial(_story_chunk, config=config, templates=templates)
         docs: list[StoryDoc] = []
         for chunk_docs in pool.map(task, chunked(articles)):
@@ -865,24 +905,30 @@ def add_stories(
     progress: Progress | None = None,
     texts: Sequence[str] | None = None,
     workers: int = 1,
+    docs: Sequence[StoryDoc] | None = None,
 ) -> DedupResult:
     """Return `result` with its stories: `both` keeps copy clusters and tags each with its
     story; `story` makes the stories the clusters (and lists them as stories too).
 
-    `texts` are the articles' cleaned texts (in the order of `articles`), when the caller has
-    them already; else they are cleaned on `workers` processes.
+    `docs` are the articles' story docs and `texts` their cleaned texts (each in the order
+    of `articles`), when the caller has them already; else they are cleaned on `workers`
+    processes.
     """
     if level not in LEVELS:
         raise ConfigError(f"unknown level {level!r}; choose one of {', '.join(LEVELS)}")
     if level == "copy":
         return result
     config = config or DedupConfig()
-    if texts is None:
+    if docs is not None:
+        known = sorted(zip(articles, docs, strict=True), key=lambda ad: ad[0].id)
+        items, docs = [a for a, _ in known], [d for _, d in known]
+    elif texts is None:
         items = sorted(articles, key=lambda a: a.id)
     else:
         paired = sorted(zip(articles, texts, strict=True), key=lambda at: at[0].id)
         items, texts = [a for a, _ in paired], [t for _, t in paired]
-    docs = story_docs(items, config, progress=progress, texts=texts, workers=workers)
+    if docs is None:
+        docs = story_docs(items, config, progress=progress, texts=texts, workers=workers)
     stories, graph = story_clusters(
         docs, config.story, together=_copy_groups(items, result.clusters)
     )
