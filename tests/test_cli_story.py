@@ -242,3 +242,43 @@ def test_one_cleaning_serves_both_levels(tmp_path: Path):
         assert result.extra == copy.extra
         assert docs == story_docs(articles, config)
     assert copy.clusters
+
+
+class TestExplainStory:
+    def test_seeds_000_and_004_share_the_story_scan_gives_them(self):
+        """explain --level story reads the verdict off the scan's own stories."""
+        result = run("explain", "--level", "story", "--corpus", str(SEEDS), "000", "004")
+        assert result.exit_code == 0, result.stderr
+        assert result.stdout.startswith("same story: both are in story 1")
+        report = scan_json("--level", "story")
+        assert [ids(c) for c in report["clusters"]] == [SEED_IDS]
+
+    def test_json_names_the_stories_scores_and_shared_terms(self, tmp_path: Path):
+        corpus = _story_corpus(tmp_path / "c")
+        before = tree_digest(corpus)
+        scan = run("scan", str(corpus), "--level", "story", "--format", "json")
+        story_of = {
+            m["id"]: c["id"] for c in json.loads(scan.stdout)["clusters"] for m in c["members"]
+        }
+        mates = sorted(i for i, n in story_of.items() if n == story_of["wire00.txt"])
+        strangers = sorted(i for i, n in story_of.items() if n != story_of["wire00.txt"])
+        args = ("--level", "story", "--corpus", str(corpus), "--format", "json")
+        same = run("explain", *args, "wire00.txt", next(i for i in mates if i != "wire00.txt"))
+        other = run("explain", *args, "wire00.txt", strangers[0])
+        assert same.exit_code == 0, same.stderr
+        assert other.exit_code == 0, other.stderr
+        s, o = json.loads(same.stdout), json.loads(other.stdout)
+        assert s["verdict"]["same_story"] is True
+        assert s["a"]["story"] == s["b"]["story"] == story_of["wire00.txt"]
+        assert s["scores"]["similarity"] > o["scores"]["similarity"]
+        assert s["shared_terms"]
+        assert {"term", "a", "b"} <= set(s["shared_terms"][0])
+        assert o["verdict"]["same_story"] is False
+        assert o["verdict"]["reason"].startswith("different stories")
+        assert o["b"]["story"] == story_of[strangers[0]] != o["a"]["story"]
+        assert tree_digest(corpus) == before
+
+    def test_an_article_against_itself_is_a_usage_error(self):
+        result = run("explain", "--level", "story", "--corpus", str(SEEDS), "000", "000")
+        assert result.exit_code == 2
+        assert "name the same article" in result.stderr

@@ -29,7 +29,7 @@ from . import __version__
 from .config import CleanConfig, DedupConfig, IndexConfig, LoadConfig, ShingleConfig, StoryConfig
 from .errors import ConfigError, InputError, NewsdedupError
 from .explain import explain as explain_pair
-from .explain import explanation_to_json
+from .explain import explain_story, explanation_to_json, story_explanation_to_json
 from .gate import (
     GatePolicy,
     effective_policy,
@@ -41,7 +41,7 @@ from .load import is_jsonl, load_corpus, matches_glob, relative_id
 from .parallel import default_workers
 from .pipeline import corpus_templates, find_duplicates, scan_corpus
 from .records import Article, DedupResult, LoadResult
-from .render import render_explanation, render_gate, render_report
+from .render import render_explanation, render_gate, render_report, render_story_explanation
 from .serialize import to_csv, to_dict, to_json, to_jsonl
 from .settings import Settings, discover_settings, read_settings
 from .write import (
@@ -658,6 +658,21 @@ def _article_from_file(name: str, opts: dict[str, Any], err: Console) -> Article
     help="Name A and B by id inside this corpus, and clean them with its site templates "
     "exactly as scan does.",
 )
+@click.option(
+    "--level",
+    type=click.Choice(["copy", "story"]),
+    default="copy",
+    show_default=True,
+    help="copy: are the two copies? · story: do they report one event (as scan --level story "
+    "decides it over the whole --corpus)?",
+)
+@click.option(
+    "--story-threshold",
+    type=click.FloatRange(0, 1, min_open=True),
+    default=_STORY.threshold,
+    show_default=True,
+    help="Average neighbourhood agreement at which two groups become one story.",
+)
 @settings_option
 @corpus_options
 @dedup_options
@@ -671,12 +686,17 @@ def explain_command(
     config_file: Path | None,
     **opts: Any,
 ) -> None:
-    """Show why two articles are, or are not, duplicates.
+    """Show why two articles are, or are not, duplicates (or one story).
 
     Prints the verdict (and the threshold that decided it), exact Jaccard,
     containment both ways, the MinHash estimate, the LSH bands that matched,
     the lines cleaning dropped from each side and why, and the passages both
     share, side by side with the shared words highlighted.
+
+    With --level story: whether the two are in one story, their term
+    similarity and story score against the threshold, dates, facts (years,
+    figures) and the terms both weigh most. The story level is run over the
+    whole --corpus (or over the two files alone), as scan runs it.
 
     \b
     Examples:
@@ -684,6 +704,7 @@ def explain_command(
       newsdedup explain --corpus seeds/ 000_9e2556e38fb8484b.txt 001_23e261e2bfe35961.txt
       newsdedup explain --corpus seeds/ 000 001     # unique id prefixes
       newsdedup explain --corpus corpus.jsonl id-17 id-42 --format json
+      newsdedup explain --level story --corpus seeds/ 000 004
     """
     out, err = make_consoles()
     apply_settings([corpus] if corpus else [Path(a)], opts, config_file)
@@ -695,10 +716,20 @@ def explain_command(
         loaded = load_or_fail([corpus], opts, err)
         art_a = _article_by_name(a, loaded, corpus)
         art_b = _article_by_name(b, loaded, corpus)
-        templates: frozenset[int] | None = corpus_templates(loaded.articles, config)
+        articles = loaded.articles
     else:
         art_a, art_b = _article_from_file(a, opts, err), _article_from_file(b, opts, err)
-        templates = None
+        articles = (art_a, art_b)
+    if opts.get("level") == "story":
+        if art_a.id == art_b.id:
+            raise CliError(f"{a} and {b} name the same article; name two", EXIT_USAGE)
+        story = explain_story(articles, art_a.id, art_b.id, config)
+        if fmt == "json":
+            emit(story_explanation_to_json(story), output)
+        else:
+            _rendered(lambda console: render_story_explanation(story, console), output, out)
+        return
+    templates = corpus_templates(articles, config) if corpus is not None else None
     explanation = explain_pair(art_a, art_b, config, templates=templates)
     if fmt == "json":
         emit(explanation_to_json(explanation), output)

@@ -9,11 +9,12 @@ lines so a view can highlight them.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections import Counter
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
@@ -21,12 +22,13 @@ import numpy.typing as npt
 
 from . import __version__
 from .canonical import canonicalize
-from .config import DedupConfig
+from .config import DedupConfig, StoryConfig
 from .index import matching_bands
 from .pipeline import clean, fingerprint
 from .records import Article, CleanText, Line
 from .shingle import is_spaceless, ngram_hashes, token_hashes, tokens
 from .signature import estimate_jaccard, sign
+from .story import Facts, cosine, fact_agreement, scan_with_stories, story_clusters
 from .verify import SCORE_PLACES, overlap
 
 _CHUNK = re.compile(r"\S+")
@@ -309,3 +311,182 @@ def explanation_to_dict(e: Explanation) -> dict[str, Any]:
 def explanation_to_json(e: Explanation) -> str:
     """Return the explanation as JSON text with a final newline."""
     return json.dumps(explanation_to_dict(e), ensure_ascii=False, indent=2) + "\n"
+
+
+# ---- stories ---------------------------------------------------------------------------------
+
+# Terms shown per side, and shared terms shown, in a story explanation.
+STORY_TERMS = 10
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoryExplanation:
+    """Why two articles are, or are not, in one story: what `scan --level story` weighed.
+
+    Computed over the whole corpus (its idf, neighbourhoods and copy clusters), as the scan
+    computes it, so the verdict is the scan's.
+    """
+
+    a: str
+    b: str
+    story_a: int | None  # the story each is in (None: in no story of two or more)
+    story_b: int | None
+    same_story: bool
+    similarity: float  # cosine of the two articles' term vectors
+    candidate: bool  # LSH over salient terms proposed the pair (and dates allow it)
+    score: float | None  # neighbourhood score times facts; None: no edge between the two
+    threshold: float
+    shared_terms: tuple[tuple[str, float, float], ...]  # (term, weight in a, weight in b)
+    terms_a: tuple[str, ...]  # each side's heaviest terms
+    terms_b: tuple[str, ...]
+    date_a: str | None  # ISO dates, when known
+    date_b: str | None
+    dated_apart: bool  # further apart than max_days: never one story
+    facts_a: Facts
+    facts_b: Facts
+    fact_factor: float  # what their facts multiply the score by
+    verdict: str
+    params: dict[str, Any]
+
+
+def _iso(day: int | None) -> str | None:
+    return None if day is None else dt.date.fromordinal(day).isoformat()
+
+
+def _story_verdict(e: dict[str, Any], config: StoryConfig) -> str:
+    if e["same_story"]:
+        how = (
+            "directly"
+            if e["score"] is not None and e["score"] >= config.threshold
+            else "through the other members of the story (average-link)"
+        )
+        return f"same story: both are in story {e['story_a']}, joined {how}"
+    if e["dated_apart"]:
+        return f"different stories: dated more than {config.max_days} days apart"
+    if not e["candidate"]:
+        return "different stories: LSH over their salient terms did not propose the pair"
+    if e["score"] is None:
+        return (
+            "different stories: too little in common for an edge "
+            f"(similarity below {config.neighbour_floor})"
+        )
+    if e["score"] < config.threshold:
+        return f"different stories: score {e['score']} is below the threshold {config.threshold}"
+    return (
+        f"different stories: their score {e['score']} passes, but their groups agree less than "
+        f"{config.threshold} on average (average-link)"
+    )
+
+
+def explain_story(
+    articles: Sequence[Article], a_id: str, b_id: str, config: DedupConfig
+) -> StoryExplanation:
+    """Return the evidence for whether articles `a_id` and `b_id` of `articles` share a story.
+
+    Runs the story level over all of `articles` (copy clusters, terms with the corpus idf,
+    candidates, neighbourhood scores, average-link) and reads off the pair.
+    """
+    items = sorted(articles, key=lambda a: a.id)
+    position = {a.id: n for n, a in enumerate(items)}
+    for name in (a_id, b_id):
+        if name not in position:
+            raise KeyError(name)
+    result, docs = scan_with_stories(items, config)
+    together = [
+        sorted(position[m.id] for m in c.members if m.id in position) for c in result.clusters
+    ]
+    stories, graph = story_clusters(docs, config.story, together=together)
+    story_of = {m.id: s.id for s in stories for m in s.members}
+    i, j = sorted((position[a_id], position[b_id]))
+    va, vb = graph.vectors[position[a_id]], graph.vectors[position[b_id]]
+    shared = sorted(
+        ((t, va[t], vb[t]) for t in va.keys() & vb.keys()), key=lambda x: (-x[1] * x[2], x[0])
+    )[:STORY_TERMS]
+    da, db = docs[position[a_id]], docs[position[b_id]]
+    apart = (
+        da.date is not None
+        and db.date is not None
+        and abs(da.date - db.date) > config.story.max_days
+    )
+    candidate = bool(np.any((graph.pairs[:, 0] == i) & (graph.pairs[:, 1] == j)))
+    score = graph.edges.get((i, j))
+    fields: dict[str, Any] = {
+        "same_story": story_of.get(a_id) is not None and story_of.get(a_id) == story_of.get(b_id),
+        "story_a": story_of.get(a_id),
+        "story_b": story_of.get(b_id),
+        "score": None if score is None else round(score, SCORE_PLACES),
+        "candidate": candidate,
+        "dated_apart": apart,
+    }
+
+    def heaviest(vector: Mapping[str, float]) -> tuple[str, ...]:
+        return tuple(
+            t for t, _ in sorted(vector.items(), key=lambda tw: (-tw[1], tw[0]))[:STORY_TERMS]
+        )
+
+    return StoryExplanation(
+        a=a_id,
+        b=b_id,
+        story_a=fields["story_a"],
+        story_b=fields["story_b"],
+        same_story=fields["same_story"],
+        similarity=round(cosine(va, vb), SCORE_PLACES),
+        candidate=candidate,
+        score=fields["score"],
+        threshold=config.story.threshold,
+        shared_terms=tuple(
+            (t, round(x, SCORE_PLACES), round(y, SCORE_PLACES)) for t, x, y in shared
+        ),
+        terms_a=heaviest(va),
+        terms_b=heaviest(vb),
+        date_a=_iso(da.date),
+        date_b=_iso(db.date),
+        dated_apart=apart,
+        facts_a=da.facts,
+        facts_b=db.facts,
+        fact_factor=round(fact_agreement(da.facts, db.facts, config.story), SCORE_PLACES),
+        verdict=_story_verdict(fields, config.story),
+        params={**config.params(), "level": "story", "story": asdict(config.story)},
+    )
+
+
+def _facts_dict(f: Facts) -> dict[str, Any]:
+    return {"year": f.year, "decimals": sorted(f.decimals)}
+
+
+def story_explanation_to_dict(e: StoryExplanation) -> dict[str, Any]:
+    """Return the story explanation as plain data, in the documented key order."""
+    return {
+        "newsdedup": __version__,
+        "params": e.params,
+        "level": "story",
+        "a": {
+            "id": e.a,
+            "story": e.story_a,
+            "terms": list(e.terms_a),
+            "date": e.date_a,
+            "facts": _facts_dict(e.facts_a),
+        },
+        "b": {
+            "id": e.b,
+            "story": e.story_b,
+            "terms": list(e.terms_b),
+            "date": e.date_b,
+            "facts": _facts_dict(e.facts_b),
+        },
+        "scores": {
+            "similarity": e.similarity,
+            "score": e.score,
+            "threshold": e.threshold,
+            "fact_factor": e.fact_factor,
+        },
+        "shared_terms": [{"term": t, "a": x, "b": y} for t, x, y in e.shared_terms],
+        "candidate": e.candidate,
+        "dated_apart": e.dated_apart,
+        "verdict": {"same_story": e.same_story, "reason": e.verdict},
+    }
+
+
+def story_explanation_to_json(e: StoryExplanation) -> str:
+    """Return the story explanation as JSON text with a final newline."""
+    return json.dumps(story_explanation_to_dict(e), ensure_ascii=False, indent=2) + "\n"

@@ -9,7 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from .explain import Explanation, PassageSide
+from .explain import Explanation, PassageSide, StoryExplanation
 from .gate import GateOutcome
 from .records import Cluster, DedupResult, Line, Member
 
@@ -164,6 +164,47 @@ def render_explanation(e: Explanation, console: Console) -> None:
     for p in e.passages:
         passages.add_row(_highlighted(p.a), _highlighted(p.b))
     console.print(passages)
+
+
+def render_story_explanation(e: StoryExplanation, console: Console) -> None:
+    """Draw why two articles share a story or not: scores, dates, facts, terms."""
+    colour = "green" if e.same_story else "red"
+    console.print(f"[bold {colour}]{escape(e.verdict)}[/bold {colour}]", soft_wrap=True)
+    console.print()
+    table = Table(show_edge=False, show_header=False, expand=False)
+    table.add_column("what")
+    table.add_column("value", overflow="fold")
+    for name, article, story in (("A", e.a, e.story_a), ("B", e.b, e.story_b)):
+        where = f"story {story}" if story is not None else "in no story"
+        table.add_row(name, f"{escape(article)} · {where}")
+    table.add_row("term similarity", f"{e.similarity:.4f} (cosine of TF-IDF term vectors)")
+    score = "no edge" if e.score is None else f"{e.score:.4f}"
+    table.add_row(
+        "story score",
+        f"{score} (neighbourhood agreement x facts; threshold {e.threshold:g})",
+    )
+    table.add_row("LSH candidate", "yes" if e.candidate else "no")
+    dates = f"A {e.date_a or 'unknown'} · B {e.date_b or 'unknown'}"
+    table.add_row("dates", dates + (" · too far apart" if e.dated_apart else ""))
+    facts = []
+    for name, f in (("A", e.facts_a), ("B", e.facts_b)):
+        figures = ", ".join(sorted(f.decimals)) or "none"
+        facts.append(f"{name}: latest year {f.year or 'none'}, figures {figures}")
+    table.add_row("facts", " · ".join(facts) + f" (factor {e.fact_factor:g})")
+    table.add_row("top terms A", escape(", ".join(e.terms_a)))
+    table.add_row("top terms B", escape(", ".join(e.terms_b)))
+    console.print(table)
+    console.print()
+    if not e.shared_terms:
+        console.print("No terms in common.")
+        return
+    shared = Table(title="Terms both weigh most", title_justify="left", expand=False)
+    shared.add_column("term")
+    shared.add_column("weight in A", justify="right")
+    shared.add_column("weight in B", justify="right")
+    for term, wa, wb in e.shared_terms:
+        shared.add_row(escape(term), f"{wa:.4f}", f"{wb:.4f}")
+    console.print(shared)
 
 
 def _members_table(
