@@ -157,7 +157,7 @@ def local_cluster(workers: int) -> Any:
     """
     from distributed import LocalCluster
 
-    return LocalCluster(  # type: ignore[no-untyped-call]
+    return LocalCluster(  # type: ignore[no-untyped-call, unused-ignore]
         n_workers=workers,
         threads_per_worker=1,
         processes=True,
@@ -178,9 +178,9 @@ def connect(scheduler: str) -> tuple[Any, Any]:
         if not count.isdigit() or int(count) < 1:
             raise ConfigError(f"--dask {scheduler}: use local, local:N or a scheduler address")
         cluster = local_cluster(int(count))
-        return Client(cluster), cluster  # type: ignore[no-untyped-call]
+        return Client(cluster), cluster  # type: ignore[no-untyped-call, unused-ignore]
     try:
-        return Client(scheduler, timeout="20s"), None  # type: ignore[no-untyped-call]
+        return Client(scheduler, timeout="20s"), None  # type: ignore[no-untyped-call, unused-ignore]
     except (OSError, TimeoutError, ValueError) as err:
         raise ConfigError(f"--dask {scheduler}: cannot reach the scheduler ({err})") from err
 
