@@ -195,6 +195,17 @@ def dedup_options(f: F) -> F:
     return functools.reduce(lambda acc, d: d(acc), reversed(decorators), f)
 
 
+def story_threshold_option(f: F) -> F:
+    """The story-level cutoff, shared by scan, check and explain."""
+    return click.option(
+        "--story-threshold",
+        type=click.FloatRange(0, 1, min_open=True),
+        default=_STORY.threshold,
+        show_default=True,
+        help="Average neighbourhood agreement at which two groups become one story.",
+    )(f)
+
+
 def output_options(formats: Sequence[str]) -> Callable[[F], F]:
     """Options that say where and how results are written."""
 
@@ -456,13 +467,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     help="copy: clusters of copies · story: clusters of articles reporting one event · "
     "both: copy clusters, each tagged with its story.",
 )
-@click.option(
-    "--story-threshold",
-    type=click.FloatRange(0, 1, min_open=True),
-    default=_STORY.threshold,
-    show_default=True,
-    help="Average neighbourhood agreement at which two groups become one story.",
-)
+@story_threshold_option
 def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, **opts: Any) -> None:
     """Cluster the near-duplicate articles of a folder, file or JSONL corpus.
 
@@ -558,13 +563,7 @@ def _rendered(draw: Callable[[Console], None], output: Path | None, out: Console
     help="What counts as a duplicate: copy: a copy of another article · story: another "
     "report of an event already covered · both: copies, reported with their stories.",
 )
-@click.option(
-    "--story-threshold",
-    type=click.FloatRange(0, 1, min_open=True),
-    default=_STORY.threshold,
-    show_default=True,
-    help="Average neighbourhood agreement at which two groups become one story.",
-)
+@story_threshold_option
 def check(
     paths: tuple[Path, ...],
     fmt: str,
@@ -666,13 +665,7 @@ def _article_from_file(name: str, opts: dict[str, Any], err: Console) -> Article
     help="copy: are the two copies? · story: do they report one event (as scan --level story "
     "decides it over the whole --corpus)?",
 )
-@click.option(
-    "--story-threshold",
-    type=click.FloatRange(0, 1, min_open=True),
-    default=_STORY.threshold,
-    show_default=True,
-    help="Average neighbourhood agreement at which two groups become one story.",
-)
+@story_threshold_option
 @settings_option
 @corpus_options
 @dedup_options

@@ -110,14 +110,20 @@ def _dropped_table(title: str, lines: tuple[Line, ...]) -> Table:
     return table
 
 
+def _verdict_and_table(verdict: str, yes: bool, console: Console) -> Table:
+    """Print an explanation's verdict (green when yes) and return its what/value table."""
+    colour = "green" if yes else "red"
+    console.print(f"[bold {colour}]{escape(verdict)}[/bold {colour}]", soft_wrap=True)
+    console.print()
+    table = Table(show_edge=False, show_header=False, expand=False)
+    table.add_column("what")
+    table.add_column("value", overflow="fold")
+    return table
+
+
 def render_explanation(e: Explanation, console: Console) -> None:
     """Draw the evidence for one pair: scores, LSH bands, dropped lines, shared passages."""
-    colour = "green" if e.duplicate else "red"
-    console.print(f"[bold {colour}]{escape(e.verdict)}[/bold {colour}]", soft_wrap=True)
-    console.print()
-    scores = Table(show_edge=False, show_header=False, expand=False)
-    scores.add_column("what")
-    scores.add_column("value", overflow="fold")
+    scores = _verdict_and_table(e.verdict, e.duplicate, console)
     scores.add_row("A", f"{escape(e.a.id)} · {e.a.shingles} shingles · {e.a.kept_lines} lines kept")
     scores.add_row("B", f"{escape(e.b.id)} · {e.b.shingles} shingles · {e.b.kept_lines} lines kept")
     scores.add_row(
@@ -168,12 +174,7 @@ def render_explanation(e: Explanation, console: Console) -> None:
 
 def render_story_explanation(e: StoryExplanation, console: Console) -> None:
     """Draw why two articles share a story or not: scores, dates, facts, terms."""
-    colour = "green" if e.same_story else "red"
-    console.print(f"[bold {colour}]{escape(e.verdict)}[/bold {colour}]", soft_wrap=True)
-    console.print()
-    table = Table(show_edge=False, show_header=False, expand=False)
-    table.add_column("what")
-    table.add_column("value", overflow="fold")
+    table = _verdict_and_table(e.verdict, e.same_story, console)
     for name, article, story in (("A", e.a, e.story_a), ("B", e.b, e.story_b)):
         where = f"story {story}" if story is not None else "in no story"
         table.add_row(name, f"{escape(article)} · {where}")
