@@ -117,6 +117,12 @@ class IndexConfig:
 STORY_LEVELS = ("copy", "story", "both")
 
 
+def check_level(level: str) -> None:
+    """Raise ConfigError unless `level` is one of STORY_LEVELS."""
+    if level not in STORY_LEVELS:
+        raise ConfigError(f"unknown level {level!r}; choose one of {', '.join(STORY_LEVELS)}")
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class StoryConfig:
     """How articles that report the same event are grouped (`newsdedup.story`)."""

@@ -28,7 +28,14 @@ from .pipeline import clean, fingerprint
 from .records import Article, CleanText, Line
 from .shingle import is_spaceless, ngram_hashes, token_hashes, tokens
 from .signature import estimate_jaccard, sign
-from .story import Facts, cosine, fact_agreement, scan_with_stories, story_clusters
+from .story import (
+    Facts,
+    copy_groups,
+    cosine,
+    fact_agreement,
+    scan_with_stories,
+    story_clusters,
+)
 from .verify import SCORE_PLACES, overlap
 
 _CHUNK = re.compile(r"\S+")
@@ -353,27 +360,31 @@ def _iso(day: int | None) -> str | None:
     return None if day is None else dt.date.fromordinal(day).isoformat()
 
 
-def _story_verdict(e: dict[str, Any], config: StoryConfig) -> str:
-    if e["same_story"]:
-        how = (
-            "directly"
-            if e["score"] is not None and e["score"] >= config.threshold
-            else "through the other members of the story (average-link)"
-        )
-        return f"same story: both are in story {e['story_a']}, joined {how}"
-    if e["dated_apart"]:
+def _story_verdict(
+    story: int | None,
+    same: bool,
+    score: float | None,
+    candidate: bool,
+    apart: bool,
+    config: StoryConfig,
+) -> str:
+    if same:
+        direct = score is not None and score >= config.threshold
+        how = "directly" if direct else "through the other members of the story (average-link)"
+        return f"same story: both are in story {story}, joined {how}"
+    if apart:
         return f"different stories: dated more than {config.max_days} days apart"
-    if not e["candidate"]:
+    if not candidate:
         return "different stories: LSH over their salient terms did not propose the pair"
-    if e["score"] is None:
+    if score is None:
         return (
             "different stories: too little in common for an edge "
             f"(similarity below {config.neighbour_floor})"
         )
-    if e["score"] < config.threshold:
-        return f"different stories: score {e['score']} is below the threshold {config.threshold}"
+    if score < config.threshold:
+        return f"different stories: score {score} is below the threshold {config.threshold}"
     return (
-        f"different stories: their score {e['score']} passes, but their groups agree less than "
+        f"different stories: their score {score} passes, but their groups agree less than "
         f"{config.threshold} on average (average-link)"
     )
 
@@ -392,10 +403,9 @@ def explain_story(
         if name not in position:
             raise KeyError(name)
     result, docs = scan_with_stories(items, config)
-    together = [
-        sorted(position[m.id] for m in c.members if m.id in position) for c in result.clusters
-    ]
-    stories, graph = story_clusters(docs, config.story, together=together)
+    stories, graph = story_clusters(
+        docs, config.story, together=copy_groups(items, result.clusters)
+    )
     story_of = {m.id: s.id for s in stories for m in s.members}
     i, j = sorted((position[a_id], position[b_id]))
     va, vb = graph.vectors[position[a_id]], graph.vectors[position[b_id]]
@@ -409,15 +419,10 @@ def explain_story(
         and abs(da.date - db.date) > config.story.max_days
     )
     candidate = bool(np.any((graph.pairs[:, 0] == i) & (graph.pairs[:, 1] == j)))
-    score = graph.edges.get((i, j))
-    fields: dict[str, Any] = {
-        "same_story": story_of.get(a_id) is not None and story_of.get(a_id) == story_of.get(b_id),
-        "story_a": story_of.get(a_id),
-        "story_b": story_of.get(b_id),
-        "score": None if score is None else round(score, SCORE_PLACES),
-        "candidate": candidate,
-        "dated_apart": apart,
-    }
+    edge = graph.edges.get((i, j))
+    score = None if edge is None else round(edge, SCORE_PLACES)
+    story_a, story_b = story_of.get(a_id), story_of.get(b_id)
+    same = story_a is not None and story_a == story_b
 
     def heaviest(vector: Mapping[str, float]) -> tuple[str, ...]:
         return tuple(
@@ -427,12 +432,12 @@ def explain_story(
     return StoryExplanation(
         a=a_id,
         b=b_id,
-        story_a=fields["story_a"],
-        story_b=fields["story_b"],
-        same_story=fields["same_story"],
+        story_a=story_a,
+        story_b=story_b,
+        same_story=same,
         similarity=round(cosine(va, vb), SCORE_PLACES),
         candidate=candidate,
-        score=fields["score"],
+        score=score,
         threshold=config.story.threshold,
         shared_terms=tuple(
             (t, round(x, SCORE_PLACES), round(y, SCORE_PLACES)) for t, x, y in shared
@@ -445,7 +450,7 @@ def explain_story(
         facts_a=da.facts,
         facts_b=db.facts,
         fact_factor=round(fact_agreement(da.facts, db.facts, config.story), SCORE_PLACES),
-        verdict=_story_verdict(fields, config.story),
+        verdict=_story_verdict(story_a, same, score, candidate, apart, config.story),
         params={**config.params(), "level": "story", "story": asdict(config.story)},
     )
 

@@ -13,8 +13,8 @@ import numpy.typing as npt
 from .boilerplate import classify, kept_text
 from .canonical import canonicalize
 from .cluster import build_clusters
-from .config import STORY_LEVELS, CleanConfig, DedupConfig, LoadConfig
-from .errors import ConfigError, InputError
+from .config import CleanConfig, DedupConfig, LoadConfig, check_level
+from .errors import InputError
 from .index import BandKeys, band_keys, candidate_pairs
 from .load import Lines, Part, corpus_parts, raise_issue
 from .parallel import (
@@ -317,8 +317,7 @@ def find_duplicates(
     config = config or DedupConfig()
     articles = sorted(articles, key=lambda a: a.id)
     metadata = {a.id: meta for a in articles if (meta := article_metadata(a))}
-    if level not in STORY_LEVELS:
-        raise ConfigError(f"unknown level {level!r}; choose one of {', '.join(STORY_LEVELS)}")
+    check_level(level)  # before the scan, not after it
     if level != "copy":
         from .story import add_stories, scan_with_stories  # story builds on this module
 

@@ -38,8 +38,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
-from .config import STORY_LEVELS, DedupConfig, IndexConfig, StoryConfig
-from .errors import ConfigError
+from .config import STORY_LEVELS, DedupConfig, IndexConfig, StoryConfig, check_level
 from .index import band_keys, candidate_pairs
 from .parallel import Batch, Doc, Workers, chunked, clean_docs, fingerprint_cleaned
 from .pipeline import Collected, Progress, clean, corpus_templates, pooled_templates
@@ -776,17 +775,23 @@ def _story_chunk(
     articles: list[Article], config: DedupConfig, templates: frozenset[int]
 ) -> list[StoryDoc]:
     """Clean a chunk of articles (the scan's fast path) and represent each for stories."""
-    cleaned = clean_docs(_as_docs(articles), config, templates)
-    return [story_doc(a, kept) for a, (_, kept, _) in zip(articles, cleaned, strict=True)]
+    return _cleaned_story_docs(articles, config, templates)[1]
 
 
 def _fingerprint_story_chunk(
     articles: list[Article], config: DedupConfig, templates: frozenset[int]
 ) -> tuple[Batch, list[StoryDoc]]:
     """Clean a chunk of articles once for both levels: copy fingerprints and story docs."""
+    cleaned, docs = _cleaned_story_docs(articles, config, templates)
+    return fingerprint_cleaned(cleaned, config), docs
+
+
+def _cleaned_story_docs(
+    articles: list[Article], config: DedupConfig, templates: frozenset[int]
+) -> tuple[list[tuple[str, str, str]], list[StoryDoc]]:
     cleaned = clean_docs(_as_docs(articles), config, templates)
     docs = [story_doc(a, kept) for a, (_, kept, _) in zip(articles, cleaned, strict=True)]
-    return fingerprint_cleaned(cleaned, config), docs
+    return cleaned, docs
 
 
 def _as_docs(articles: Iterable[Article]) -> Iterator[Doc]:
@@ -884,11 +889,12 @@ def find_stories(
     config = config or DedupConfig()
     items = sorted(articles, key=lambda a: a.id)
     docs = story_docs(items, config)
-    stories, _ = story_clusters(docs, config.story, together=_copy_groups(items, copies))
+    stories, _ = story_clusters(docs, config.story, together=copy_groups(items, copies))
     return stories
 
 
-def _copy_groups(items: Sequence[Article], copies: Iterable[Cluster]) -> list[list[int]]:
+def copy_groups(items: Sequence[Article], copies: Iterable[Cluster]) -> list[list[int]]:
+    """Return the index groups of `items` (sorted by id) that `copies` keep in one story."""
     position = {a.id: n for n, a in enumerate(items)}
     return [sorted(position[m.id] for m in c.members if m.id in position) for c in copies]
 
@@ -914,8 +920,7 @@ def add_stories(
     of `articles`), when the caller has them already; else they are cleaned on `workers`
     processes.
     """
-    if level not in LEVELS:
-        raise ConfigError(f"unknown level {level!r}; choose one of {', '.join(LEVELS)}")
+    check_level(level)
     if level == "copy":
         return result
     config = config or DedupConfig()
@@ -930,7 +935,7 @@ def add_stories(
     if docs is None:
         docs = story_docs(items, config, progress=progress, texts=texts, workers=workers)
     stories, graph = story_clusters(
-        docs, config.story, together=_copy_groups(items, result.clusters)
+        docs, config.story, together=copy_groups(items, result.clusters)
     )
     story_of = {m.id: s.id for s in stories for m in s.members}
     extra = {**result.extra, "story_candidates": graph.candidates}
