@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import random
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsdedup import Article, CleanConfig, clean
 from newsdedup.canonical import canonicalize
 from newsdedup.pipeline import clean_corpus, corpus_templates
-from newsdedup.templates import TemplateCounter, is_sentence, learn_templates, line_key
+from newsdedup.templates import (
+    SENTENCE_WORDS,
+    TemplateCounter,
+    is_sentence,
+    learn_templates,
+    line_key,
+)
 from newsdedup.unwrap import wrapped_units
 
 from .conftest import make_article
@@ -83,6 +93,18 @@ class TestLearnTemplates:
         assert is_sentence("comments are closed.")
         assert not is_sentence("home")
         assert not is_sentence("u.s.")
+
+    @settings(max_examples=600, deadline=None)
+    @given(
+        st.text(
+            alphabet=st.sampled_from(list("ab1 _-.,!?\u2026\u3002'\"\u201d\u2019)]([\u00e9\u0660"))
+        )
+    )
+    def test_sentence_test_agrees_with_its_definition(self, line):
+        """is_sentence is the regex definition it replaced for speed: a sentence ender,
+        then only closing quotes or brackets, and at least SENTENCE_WORDS words."""
+        ends = re.search(r"[.!?\u2026\u3002]['\"\u201d\u2019)\]]*$", line) is not None
+        assert is_sentence(line) == (ends and len(re.findall(r"\w+", line)) >= SENTENCE_WORDS)
 
 
 class TestTemplatesInCleaning:

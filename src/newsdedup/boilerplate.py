@@ -830,7 +830,7 @@ def clean_text(
 @lru_cache(maxsize=CACHE_LINES)
 def fold_line(raw: str) -> tuple[str, int]:
     """Return a line's canonical form and site-template key (cached per process): all that
-    template counting, and cleaning without the boilerplate rules, need of it."""
+    cleaning without the boilerplate rules needs of it."""
     canon = canonicalize(raw)
     return canon, line_key(canon)
 

@@ -24,21 +24,21 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
-from .boilerplate import clean_text, fold_line
+from .boilerplate import CACHE_LINES, clean_text
+from .canonical import canonicalize
 from .config import CleanConfig, DedupConfig, LoadConfig
 from .index import band_keys
 from .load import Missing, Part, read_part
 from .records import LoadIssue
 from .shingle import shingles
 from .signature import sign_many
-from .templates import is_sentence as templates_is_sentence
-from .templates import sentence_pairs
+from .templates import is_sentence, line_key, sentence_pairs
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -183,40 +183,43 @@ def count_line_keys(texts: list[str], config: CleanConfig) -> KeyCounts:
     """Return what `templates.document_profile` finds in some articles, summed.
 
     Site furniture repeats through the corpus, so each distinct raw line is canonicalized
-    once per process (`boilerplate.fold_line`, the cache cleaning also uses).
+    and tested once per process (`_template_line`).
     """
     found: list[int] = []
     sentence_keys: set[int] = set()
     pairs: list[tuple[int, int]] = []
-    is_sentence: dict[int, bool] = {}  # per key, for this chunk
     for text in texts:
-        keys, doc_pairs = _document_keys(text, config, is_sentence, sentence_keys)
+        keys, doc_pairs = _document_keys(text, config, sentence_keys)
         found.extend(keys)
         pairs.extend(doc_pairs)
     return _key_counts(len(texts), found, pairs, sentence_keys)
 
 
 def _document_keys(
-    text: str, config: CleanConfig, is_sentence: dict[int, bool], sentence_keys: set[int]
+    text: str, config: CleanConfig, sentence_keys: set[int]
 ) -> tuple[set[int], set[tuple[int, int]]]:
     """Return an article's template-candidate line keys and its (sentence, neighbour) key
     pairs; add the keys that read like sentences to `sentence_keys`."""
     limit = config.template_max_chars
-    keys: list[int | None] = []
-    for raw in text.split("\n"):
-        canon, key = fold_line(raw)
-        if not canon:
-            continue
-        if len(canon) > limit:
-            keys.append(None)
-            continue
-        keys.append(key)
-        if key not in is_sentence:
-            is_sentence[key] = templates_is_sentence(canon)
-    short = {k for k in keys if k is not None}
-    sentences = {k for k in short if is_sentence[k]}
+    # map() over the cached _template_line keeps the per-line loop in C: an article has ~50
+    # lines, most seen before. One str argument: the cache key is the line itself.
+    lines = [line for line in map(_template_line, text.split("\n")) if line is not None]
+    keys = [key if chars <= limit else None for chars, key, _ in lines]
+    sentences = {key for chars, key, sentence in lines if sentence and chars <= limit}
     sentence_keys |= sentences
-    return short, sentence_pairs(keys, sentences)
+    return {k for k in keys if k is not None}, sentence_pairs(keys, sentences)
+
+
+@lru_cache(maxsize=CACHE_LINES)
+def _template_line(raw: str) -> tuple[int, int, bool] | None:
+    """Return what template counting needs of a raw line, cached per process like cleaning's
+    line verdicts (furniture repeats): None for a blank line, else the length of its
+    canonical form, its key, and whether it reads like a sentence. A pure function of the
+    line, so the cache changes speed, never counts."""
+    canon = canonicalize(raw)
+    if not canon:
+        return None
+    return len(canon), line_key(canon), is_sentence(canon)
 
 
 def _key_counts(
@@ -553,11 +556,10 @@ def count_part(part: Part, load: LoadConfig, config: CleanConfig) -> PartKeys:
     found: list[int] = []
     sentence_keys: set[int] = set()
     pairs: list[tuple[int, int]] = []
-    is_sentence: dict[int, bool] = {}
     sizes: list[int] = []
     pair_sizes: list[int] = []
     for _, text, _ in reading.docs():
-        keys, doc_pairs = _document_keys(text, config, is_sentence, sentence_keys)
+        keys, doc_pairs = _document_keys(text, config, sentence_keys)
         found.extend(keys)
         pairs.extend(doc_pairs)
         sizes.append(len(keys))

@@ -23,8 +23,11 @@ from .config import CleanConfig
 # A sentence: at least this many words, ending with a full stop, question or exclamation mark
 # (optionally inside closing quotes or brackets).
 SENTENCE_WORDS = 3
-_SENTENCE = re.compile(r"[.!?\u2026\u3002]['\"\u201d\u2019)\]]*$")
-_WORD = re.compile(r"\w+")
+SENTENCE_ENDS = ".!?\u2026\u3002"
+CLOSERS = "'\"\u201d\u2019)]"
+# SENTENCE_WORDS runs of word characters: len(re.findall(r"\w+", line)) >= SENTENCE_WORDS
+# without building the list (this test runs on every distinct short line of a corpus).
+_ENOUGH_WORDS = re.compile(r"\w" + r"\W+\w+" * (SENTENCE_WORDS - 2) + r"\W+\w")
 
 
 def line_key(canonical_line: str) -> int:
@@ -35,9 +38,10 @@ def line_key(canonical_line: str) -> int:
 
 def is_sentence(canonical_line: str) -> bool:
     """Return True when a canonical line reads like a sentence rather than a menu item."""
-    return bool(_SENTENCE.search(canonical_line)) and (
-        len(_WORD.findall(canonical_line)) >= SENTENCE_WORDS
-    )
+    # The last character before any closing quotes or brackets ends a sentence. (A line of
+    # closers only leaves "", which `in` accepts, but it has no words.)
+    ending = canonical_line.rstrip(CLOSERS)[-1:]
+    return ending in SENTENCE_ENDS and _ENOUGH_WORDS.search(canonical_line) is not None
 
 
 def document_keys(text: str, config: CleanConfig) -> set[int]:
