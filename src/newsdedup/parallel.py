@@ -264,6 +264,7 @@ class KeyCounter:
         self._counts: list[npt.NDArray[np.int64]] = []
         self._pending = 0
         self._sentences: list[npt.NDArray[np.uint64]] = []
+        self._sentence_runs: list[npt.NDArray[np.uint64]] = []
         self._pairs: list[_PairCounts] = []
         self._pair_runs: list[_PairCounts] = []
 
@@ -282,12 +283,16 @@ class KeyCounter:
             run = _summed(np.concatenate(self._keys), np.concatenate(self._counts))
             self._keys, self._counts, self._pending = [], [], 0
             self._runs.append(run)
-            self._sentences = [np.unique(np.concatenate(self._sentences))]
+            self._sentence_runs.append(np.unique(np.concatenate(self._sentences)))
+            self._sentences = []
             self._pair_runs.append(_merged_pairs(self._pairs))
             self._pairs = []
         while len(self._runs) >= 2 and len(self._runs[-2][0]) <= 2 * len(self._runs[-1][0]):
             (ka, ca), (kb, cb) = self._runs[-2], self._runs[-1]
             self._runs[-2:] = [_summed(np.concatenate((ka, kb)), np.concatenate((ca, cb)))]
+        sentences = self._sentence_runs
+        while len(sentences) >= 2 and len(sentences[-2]) <= 2 * len(sentences[-1]):
+            sentences[-2:] = [np.union1d(sentences[-2], sentences[-1])]
         runs = self._pair_runs
         while len(runs) >= 2 and len(runs[-2][0]) <= 2 * len(runs[-1][0]):
             runs[-2:] = [_merged_pairs(runs[-2:])]
@@ -304,7 +309,7 @@ class KeyCounter:
         keys, counts = _summed(keys, counts)
         floor = max(config.template_min_docs, config.template_df * self.docs)
         frequent, df = keys[counts >= floor], counts[counts >= floor]
-        sentences = np.concatenate(self._sentences) if self._sentences else _NO_KEYS
+        sentences = np.concatenate(self._sentence_runs) if self._sentence_runs else _NO_KEYS
         found = set(frequent[~np.isin(frequent, sentences)].tolist())
         if not self._pair_runs:
             return frozenset(found)
