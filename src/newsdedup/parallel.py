@@ -287,15 +287,9 @@ class KeyCounter:
             self._sentences = []
             self._pair_runs.append(_merged_pairs(self._pairs))
             self._pairs = []
-        while len(self._runs) >= 2 and len(self._runs[-2][0]) <= 2 * len(self._runs[-1][0]):
-            (ka, ca), (kb, cb) = self._runs[-2], self._runs[-1]
-            self._runs[-2:] = [_summed(np.concatenate((ka, kb)), np.concatenate((ca, cb)))]
-        sentences = self._sentence_runs
-        while len(sentences) >= 2 and len(sentences[-2]) <= 2 * len(sentences[-1]):
-            sentences[-2:] = [np.union1d(sentences[-2], sentences[-1])]
-        runs = self._pair_runs
-        while len(runs) >= 2 and len(runs[-2][0]) <= 2 * len(runs[-1][0]):
-            runs[-2:] = [_merged_pairs(runs[-2:])]
+        _compact(self._runs, lambda run: len(run[0]), _summed_runs)
+        _compact(self._sentence_runs, len, np.union1d)
+        _compact(self._pair_runs, lambda run: len(run[0]), lambda a, b: _merged_pairs([a, b]))
 
     def templates(self, config: CleanConfig) -> frozenset[int]:
         """Return the keys frequent enough to be site furniture, as `TemplateCounter` does: a
@@ -329,6 +323,21 @@ class KeyCounter:
 
 
 _PairCounts = tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64], npt.NDArray[np.int64]]
+
+
+def _compact(runs: list[Any], size: Callable[[Any], int], merge: Callable[[Any, Any], Any]) -> None:
+    """Merge the last run into the one before while that one is at most twice its size (the
+    log-structured merge KeyCounter does for counts, sentence keys and pairs alike)."""
+    while len(runs) >= 2 and size(runs[-2]) <= 2 * size(runs[-1]):
+        runs[-2:] = [merge(runs[-2], runs[-1])]
+
+
+def _summed_runs(
+    a: tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]],
+    b: tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]],
+) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]]:
+    """Return two (keys, counts) runs summed into one."""
+    return _summed(np.concatenate((a[0], b[0])), np.concatenate((a[1], b[1])))
 
 
 def _merged_pairs(parts: list[_PairCounts]) -> _PairCounts:
