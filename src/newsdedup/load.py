@@ -475,11 +475,7 @@ def read_part(part: Part, config: LoadConfig) -> Iterator[Article | LoadIssue]:
     if isinstance(part, Span):
         yield from _span_articles(part, config)
     elif isinstance(part, Lines):
-        source = relative_id(part.path, part.root)
-        for lineno, raw in enumerate(part.raws, start=part.line):
-            item = _jsonl_record(raw, source, lineno, config)
-            if item is not None:
-                yield item
+        yield from _records(part.raws, relative_id(part.path, part.root), part.line, config)
     elif isinstance(part, Files):
         for file in part.files:
             yield from _reader(file)(file, part.root, config)
@@ -498,7 +494,14 @@ def _span_articles(span: Span, config: LoadConfig) -> Iterator[Article | LoadIss
         yield LoadIssue(source=source, problem=problem, line=span.line)
         return
     # BytesIO splits at b"\n" only, keeping it, as iterating over the file does.
-    for lineno, raw in enumerate(io.BytesIO(data), start=span.line):
+    yield from _records(io.BytesIO(data), source, span.line, config)
+
+
+def _records(
+    raws: Iterable[bytes], source: str, first: int, config: LoadConfig
+) -> Iterator[Article | LoadIssue]:
+    """Yield the records of raw JSONL lines, the first being line `first` of `source`."""
+    for lineno, raw in enumerate(raws, start=first):
         item = _jsonl_record(raw, source, lineno, config)
         if item is not None:
             yield item
