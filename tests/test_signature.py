@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsdedup.config import MINHASH_SCHEME, IndexConfig
-from newsdedup.index import band_keys, candidate_pairs
+from newsdedup.index import band_keys, candidate_pairs, raw_pair_count
 from newsdedup.shingle import shingles
 from newsdedup.signature import (
     EMPTY_VALUE,
@@ -135,3 +135,30 @@ class TestCandidatePairs:
         assert got.dtype == np.int64
         assert got.shape[1:] == (2,)
         assert [tuple(p) for p in got.tolist()] == _pairs_by_brute_force(array, max_bucket)
+
+    @given(
+        keys=st.integers(0, 60).flatmap(
+            lambda n: st.lists(
+                st.lists(st.integers(0, 4), min_size=3, max_size=3), min_size=n, max_size=n
+            )
+        ),
+        max_bucket=st.integers(2, 30),
+    )
+    @settings(max_examples=200, deadline=None)
+    def test_raw_pair_count_is_what_gathering_holds(self, keys, max_bucket):
+        """The memory check's count: per band, each pair of a bucket once, or for a bucket
+        over `max_bucket`, each link of a member to one of its first few (head to head twice),
+        repeats across bands included."""
+        array = np.array(keys, dtype=np.uint64).reshape(len(keys), 3)
+        expected = 0
+        for band in range(3):
+            buckets: dict[int, list[int]] = {}
+            for n, key in enumerate(array[:, band].tolist()):
+                buckets.setdefault(key, []).append(n)
+            for members in buckets.values():
+                if len(members) <= max_bucket:
+                    expected += sum(1 for a in members for b in members if a < b)
+                else:
+                    heads = members[: max(2, max_bucket // 10)]
+                    expected += sum(1 for h in heads for m in members if m != h)
+        assert raw_pair_count(array, IndexConfig(max_bucket=max_bucket)) == expected

@@ -17,7 +17,7 @@ import time
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NoReturn, TypeVar, cast
 
 import click
 from click.core import ParameterSource
@@ -38,6 +38,7 @@ from .gate import (
     outcome_to_dict,
 )
 from .load import is_jsonl, load_corpus, matches_glob, relative_id
+from .memory import memory_budget, parse_size
 from .parallel import default_workers
 from .pipeline import corpus_templates, find_duplicates, scan_corpus
 from .records import Article, DedupResult, LoadResult
@@ -204,6 +205,33 @@ def story_threshold_option(f: F) -> F:
         show_default=True,
         help="Average neighbourhood agreement at which two groups become one story.",
     )(f)
+
+
+def _size(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
+    try:
+        return None if value is None else parse_size(value)
+    except ConfigError as err:
+        raise click.BadParameter(str(err)) from err
+
+
+def max_memory_option(f: F) -> F:
+    """The story level's memory budget, shared by scan, check and explain: the command runs
+    within `memory_budget` (a limit on resources, not a setting of the results)."""
+
+    @functools.wraps(f)
+    def run(*args: Any, max_memory: int | None = None, **kwargs: Any) -> Any:
+        with memory_budget(max_memory):
+            return f(*args, **kwargs)
+
+    return click.option(
+        "--max-memory",
+        metavar="SIZE",
+        callback=_size,
+        default=None,
+        show_default="the memory available",
+        help="Memory the story level may use in all (512M, 16G). It refuses to start a step "
+        "that would need more, instead of being killed midway.",
+    )(cast(F, run))
 
 
 def output_options(formats: Sequence[str]) -> Callable[[F], F]:
@@ -468,6 +496,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     "both: copy clusters, each tagged with its story.",
 )
 @story_threshold_option
+@max_memory_option
 def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, **opts: Any) -> None:
     """Cluster the near-duplicate articles of a folder, file or JSONL corpus.
 
@@ -564,6 +593,7 @@ def _rendered(draw: Callable[[Console], None], output: Path | None, out: Console
     "report of an event already covered · both: copies, reported with their stories.",
 )
 @story_threshold_option
+@max_memory_option
 def check(
     paths: tuple[Path, ...],
     fmt: str,
@@ -666,6 +696,7 @@ def _article_from_file(name: str, opts: dict[str, Any], err: Console) -> Article
     "decides it over the whole --corpus)?",
 )
 @story_threshold_option
+@max_memory_option
 @settings_option
 @corpus_options
 @dedup_options

@@ -2,6 +2,7 @@
 
     NewsdedupError
     ├── ConfigError (also ValueError)      bad option or configuration value → exit 2
+    │   └── MemoryLimitError               a step would need more memory than there is
     └── InputError (also ValueError)       a file or record we cannot use   → exit 3
         ├── DecodeError                    undecodable or binary file
         └── RecordError                    broken JSONL line (carries .line)
@@ -18,6 +19,11 @@ class NewsdedupError(Exception):
 
 class ConfigError(NewsdedupError, ValueError):
     """An option or configuration value is out of range or unknown."""
+
+
+class MemoryLimitError(ConfigError):
+    """A step would need more memory than the machine (or --max-memory) gives it: refused
+    before it starts, not killed by the kernel midway."""
 
 
 class InputError(NewsdedupError, ValueError):

@@ -46,6 +46,11 @@ def matching_bands(sig_a: Signature, sig_b: Signature, config: IndexConfig) -> t
     return tuple(int(i) for i in np.flatnonzero(keys[0] == keys[1]))
 
 
+def _head(max_bucket: int) -> int:
+    """Return how many members of a huge bucket every other member is linked to."""
+    return max(2, max_bucket // 10)
+
+
 def _bucket_codes(members: npt.NDArray[np.int64], max_bucket: int, n: int) -> CodeArray:
     """Return the pairs of one bucket's sorted members as codes i * n + j (i < j)."""
     m = len(members)
@@ -53,7 +58,7 @@ def _bucket_codes(members: npt.NDArray[np.int64], max_bucket: int, n: int) -> Co
         i, j = np.triu_indices(m, k=1)
         return members[i] * n + members[j]
     # A huge bucket: link every member to the first few instead of all pairs.
-    head = members[: max(2, max_bucket // 10)]
+    head = members[: _head(max_bucket)]
     rows = []
     for h in head.tolist():
         others = members[members != h]
@@ -61,16 +66,25 @@ def _bucket_codes(members: npt.NDArray[np.int64], max_bucket: int, n: int) -> Co
     return np.concatenate(rows)
 
 
-def candidate_pairs(keys: BandKeys, config: IndexConfig) -> PairArray:
-    """Return the sorted unique index pairs (i < j) that share at least one band key.
+def raw_pair_count(keys: BandKeys, config: IndexConfig) -> int:
+    """Return how many pair codes `candidate_pairs` gathers before it drops the repeats (a
+    pair that shares three bands counts three times): what its memory grows with, known
+    before any of it is allocated."""
+    bands = keys.shape[1]
+    total = 0
+    for band in range(bands):
+        sizes = np.unique(keys[:, band], return_counts=True)[1].astype(np.int64)
+        small = sizes[(sizes >= 2) & (sizes <= config.max_bucket)]
+        big = sizes[sizes > config.max_bucket]
+        total += int((small * (small - 1) // 2).sum()) + _head(config.max_bucket) * int(
+            (big - 1).sum()
+        )
+    return total
 
-    Pairs are gathered as one int64 code each (i * n + j), a quarter of the memory of
-    (m, 2) pairs sorted row-wise, and made unique by one in-place sort: the story level's
-    100k articles give ~66M raw pairs, 47M unique.
-    """
+
+def _raw_codes(keys: BandKeys, config: IndexConfig) -> list[CodeArray]:
+    """Return the codes i * n + j of the pairs in each band's buckets, repeats included."""
     n, bands = keys.shape
-    if n < 2:
-        return np.zeros((0, 2), dtype=np.int64)
     found: list[CodeArray] = []
     for band in range(bands):
         column = keys[:, band]
@@ -91,6 +105,20 @@ def candidate_pairs(keys: BandKeys, config: IndexConfig) -> PairArray:
         ):
             members = np.sort(order[start : start + size]).astype(np.int64, copy=False)
             found.append(_bucket_codes(members, config.max_bucket, n))
+    return found
+
+
+def candidate_pairs(keys: BandKeys, config: IndexConfig) -> PairArray:
+    """Return the sorted unique index pairs (i < j) that share at least one band key.
+
+    Pairs are gathered as one int64 code each (i * n + j), a quarter of the memory of
+    (m, 2) pairs sorted row-wise, and made unique by one in-place sort: the story level's
+    100k articles give ~66M raw pairs, 47M unique.
+    """
+    n = keys.shape[0]
+    if n < 2:
+        return np.zeros((0, 2), dtype=np.int64)
+    found = _raw_codes(keys, config)
     if not found:
         return np.zeros((0, 2), dtype=np.int64)
     codes = np.concatenate(found)

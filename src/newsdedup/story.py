@@ -39,7 +39,9 @@ import numpy.typing as npt
 from scipy import sparse
 
 from .config import STORY_LEVELS, DedupConfig, IndexConfig, StoryConfig, check_level
-from .index import band_keys, candidate_pairs
+from .errors import MemoryLimitError
+from .index import band_keys, candidate_pairs, raw_pair_count
+from .memory import format_size, headroom
 from .parallel import Batch, Doc, Workers, chunked, clean_docs, fingerprint_cleaned
 from .pipeline import Collected, Progress, clean, corpus_templates, pooled_templates
 from .records import Article, Cluster, DedupResult, LoadIssue, Member
@@ -443,11 +445,46 @@ def _index_config(config: StoryConfig) -> IndexConfig:
     )
 
 
+# What the story level holds, measured on planted news corpora (bench/, 10k-100k articles) and
+# rounded up: term counts and vectors ~14 bytes per character of text; each raw candidate pair
+# (a pair counts once per band it shares) ~44 bytes from gathering through scoring.
+_BYTES_PER_CHAR = 16
+_BYTES_PER_RAW_PAIR = 48
+
+
+def check_memory(need: int, what: str) -> None:
+    """Raise MemoryLimitError when a step needing `need` more bytes would not fit: in the
+    budget of `memory.memory_budget` beside what the process holds already, or, without one,
+    in the machine's available memory. Refusing a run that might just have fitted is cheap to
+    undo (--max-memory); a run the kernel kills after many minutes is not."""
+    have, budgeted = headroom()
+    if have is None or need <= have:
+        return
+    room = (
+        f"--max-memory leaves {format_size(have)}"
+        if budgeted
+        else (f"the machine has {format_size(have)} available")
+    )
+    advice = "raise --max-memory" if budgeted else "pass --max-memory SIZE to try anyway"
+    raise MemoryLimitError(
+        f"the story level needs about {format_size(need)} more memory for {what}, and {room}; "
+        f"run --level copy, split the corpus (by date or source), or {advice}"
+    )
+
+
+def check_corpus_memory(articles: Sequence[Article]) -> None:
+    """Refuse, before any cleaning, a corpus whose term vectors would not fit in memory."""
+    chars = sum(len(a.text) for a in articles)
+    size = f"{chars / 1e6:,.0f}M" if chars >= 10**6 else f"{chars:,}"
+    what = f"the term vectors of {len(articles):,} articles ({size} characters of text)"
+    check_memory(chars * _BYTES_PER_CHAR, what)
+
+
 def story_candidates(
     vectors: Sequence[Mapping[str, float]], config: StoryConfig
 ) -> npt.NDArray[np.int64]:
     """Return sorted index pairs (i < j), shape (m, 2), whose salient-term sets collide in an
-    LSH band."""
+    LSH band (after `check_memory` on the pairs they would make)."""
     sets = []
     for vector in vectors:
         terms = salient_terms(vector, config.salient_terms)
@@ -457,7 +494,11 @@ def story_candidates(
         return np.zeros((0, 2), dtype=np.int64)
     index = _index_config(config)
     signatures = sign_many([sets[i] for i in usable.tolist()], index)
-    pairs = candidate_pairs(band_keys(signatures, index), index)
+    keys = band_keys(signatures, index)
+    raw = raw_pair_count(keys, index)
+    what = f"{raw:,} candidate pairs among {len(vectors):,} articles"
+    check_memory(raw * _BYTES_PER_RAW_PAIR, what)
+    pairs = candidate_pairs(keys, index)
     return usable[pairs]
 
 
@@ -810,6 +851,7 @@ def scan_with_stories(
     """Return the copy-level result of `articles` (sorted by id) and their story docs, from
     one cleaning of each article: the workers that fingerprint a chunk also represent it for
     stories (before, the story level cleaned every article a second time)."""
+    check_corpus_memory(articles)
     collected = Collected()
     try:
         with Workers(workers) as pool:
@@ -860,6 +902,7 @@ def story_docs(
     """Represent each article for stories from its cleaned text: `texts` when the caller
     already cleaned them (in the same order), else cleaned here with corpus templates, on
     `workers` processes when more than one (same docs)."""
+    check_corpus_memory(articles)
     if texts is None and workers > 1 and len(articles) > 1:
         return _parallel_story_docs(articles, config, workers, progress)
     if texts is None:
