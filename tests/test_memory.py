@@ -115,3 +115,11 @@ class TestCli:
         result = CliRunner().invoke(cli, ["scan", str(SEEDS), "--max-memory", "lots"])
         assert result.exit_code == 2
         assert "--max-memory" in result.stderr
+
+    def test_the_gate_reports_a_refusal_as_a_usage_error_not_a_failed_gate(self):
+        """CI must tell "too many duplicates" (1) from "could not judge" (2)."""
+        result = CliRunner().invoke(
+            cli, ["check", str(SEEDS), "--level", "story", "--max-memory", "1K"]
+        )
+        assert result.exit_code == 2
+        assert "needs about" in result.stderr
