@@ -8,10 +8,18 @@ except _metadata.PackageNotFoundError:  # running from a source tree without ins
     __version__ = "0.0.0"
 
 from .config import CleanConfig, DedupConfig, IndexConfig, LoadConfig, ShingleConfig, StoryConfig
-from .errors import ConfigError, DecodeError, InputError, NewsdedupError, RecordError
+from .errors import (
+    ConfigError,
+    DecodeError,
+    InputError,
+    MemoryLimitError,
+    NewsdedupError,
+    RecordError,
+)
 from .explain import Explanation, explain
 from .gate import GateOutcome, GatePolicy, evaluate_gate
 from .load import iter_corpus, load_corpus
+from .memory import memory_budget
 from .pipeline import clean, clean_corpus, find_duplicates, scan_corpus
 from .records import (
     Article,
@@ -53,6 +61,7 @@ __all__ = [
     "LoadResult",
     "Match",
     "Member",
+    "MemoryLimitError",
     "NewsdedupError",
     "Pair",
     "RecordError",
@@ -71,6 +80,7 @@ __all__ = [
     "find_stories",
     "iter_corpus",
     "load_corpus",
+    "memory_budget",
     "open_index",
     "plan_dedup",
     "read_settings",
