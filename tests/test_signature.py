@@ -108,57 +108,50 @@ def _pairs_by_brute_force(keys: np.ndarray, max_bucket: int) -> list[tuple[int, 
     """What `candidate_pairs` promises, spelled out: per band, every pair of a bucket, or for a
     bucket over `max_bucket`, every member with each of the bucket's first few members."""
     found = set()
+    for members in _buckets(keys):
+        heads = members if len(members) <= max_bucket else members[: max(2, max_bucket // 10)]
+        for h in heads:
+            found.update((min(h, m), max(h, m)) for m in members if m != h)
+    return sorted(found)
+
+
+def _buckets(keys: np.ndarray) -> list[list[int]]:
+    """Return the members of every band's buckets (rows sharing that band's key), band by band."""
+    out = []
     for band in range(keys.shape[1]):
         buckets: dict[int, list[int]] = {}
         for n, key in enumerate(keys[:, band].tolist()):
             buckets.setdefault(key, []).append(n)
-        for members in buckets.values():
-            heads = members if len(members) <= max_bucket else members[: max(2, max_bucket // 10)]
-            for h in heads:
-                found.update((min(h, m), max(h, m)) for m in members if m != h)
-    return sorted(found)
+        out.extend(buckets.values())
+    return out
+
+
+def _band_keys(top: int) -> st.SearchStrategy[np.ndarray]:
+    """Up to 60 rows of 3 band keys in 0..top: few keys, so buckets large and small."""
+    rows = st.lists(st.lists(st.integers(0, top), min_size=3, max_size=3), max_size=60)
+    return rows.map(lambda r: np.array(r, dtype=np.uint64).reshape(len(r), 3))
 
 
 class TestCandidatePairs:
-    @given(
-        keys=st.integers(0, 60).flatmap(
-            lambda n: st.lists(
-                st.lists(st.integers(0, 6), min_size=3, max_size=3), min_size=n, max_size=n
-            )
-        ),
-        max_bucket=st.integers(2, 30),
-    )
+    @given(array=_band_keys(6), max_bucket=st.integers(2, 30))
     @settings(max_examples=200, deadline=None)
-    def test_pairs_are_the_sorted_unique_bucket_pairs(self, keys, max_bucket):
-        array = np.array(keys, dtype=np.uint64).reshape(len(keys), 3)
+    def test_pairs_are_the_sorted_unique_bucket_pairs(self, array, max_bucket):
         got = candidate_pairs(array, IndexConfig(max_bucket=max_bucket))
         assert got.dtype == np.int64
         assert got.shape[1:] == (2,)
         assert [tuple(p) for p in got.tolist()] == _pairs_by_brute_force(array, max_bucket)
 
-    @given(
-        keys=st.integers(0, 60).flatmap(
-            lambda n: st.lists(
-                st.lists(st.integers(0, 4), min_size=3, max_size=3), min_size=n, max_size=n
-            )
-        ),
-        max_bucket=st.integers(2, 30),
-    )
+    @given(array=_band_keys(4), max_bucket=st.integers(2, 30))
     @settings(max_examples=200, deadline=None)
-    def test_raw_pair_count_is_what_gathering_holds(self, keys, max_bucket):
+    def test_raw_pair_count_is_what_gathering_holds(self, array, max_bucket):
         """The memory check's count: per band, each pair of a bucket once, or for a bucket
         over `max_bucket`, each link of a member to one of its first few (head to head twice),
         repeats across bands included."""
-        array = np.array(keys, dtype=np.uint64).reshape(len(keys), 3)
         expected = 0
-        for band in range(3):
-            buckets: dict[int, list[int]] = {}
-            for n, key in enumerate(array[:, band].tolist()):
-                buckets.setdefault(key, []).append(n)
-            for members in buckets.values():
-                if len(members) <= max_bucket:
-                    expected += sum(1 for a in members for b in members if a < b)
-                else:
-                    heads = members[: max(2, max_bucket // 10)]
-                    expected += sum(1 for h in heads for m in members if m != h)
+        for members in _buckets(array):
+            if len(members) <= max_bucket:
+                expected += sum(1 for a in members for b in members if a < b)
+            else:
+                heads = members[: max(2, max_bucket // 10)]
+                expected += sum(1 for h in heads for m in members if m != h)
         assert raw_pair_count(array, IndexConfig(max_bucket=max_bucket)) == expected
