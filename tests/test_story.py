@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
 
@@ -157,6 +158,13 @@ class TestAverageLink:
         groups = average_link(4, {(0, 1): 0.9}, 0.5, together=[[2, 3]])
         assert groups == [[0, 1], [2, 3]]
 
+    def test_pairs_known_apart_count_against_a_merge(self):
+        """1 resembles 0 and 2, which are known apart: without that, all three are one group."""
+        edges = {(0, 1): 0.9, (1, 2): 0.9}
+        assert average_link(3, edges, 0.25) == [[0, 1, 2]]
+        assert average_link(3, edges, 0.25, against=[(0, 2)]) == [[0, 1], [2]]
+        assert average_link(3, edges, 0.25, against=[(0, 2)], penalty=0.0) == [[0, 1, 2]]
+
     def test_below_threshold_nothing_merges(self):
         """Edges weaker than the threshold leave singletons."""
         assert average_link(3, {(0, 1): 0.1}, 0.5) == [[0], [1], [2]]
@@ -189,6 +197,23 @@ class TestFindStories:
         assert find_stories(articles) == ()
         near = [art("a.txt", QUAKE_A, date="2013-07-02"), art("b.txt", QUAKE_B, "2013-07-03")]
         assert groups_of(find_stories(near)) == [["a.txt", "b.txt"]]
+
+    def test_an_undated_report_does_not_bridge_dates_far_apart(self):
+        """An undated report like both does not put two reports a year apart in one story."""
+        articles = [
+            art("a.txt", QUAKE_A, date="2012-07-02"),
+            art("b.txt", QUAKE_B),
+            art("c.txt", QUAKE_B.replace("quake", "earthquake", 1), date="2013-07-02"),
+        ]
+        stories = groups_of(find_stories(articles))
+        assert stories == [["b.txt", "c.txt"]]
+        undated = [replace(a, date=None) for a in articles]
+        assert groups_of(find_stories(undated)) == [["a.txt", "b.txt", "c.txt"]]
+
+    @pytest.mark.parametrize("bad", [-0.5, 4.5])
+    def test_dated_apart_outside_its_range_is_a_config_error(self, bad):
+        with pytest.raises(ConfigError, match="dated_apart"):
+            StoryConfig(dated_apart=bad)
 
     def test_input_order_does_not_matter(self):
         """Shuffled input gives the identical stories."""

@@ -16,8 +16,9 @@ by the facts the two state: the latest year each names and their decimal figures
 report of one event repeats them; a second event of the kind does not).
 Average-link clustering on that sparse graph merges two groups only when their members agree
 *on average*, so one generic article cannot chain two events together the way connected
-components would. Two articles dated more than `max_days` apart are never one story: the same
-kind of event a year later is another event.
+components would. Two articles dated more than `max_days` apart are never linked, and count
+against merging the groups that hold them: the same kind of event a year later is another
+event, even when an undated report resembles both.
 """
 
 from __future__ import annotations
@@ -545,14 +546,16 @@ def average_link(
     threshold: float,
     *,
     together: Iterable[Sequence[int]] = (),
+    against: Iterable[tuple[int, int]] = (),
+    penalty: float = 1.0,
 ) -> list[list[int]]:
     """Return groups of 0..n-1 merged by average linkage over a sparse similarity graph.
 
     Two groups merge while the mean similarity over *all* their cross pairs, missing edges
     counting as 0, is at least `threshold`: a single strong edge from a generic article is
-    not enough to join two large groups. Ties break on the smallest member index, so the
-    result depends on the graph only. Each group of `together` (copies of one article) starts
-    as one group.
+    not enough to join two large groups. Each pair of `against` (known to be apart) counts
+    `-penalty` in that mean. Ties break on the smallest member index, so the result depends
+    on the graph only. Each group of `together` (copies of one article) starts as one group.
     """
     owner = list(range(n))
     for group in together:
@@ -563,7 +566,8 @@ def average_link(
     for i in range(n):
         members.setdefault(owner[i], []).append(i)
     links: dict[int, dict[int, float]] = {g: {} for g in members}
-    for (i, j), s in edges.items():
+    weighed = itertools.chain(edges.items(), ((pair, -penalty) for pair in against))
+    for (i, j), s in weighed:
         gi, gj = owner[i], owner[j]
         if gi != gj:
             links[gi][gj] = links[gi].get(gj, 0.0) + s
@@ -639,6 +643,9 @@ class StoryGraph:
     direct: npt.NDArray[np.float64]  # (m,) cosine of the term vectors of each pair
     edges: Mapping[tuple[int, int], float]  # cosine of the neighbourhoods: what clusters
     candidates: int
+    apart: npt.NDArray[np.int64] = field(  # (k, 2) candidate pairs dated too far apart
+        default_factory=lambda: np.zeros((0, 2), dtype=np.int64)
+    )
 
 
 def _dates_apart(
@@ -700,7 +707,8 @@ def score_graph(docs: Sequence[StoryDoc], config: StoryConfig) -> StoryGraph:
     vectors = tuple(weigh(d.terms, stats, config) for d in docs)
     candidates = story_candidates(vectors, config)
     dates = np.array([-1 if d.date is None else d.date for d in docs], dtype=np.int64)
-    pairs = candidates[~_dates_apart(dates, candidates, config.max_days)]
+    apart = _dates_apart(dates, candidates, config.max_days)
+    pairs = candidates[~apart]
     direct = np.clip(pair_dots(_term_matrix(vectors), pairs), 0.0, 1.0)
     scored = direct > 0.0
     pairs, direct = pairs[scored], direct[scored]
@@ -713,7 +721,12 @@ def score_graph(docs: Sequence[StoryDoc], config: StoryConfig) -> StoryGraph:
         agreement = fact_agreement(docs[i].facts, docs[j].facts, config)
         edges[(i, j)] = min(1.0, score * agreement)
     return StoryGraph(
-        vectors=vectors, pairs=pairs, direct=direct, edges=edges, candidates=len(candidates)
+        vectors=vectors,
+        pairs=pairs,
+        direct=direct,
+        edges=edges,
+        candidates=len(candidates),
+        apart=candidates[apart],
     )
 
 
@@ -722,7 +735,14 @@ def group_docs(
 ) -> tuple[list[list[int]], StoryGraph]:
     """Return groups of document indexes (singletons included) and the scored graph."""
     graph = score_graph(docs, config)
-    groups = average_link(len(docs), graph.edges, config.threshold, together=together)
+    groups = average_link(
+        len(docs),
+        graph.edges,
+        config.threshold,
+        together=together,
+        against=((i, j) for i, j in graph.apart.tolist()),
+        penalty=config.dated_apart,
+    )
     return groups, graph
 
 
