@@ -84,6 +84,7 @@ class TestSeeds:
         ]
         assert tree_digest(SEEDS) == before
         assert "wrote 4 articles" in result.stderr
+        assert "; 1 duplicate dropped, listed in" in result.stderr
         assert result.stdout == ""
 
 

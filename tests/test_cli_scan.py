@@ -122,7 +122,13 @@ class TestScanFormats:
         """The table lists the cluster's members and a summary line."""
         result = run("scan", str(SEEDS))
         assert "000_9e2556e38fb8484b.txt" in result.stdout
-        assert "5 articles" in result.stdout
+        summary = result.stdout.splitlines()[-1]
+        assert summary == "5 articles · 1 duplicate cluster · 1 duplicate (20.0%)"
+
+    def test_summary_counts_in_the_plural(self, corpus):
+        """Counts other than one take the plural."""
+        summary = run("scan", str(corpus)).stdout.splitlines()[-1]
+        assert summary == "7 articles · 1 duplicate cluster · 3 duplicates (42.9%)"
 
     def test_output_file_written_and_input_untouched(self, corpus, tmp_path):
         """--output writes the report to a file; the input tree is byte-for-byte unchanged."""

@@ -97,7 +97,7 @@ class TestLevelBoth:
         copies = next(n for n, line in enumerate(lines) if "copies: cluster 1" in line)
         assert copies > head
         assert COPIES[1] in "\n".join(lines[copies:])
-        assert "1 stories" in lines[-1]
+        assert lines[-1].endswith("1 duplicate (20.0%) · 1 story")
 
     def test_csv_and_jsonl_still_list_copy_clusters(self):
         """Machine formats other than JSON are unchanged at level both."""

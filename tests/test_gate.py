@@ -75,7 +75,7 @@ class TestEffectivePolicy:
         data = outcome_to_dict(evaluate_gate(result_with([2], 4), policy), policy)
         assert data == {
             "passed": False,
-            "reason": "1 duplicates is over the budget of 0",
+            "reason": "1 duplicate is over the budget of 0",
             "duplicates": 1,
             "duplicate_rate": 0.25,
             "max_duplicate_rate": None,

@@ -121,4 +121,4 @@ class TestCheckLevel:
         )
         code, out, _ = run("check", str(seeds))
         assert code == 1
-        assert "4 duplicates is over the budget of 3" in out
+        assert "4 duplicates are over the budget of 3" in out

@@ -809,7 +809,7 @@ def dedup(path: Path, out: Path, force: bool, config_file: Path | None, **opts: 
         skipped = len(result.skipped)
         err.print(
             f"wrote {summary.kept} articles ({summary.files} files) to {escape(str(out))}; "
-            f"{summary.removed} duplicates dropped, listed in "
+            f"{summary.removed} duplicate{'' if summary.removed == 1 else 's'} dropped, listed in "
             f"{escape(str(summary.removed_csv))}"
             + (f"; {skipped} unreadable files or records not copied" if skipped else ""),
             highlight=False,

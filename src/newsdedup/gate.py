@@ -36,16 +36,26 @@ class GateOutcome:
     worst: tuple[Cluster, ...] = ()
 
 
-def evaluate_gate(result: DedupResult, policy: GatePolicy, *, show: int = 5) -> GateOutcome:
-    """Return whether `result` stays within `policy`."""
+def judge_budget(count: int, rate: float, policy: GatePolicy) -> tuple[bool, str]:
+    """Return whether `count` duplicates at `rate` stay within `policy`, and why."""
     problems = []
-    rate, count = result.duplicate_rate, result.duplicates
     if policy.max_duplicate_rate is not None and rate > policy.max_duplicate_rate:
         problems.append(f"duplicate rate {rate:.4f} is over {policy.max_duplicate_rate:g}")
     if policy.max_duplicates is not None and count > policy.max_duplicates:
-        problems.append(f"{count} duplicates is over the budget of {policy.max_duplicates}")
-    passed = not problems
-    reason = "; ".join(problems) if problems else (f"{count} duplicates ({rate:.2%}) within budget")
+        verb = "is" if count == 1 else "are"
+        problems.append(f"{_duplicates(count)} {verb} over the budget of {policy.max_duplicates}")
+    reason = "; ".join(problems) or f"{_duplicates(count)} ({rate:.2%}) within budget"
+    return not problems, reason
+
+
+def _duplicates(count: int) -> str:
+    return f"{count} duplicate" if count == 1 else f"{count} duplicates"
+
+
+def evaluate_gate(result: DedupResult, policy: GatePolicy, *, show: int = 5) -> GateOutcome:
+    """Return whether `result` stays within `policy`."""
+    rate, count = result.duplicate_rate, result.duplicates
+    passed, reason = judge_budget(count, rate, policy)
     return GateOutcome(
         passed=passed,
         reason=reason,

@@ -46,12 +46,18 @@ def render_report(result: DedupResult, console: Console) -> None:
     console.print(summary_line(result))
 
 
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """Return "[bold]1[/bold] story", "[bold]2[/bold] stories": the count in bold, the noun
+    in the number it takes."""
+    return f"[bold]{n}[/bold] {noun if n == 1 else plural or noun + 's'}"
+
+
 def summary_line(result: DedupResult) -> str:
     """Return the one-line summary: articles, clusters, duplicates, rate, skipped."""
     text = (
-        f"[bold]{result.articles}[/bold] articles · [bold]{len(result.clusters)}[/bold] "
-        f"duplicate clusters · [bold]{result.duplicates}[/bold] duplicates "
-        f"({result.duplicate_rate:.1%})"
+        f"{counted(result.articles, 'article')} · "
+        f"{counted(len(result.clusters), 'duplicate cluster')} · "
+        f"{counted(result.duplicates, 'duplicate')} ({result.duplicate_rate:.1%})"
     )
     if result.skipped:
         text += f" · [yellow]{len(result.skipped)} skipped[/yellow]"
@@ -256,8 +262,11 @@ def render_stories(result: DedupResult, console: Console) -> None:
     if level == "story":
         placed = sum(s.size for s in result.stories)
         console.print(
-            f"[bold]{result.articles}[/bold] articles · [bold]{len(result.stories)}[/bold] "
-            f"stories of two or more ({placed} articles)"
+            f"{counted(result.articles, 'article')} · "
+            f"{counted(len(result.stories), 'story', 'stories')} of two or more "
+            f"({placed} articles)"
         )
     else:
-        console.print(f"{summary_line(result)} · [bold]{len(result.stories)}[/bold] stories")
+        console.print(
+            f"{summary_line(result)} · {counted(len(result.stories), 'story', 'stories')}"
+        )

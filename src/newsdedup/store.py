@@ -527,15 +527,10 @@ def open_index(
 
 def index_gate(result: IndexCheckResult, policy: Any) -> Any:
     """Return the `GateOutcome` of a check: duplicates are checked articles with a match."""
-    from .gate import GateOutcome
+    from .gate import GateOutcome, judge_budget
 
-    problems = []
     rate, count = result.duplicate_rate, result.duplicates
-    if policy.max_duplicate_rate is not None and rate > policy.max_duplicate_rate:
-        problems.append(f"duplicate rate {rate:.4f} is over {policy.max_duplicate_rate:g}")
-    if policy.max_duplicates is not None and count > policy.max_duplicates:
-        problems.append(f"{count} duplicates is over the budget of {policy.max_duplicates}")
-    reason = "; ".join(problems) or f"{count} duplicates ({rate:.2%}) within budget"
+    passed, reason = judge_budget(count, rate, policy)
     return GateOutcome(
-        passed=not problems, reason=reason, duplicates=count, duplicate_rate=round(rate, 4)
+        passed=passed, reason=reason, duplicates=count, duplicate_rate=round(rate, 4)
     )
