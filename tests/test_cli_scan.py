@@ -248,7 +248,19 @@ class TestBadInput:
         result = run("scan", str(tmp_path))
         assert result.exit_code == 3
         assert "no readable articles" in result.stderr
+        assert "--glob" in result.stderr
         assert "Traceback" not in result.stderr
+
+    @pytest.mark.parametrize("level", ["copy", "story"])
+    def test_jsonl_without_text_names_the_text_field_not_glob(self, tmp_path, level):
+        """A JSONL corpus whose records hold no text under --text-field says so, not --glob."""
+        corpus = tmp_path / "c.jsonl"
+        corpus.write_text('{"id": "a", "body": "Some text."}\n', encoding="utf-8")
+        result = run("scan", str(corpus), "--level", level)
+        assert result.exit_code == 3
+        error = next(ln for ln in result.stderr.splitlines() if ln.startswith("error: "))
+        assert "--text-field (now 'text')" in error
+        assert "--glob" not in error
 
     def test_missing_path_is_a_usage_error(self, tmp_path):
         """A path that does not exist is a usage error (exit 2)."""

@@ -388,13 +388,22 @@ def load_or_fail(paths: Sequence[Path], opts: dict[str, Any], err: Console) -> L
     loaded = load_corpus(paths, strict=opts["strict"], config=load)
     report_issues(loaded, err, opts.get("quiet", False))
     if not loaded.articles:
-        names = ", ".join(str(p) for p in paths)
-        raise InputError(
-            names,
-            "no readable articles found",
-            hint=f"check --glob (now {load.glob!r}) or the skipped files above",
-        )
+        raise no_articles(paths, load)
     return loaded
+
+
+def no_articles(paths: Sequence[Path], load: LoadConfig) -> InputError:
+    """Return the error for inputs that gave no article: the hint names the option that picks
+    what is read there (--glob for a folder, --text-field for a JSONL file)."""
+    hints = []
+    if any(p.is_dir() for p in paths):
+        hints.append(f"--glob (now {load.glob!r})")
+    if any(p.is_file() and ".jsonl" in p.name for p in paths):
+        hints.append(f"--text-field (now {load.text_field!r})")
+    hint = " or ".join([*hints, "the skipped inputs above"])
+    return InputError(
+        ", ".join(str(p) for p in paths), "no readable articles found", hint=f"check {hint}"
+    )
 
 
 def run_scan(paths: Sequence[Path], opts: dict[str, Any], err: Console) -> DedupResult:
@@ -436,12 +445,7 @@ def run_scan(paths: Sequence[Path], opts: dict[str, Any], err: Console) -> Dedup
     finally:
         progress.close()
     if not result.articles:
-        names = ", ".join(str(p) for p in paths)
-        raise InputError(
-            names,
-            "no readable articles found",
-            hint=f"check --glob (now {load.glob!r}) or the skipped files above",
-        )
+        raise no_articles(paths, load)
     return result
 
 
@@ -1106,12 +1110,7 @@ def run_scan_dask(paths: Sequence[Path], opts: dict[str, Any], err: Console) -> 
     )
     report_issues(LoadResult(articles=(), issues=issues), err, opts.get("quiet", False))
     if not result.articles:
-        names = ", ".join(str(p) for p in paths)
-        raise InputError(
-            names,
-            "no readable articles found",
-            hint=f"check --glob (now {load.glob!r}) or the skipped files above",
-        )
+        raise no_articles(paths, load)
     return result
 
 
