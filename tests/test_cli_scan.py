@@ -125,6 +125,32 @@ class TestScanFormats:
         summary = result.stdout.splitlines()[-1]
         assert summary == "5 articles · 1 duplicate cluster · 1 duplicate (20.0%)"
 
+    def test_table_folds_long_ids_to_the_terminal_width(self, tmp_path):
+        """An id wider than the terminal folds inside its column; no line overflows."""
+        text = (SEEDS / "000_9e2556e38fb8484b.txt").read_text(encoding="utf-8")
+        long_name = "x" * 150 + ".txt"
+        for name in (long_name, "b.txt"):
+            (tmp_path / name).write_text(text, encoding="utf-8")
+        result = CliRunner(env={"COLUMNS": "60"}).invoke(cli, ["scan", str(tmp_path)])
+        assert result.exit_code == 0, result.stderr
+        lines = result.stdout.splitlines()
+        assert max(len(line) for line in lines) <= 60
+        cells = [ln.split("│")[1].strip() for ln in lines if ln.count("│") == 2]
+        assert "".join(c for c in cells if c != "b.txt") == long_name
+
+    def test_table_shows_title_and_date_under_each_id(self, tmp_path):
+        """JSONL titles and dates are printed under the id they belong to."""
+        body = (SEEDS / "000_9e2556e38fb8484b.txt").read_text(encoding="utf-8")
+        corpus = tmp_path / "c.jsonl"
+        rows = [
+            {"id": "a", "text": body, "title": "Lavrov in Pyongyang", "date": "2023-10-19"},
+            {"id": "b", "text": body},
+        ]
+        corpus.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+        lines = run("scan", str(corpus)).stdout.splitlines()
+        row = next(n for n, ln in enumerate(lines) if "│ a " in ln)
+        assert "Lavrov in Pyongyang · 2023-10-19" in lines[row + 1]
+
     def test_summary_counts_in_the_plural(self, corpus):
         """Counts other than one take the plural."""
         summary = run("scan", str(corpus)).stdout.splitlines()[-1]

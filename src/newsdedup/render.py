@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
+from rich.cells import cell_len, chop_cells
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -20,30 +21,81 @@ def render_report(result: DedupResult, console: Console) -> None:
         render_stories(result, console)
         return
     for cluster in result.clusters:
-        table = Table(
-            title=f"Cluster {cluster.id} · {cluster.size} articles",
-            title_justify="left",
-            show_edge=False,
-            expand=False,
-        )
-        table.add_column("", width=1)
-        table.add_column("article", overflow="fold")
-        table.add_column("similarity", justify="right")
-        for member in cluster.members:
-            is_rep = member.id == cluster.representative
-            label = f"[bold]{escape(member.id)}[/bold]" if is_rep else escape(member.id)
-            meta = result.metadata.get(member.id, {})
-            about = " · ".join(meta[k] for k in ("title", "date") if k in meta)
-            if about:
-                label += f"\n[dim]{escape(about)}[/dim]"
-            table.add_row(
-                "★" if is_rep else "",
-                label,
-                "representative" if is_rep else f"{member.similarity:.2f}",
+        block = Text(f"Cluster {cluster.id} · {cluster.size} articles\n", style="italic")
+        block.append_text(
+            member_table(
+                cluster.members,
+                cluster.representative,
+                width=console.width,
+                metadata=result.metadata,
             )
-        console.print(table)
-        console.print()
+        )
+        _print_block(console, block)
     console.print(summary_line(result))
+
+
+def _print_block(console: Console, block: Text) -> None:
+    # member_table fits its lines to the width already: no wrapping, no highlighting, and one
+    # print per block (rich's Table costs ~2 ms a cluster: 40 s for 18k clusters).
+    console.print(block, soft_wrap=True, highlight=False)
+    console.print()
+
+
+# The member table, drawn as rich's Table(show_edge=False) draws it: padding 1, a heavy rule
+# under a bold header. Laid out here because a Table per cluster made the report of a 100k
+# corpus take longer than the scan.
+_SIMILARITY_WIDTH = len("representative")
+
+
+def member_table(
+    members: Sequence[Member],
+    representative: str,
+    *,
+    width: int,
+    indent: bool = False,
+    metadata: Mapping[str, Mapping[str, str]] | None = None,
+) -> Text:
+    """Return the rows of a cluster's or story's members: ★ on the representative, each id
+    (with the title and date known for it, dimmed), and its similarity; long ids fold."""
+    rows: list[tuple[bool, list[tuple[str, str]], str]] = []
+    for member in members:
+        is_rep = member.id == representative
+        cell = [(member.id, "bold" if is_rep else "")]
+        meta = (metadata or {}).get(member.id, {})
+        about = " · ".join(meta[k] for k in ("title", "date") if k in meta)
+        if about:
+            cell.append((about, "dim"))
+        rows.append((is_rep, cell, "representative" if is_rep else f"{member.similarity:.2f}"))
+    lead = "    " if indent else ""
+    fixed = len(lead) + (1 if indent else 0) + len(" ★ │  │  ") + _SIMILARITY_WIDTH
+    widest = max([cell_len(text) for _, cell, _ in rows for text, _ in cell], default=0)
+    article = max(len("article"), min(widest, width - fixed))
+    sep = "┃" if indent else ""
+    out = Text()
+    out.append(
+        f"{lead}{sep}   ┃ {'article'.ljust(article)} ┃ {'similarity':>{_SIMILARITY_WIDTH}}\n",
+        "bold",
+    )
+    rule = "━" * (len(lead)) + ("╇" if indent else "")
+    out.append(f"{rule}━━━╇{'━' * (article + 2)}╇{'━' * (_SIMILARITY_WIDTH + 2)}\n")
+    bar = "│" if indent else ""
+    for is_rep, cell, similarity in rows:
+        pieces = [(piece, style) for text, style in cell for piece in _fold(text, article)]
+        for n, (piece, style) in enumerate(pieces):
+            star = "★" if is_rep and n == 0 else " "
+            out.append(f"{lead}{bar} {star} │ ")
+            out.append(piece, style or None)
+            pad = " " * (article - cell_len(piece))
+            right = f"{similarity:>{_SIMILARITY_WIDTH}}" if n == 0 else ""
+            out.append(f"{pad} │ {right}".rstrip() + "\n")
+    out.rstrip()
+    return out
+
+
+def _fold(text: str, width: int) -> list[str]:
+    if cell_len(text) <= width:
+        return [text]
+    return chop_cells(text, max(1, width))
 
 
 def counted(n: int, noun: str, plural: str | None = None) -> str:
@@ -214,26 +266,6 @@ def render_story_explanation(e: StoryExplanation, console: Console) -> None:
     console.print(shared)
 
 
-def _members_table(
-    members: Sequence[Member], representative: str, *, indent: bool = False
-) -> Table:
-    table = Table(show_edge=False, expand=False)
-    if indent:
-        table.add_column("", width=2)
-    table.add_column("", width=1)
-    table.add_column("article", overflow="fold")
-    table.add_column("similarity", justify="right")
-    for member in members:
-        is_rep = member.id == representative
-        row = [
-            "★" if is_rep else "",
-            f"[bold]{escape(member.id)}[/bold]" if is_rep else escape(member.id),
-            "representative" if is_rep else f"{member.similarity:.2f}",
-        ]
-        table.add_row(*([""] if indent else []), *row)
-    return table
-
-
 def _story_title(story: Cluster) -> str:
     label = f" · {escape(story.label)}" if story.label else ""
     return f"[bold]Story {story.id}[/bold] · {story.size} articles{label}"
@@ -243,21 +275,29 @@ def render_stories(result: DedupResult, console: Console) -> None:
     """Draw each story under a one-line label (its most telling terms); at `--level both`,
     its copy clusters are drawn inside it, then its other reports."""
     level = result.params.get("level")
+    w = console.width
     for story in result.stories:
         console.print(_story_title(story), highlight=False, overflow="ellipsis", no_wrap=True)
         if level == "story":
-            console.print(_members_table(story.members, story.representative))
-            console.print()
+            _print_block(console, member_table(story.members, story.representative, width=w))
             continue
         copies = [c for c in result.clusters if c.story == story.id]
         in_copies = {m.id for c in copies for m in c.members}
         for cluster in copies:
             console.print(f"  copies: cluster {cluster.id} · {cluster.size} articles")
-            console.print(_members_table(cluster.members, cluster.representative, indent=True))
+            console.print(
+                member_table(cluster.members, cluster.representative, width=w, indent=True),
+                soft_wrap=True,
+                highlight=False,
+            )
         others = [m for m in story.members if m.id not in in_copies]
         if others:
             console.print("  other reports (similarity to the story's representative)")
-            console.print(_members_table(others, story.representative, indent=True))
+            console.print(
+                member_table(others, story.representative, width=w, indent=True),
+                soft_wrap=True,
+                highlight=False,
+            )
         console.print()
     if level == "story":
         placed = sum(s.size for s in result.stories)
