@@ -215,6 +215,22 @@ class TestFindStories:
         with pytest.raises(ConfigError, match="dated_apart"):
             StoryConfig(dated_apart=bad)
 
+    def test_progress_hears_every_story_stage_through_to_its_end(self):
+        """The story stages report progress, each ending done (a long run never looks hung)."""
+        heard: dict[str, list[tuple[int, int]]] = {}
+        find_duplicates(
+            load_corpus([SEEDS]).articles,
+            level="both",
+            progress=lambda stage, done, total: heard.setdefault(stage, []).append((done, total)),
+        )
+        stages = ["story terms", "story pairs", "story scores", "story neighbourhoods"]
+        stages += ["story groups", "story labels"]
+        assert set(stages) <= set(heard)
+        for stage in stages:
+            dones = [done for done, _ in heard[stage]]
+            assert dones == sorted(dones)
+            assert heard[stage][-1][0] == heard[stage][-1][1]
+
     def test_input_order_does_not_matter(self):
         """Shuffled input gives the identical stories."""
         articles = [

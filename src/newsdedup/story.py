@@ -31,7 +31,7 @@ import re
 import sys
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache, partial
 
@@ -522,8 +522,14 @@ def _term_matrix(vectors: Sequence[Mapping[str, float]]) -> sparse.csr_matrix:
     return matrix
 
 
-def pair_dots(matrix: sparse.csr_matrix, pairs: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
-    """Return the dot product of rows i and j for each pair (i, j), in batches.
+def pair_dots(
+    matrix: sparse.csr_matrix,
+    pairs: npt.NDArray[np.int64],
+    *,
+    on_batch: Callable[[int], None] | None = None,
+) -> npt.NDArray[np.float64]:
+    """Return the dot product of rows i and j for each pair (i, j), in batches (`on_batch`
+    hears how many pairs each batch scored).
 
     Each dot sums its products in column order, one pair at a time, so the figures are the
     same on every machine and in every run.
@@ -534,6 +540,8 @@ def pair_dots(matrix: sparse.csr_matrix, pairs: npt.NDArray[np.int64]) -> npt.ND
         products = matrix[batch[:, 0]].multiply(matrix[batch[:, 1]]).tocsr()
         products.sort_indices()
         out[lo : lo + len(batch)] = np.asarray(products.sum(axis=1)).ravel()
+        if on_batch:
+            on_batch(len(batch))
     return out
 
 
@@ -693,7 +701,9 @@ def neighbourhoods(
     return sparse.csr_matrix((vals, cols, np.array(bounds, dtype=np.int64)), shape=(n, n))
 
 
-def score_graph(docs: Sequence[StoryDoc], config: StoryConfig) -> StoryGraph:
+def score_graph(
+    docs: Sequence[StoryDoc], config: StoryConfig, *, progress: Progress | None = None
+) -> StoryGraph:
     """Return the vectors of `docs` and their scored candidate edges.
 
     An edge's score is second-order: the cosine of the two articles' neighbourhoods (each
@@ -701,21 +711,28 @@ def score_graph(docs: Sequence[StoryDoc], config: StoryConfig) -> StoryGraph:
     neighbours; two events of the same kind share words but not neighbours, which separates
     them better than the direct cosine does (ECB+: B-cubed F1 0.94 against 0.90). Scores are
     sparse-row dot products over all candidate pairs at once (scipy), so a scan of 100k
-    articles and millions of candidates stays in numpy arrays.
+    articles and millions of candidates stays in numpy arrays. `progress` hears the stages
+    that take long on a big corpus: "story terms", "story pairs", "story scores".
     """
     stats = term_stats(d.terms for d in docs)
-    vectors = tuple(weigh(d.terms, stats, config) for d in docs)
+    vectors = tuple(_weighed(docs, stats, config, progress))
+    if progress:
+        progress("story pairs", 0, 1)
     candidates = story_candidates(vectors, config)
+    if progress:
+        progress("story pairs", 1, 1)
     dates = np.array([-1 if d.date is None else d.date for d in docs], dtype=np.int64)
     apart = _dates_apart(dates, candidates, config.max_days)
     pairs = candidates[~apart]
-    direct = np.clip(pair_dots(_term_matrix(vectors), pairs), 0.0, 1.0)
+    tick = _stage(progress, "story scores", len(pairs))
+    direct = np.clip(pair_dots(_term_matrix(vectors), pairs, on_batch=tick), 0.0, 1.0)
     scored = direct > 0.0
     pairs, direct = pairs[scored], direct[scored]
     rows = neighbourhoods(len(docs), pairs, direct, config)
     near = direct >= config.neighbour_floor
     near_pairs = pairs[near]
-    second = np.minimum(1.0, pair_dots(rows, near_pairs))
+    tick = _stage(progress, "story neighbourhoods", len(near_pairs))
+    second = np.minimum(1.0, pair_dots(rows, near_pairs, on_batch=tick))
     edges = {}
     for (i, j), score in zip(near_pairs.tolist(), second.tolist(), strict=True):
         agreement = fact_agreement(docs[i].facts, docs[j].facts, config)
@@ -730,11 +747,42 @@ def score_graph(docs: Sequence[StoryDoc], config: StoryConfig) -> StoryGraph:
     )
 
 
+def _weighed(
+    docs: Sequence[StoryDoc], stats: TermStats, config: StoryConfig, progress: Progress | None
+) -> Iterator[Vector]:
+    for n, doc in enumerate(docs, start=1):
+        yield weigh(doc.terms, stats, config)
+        if progress and (n % 1000 == 0 or n == len(docs)):
+            progress("story terms", n, len(docs))
+
+
+def _stage(progress: Progress | None, stage: str, total: int) -> Callable[[int], None] | None:
+    """Return a callback that reports `stage` done by that much more, or None (no progress)."""
+    if progress is None:
+        return None
+    report = progress
+    done = 0
+    report(stage, 0, total)
+
+    def tick(more: int) -> None:
+        nonlocal done
+        done += more
+        report(stage, done, total)
+
+    return tick
+
+
 def group_docs(
-    docs: Sequence[StoryDoc], config: StoryConfig, *, together: Iterable[Sequence[int]] = ()
+    docs: Sequence[StoryDoc],
+    config: StoryConfig,
+    *,
+    together: Iterable[Sequence[int]] = (),
+    progress: Progress | None = None,
 ) -> tuple[list[list[int]], StoryGraph]:
     """Return groups of document indexes (singletons included) and the scored graph."""
-    graph = score_graph(docs, config)
+    graph = score_graph(docs, config, progress=progress)
+    if progress:
+        progress("story groups", 0, 1)
     groups = average_link(
         len(docs),
         graph.edges,
@@ -743,6 +791,8 @@ def group_docs(
         against=((i, j) for i, j in graph.apart.tolist()),
         penalty=config.dated_apart,
     )
+    if progress:
+        progress("story groups", 1, 1)
     return groups, graph
 
 
@@ -819,17 +869,23 @@ def story_label(
 
 
 def story_clusters(
-    docs: Sequence[StoryDoc], config: StoryConfig, *, together: Iterable[Sequence[int]] = ()
+    docs: Sequence[StoryDoc],
+    config: StoryConfig,
+    *,
+    together: Iterable[Sequence[int]] = (),
+    progress: Progress | None = None,
 ) -> tuple[tuple[Cluster, ...], StoryGraph]:
     """Return the stories of two or more articles, numbered as copy clusters are, labelled."""
-    groups, graph = group_docs(docs, config, together=together)
+    groups, graph = group_docs(docs, config, together=together, progress=progress)
     drafts = [(*_members(g, docs, graph), g) for g in groups if len(g) > 1]
     drafts.sort(key=lambda d: (-len(d[1]), d[0]))
-    clusters = tuple(
-        Cluster(id=n, representative=rep, members=members, label=story_label(g, docs, graph))
-        for n, (rep, members, g) in enumerate(drafts, start=1)
-    )
-    return clusters, graph
+    clusters = []
+    for n, (rep, members, g) in enumerate(drafts, start=1):
+        label = story_label(g, docs, graph)
+        clusters.append(Cluster(id=n, representative=rep, members=members, label=label))
+        if progress and (n % 1000 == 0 or n == len(drafts)):
+            progress("story labels", n, len(drafts))
+    return tuple(clusters), graph
 
 
 def _story_chunk(
@@ -998,7 +1054,7 @@ def add_stories(
     if docs is None:
         docs = story_docs(items, config, progress=progress, texts=texts, workers=workers)
     stories, graph = story_clusters(
-        docs, config.story, together=copy_groups(items, result.clusters)
+        docs, config.story, together=copy_groups(items, result.clusters), progress=progress
     )
     story_of = {m.id: s.id for s in stories for m in s.members}
     extra = {**result.extra, "story_candidates": graph.candidates}
