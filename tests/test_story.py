@@ -164,6 +164,28 @@ class TestAverageLink:
         assert average_link(3, edges, 0.25) == [[0, 1, 2]]
         assert average_link(3, edges, 0.25, against=[(0, 2)]) == [[0, 1], [2]]
         assert average_link(3, edges, 0.25, against=[(0, 2)], penalty=0.0) == [[0, 1, 2]]
+        # Half a penalty: (1 - 0.5) / 2 still reaches 0.25.
+        half = average_link(3, {(0, 1): 1.0, (0, 2): 1.0}, 0.25, against=[(1, 2)], penalty=0.5)
+        assert half == [[0, 1, 2]]
+
+    @settings(max_examples=500, deadline=None)
+    @given(data=st.data())
+    def test_pairs_apart_counted_lazily_match_negative_edges(self, data):
+        """Counting pairs apart only when a merge comes up gives the groups that negative
+        edges in the links give (weights in eighths: no rounding between the two sums)."""
+        n = data.draw(st.integers(2, 7))
+        pair = st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)).filter(lambda p: p[0] < p[1])
+        pairs = data.draw(st.lists(pair, unique=True, max_size=2 * n))
+        cut = data.draw(st.integers(0, len(pairs)))
+        weights = data.draw(st.lists(st.integers(1, 8), min_size=cut, max_size=cut))
+        edges = {p: w / 8 for p, w in zip(pairs[:cut], weights, strict=True)}
+        apart = pairs[cut:]
+        penalty = data.draw(st.sampled_from([0.5, 1.0, 2.0]))
+        together = data.draw(st.lists(st.integers(0, n - 1), unique=True, max_size=3))
+        groups = [together] if len(together) > 1 else []
+        eager = average_link(n, edges | {p: -penalty for p in apart}, 0.25, together=groups)
+        lazy = average_link(n, edges, 0.25, together=groups, against=apart, penalty=penalty)
+        assert lazy == eager
 
     def test_below_threshold_nothing_merges(self):
         """Edges weaker than the threshold leave singletons."""
