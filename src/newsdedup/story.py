@@ -34,6 +34,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache, partial
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -554,7 +555,7 @@ def average_link(
     threshold: float,
     *,
     together: Iterable[Sequence[int]] = (),
-    against: npt.NDArray[np.int64] | Sequence[tuple[int, int]] = (),
+    against: npt.NDArray[np.int32] | npt.NDArray[np.int64] | Sequence[tuple[int, int]] = (),
     penalty: float = 1.0,
 ) -> list[list[int]]:
     """Return groups of 0..n-1 merged by average linkage over a sparse similarity graph.
@@ -585,7 +586,7 @@ def average_link(
         if gi != gj:
             links[gi][gj] = links[gi].get(gj, 0.0) + s
             links[gj][gi] = links[gj].get(gi, 0.0) + s
-    pairs_apart = np.asarray(against, dtype=np.int64).reshape(-1, 2)
+    pairs_apart = np.asarray(against).reshape(-1, 2)
     apart = _Apart(n, pairs_apart, members) if penalty and len(pairs_apart) else None
     # (-mean, a, b, exact): without `apart` every mean is exact; with it, a mean from the
     # edges alone is an upper bound, checked when it comes up.
@@ -642,13 +643,18 @@ class _Apart:
     A merge relabels the smaller group only, so each node is relabelled O(log n) times.
     """
 
-    def __init__(self, n: int, pairs: npt.NDArray[np.int64], members: dict[int, list[int]]):
-        src = np.concatenate((pairs[:, 0], pairs[:, 1]))
-        dst = np.concatenate((pairs[:, 1], pairs[:, 0]))
-        order = np.argsort(src, kind="stable")
-        self.partners = dst[order]
-        self.bounds = np.concatenate(([0], np.cumsum(np.bincount(src, minlength=n)))).tolist()
-        degree = np.diff(np.array(self.bounds, dtype=np.int64))
+    def __init__(self, n: int, pairs: npt.NDArray[np.integer[Any]], members: dict[int, list[int]]):
+        # Both directions as (node << 32 | partner), sorted: 8 bytes an entry while building
+        # and 4 kept, where argsort and gathers took ~32 (23M pairs apart at 100k articles).
+        a, b = pairs[:, 0].astype(np.int64), pairs[:, 1].astype(np.int64)
+        keys = np.concatenate(((a << 32) | b, (b << 32) | a))
+        del a, b
+        keys.sort()
+        starts = np.searchsorted(keys, np.arange(n + 1, dtype=np.int64) << 32)
+        self.bounds = starts.tolist()
+        self.partners = (keys & 0xFFFFFFFF).astype(np.int32)
+        del keys
+        degree = np.diff(starts)
         self.label = np.arange(n, dtype=np.int64)
         self.gid = np.arange(n, dtype=np.int64)
         self.group_label: dict[int, int] = {}
@@ -718,8 +724,8 @@ class StoryGraph:
     direct: npt.NDArray[np.float64]  # (m,) cosine of the term vectors of each pair
     edges: Mapping[tuple[int, int], float]  # cosine of the neighbourhoods: what clusters
     candidates: int
-    apart: npt.NDArray[np.int64] = field(  # (k, 2) candidate pairs dated too far apart
-        default_factory=lambda: np.zeros((0, 2), dtype=np.int64)
+    apart: npt.NDArray[np.int32] = field(  # (k, 2) candidate pairs dated too far apart
+        default_factory=lambda: np.zeros((0, 2), dtype=np.int32)
     )
 
 
@@ -810,7 +816,7 @@ def score_graph(
         direct=direct,
         edges=edges,
         candidates=len(candidates),
-        apart=candidates[apart],
+        apart=candidates[apart].astype(np.int32),
     )
 
 
