@@ -24,7 +24,16 @@ from newsdedup import (
     story_similarity,
 )
 from newsdedup.errors import ConfigError
-from newsdedup.story import _echoes, average_link, normalize_term, parse_date, term_counts
+from newsdedup.story import (
+    _echoes,
+    average_link,
+    normalize_term,
+    parse_date,
+    score_graph,
+    story_docs,
+    story_label,
+    term_counts,
+)
 
 from .conftest import DATA, SEEDS, load_bench
 
@@ -291,6 +300,18 @@ class TestFindStories:
         assert _echoes("Dem", "Lib Dems")
         assert not _echoes("Pyongyang", "North Korea")
 
+    @settings(max_examples=40, deadline=None)
+    @given(st.lists(st.integers(0, 8), min_size=1, max_size=9, unique=True))
+    def test_label_reads_only_the_ranked_terms_yet_equals_the_full_count(self, picked):
+        """The label counts spellings and neighbours of its ranked terms alone; it must say
+        what counting every term of every member says."""
+        articles = [*load_corpus([SEEDS]).articles]
+        articles += [art("q1", QUAKE_A), art("q2", QUAKE_B), art("q3", QUAKE_OTHER)]
+        articles += [art("r", RECIPE)]
+        docs = story_docs(articles, DedupConfig())
+        graph = score_graph(docs, StoryConfig())
+        assert story_label(picked, docs, graph) == _label_from_all_terms(picked, docs, graph)
+
     def test_bad_story_config_is_a_config_error(self):
         """Out-of-range story settings raise ConfigError naming the setting."""
         with pytest.raises(ConfigError, match="threshold"):
@@ -365,3 +386,43 @@ class TestQualityOnData:
             pytest.skip("SemEval data absent")
         got = ev.score_similarity(story_similarity, DATA_DIR)
         assert got["rho"] >= SEMEVAL_RHO_FLOOR, got
+
+
+def _label_from_all_terms(group, docs, graph, terms=5):
+    """story_label as first written: counts, spellings and pairs of every term summed."""
+    from collections import Counter
+
+    total, surface = {}, {}
+    counts, pairs = Counter(), Counter()
+    for i in group:
+        doc = docs[i].terms
+        counts.update(doc.counts)
+        pairs.update(doc.pairs)
+        for t, w in graph.vectors[i].items():
+            total[t] = total.get(t, 0.0) + w
+            surface.setdefault(t, Counter())[doc.surface[t]] += 1
+    ranked = [t for t, _ in sorted(total.items(), key=lambda kv: (-kv[1], kv[0]))[: 3 * terms]]
+
+    def spell(t):
+        return min(surface[t].items(), key=lambda kv: (-kv[1], kv[0]))[0]
+
+    used, words = set(), []
+    for t in ranked:
+        if t in used:
+            continue
+        used.add(t)
+        phrase = spell(t)
+        for u in ranked:
+            if u in used:
+                continue
+            together = max(pairs.get((t, u), 0), pairs.get((u, t), 0))
+            if together * 2 >= min(counts[t], counts[u]):
+                first, second = (t, u) if pairs.get((t, u), 0) >= pairs.get((u, t), 0) else (u, t)
+                phrase = f"{spell(first)} {spell(second)}"
+                used.add(u)
+                break
+        if not any(_echoes(phrase, w) for w in words):
+            words.append(phrase)
+        if len(words) == terms:
+            break
+    return " · ".join(words)

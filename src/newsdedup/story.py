@@ -903,17 +903,26 @@ def story_label(
     """
     members = list(group)
     total: dict[str, float] = {}
-    surface: dict[str, Counter[str]] = {}
+    for i in members:
+        for t, w in graph.vectors[i].items():
+            total[t] = total.get(t, 0.0) + w
+    top = heapq.nsmallest(3 * terms, total.items(), key=lambda kv: (-kv[1], kv[0]))
+    ranked = [t for t, _ in top]
+    # Counts, spellings and neighbours of the ranked terms alone: all the label reads (a
+    # story's every term and adjacent pair took ~1 ms a story, 25 s at 100k articles).
+    surface: dict[str, Counter[str]] = {t: Counter() for t in ranked}
     counts: Counter[str] = Counter()
     pairs: Counter[tuple[str, str]] = Counter()
     for i in members:
         doc = docs[i].terms
-        counts.update(doc.counts)
-        pairs.update(doc.pairs)
-        for t, w in graph.vectors[i].items():
-            total[t] = total.get(t, 0.0) + w
-            surface.setdefault(t, Counter())[doc.surface[t]] += 1
-    ranked = [t for t, _ in sorted(total.items(), key=lambda kv: (-kv[1], kv[0]))[: 3 * terms]]
+        present = [t for t in ranked if t in doc.counts]
+        for t in present:
+            counts[t] += doc.counts[t]
+            surface[t][doc.surface[t]] += 1
+        for t in present:
+            for u in present:
+                if (t, u) in doc.pairs:
+                    pairs[(t, u)] += doc.pairs[(t, u)]
 
     def spell(t: str) -> str:
         return min(surface[t].items(), key=lambda kv: (-kv[1], kv[0]))[0]
