@@ -27,6 +27,7 @@ from newsdedup.errors import ConfigError
 from newsdedup.story import (
     _echoes,
     average_link,
+    label_phrases,
     normalize_term,
     parse_date,
     score_graph,
@@ -389,7 +390,8 @@ class TestQualityOnData:
 
 
 def _label_from_all_terms(group, docs, graph, terms=5):
-    """story_label as first written: counts, spellings and pairs of every term summed."""
+    """story_label's terms as first gathered: counts, spellings and pairs of every term of
+    every member summed, then the same phrasing."""
     from collections import Counter
 
     total, surface = {}, {}
@@ -402,27 +404,4 @@ def _label_from_all_terms(group, docs, graph, terms=5):
             total[t] = total.get(t, 0.0) + w
             surface.setdefault(t, Counter())[doc.surface[t]] += 1
     ranked = [t for t, _ in sorted(total.items(), key=lambda kv: (-kv[1], kv[0]))[: 3 * terms]]
-
-    def spell(t):
-        return min(surface[t].items(), key=lambda kv: (-kv[1], kv[0]))[0]
-
-    used, words = set(), []
-    for t in ranked:
-        if t in used:
-            continue
-        used.add(t)
-        phrase = spell(t)
-        for u in ranked:
-            if u in used:
-                continue
-            together = max(pairs.get((t, u), 0), pairs.get((u, t), 0))
-            if together * 2 >= min(counts[t], counts[u]):
-                first, second = (t, u) if pairs.get((t, u), 0) >= pairs.get((u, t), 0) else (u, t)
-                phrase = f"{spell(first)} {spell(second)}"
-                used.add(u)
-                break
-        if not any(_echoes(phrase, w) for w in words):
-            words.append(phrase)
-        if len(words) == terms:
-            break
-    return " · ".join(words)
+    return label_phrases(ranked, counts, pairs, surface, terms=terms)

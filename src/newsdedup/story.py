@@ -610,11 +610,11 @@ def average_link(
                 if mean >= threshold:
                     heapq.heappush(heap, (-mean, a, b, True))
                 continue
-        if apart is not None:
-            apart.merge(a, b, next_id, members)
-        merged = members.pop(a) + members.pop(b)
         new = next_id
         next_id += 1
+        if apart is not None:
+            apart.merge(a, b, new, members)
+        merged = members.pop(a) + members.pop(b)
         members[new] = merged
         la, lb = links.pop(a), links.pop(b)
         total: dict[int, float] = {}
@@ -724,9 +724,7 @@ class StoryGraph:
     direct: npt.NDArray[np.float64]  # (m,) cosine of the term vectors of each pair
     edges: Mapping[tuple[int, int], float]  # cosine of the neighbourhoods: what clusters
     candidates: int
-    apart: npt.NDArray[np.int32] = field(  # (k, 2) candidate pairs dated too far apart
-        default_factory=lambda: np.zeros((0, 2), dtype=np.int32)
-    )
+    apart: npt.NDArray[np.int32]  # (k, 2) candidate pairs dated too far apart
 
 
 def _dates_apart(
@@ -785,15 +783,15 @@ def score_graph(
     them better than the direct cosine does (ECB+: B-cubed F1 0.94 against 0.90). Scores are
     sparse-row dot products over all candidate pairs at once (scipy), so a scan of 100k
     articles and millions of candidates stays in numpy arrays. `progress` hears the stages
-    that take long on a big corpus: "story terms", "story pairs", "story scores".
+    that take long on a big corpus: "story terms", "story pairs", "story scores" and
+    "story neighbourhoods".
     """
     stats = term_stats(d.terms for d in docs)
     vectors = tuple(_weighed(docs, stats, config, progress))
-    if progress:
-        progress("story pairs", 0, 1)
+    paired = _stage(progress, "story pairs", 1)
     candidates = story_candidates(vectors, config)
-    if progress:
-        progress("story pairs", 1, 1)
+    if paired:
+        paired(1)
     dates = np.array([-1 if d.date is None else d.date for d in docs], dtype=np.int64)
     apart = _dates_apart(dates, candidates, config.max_days)
     pairs = candidates[~apart]
@@ -825,8 +823,13 @@ def _weighed(
 ) -> Iterator[Vector]:
     for n, doc in enumerate(docs, start=1):
         yield weigh(doc.terms, stats, config)
-        if progress and (n % 1000 == 0 or n == len(docs)):
-            progress("story terms", n, len(docs))
+        _every(progress, "story terms", n, len(docs))
+
+
+def _every(progress: Progress | None, stage: str, n: int, total: int, step: int = 1000) -> None:
+    """Report item `n` of `total` to `progress` at every `step`th and at the last."""
+    if progress and (n % step == 0 or n == total):
+        progress(stage, n, total)
 
 
 def _stage(progress: Progress | None, stage: str, total: int) -> Callable[[int], None] | None:
@@ -854,8 +857,7 @@ def group_docs(
 ) -> tuple[list[list[int]], StoryGraph]:
     """Return groups of document indexes (singletons included) and the scored graph."""
     graph = score_graph(docs, config, progress=progress)
-    if progress:
-        progress("story groups", 0, 1)
+    grouped = _stage(progress, "story groups", 1)
     groups = average_link(
         len(docs),
         graph.edges,
@@ -864,8 +866,8 @@ def group_docs(
         against=graph.apart,
         penalty=config.dated_apart,
     )
-    if progress:
-        progress("story groups", 1, 1)
+    if grouped:
+        grouped(1)
     return groups, graph
 
 
@@ -901,12 +903,19 @@ def story_label(
     Two top terms that mostly stand side by side in the text become one phrase
     ("North Korea"), spelled as the articles spell them.
     """
-    members = list(group)
+    return label_phrases(*_label_terms(list(group), docs, graph, 3 * terms), terms=terms)
+
+
+def _label_terms(
+    members: Sequence[int], docs: Sequence[StoryDoc], graph: StoryGraph, k: int
+) -> tuple[list[str], Counter[str], Counter[tuple[str, str]], dict[str, Counter[str]]]:
+    """Return a story's `k` heaviest terms (summed weights over `members`, ties by term) and
+    what its label reads of them: their counts, adjacent pairs and spellings."""
     total: dict[str, float] = {}
     for i in members:
         for t, w in graph.vectors[i].items():
             total[t] = total.get(t, 0.0) + w
-    top = heapq.nsmallest(3 * terms, total.items(), key=lambda kv: (-kv[1], kv[0]))
+    top = heapq.nsmallest(k, total.items(), key=lambda kv: (-kv[1], kv[0]))
     ranked = [t for t, _ in top]
     # Counts, spellings and neighbours of the ranked terms alone: all the label reads (a
     # story's every term and adjacent pair took ~1 ms a story, 25 s at 100k articles).
@@ -923,6 +932,20 @@ def story_label(
             for u in present:
                 if (t, u) in doc.pairs:
                     pairs[(t, u)] += doc.pairs[(t, u)]
+    return ranked, counts, pairs, surface
+
+
+def label_phrases(
+    ranked: Sequence[str],
+    counts: Mapping[str, int],
+    pairs: Mapping[tuple[str, str], int],
+    surface: Mapping[str, Counter[str]],
+    *,
+    terms: int = 5,
+) -> str:
+    """Return up to `terms` phrases of the ranked terms, heaviest first: a term with the one
+    it mostly stands beside ("North Korea"), each in its most frequent spelling, none that
+    repeats one shown (`_echoes`)."""
 
     def spell(t: str) -> str:
         return min(surface[t].items(), key=lambda kv: (-kv[1], kv[0]))[0]
@@ -965,8 +988,7 @@ def story_clusters(
     for n, (rep, members, g) in enumerate(drafts, start=1):
         label = story_label(g, docs, graph)
         clusters.append(Cluster(id=n, representative=rep, members=members, label=label))
-        if progress and (n % 1000 == 0 or n == len(drafts)):
-            progress("story labels", n, len(drafts))
+        _every(progress, "story labels", n, len(drafts))
     return tuple(clusters), graph
 
 
@@ -1071,8 +1093,7 @@ def story_docs(
     docs = []
     for n, (article, text) in enumerate(zip(articles, texts, strict=True), start=1):
         docs.append(story_doc(article, text))
-        if progress and (n % 1000 == 0 or n == len(articles)):
-            progress("stories", n, len(articles))
+        _every(progress, "stories", n, len(articles))
     return docs
 
 
