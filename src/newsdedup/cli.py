@@ -398,7 +398,7 @@ def no_articles(paths: Sequence[Path], load: LoadConfig) -> InputError:
     hints = []
     if any(p.is_dir() for p in paths):
         hints.append(f"--glob (now {load.glob!r})")
-    if any(p.is_file() and ".jsonl" in p.name for p in paths):
+    if any(p.is_file() and is_jsonl(p) for p in paths):
         hints.append(f"--text-field (now {load.text_field!r})")
     hint = " or ".join([*hints, "the skipped inputs above"])
     return InputError(

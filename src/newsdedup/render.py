@@ -34,11 +34,13 @@ def render_report(result: DedupResult, console: Console) -> None:
     console.print(summary_line(result))
 
 
-def _print_block(console: Console, block: Text) -> None:
+def _print_block(console: Console, block: Text, *, gap: bool = True) -> None:
     # member_table fits its lines to the width already: no wrapping, no highlighting, and one
-    # print per block (rich's Table costs ~2 ms a cluster: 40 s for 18k clusters).
+    # print per block (rich's Table costs ~2 ms a cluster: 40 s for 18k clusters). `gap`: a
+    # blank line after it.
     console.print(block, soft_wrap=True, highlight=False)
-    console.print()
+    if gap:
+        console.print()
 
 
 # The member table, drawn as rich's Table(show_edge=False) draws it: padding 1, a heavy rule
@@ -285,18 +287,16 @@ def render_stories(result: DedupResult, console: Console) -> None:
         in_copies = {m.id for c in copies for m in c.members}
         for cluster in copies:
             console.print(f"  copies: cluster {cluster.id} · {cluster.size} articles")
-            console.print(
+            _print_block(
+                console,
                 member_table(cluster.members, cluster.representative, width=w, indent=True),
-                soft_wrap=True,
-                highlight=False,
+                gap=False,
             )
         others = [m for m in story.members if m.id not in in_copies]
         if others:
             console.print("  other reports (similarity to the story's representative)")
-            console.print(
-                member_table(others, story.representative, width=w, indent=True),
-                soft_wrap=True,
-                highlight=False,
+            _print_block(
+                console, member_table(others, story.representative, width=w, indent=True), gap=False
             )
         console.print()
     if level == "story":
