@@ -164,6 +164,32 @@ class TestJsonlDates:
         assert result.exit_code == 0, result.stderr
         assert json.loads(result.stdout)["clusters"] == []
 
+    def test_explain_names_the_dates_that_kept_two_groups_apart(self, tmp_path: Path):
+        """An undated report joins the later one; explain says the dates kept the earlier out."""
+        rows = [
+            {"id": "a", "text": QUAKE_A, "date": "2012-07-02"},
+            {"id": "b", "text": QUAKE_B},
+            {"id": "c", "text": QUAKE_B.replace("quake", "earthquake", 1), "date": "2013-07-02"},
+        ]
+        path = tmp_path / "bridge.jsonl"
+        path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+        args = ("explain", "--level", "story", "--corpus", str(path))
+        result = run(*args, "--format", "json", "a", "b")
+        assert result.exit_code == 0, result.stderr
+        report = json.loads(result.stdout)
+        assert report["verdict"]["same_story"] is False
+        assert report["dated_apart"] is False  # b is undated: the pair itself may link
+        assert report["groups"]["dated_apart_pairs"] == 1  # a against c, b's story mate
+        assert report["groups"]["mean"] >= report["scores"]["threshold"]  # only dates split
+        assert "1 cross pair counts against it" in report["verdict"]["reason"]
+        table = CliRunner().invoke(cli, [*args, "a", "b"], env={"COLUMNS": "200"})
+        assert table.exit_code == 0, table.stderr
+        assert "their groups" in table.stdout
+        assert "1 cross pair dated apart" in table.stdout
+        same = json.loads(run(*args, "--format", "json", "b", "c").stdout)
+        assert same["verdict"]["same_story"] is True
+        assert same["groups"] is None
+
 
 def test_story_json_is_byte_identical_under_different_hash_seeds():
     """Two processes with different PYTHONHASHSEED give the same bytes."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
@@ -30,6 +31,7 @@ from .shingle import is_spaceless, ngram_hashes, token_hashes, tokens
 from .signature import estimate_jaccard, sign
 from .story import (
     Facts,
+    StoryGraph,
     copy_groups,
     cosine,
     fact_agreement,
@@ -349,6 +351,11 @@ class StoryExplanation:
     date_a: str | None  # ISO dates, when known
     date_b: str | None
     dated_apart: bool  # further apart than max_days: never one story
+    # When neither story holds both: the mean score over all cross pairs of the two final
+    # groups (missing edges 0, before dates), and how many cross pairs are dated apart (each
+    # counts `dated_apart` against the merge). None when they share a story.
+    group_mean: float | None
+    groups_dated_apart: int | None
     facts_a: Facts
     facts_b: Facts
     fact_factor: float  # what their facts multiply the score by
@@ -367,6 +374,7 @@ def _story_verdict(
     candidate: bool,
     apart: bool,
     config: StoryConfig,
+    groups: tuple[float, int] | None = None,
 ) -> str:
     if same:
         direct = score is not None and score >= config.threshold
@@ -383,10 +391,33 @@ def _story_verdict(
         )
     if score < config.threshold:
         return f"different stories: score {score} is below the threshold {config.threshold}"
-    return (
+    verdict = (
         f"different stories: their score {score} passes, but their groups agree less than "
         f"{config.threshold} on average (average-link)"
     )
+    if groups is not None and groups[1]:
+        mean, dated = groups
+        pairs = "pair counts" if dated == 1 else "pairs count"
+        verdict += (
+            f"; {dated} cross {pairs} against it, dated more than {config.max_days} days "
+            f"apart (mean {mean} before the dates)"
+        )
+    return verdict
+
+
+def group_agreement(
+    group_a: Sequence[int], group_b: Sequence[int], graph: StoryGraph
+) -> tuple[float, int]:
+    """Return what average-link weighed against merging two groups of document indexes: the
+    mean edge score over all their cross pairs (missing edges count 0) and how many of those
+    pairs are dated apart."""
+    total = math.fsum(
+        graph.edges.get((min(i, j), max(i, j)), 0.0) for i in group_a for j in group_b
+    )
+    a = np.isin(graph.apart, np.asarray(group_a, dtype=np.int64))
+    b = np.isin(graph.apart, np.asarray(group_b, dtype=np.int64))
+    crossing = (a[:, 0] & b[:, 1]) | (b[:, 0] & a[:, 1])
+    return total / (len(group_a) * len(group_b)), int(np.count_nonzero(crossing))
 
 
 def explain_story(
@@ -423,6 +454,14 @@ def explain_story(
     score = None if edge is None else round(edge, SCORE_PLACES)
     story_a, story_b = story_of.get(a_id), story_of.get(b_id)
     same = story_a is not None and story_a == story_b
+    groups = None
+    if not same:
+        # Each side's final group: its story's members, or the article alone.
+        members = {s.id: [position[m.id] for m in s.members] for s in stories}
+        group_a = members[story_a] if story_a is not None else [position[a_id]]
+        group_b = members[story_b] if story_b is not None else [position[b_id]]
+        mean, dated = group_agreement(group_a, group_b, graph)
+        groups = (round(mean, SCORE_PLACES), dated)
 
     def heaviest(vector: Mapping[str, float]) -> tuple[str, ...]:
         return tuple(
@@ -447,10 +486,12 @@ def explain_story(
         date_a=_iso(da.date),
         date_b=_iso(db.date),
         dated_apart=apart,
+        group_mean=None if groups is None else groups[0],
+        groups_dated_apart=None if groups is None else groups[1],
         facts_a=da.facts,
         facts_b=db.facts,
         fact_factor=round(fact_agreement(da.facts, db.facts, config.story), SCORE_PLACES),
-        verdict=_story_verdict(story_a, same, score, candidate, apart, config.story),
+        verdict=_story_verdict(story_a, same, score, candidate, apart, config.story, groups),
         params={**config.params(), "level": "story", "story": asdict(config.story)},
     )
 
@@ -488,6 +529,11 @@ def story_explanation_to_dict(e: StoryExplanation) -> dict[str, Any]:
         "shared_terms": [{"term": t, "a": x, "b": y} for t, x, y in e.shared_terms],
         "candidate": e.candidate,
         "dated_apart": e.dated_apart,
+        "groups": (
+            None
+            if e.group_mean is None
+            else {"mean": e.group_mean, "dated_apart_pairs": e.groups_dated_apart}
+        ),
         "verdict": {"same_story": e.same_story, "reason": e.verdict},
     }
 

@@ -247,6 +247,12 @@ def render_story_explanation(e: StoryExplanation, console: Console) -> None:
     table.add_row("LSH candidate", "yes" if e.candidate else "no")
     dates = f"A {e.date_a or 'unknown'} · B {e.date_b or 'unknown'}"
     table.add_row("dates", dates + (" · too far apart" if e.dated_apart else ""))
+    if e.group_mean is not None:
+        dated = e.groups_dated_apart or 0
+        against = f" · {counted(dated, 'cross pair')} dated apart" if dated else ""
+        table.add_row(
+            "their groups", f"mean score {e.group_mean:.4f} over all cross pairs{against}"
+        )
     facts = []
     for name, f in (("A", e.facts_a), ("B", e.facts_b)):
         figures = ", ".join(sorted(f.decimals)) or "none"
