@@ -27,10 +27,12 @@ from newsdedup.errors import ConfigError
 from newsdedup.story import (
     _echoes,
     average_link,
+    dated_apart_pairs,
     label_phrases,
     normalize_term,
     parse_date,
     score_graph,
+    story_candidates,
     story_docs,
     story_label,
     term_counts,
@@ -168,33 +170,69 @@ class TestAverageLink:
         groups = average_link(4, {(0, 1): 0.9}, 0.5, together=[[2, 3]])
         assert groups == [[0, 1], [2, 3]]
 
-    def test_pairs_known_apart_count_against_a_merge(self):
-        """1 resembles 0 and 2, which are known apart: without that, all three are one group."""
+    def test_pairs_dated_apart_count_against_a_merge(self):
+        """1 resembles 0 and 2, which are dated a year apart: without dates, one group."""
         edges = {(0, 1): 0.9, (1, 2): 0.9}
+        dates = [0, None, 365]
         assert average_link(3, edges, 0.25) == [[0, 1, 2]]
-        assert average_link(3, edges, 0.25, against=[(0, 2)]) == [[0, 1], [2]]
-        assert average_link(3, edges, 0.25, against=[(0, 2)], penalty=0.0) == [[0, 1, 2]]
+        assert average_link(3, edges, 0.25, dates=dates, max_days=180) == [[0, 1], [2]]
+        assert average_link(3, edges, 0.25, dates=dates, max_days=400) == [[0, 1, 2]]
+        off = average_link(3, edges, 0.25, dates=dates, max_days=180, penalty=0.0)
+        assert off == [[0, 1, 2]]
         # Half a penalty: (1 - 0.5) / 2 still reaches 0.25.
-        half = average_link(3, {(0, 1): 1.0, (0, 2): 1.0}, 0.25, against=[(1, 2)], penalty=0.5)
+        half = average_link(
+            3, {(0, 1): 1.0, (0, 2): 1.0}, 0.25, dates=[None, 0, 365], max_days=180, penalty=0.5
+        )
         assert half == [[0, 1, 2]]
+
+    def test_candidates_dated_apart_are_never_gathered(self):
+        """LSH pairs of two dated articles more than max_days apart are dropped; a pair with
+        an undated article, or dated closer, stays."""
+        vectors = [{"quake": 0.8, "turkey": 0.6}] * 3 + [{"quake": 1.0}]
+        config = StoryConfig(max_days=30)
+        assert story_candidates(vectors, config).tolist() == [
+            [0, 1], [0, 2], [0, 3], [1, 2], [1, 3], [2, 3]
+        ]  # fmt: skip
+        dated = story_candidates(vectors, config, [0, 30, 31, None]).tolist()
+        assert dated == [[0, 1], [0, 3], [1, 2], [1, 3], [2, 3]]
+
+    def test_dated_apart_pairs_are_counted_exactly(self):
+        """Pairs exactly max_days apart are not apart; undated members never are."""
+        dates = [0, 100, 200, None, 50]
+        assert dated_apart_pairs([0], [1, 2], dates, 100) == 1
+        assert dated_apart_pairs([1, 2], [0], dates, 100) == 1
+        assert dated_apart_pairs([0, 3], [2, 3], dates, 100) == 1
+        assert dated_apart_pairs([0, 4], [1, 2], dates, 99) == 3
+        assert dated_apart_pairs([0, 4], [1, 2], dates, 200) == 0
+        assert dated_apart_pairs([3], [0, 2], dates, 0) == 0
 
     @settings(max_examples=500, deadline=None)
     @given(data=st.data())
-    def test_pairs_apart_counted_lazily_match_negative_edges(self, data):
-        """Counting pairs apart only when a merge comes up gives the groups that negative
-        edges in the links give (weights in eighths: no rounding between the two sums)."""
+    def test_pairs_dated_apart_counted_lazily_match_negative_edges(self, data):
+        """Counting pairs dated apart only when a merge comes up gives the groups that
+        negative edges for every such pair give (weights in eighths: no rounding between
+        the two sums)."""
         n = data.draw(st.integers(2, 7))
         pair = st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)).filter(lambda p: p[0] < p[1])
         pairs = data.draw(st.lists(pair, unique=True, max_size=2 * n))
-        cut = data.draw(st.integers(0, len(pairs)))
-        weights = data.draw(st.lists(st.integers(1, 8), min_size=cut, max_size=cut))
-        edges = {p: w / 8 for p, w in zip(pairs[:cut], weights, strict=True)}
-        apart = pairs[cut:]
+        weights = data.draw(st.lists(st.integers(1, 8), min_size=len(pairs), max_size=len(pairs)))
+        # Days 50 apart: some pairs exactly max_days (100) apart, which are not apart.
+        day = st.one_of(st.none(), st.integers(0, 4).map(lambda k: 50 * k))
+        dates = data.draw(st.lists(day, min_size=n, max_size=n))
+        apart = {
+            (i, j)
+            for i in range(n)
+            for j in range(i + 1, n)
+            if dates[i] is not None and dates[j] is not None and abs(dates[i] - dates[j]) > 100
+        }
+        edges = {p: w / 8 for p, w in zip(pairs, weights, strict=True) if p not in apart}
         penalty = data.draw(st.sampled_from([0.5, 1.0, 2.0]))
         together = data.draw(st.lists(st.integers(0, n - 1), unique=True, max_size=3))
         groups = [together] if len(together) > 1 else []
         eager = average_link(n, edges | {p: -penalty for p in apart}, 0.25, together=groups)
-        lazy = average_link(n, edges, 0.25, together=groups, against=apart, penalty=penalty)
+        lazy = average_link(
+            n, edges, 0.25, together=groups, dates=dates, max_days=100, penalty=penalty
+        )
         assert lazy == eager
 
     def test_below_threshold_nothing_merges(self):

@@ -142,11 +142,11 @@ class StoryConfig:
     num_perm: int = 64
     seed: int = 1
     max_bucket: int = 200
-    # Articles dated further apart than this are never linked (same kind, other event), and
-    # each such candidate pair counts `dated_apart` against merging the groups holding its two
-    # ends (an identical pair counts 1 for): an undated article close to two reports a year
-    # apart cannot join them through itself. ECB+, where a few articles carry the date of a
-    # later trial or an earlier patch: F1 0.942 -> 0.942 (0.5), 0.942 (1), 0.940 (2).
+    # Articles dated further apart than this are never candidates (same kind, other event),
+    # and each such pair counts `dated_apart` against merging the groups holding its two ends
+    # (an identical pair counts 1 for): an undated article close to two reports a year apart
+    # cannot join them through itself. ECB+, where a few articles carry the date of a later
+    # trial or an earlier patch: F1 0.942 -> 0.942 (0.5), 0.942 (1), 0.940 (2).
     max_days: int = 180
     dated_apart: float = 1.0
     # Multipliers on TF-IDF weight: names (capitalised mid-sentence) and title words say

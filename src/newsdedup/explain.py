@@ -34,6 +34,7 @@ from .story import (
     StoryGraph,
     copy_groups,
     cosine,
+    dated_apart_pairs,
     fact_agreement,
     scan_with_stories,
     story_clusters,
@@ -406,18 +407,16 @@ def _story_verdict(
 
 
 def group_agreement(
-    group_a: Sequence[int], group_b: Sequence[int], graph: StoryGraph
+    group_a: Sequence[int], group_b: Sequence[int], graph: StoryGraph, max_days: int
 ) -> tuple[float, int]:
     """Return what average-link weighed against merging two groups of document indexes: the
     mean edge score over all their cross pairs (missing edges count 0) and how many of those
-    pairs are dated apart."""
+    pairs are dated more than `max_days` apart."""
     total = math.fsum(
         graph.edges.get((min(i, j), max(i, j)), 0.0) for i in group_a for j in group_b
     )
-    a = np.isin(graph.apart, np.asarray(group_a, dtype=np.int64))
-    b = np.isin(graph.apart, np.asarray(group_b, dtype=np.int64))
-    crossing = (a[:, 0] & b[:, 1]) | (b[:, 0] & a[:, 1])
-    return total / (len(group_a) * len(group_b)), int(np.count_nonzero(crossing))
+    dated = dated_apart_pairs(group_a, group_b, graph.dates, max_days)
+    return total / (len(group_a) * len(group_b)), dated
 
 
 def explain_story(
@@ -460,7 +459,7 @@ def explain_story(
         members = {s.id: [position[m.id] for m in s.members] for s in stories}
         group_a = members[story_a] if story_a is not None else [position[a_id]]
         group_b = members[story_b] if story_b is not None else [position[b_id]]
-        mean, dated = group_agreement(group_a, group_b, graph)
+        mean, dated = group_agreement(group_a, group_b, graph, config.story.max_days)
         groups = (round(mean, SCORE_PLACES), dated)
 
     def heaviest(vector: Mapping[str, float]) -> tuple[str, ...]:

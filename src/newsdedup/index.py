@@ -7,6 +7,8 @@ and in a fraction of the memory; `MinHashLSH` itself serves the persistent index
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import numpy.typing as npt
 
@@ -82,10 +84,14 @@ def raw_pair_count(keys: BandKeys, config: IndexConfig) -> int:
     return total
 
 
-def _raw_codes(keys: BandKeys, config: IndexConfig) -> list[CodeArray]:
-    """Return the codes i * n + j of the pairs in each band's buckets, repeats included."""
+def _raw_codes(
+    keys: BandKeys, config: IndexConfig, keep: Callable[[CodeArray], CodeArray] | None = None
+) -> list[CodeArray]:
+    """Return the codes i * n + j of the pairs in each band's buckets, repeats included,
+    each band's passed through `keep` (which returns the codes to keep) when given."""
     n, bands = keys.shape
     found: list[CodeArray] = []
+    done = 0  # codes of the bands before this one
     for band in range(bands):
         column = keys[:, band]
         order = np.argsort(column, kind="stable")
@@ -105,11 +111,18 @@ def _raw_codes(keys: BandKeys, config: IndexConfig) -> list[CodeArray]:
         ):
             members = np.sort(order[start : start + size]).astype(np.int64, copy=False)
             found.append(_bucket_codes(members, config.max_bucket, n))
+        if keep is not None and len(found) > done:
+            found[done:] = [keep(np.concatenate(found[done:]))]
+        done = len(found)
     return found
 
 
-def candidate_pairs(keys: BandKeys, config: IndexConfig) -> PairArray:
-    """Return the sorted unique index pairs (i < j) that share at least one band key.
+def candidate_pairs(
+    keys: BandKeys, config: IndexConfig, *, keep: Callable[[CodeArray], CodeArray] | None = None
+) -> PairArray:
+    """Return the sorted unique index pairs (i < j) that share at least one band key, of those
+    `keep` keeps: it gets each band's pairs as codes i * n + j and returns the ones to keep,
+    so pairs it drops never pile up.
 
     Pairs are gathered as one int64 code each (i * n + j), a quarter of the memory of
     (m, 2) pairs sorted row-wise, and made unique by one in-place sort: the story level's
@@ -118,7 +131,7 @@ def candidate_pairs(keys: BandKeys, config: IndexConfig) -> PairArray:
     n = keys.shape[0]
     if n < 2:
         return np.zeros((0, 2), dtype=np.int64)
-    found = _raw_codes(keys, config)
+    found = _raw_codes(keys, config, keep)
     if not found:
         return np.zeros((0, 2), dtype=np.int64)
     codes = np.concatenate(found)

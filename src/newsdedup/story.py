@@ -34,7 +34,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache, partial
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -483,10 +482,14 @@ def check_corpus_memory(articles: Sequence[Article]) -> None:
 
 
 def story_candidates(
-    vectors: Sequence[Mapping[str, float]], config: StoryConfig
+    vectors: Sequence[Mapping[str, float]],
+    config: StoryConfig,
+    dates: Sequence[int | None] | None = None,
 ) -> npt.NDArray[np.int64]:
     """Return sorted index pairs (i < j), shape (m, 2), whose salient-term sets collide in an
-    LSH band (after `check_memory` on the pairs they would make)."""
+    LSH band (after `check_memory` on the pairs they would make), less those `dates` (a day
+    number per vector, None when unknown) put more than `max_days` apart: each band's are
+    dropped as they are found, so a corpus spanning years does not gather them."""
     sets = []
     for vector in vectors:
         terms = salient_terms(vector, config.salient_terms)
@@ -500,8 +503,23 @@ def story_candidates(
     raw = raw_pair_count(keys, index)
     what = f"{raw:,} candidate pairs among {len(vectors):,} articles"
     check_memory(raw * _BYTES_PER_RAW_PAIR, what)
-    pairs = candidate_pairs(keys, index)
+    keep = None
+    if dates is not None:
+        days = np.array([-1 if d is None else d for d in dates], dtype=np.int64)[usable]
+        if np.count_nonzero(days >= 0) > 1:
+            keep = partial(_within_days, days=days, max_days=config.max_days)
+    pairs = candidate_pairs(keys, index, keep=keep)
     return usable[pairs]
+
+
+def _within_days(
+    codes: npt.NDArray[np.int64], *, days: npt.NDArray[np.int64], max_days: int
+) -> npt.NDArray[np.int64]:
+    """Return the pair codes (i * n + j) not dated more than `max_days` apart (-1: unknown)."""
+    n = len(days)
+    a, b = days[codes // n], days[codes % n]
+    kept: npt.NDArray[np.int64] = codes[(a < 0) | (b < 0) | (np.abs(a - b) <= max_days)]
+    return kept
 
 
 # ---- sparse rows -----------------------------------------------------------------------------
@@ -555,22 +573,24 @@ def average_link(
     threshold: float,
     *,
     together: Iterable[Sequence[int]] = (),
-    against: npt.NDArray[np.int32] | npt.NDArray[np.int64] | Sequence[tuple[int, int]] = (),
+    dates: Sequence[int | None] | None = None,
+    max_days: int = 0,
     penalty: float = 1.0,
 ) -> list[list[int]]:
     """Return groups of 0..n-1 merged by average linkage over a sparse similarity graph.
 
     Two groups merge while the mean similarity over *all* their cross pairs, missing edges
     counting as 0, is at least `threshold`: a single strong edge from a generic article is
-    not enough to join two large groups. Each pair of `against` (known to be apart) counts
-    `-penalty` in that mean. Ties break on the smallest member index, so the result depends
-    on the graph only. Each group of `together` (copies of one article) starts as one group.
+    not enough to join two large groups. With `dates` (a day number per node, None when
+    unknown), each cross pair of nodes dated more than `max_days` apart counts `-penalty`
+    in that mean. Ties break on the smallest member index, so the result depends on the
+    graph only. Each group of `together` (copies of one article) starts as one group.
 
-    Pairs known apart can outnumber the edges many times (a corpus spanning years: 1.6M
-    against 0.24M edges in 10k articles), and most lie between groups that never come close
-    to merging. So they stay out of the links: a merge is first ranked by its edges alone,
-    an upper bound of its mean, and only when it comes up are the pairs apart across it
-    counted (`_Apart`); a merge they pull down goes back in the queue at its true mean.
+    Pairs dated apart can outnumber the edges many times (a corpus spanning years), and most
+    lie between groups that never come close to merging. So they stay out of the links: a
+    merge is first ranked by its edges alone, an upper bound of its mean, and only when it
+    comes up are the pairs dated apart across it counted (`_Dated`); a merge they pull down
+    goes back in the queue at its true mean.
     """
     owner = list(range(n))
     for group in together:
@@ -586,8 +606,7 @@ def average_link(
         if gi != gj:
             links[gi][gj] = links[gi].get(gj, 0.0) + s
             links[gj][gi] = links[gj].get(gi, 0.0) + s
-    pairs_apart = np.asarray(against).reshape(-1, 2)
-    apart = _Apart(n, pairs_apart, members) if penalty and len(pairs_apart) else None
+    apart = _Dated(dates, max_days, members) if penalty and dates is not None else None
     # (-mean, a, b, exact): without `apart` every mean is exact; with it, a mean from the
     # edges alone is an upper bound, checked when it comes up.
     heap: list[tuple[float, int, int, bool]] = []
@@ -603,7 +622,7 @@ def average_link(
         if a not in members or b not in members:
             continue  # stale: one side was merged since
         if not exact and apart is not None:
-            crossing = apart.between(a, b, members)
+            crossing = apart.between(a, b)
             if crossing:
                 size = len(members[a]) * len(members[b])
                 mean = (links[a][b] - penalty * crossing) / size
@@ -613,7 +632,7 @@ def average_link(
         new = next_id
         next_id += 1
         if apart is not None:
-            apart.merge(a, b, new, members)
+            apart.merge(a, b, new)
         merged = members.pop(a) + members.pop(b)
         members[new] = merged
         la, lb = links.pop(a), links.pop(b)
@@ -636,57 +655,57 @@ def average_link(
     return sorted(groups, key=lambda g: g[0])
 
 
-class _Apart:
-    """Pairs known apart, counted between two groups of `average_link` when asked.
+class _Dated:
+    """The dates of each group of `average_link`, to count its cross pairs dated apart.
 
-    Each node has a label; the members of a group share one, and `gid[label]` is the group.
-    A merge relabels the smaller group only, so each node is relabelled O(log n) times.
+    A group keeps the sorted days of its dated members (undated ones are never apart), so
+    the pairs of two groups more than `max_days` apart are all their dated pairs less those
+    within `max_days`: a binary search per date of the smaller group. Nothing is kept per
+    pair, however many pairs a corpus spanning years has.
     """
 
-    def __init__(self, n: int, pairs: npt.NDArray[np.integer[Any]], members: dict[int, list[int]]):
-        # Both directions as (node << 32 | partner), sorted: 8 bytes an entry while building
-        # and 4 kept, where argsort and gathers took ~32 (23M pairs apart at 100k articles).
-        a, b = pairs[:, 0].astype(np.int64), pairs[:, 1].astype(np.int64)
-        keys = np.concatenate(((a << 32) | b, (b << 32) | a))
-        del a, b
-        keys.sort()
-        starts = np.searchsorted(keys, np.arange(n + 1, dtype=np.int64) << 32)
-        self.bounds = starts.tolist()
-        self.partners = (keys & 0xFFFFFFFF).astype(np.int32)
-        del keys
-        degree = np.diff(starts)
-        self.label = np.arange(n, dtype=np.int64)
-        self.gid = np.arange(n, dtype=np.int64)
-        self.group_label: dict[int, int] = {}
-        self.degree: dict[int, int] = {}
+    def __init__(
+        self, dates: Sequence[int | None], max_days: int, members: Mapping[int, list[int]]
+    ) -> None:
+        self.max_days = max_days
+        self.days: dict[int, npt.NDArray[np.int64]] = {}
         for g, group in members.items():
-            self.label[group] = g
-            self.group_label[g] = g
-            self.degree[g] = int(degree[group].sum())
+            known = sorted(d for d in (dates[i] for i in group) if d is not None)
+            if known:
+                self.days[g] = np.array(known, dtype=np.int64)
 
-    def between(self, a: int, b: int, members: Mapping[int, list[int]]) -> int:
-        """Return how many pairs apart join a member of group `a` to one of group `b`."""
-        if not self.degree[a] or not self.degree[b]:
+    def between(self, a: int, b: int) -> int:
+        """Return how many pairs of a dated member of group `a` and one of `b` are more than
+        `max_days` apart."""
+        da, db = self.days.get(a), self.days.get(b)
+        if da is None or db is None:
             return 0
-        side, other = (a, b) if self.degree[a] <= self.degree[b] else (b, a)
-        bounds = self.bounds
-        ends = [
-            self.partners[bounds[i] : bounds[i + 1]]
-            for i in members[side]
-            if bounds[i + 1] > bounds[i]
-        ]
-        reached = self.gid[self.label[np.concatenate(ends)]]
-        return int(np.count_nonzero(reached == other))
+        small, large = (da, db) if len(da) <= len(db) else (db, da)
+        if small[-1] - large[0] <= self.max_days and large[-1] - small[0] <= self.max_days:
+            return 0  # the two spans lie within max_days of each other
+        near = np.searchsorted(large, small + self.max_days, side="right") - np.searchsorted(
+            large, small - self.max_days, side="left"
+        )
+        return len(small) * len(large) - int(near.sum())
 
-    def merge(self, a: int, b: int, new: int, members: Mapping[int, list[int]]) -> None:
-        """Record that groups `a` and `b` become group `new` (before `members` changes)."""
-        big, small = (a, b) if len(members[a]) >= len(members[b]) else (b, a)
-        label = self.group_label.pop(big)
-        del self.group_label[small]
-        self.label[members[small]] = label
-        self.gid[label] = new
-        self.group_label[new] = label
-        self.degree[new] = self.degree.pop(a) + self.degree.pop(b)
+    def merge(self, a: int, b: int, new: int) -> None:
+        """Record that groups `a` and `b` become group `new`."""
+        da, db = self.days.pop(a, None), self.days.pop(b, None)
+        if da is None or db is None:
+            known = da if db is None else db
+            if known is not None:
+                self.days[new] = known
+            return
+        small, large = (da, db) if len(da) <= len(db) else (db, da)
+        self.days[new] = np.insert(large, np.searchsorted(large, small), small)
+
+
+def dated_apart_pairs(
+    group_a: Sequence[int], group_b: Sequence[int], dates: Sequence[int | None], max_days: int
+) -> int:
+    """Return how many cross pairs of two groups are dated more than `max_days` apart."""
+    members = {0: list(group_a), 1: list(group_b)}
+    return _Dated(dates, max_days, members).between(0, 1)
 
 
 # ---- the stage -------------------------------------------------------------------------------
@@ -720,19 +739,11 @@ class StoryGraph:
     """Candidate edges between documents (by index): direct cosine and neighbourhood score."""
 
     vectors: tuple[Vector, ...]
-    pairs: npt.NDArray[np.int64]  # (m, 2) candidate pairs (i < j) not dated too far apart
+    pairs: npt.NDArray[np.int64]  # (m, 2) candidate pairs (i < j) with a positive cosine
     direct: npt.NDArray[np.float64]  # (m,) cosine of the term vectors of each pair
     edges: Mapping[tuple[int, int], float]  # cosine of the neighbourhoods: what clusters
-    candidates: int
-    apart: npt.NDArray[np.int32]  # (k, 2) candidate pairs dated too far apart
-
-
-def _dates_apart(
-    dates: npt.NDArray[np.int64], pairs: npt.NDArray[np.int64], max_days: int
-) -> npt.NDArray[np.bool_]:
-    a, b = dates[pairs[:, 0]], dates[pairs[:, 1]]
-    apart: npt.NDArray[np.bool_] = (a >= 0) & (b >= 0) & (np.abs(a - b) > max_days)
-    return apart
+    candidates: int  # LSH candidate pairs not dated more than max_days apart
+    dates: tuple[int | None, ...]  # each document's day number, when known
 
 
 def neighbourhoods(
@@ -789,12 +800,11 @@ def score_graph(
     stats = term_stats(d.terms for d in docs)
     vectors = tuple(_weighed(docs, stats, config, progress))
     paired = _stage(progress, "story pairs", 1)
-    candidates = story_candidates(vectors, config)
+    dates = tuple(d.date for d in docs)
+    pairs = story_candidates(vectors, config, dates)
+    candidates = len(pairs)
     if paired:
         paired(1)
-    dates = np.array([-1 if d.date is None else d.date for d in docs], dtype=np.int64)
-    apart = _dates_apart(dates, candidates, config.max_days)
-    pairs = candidates[~apart]
     tick = _stage(progress, "story scores", len(pairs))
     direct = np.clip(pair_dots(_term_matrix(vectors), pairs, on_batch=tick), 0.0, 1.0)
     scored = direct > 0.0
@@ -813,8 +823,8 @@ def score_graph(
         pairs=pairs,
         direct=direct,
         edges=edges,
-        candidates=len(candidates),
-        apart=candidates[apart].astype(np.int32),
+        candidates=candidates,
+        dates=dates,
     )
 
 
@@ -863,7 +873,8 @@ def group_docs(
         graph.edges,
         config.threshold,
         together=together,
-        against=graph.apart,
+        dates=graph.dates,
+        max_days=config.max_days,
         penalty=config.dated_apart,
     )
     if grouped:
