@@ -108,6 +108,17 @@ class TestLoadCorpus:
             (5, "duplicate id 'ok'; the first record wins"),
         ]
 
+    def test_a_text_field_of_the_wrong_kind_is_named(self, tmp_path):
+        """A null or non-string text says what it is, not that the field is missing."""
+        path = tmp_path / "c.jsonl"
+        rows = [{"id": "n", "text": None}, {"id": "a", "text": [1]}, {"id": "d", "text": 4.5}]
+        path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+        assert [i.problem for i in load_corpus(path).skipped] == [
+            "field 'text' is null (see --text-field)",
+            "field 'text' is a JSON array, not a string (see --text-field)",
+            "field 'text' is a JSON number, not a string (see --text-field)",
+        ]
+
     def test_strict_jsonl_raises_record_error_with_line(self, tmp_path):
         """strict=True on a broken JSONL line raises RecordError carrying the line."""
         path = tmp_path / "c.jsonl"

@@ -170,6 +170,15 @@ def _jsonl_articles(path: Path, root: Path, config: LoadConfig) -> Iterator[Arti
         yield LoadIssue(source=source, problem="empty file")
 
 
+def _json_kind(value: object) -> str:
+    """Return what JSON calls a parsed value's type ("number", "array", ...)."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    return "array" if isinstance(value, list) else "object"
+
+
 def _field(record: dict[str, object], name: str) -> str | None:
     value = record.get(name)
     if value is None or isinstance(value, (dict, list)):
@@ -199,7 +208,10 @@ def _jsonl_record(
         return LoadIssue(source=source, line=lineno, problem="not a JSON object")
     text = record.get(config.text_field)
     if not isinstance(text, str):
-        what = "missing" if text is None else "not a string"
+        if config.text_field not in record:
+            what = "missing"
+        else:
+            what = "null" if text is None else f"a JSON {_json_kind(text)}, not a string"
         return LoadIssue(
             source=source,
             line=lineno,
