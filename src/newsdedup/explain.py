@@ -406,7 +406,7 @@ def _story_verdict(
     return verdict
 
 
-def group_agreement(
+def _group_agreement(
     group_a: Sequence[int], group_b: Sequence[int], graph: StoryGraph, max_days: int
 ) -> tuple[float, int]:
     """Return what average-link weighed against merging two groups of document indexes: the
@@ -459,7 +459,7 @@ def explain_story(
         members = {s.id: [position[m.id] for m in s.members] for s in stories}
         group_a = members[story_a] if story_a is not None else [position[a_id]]
         group_b = members[story_b] if story_b is not None else [position[b_id]]
-        mean, dated = group_agreement(group_a, group_b, graph, config.story.max_days)
+        mean, dated = _group_agreement(group_a, group_b, graph, config.story.max_days)
         groups = (round(mean, SCORE_PLACES), dated)
 
     def heaviest(vector: Mapping[str, float]) -> tuple[str, ...]:
