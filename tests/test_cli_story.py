@@ -186,6 +186,9 @@ class TestJsonlDates:
         assert table.exit_code == 0, table.stderr
         assert "their groups" in table.stdout
         assert "1 cross pair dated apart" in table.stdout
+        far = json.loads(run(*args, "--format", "json", "a", "c").stdout)
+        assert far["dated_apart"] is True
+        assert far["verdict"]["reason"] == "different stories: dated more than 180 days apart"
         same = json.loads(run(*args, "--format", "json", "b", "c").stdout)
         assert same["verdict"]["same_story"] is True
         assert same["groups"] is None

@@ -443,11 +443,7 @@ def explain_story(
         ((t, va[t], vb[t]) for t in va.keys() & vb.keys()), key=lambda x: (-x[1] * x[2], x[0])
     )[:STORY_TERMS]
     da, db = docs[position[a_id]], docs[position[b_id]]
-    apart = (
-        da.date is not None
-        and db.date is not None
-        and abs(da.date - db.date) > config.story.max_days
-    )
+    apart = dated_apart_pairs([i], [j], graph.dates, config.story.max_days) == 1
     candidate = bool(np.any((graph.pairs[:, 0] == i) & (graph.pairs[:, 1] == j)))
     edge = graph.edges.get((i, j))
     score = None if edge is None else round(edge, SCORE_PLACES)
