@@ -126,6 +126,17 @@ class TestTermCounts:
         same = story_similarity("東京で地震が発生した", "東京で大きな地震が発生")
         assert same > story_similarity("東京で地震が発生した", "大阪の天気は晴れ")
 
+    def test_wording_keeps_spellings_and_adjacent_terms(self):
+        """Labels read the most frequent spelling of each term and which terms stand side by
+        side; both survive packing."""
+        got = term_counts("Talks in North Korea ended. Seoul and Korea met in Korea.")
+        wording = got.wording()
+        assert wording.spelling("korea") == "Korea"
+        assert wording.spelling("ended") == "ended"
+        assert wording.pairs[("north", "korea")] == 1
+        assert wording.pairs[("korea", "met")] == 1
+        assert ("ended", "seoul") not in wording.pairs  # a sentence ends between them
+
     def test_empty_and_odd_text_is_total(self):
         """Empty, whitespace, NUL and CJK text give no terms and no error."""
         for text in ("", "   \n\n", "\x00\x00", "東京で地震が発生した"):
@@ -436,10 +447,11 @@ def _label_from_all_terms(group, docs, graph, terms=5):
     counts, pairs = Counter(), Counter()
     for i in group:
         doc = docs[i].terms
+        wording = doc.wording()
         counts.update(doc.counts)
-        pairs.update(doc.pairs)
+        pairs.update(wording.pairs)
         for t, w in graph.vectors[i].items():
             total[t] = total.get(t, 0.0) + w
-            surface.setdefault(t, Counter())[doc.surface[t]] += 1
+            surface.setdefault(t, Counter())[wording.spelling(t)] += 1
     ranked = [t for t, _ in sorted(total.items(), key=lambda kv: (-kv[1], kv[0]))[: 3 * terms]]
     return label_phrases(ranked, counts, pairs, surface, terms=terms)
