@@ -72,6 +72,18 @@ def test_the_candidate_step_refuses_pairs_that_would_not_fit():
         story_candidates(vectors, StoryConfig())
 
 
+def test_pairs_dated_apart_do_not_count_against_the_budget():
+    """They are dropped as each band is read, so the check leaves them out: 200 reports of one
+    kind of event, dated a year apart each, make no candidate and need no room; undated,
+    they are refused."""
+    vectors = [{"quake": 1.0}] * 200
+    yearly = [365 * k for k in range(200)]
+    with memory_budget(current_rss() + (8 << 20)):
+        assert story_candidates(vectors, StoryConfig(), yearly).tolist() == []
+        with pytest.raises(MemoryLimitError, match="candidate pairs among 200 articles"):
+            story_candidates(vectors, StoryConfig())
+
+
 def test_a_budget_holds_only_within_its_block():
     with memory_budget(64 << 30):
         have, budgeted = headroom()

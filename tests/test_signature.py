@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsdedup.config import MINHASH_SCHEME, IndexConfig
-from newsdedup.index import band_keys, candidate_pairs, raw_pair_count
+from newsdedup.index import _raw_codes, band_keys, candidate_pairs, raw_pair_count
 from newsdedup.shingle import shingles
 from newsdedup.signature import (
     EMPTY_VALUE,
@@ -155,3 +155,28 @@ class TestCandidatePairs:
                 heads = members[: max(2, max_bucket // 10)]
                 expected += sum(1 for h in heads for m in members if m != h)
         assert raw_pair_count(array, IndexConfig(max_bucket=max_bucket)) == expected
+
+    @given(
+        array=_band_keys(4),
+        max_bucket=st.integers(2, 30),
+        days=st.lists(st.one_of(st.just(-1), st.integers(0, 8).map(lambda d: 50 * d)), max_size=60),
+    )
+    @settings(max_examples=200, deadline=None)
+    def test_raw_pair_count_leaves_out_the_pairs_keep_drops(self, array, max_bucket, days):
+        """Counted with values, the pairs gathered less those a filter of values more than
+        `window` apart drops (some exactly `window` apart, which stay): exact when no bucket
+        is huge, an upper bound when one is."""
+        values = np.array((days + [-1] * len(array))[: len(array)], dtype=np.int64)
+        n, window = len(array), 100
+
+        def keep(codes):
+            a, b = values[codes // n], values[codes % n]
+            return codes[(a < 0) | (b < 0) | (np.abs(a - b) <= window)]
+
+        config = IndexConfig(max_bucket=max_bucket)
+        gathered = sum(len(c) for c in _raw_codes(array, config, keep)) if n >= 2 else 0
+        got = raw_pair_count(array, config, values=values, window=window)
+        if all(len(m) <= max_bucket for m in _buckets(array)):
+            assert got == gathered
+        else:
+            assert got >= gathered

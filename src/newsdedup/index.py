@@ -68,20 +68,60 @@ def _bucket_codes(members: npt.NDArray[np.int64], max_bucket: int, n: int) -> Co
     return np.concatenate(rows)
 
 
-def raw_pair_count(keys: BandKeys, config: IndexConfig) -> int:
+def raw_pair_count(
+    keys: BandKeys,
+    config: IndexConfig,
+    *,
+    values: npt.NDArray[np.int64] | None = None,
+    window: int = 0,
+) -> int:
     """Return how many pair codes `candidate_pairs` gathers before it drops the repeats (a
     pair that shares three bands counts three times): what its memory grows with, known
-    before any of it is allocated."""
+    before any of it is allocated.
+
+    With `values` (one per row; negative: unknown), a pair of two known values more than
+    `window` apart is not counted, as a `keep` filter that drops such pairs keeps them out of
+    gathering (a corpus spanning years: the story level's dates). A bucket over `max_bucket`
+    counts all its links, so the count is then an upper bound.
+    """
     bands = keys.shape[1]
+    head = _head(config.max_bucket)
     total = 0
     for band in range(bands):
-        sizes = np.unique(keys[:, band], return_counts=True)[1].astype(np.int64)
-        small = sizes[(sizes >= 2) & (sizes <= config.max_bucket)]
-        big = sizes[sizes > config.max_bucket]
-        total += int((small * (small - 1) // 2).sum()) + _head(config.max_bucket) * int(
-            (big - 1).sum()
-        )
+        _, bucket, sizes = np.unique(keys[:, band], return_inverse=True, return_counts=True)
+        sizes = sizes.astype(np.int64)
+        small = (sizes >= 2) & (sizes <= config.max_bucket)
+        total += head * int((sizes[sizes > config.max_bucket] - 1).sum())
+        if values is None:
+            total += int((sizes[small] * (sizes[small] - 1) // 2).sum())
+        else:
+            total += _pairs_within(bucket.ravel(), small, values, window)
     return total
+
+
+def _pairs_within(
+    bucket: npt.NDArray[np.int64],
+    small: npt.NDArray[np.bool_],
+    values: npt.NDArray[np.int64],
+    window: int,
+) -> int:
+    """Return the pairs inside the `small` buckets (each row's bucket number in `bucket`) that
+    an unknown value joins, or whose two values are at most `window` apart."""
+    sizes = np.bincount(bucket, minlength=len(small))
+    inside = small[bucket]
+    known = values >= 0
+    # Pairs with at least one unknown value: su - u(u + 1)/2 in a bucket of s with u unknown.
+    unknown = np.bincount(bucket[inside & ~known], minlength=len(small))[small]
+    total = int((sizes[small] * unknown - unknown * (unknown + 1) // 2).sum())
+    # Pairs of known values: sorted by (bucket, value) as one code, each row counts the rows
+    # after it in its bucket up to `window` above its value.
+    chosen = inside & known
+    if not chosen.any():
+        return total
+    span = int(values[chosen].max()) + window + 1
+    codes = np.sort(bucket[chosen] * span + values[chosen])
+    reach = np.searchsorted(codes, codes + window, side="right")
+    return total + int((reach - np.arange(1, len(codes) + 1)).sum())
 
 
 def _raw_codes(

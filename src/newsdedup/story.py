@@ -526,14 +526,16 @@ def story_candidates(
     index = _index_config(config)
     signatures = sign_many([sets[i] for i in usable.tolist()], index)
     keys = band_keys(signatures, index)
-    raw = raw_pair_count(keys, index)
+    keep = days = None
+    if dates is not None:
+        known = np.array([-1 if d is None else d for d in dates], dtype=np.int64)[usable]
+        if np.count_nonzero(known >= 0) > 1:
+            days = known
+            keep = partial(_within_days, days=days, max_days=config.max_days)
+    # Counted as gathered: less the pairs dated apart, which are dropped band by band.
+    raw = raw_pair_count(keys, index, values=days, window=config.max_days)
     what = f"{raw:,} candidate pairs among {len(vectors):,} articles"
     check_memory(raw * _BYTES_PER_RAW_PAIR, what)
-    keep = None
-    if dates is not None:
-        days = np.array([-1 if d is None else d for d in dates], dtype=np.int64)[usable]
-        if np.count_nonzero(days >= 0) > 1:
-            keep = partial(_within_days, days=days, max_days=config.max_days)
     pairs = candidate_pairs(keys, index, keep=keep)
     return usable[pairs]
 
