@@ -31,10 +31,12 @@ import pickle
 import re
 import sys
 import unicodedata
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache, partial
+from typing import overload
 
 import numpy as np
 import numpy.typing as npt
@@ -557,16 +559,62 @@ def _within_days(
 _PAIR_BATCH = 1 << 16
 
 
-def _term_matrix(vectors: Sequence[Mapping[str, float]]) -> sparse.csr_matrix:
-    """Return the vectors as rows of a sparse matrix over their sorted vocabulary."""
-    vocab = {t: n for n, t in enumerate(sorted({t for v in vectors for t in v}))}
-    indptr = np.zeros(len(vectors) + 1, dtype=np.int64)
-    np.cumsum([len(v) for v in vectors], out=indptr[1:])
-    indices = np.fromiter((vocab[t] for v in vectors for t in v), np.int64, int(indptr[-1]))
-    data = np.fromiter((w for v in vectors for w in v.values()), np.float64, int(indptr[-1]))
-    matrix = sparse.csr_matrix((data, indices, indptr), shape=(len(vectors), max(1, len(vocab))))
+class TermVectors(Sequence[Vector]):
+    """The documents' term vectors as the rows of one sparse matrix over their sorted
+    vocabulary; `vectors[i]` gives row i back as a dict (made on each access).
+
+    A story scan holds every article's vector at once: as dicts they took ~7 KB an article,
+    as matrix rows ~1.8 KB, and the matrix is what the candidates are scored with.
+    """
+
+    __slots__ = ("matrix", "terms")
+
+    def __init__(self, matrix: sparse.csr_matrix, terms: Sequence[str]) -> None:
+        self.matrix = matrix
+        self.terms = tuple(terms)
+
+    def __len__(self) -> int:
+        return int(self.matrix.shape[0])
+
+    @overload
+    def __getitem__(self, i: int) -> Vector: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[Vector]: ...
+    def __getitem__(self, i: int | slice) -> Vector | list[Vector]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        n = len(self)
+        if not -n <= i < n:
+            raise IndexError(i)
+        lo, hi = self.matrix.indptr[i % n : i % n + 2].tolist()
+        terms = self.terms
+        columns = self.matrix.indices[lo:hi].tolist()
+        return dict(zip([terms[c] for c in columns], self.matrix.data[lo:hi].tolist(), strict=True))
+
+
+def term_vectors(vectors: Iterable[Mapping[str, float]]) -> TermVectors:
+    """Return `vectors` as the rows of a sparse matrix, without holding them all as dicts."""
+    ids: dict[str, int] = {}  # term -> column, first seen first; sorted at the end
+    indices = array("q")
+    data = array("d")
+    indptr = array("q", [0])
+    for vector in vectors:
+        indices.extend([ids.setdefault(t, len(ids)) for t in vector])
+        data.extend(vector.values())
+        indptr.append(len(indices))
+    terms = sorted(ids)
+    column = np.empty(len(ids), dtype=np.int64)
+    column[[ids[t] for t in terms]] = np.arange(len(terms), dtype=np.int64)
+    matrix = sparse.csr_matrix(
+        (
+            np.frombuffer(data, dtype=np.float64),
+            column[np.frombuffer(indices, dtype=np.int64)],
+            np.frombuffer(indptr, dtype=np.int64),
+        ),
+        shape=(len(indptr) - 1, max(1, len(terms))),
+    )
     matrix.sort_indices()
-    return matrix
+    return TermVectors(matrix, terms)
 
 
 def pair_dots(
@@ -766,7 +814,7 @@ def story_doc(article: Article, text: str) -> StoryDoc:
 class StoryGraph:
     """Candidate edges between documents (by index): direct cosine and neighbourhood score."""
 
-    vectors: tuple[Vector, ...]
+    vectors: TermVectors
     pairs: npt.NDArray[np.int64]  # (m, 2) candidate pairs (i < j) with a positive cosine
     direct: npt.NDArray[np.float64]  # (m,) cosine of the term vectors of each pair
     edges: Mapping[tuple[int, int], float]  # cosine of the neighbourhoods: what clusters
@@ -826,7 +874,7 @@ def score_graph(
     "story neighbourhoods".
     """
     stats = term_stats(d.terms for d in docs)
-    vectors = tuple(_weighed(docs, stats, config, progress))
+    vectors = term_vectors(_weighed(docs, stats, config, progress))
     paired = _stage(progress, "story pairs", 1)
     dates = tuple(d.date for d in docs)
     pairs = story_candidates(vectors, config, dates)
@@ -834,7 +882,7 @@ def score_graph(
     if paired:
         paired(1)
     tick = _stage(progress, "story scores", len(pairs))
-    direct = np.clip(pair_dots(_term_matrix(vectors), pairs, on_batch=tick), 0.0, 1.0)
+    direct = np.clip(pair_dots(vectors.matrix, pairs, on_batch=tick), 0.0, 1.0)
     scored = direct > 0.0
     pairs, direct = pairs[scored], direct[scored]
     rows = neighbourhoods(len(docs), pairs, direct, config)
@@ -915,10 +963,11 @@ def _members(
 ) -> tuple[str, tuple[Member, ...]]:
     rep = min(group, key=lambda i: (-docs[i].length, docs[i].id))
     out = [Member(id=docs[rep].id, similarity=1.0)]
+    rep_vector = graph.vectors[rep]
     for i in group:
         if i == rep:
             continue
-        sim = round(cosine(graph.vectors[i], graph.vectors[rep]), 4)
+        sim = round(cosine(graph.vectors[i], rep_vector), 4)
         out.append(Member(id=docs[i].id, similarity=sim, via=docs[rep].id))
     out.sort(key=lambda m: m.id)
     return docs[rep].id, tuple(out)
