@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -24,18 +25,22 @@ from newsdedup import (
     story_similarity,
 )
 from newsdedup.errors import ConfigError
+from newsdedup.shingle import token_hashes
 from newsdedup.story import (
     _echoes,
+    _salient_sets,
     average_link,
     dated_apart_pairs,
     label_phrases,
     normalize_term,
     parse_date,
+    salient_terms,
     score_graph,
     story_candidates,
     story_docs,
     story_label,
     term_counts,
+    term_vectors,
 )
 
 from .conftest import DATA, SEEDS, load_bench
@@ -206,6 +211,36 @@ class TestAverageLink:
         ]  # fmt: skip
         dated = story_candidates(vectors, config, [0, 30, 31, None]).tolist()
         assert dated == [[0, 1], [0, 3], [1, 2], [1, 3], [2, 3]]
+
+    @given(
+        vectors=st.lists(
+            st.dictionaries(
+                st.sampled_from([f"t{n}" for n in range(12)]),
+                st.sampled_from([0.1, 0.2, 0.3]),  # few weights: many ties
+                max_size=10,
+            ),
+            max_size=8,
+        ),
+        k=st.integers(1, 6),
+    )
+    @settings(max_examples=200, deadline=None)
+    def test_salient_sets_are_each_vectors_heaviest_terms(self, vectors, k):
+        """The candidates' term sets, found for all rows at once, are each vector's k
+        heaviest terms, ties to the lower term, as `salient_terms` picks them one by one."""
+        got = _salient_sets(term_vectors(vectors), k)
+        want = [np.unique(token_hashes(salient_terms(v, k))) for v in vectors]
+        assert [g.tolist() for g in got] == [w.tolist() for w in want]
+
+    def test_term_vectors_give_each_row_back(self):
+        """Rows come back as the dicts they were made from, by index, negative or sliced."""
+        vectors = [{"quake": 0.8, "aceh": 0.6}, {}, {"zinc": 1.0}]
+        rows = term_vectors(vectors)
+        assert len(rows) == 3
+        assert list(rows) == vectors
+        assert rows[-1] == {"zinc": 1.0}
+        assert rows[0:2] == vectors[0:2]
+        with pytest.raises(IndexError):
+            rows[3]
 
     def test_dated_apart_pairs_are_counted_exactly(self):
         """Pairs exactly max_days apart are not apart; undated members never are."""

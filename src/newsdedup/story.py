@@ -462,6 +462,68 @@ def salient_terms(vector: Mapping[str, float], k: int) -> list[str]:
     return [t for t, _ in sorted(vector.items(), key=lambda kv: (-kv[1], kv[0]))[:k]]
 
 
+class TermVectors(Sequence[Vector]):
+    """The documents' term vectors as the rows of one sparse matrix over their sorted
+    vocabulary; `vectors[i]` gives row i back as a dict (made on each access).
+
+    A story scan holds every article's vector at once: as dicts they took ~7 KB an article,
+    as matrix rows ~1.8 KB, and the matrix is what the candidates are scored with.
+    """
+
+    __slots__ = ("matrix", "terms")
+
+    def __init__(self, matrix: sparse.csr_matrix, terms: Sequence[str]) -> None:
+        self.matrix = matrix
+        self.terms = tuple(terms)
+
+    def __len__(self) -> int:
+        return int(self.matrix.shape[0])
+
+    @overload
+    def __getitem__(self, i: int) -> Vector: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[Vector]: ...
+    def __getitem__(self, i: int | slice) -> Vector | list[Vector]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        n = len(self)
+        if not -n <= i < n:
+            raise IndexError(i)
+        columns, weights = self.row(i % n)
+        terms = self.terms
+        return dict(zip([terms[c] for c in columns], weights, strict=True))
+
+    def row(self, i: int) -> tuple[list[int], list[float]]:
+        """Return row i's columns (indexes into `terms`, ascending) and weights."""
+        lo, hi = self.matrix.indptr[i : i + 2].tolist()
+        return self.matrix.indices[lo:hi].tolist(), self.matrix.data[lo:hi].tolist()
+
+
+def term_vectors(vectors: Iterable[Mapping[str, float]]) -> TermVectors:
+    """Return `vectors` as the rows of a sparse matrix, without holding them all as dicts."""
+    ids: dict[str, int] = {}  # term -> column, first seen first; sorted at the end
+    indices = array("q")
+    data = array("d")
+    indptr = array("q", [0])
+    for vector in vectors:
+        indices.extend([ids.setdefault(t, len(ids)) for t in vector])
+        data.extend(vector.values())
+        indptr.append(len(indices))
+    terms = sorted(ids)
+    column = np.empty(len(ids), dtype=np.int64)
+    column[[ids[t] for t in terms]] = np.arange(len(terms), dtype=np.int64)
+    matrix = sparse.csr_matrix(
+        (
+            np.frombuffer(data, dtype=np.float64),
+            column[np.frombuffer(indices, dtype=np.int64)],
+            np.frombuffer(indptr, dtype=np.int64),
+        ),
+        shape=(len(indptr) - 1, max(1, len(terms))),
+    )
+    matrix.sort_indices()
+    return TermVectors(matrix, terms)
+
+
 # ---- candidates ------------------------------------------------------------------------------
 
 
@@ -518,10 +580,8 @@ def story_candidates(
     LSH band (after `check_memory` on the pairs they would make), less those `dates` (a day
     number per vector, None when unknown) put more than `max_days` apart: each band's are
     dropped as they are found, so a corpus spanning years does not gather them."""
-    sets = []
-    for vector in vectors:
-        terms = salient_terms(vector, config.salient_terms)
-        sets.append(np.unique(token_hashes(sorted(terms))) if terms else np.zeros(0, np.uint64))
+    rows = vectors if isinstance(vectors, TermVectors) else term_vectors(vectors)
+    sets = _salient_sets(rows, config.salient_terms)
     usable = np.array([i for i, s in enumerate(sets) if len(s)], dtype=np.int64)
     if len(usable) < 2:
         return np.zeros((0, 2), dtype=np.int64)
@@ -542,6 +602,26 @@ def story_candidates(
     return usable[pairs]
 
 
+def _salient_sets(vectors: TermVectors, k: int) -> list[npt.NDArray[np.uint64]]:
+    """Return each row's `salient_terms` as its sorted unique term hashes, for all rows at
+    once: one sort by (row, weight descending, column), and columns follow term order, so
+    ties go to the lower term as in `salient_terms`."""
+    matrix = vectors.matrix
+    indptr = matrix.indptr.astype(np.int64)
+    rows = np.repeat(np.arange(len(vectors), dtype=np.int64), np.diff(indptr))
+    order = np.lexsort((matrix.indices, -matrix.data, rows))
+    top = order[np.arange(len(order)) - indptr[rows[order]] < k]
+    hashes = token_hashes(list(vectors.terms))[matrix.indices[top]]
+    rows = rows[top]
+    order = np.lexsort((hashes, rows))
+    rows, hashes = rows[order], hashes[order]
+    fresh = np.ones(len(hashes), dtype=bool)
+    fresh[1:] = (rows[1:] != rows[:-1]) | (hashes[1:] != hashes[:-1])
+    rows, hashes = rows[fresh], hashes[fresh]
+    bounds = np.searchsorted(rows, np.arange(len(vectors) + 1))
+    return [hashes[a:b] for a, b in itertools.pairwise(bounds.tolist())]
+
+
 def _within_days(
     codes: npt.NDArray[np.int64], *, days: npt.NDArray[np.int64], max_days: int
 ) -> npt.NDArray[np.int64]:
@@ -557,64 +637,6 @@ def _within_days(
 # Candidate pairs scored per batch: bounds the memory of the gathered rows (a pair of ~150-term
 # articles costs ~4 KB in a batch).
 _PAIR_BATCH = 1 << 16
-
-
-class TermVectors(Sequence[Vector]):
-    """The documents' term vectors as the rows of one sparse matrix over their sorted
-    vocabulary; `vectors[i]` gives row i back as a dict (made on each access).
-
-    A story scan holds every article's vector at once: as dicts they took ~7 KB an article,
-    as matrix rows ~1.8 KB, and the matrix is what the candidates are scored with.
-    """
-
-    __slots__ = ("matrix", "terms")
-
-    def __init__(self, matrix: sparse.csr_matrix, terms: Sequence[str]) -> None:
-        self.matrix = matrix
-        self.terms = tuple(terms)
-
-    def __len__(self) -> int:
-        return int(self.matrix.shape[0])
-
-    @overload
-    def __getitem__(self, i: int) -> Vector: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[Vector]: ...
-    def __getitem__(self, i: int | slice) -> Vector | list[Vector]:
-        if isinstance(i, slice):
-            return [self[k] for k in range(*i.indices(len(self)))]
-        n = len(self)
-        if not -n <= i < n:
-            raise IndexError(i)
-        lo, hi = self.matrix.indptr[i % n : i % n + 2].tolist()
-        terms = self.terms
-        columns = self.matrix.indices[lo:hi].tolist()
-        return dict(zip([terms[c] for c in columns], self.matrix.data[lo:hi].tolist(), strict=True))
-
-
-def term_vectors(vectors: Iterable[Mapping[str, float]]) -> TermVectors:
-    """Return `vectors` as the rows of a sparse matrix, without holding them all as dicts."""
-    ids: dict[str, int] = {}  # term -> column, first seen first; sorted at the end
-    indices = array("q")
-    data = array("d")
-    indptr = array("q", [0])
-    for vector in vectors:
-        indices.extend([ids.setdefault(t, len(ids)) for t in vector])
-        data.extend(vector.values())
-        indptr.append(len(indices))
-    terms = sorted(ids)
-    column = np.empty(len(ids), dtype=np.int64)
-    column[[ids[t] for t in terms]] = np.arange(len(terms), dtype=np.int64)
-    matrix = sparse.csr_matrix(
-        (
-            np.frombuffer(data, dtype=np.float64),
-            column[np.frombuffer(indices, dtype=np.int64)],
-            np.frombuffer(indptr, dtype=np.int64),
-        ),
-        shape=(len(indptr) - 1, max(1, len(terms))),
-    )
-    matrix.sort_indices()
-    return TermVectors(matrix, terms)
 
 
 def pair_dots(
@@ -999,12 +1021,12 @@ def _label_terms(
 ) -> tuple[list[str], Counter[str], Counter[tuple[str, str]], dict[str, Counter[str]]]:
     """Return a story's `k` heaviest terms (summed weights over `members`, ties by term) and
     what its label reads of them: their counts, adjacent pairs and spellings."""
-    total: dict[str, float] = {}
+    total: dict[int, float] = {}  # by column: columns follow term order
     for i in members:
-        for t, w in graph.vectors[i].items():
-            total[t] = total.get(t, 0.0) + w
+        for c, w in zip(*graph.vectors.row(i), strict=True):
+            total[c] = total.get(c, 0.0) + w
     top = heapq.nsmallest(k, total.items(), key=lambda kv: (-kv[1], kv[0]))
-    ranked = [t for t, _ in top]
+    ranked = [graph.vectors.terms[c] for c, _ in top]
     # Counts, spellings and neighbours of the ranked terms alone: all the label reads (a
     # story's every term and adjacent pair took ~1 ms a story, 25 s at 100k articles).
     surface: dict[str, Counter[str]] = {t: Counter() for t in ranked}
