@@ -14,7 +14,7 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -36,6 +36,7 @@ from .story import (
     cosine,
     dated_apart_pairs,
     fact_agreement,
+    salient_terms,
     scan_with_stories,
     story_clusters,
 )
@@ -458,11 +459,6 @@ def explain_story(
         mean, dated = _group_agreement(group_a, group_b, graph, config.story.max_days)
         groups = (round(mean, SCORE_PLACES), dated)
 
-    def heaviest(vector: Mapping[str, float]) -> tuple[str, ...]:
-        return tuple(
-            t for t, _ in sorted(vector.items(), key=lambda tw: (-tw[1], tw[0]))[:STORY_TERMS]
-        )
-
     return StoryExplanation(
         a=a_id,
         b=b_id,
@@ -476,8 +472,8 @@ def explain_story(
         shared_terms=tuple(
             (t, round(x, SCORE_PLACES), round(y, SCORE_PLACES)) for t, x, y in shared
         ),
-        terms_a=heaviest(va),
-        terms_b=heaviest(vb),
+        terms_a=tuple(salient_terms(va, STORY_TERMS)),
+        terms_b=tuple(salient_terms(vb, STORY_TERMS)),
         date_a=_iso(da.date),
         date_b=_iso(db.date),
         dated_apart=apart,
