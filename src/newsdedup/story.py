@@ -432,8 +432,24 @@ def term_stats(docs: Iterable[TermCounts]) -> TermStats:
 Vector = dict[str, float]
 
 
-def weigh(doc: TermCounts, stats: TermStats, config: StoryConfig) -> Vector:
-    """Return the l2-normalised weights: sublinear tf x idf^p x the name and title boosts."""
+def idf_factors(stats: TermStats, config: StoryConfig) -> dict[str, float]:
+    """Return idf^p of every term in `stats`: `weigh`'s corpus factor, worked out once per
+    term rather than once per term of every article (300k articles: 45M logs and powers)."""
+    return {t: stats.idf(t) ** config.idf_power for t in stats.df}
+
+
+def weigh(
+    doc: TermCounts,
+    stats: TermStats,
+    config: StoryConfig,
+    *,
+    factors: Mapping[str, float] | None = None,
+) -> Vector:
+    """Return the l2-normalised weights: sublinear tf x idf^p x the name and title boosts.
+
+    `factors` (from `idf_factors`) saves working out idf^p again for each article; a term
+    not in it gets its factor from `stats`."""
+    factors = factors or {}
     weights: Vector = {}
     for term, count in doc.counts.items():
         boost = 1.0
@@ -441,7 +457,10 @@ def weigh(doc: TermCounts, stats: TermStats, config: StoryConfig) -> Vector:
             boost *= config.name_weight
         if term in doc.title:
             boost *= config.title_weight
-        weights[term] = (1.0 + math.log(count)) * stats.idf(term) ** config.idf_power * boost
+        factor = factors.get(term)
+        if factor is None:
+            factor = stats.idf(term) ** config.idf_power
+        weights[term] = (1.0 + math.log(count)) * factor * boost
     norm = math.sqrt(sum(w * w for w in weights.values()))
     if not norm:
         return {}
@@ -929,8 +948,9 @@ def score_graph(
 def _weighed(
     docs: Sequence[StoryDoc], stats: TermStats, config: StoryConfig, progress: Progress | None
 ) -> Iterator[Vector]:
+    factors = idf_factors(stats, config)
     for n, doc in enumerate(docs, start=1):
-        yield weigh(doc.terms, stats, config)
+        yield weigh(doc.terms, stats, config, factors=factors)
         _every(progress, "story terms", n, len(docs))
 
 
