@@ -555,10 +555,12 @@ def _index_config(config: StoryConfig) -> IndexConfig:
     )
 
 
-# What the story level holds, measured on planted news corpora (bench/, 10k-100k articles) and
-# rounded up: term counts and vectors ~14 bytes per character of text; each raw candidate pair
-# (a pair counts once per band it shares) ~44 bytes from gathering through scoring.
-_BYTES_PER_CHAR = 16
+# What the story level holds, measured on planted news corpora (bench/, 10k-300k articles) and
+# rounded up: before its candidates (term counts, packed wording, vector rows, the copy level)
+# ~9 bytes per character of text beyond the loaded articles (300k: 8.3 GB of RSS for 804M
+# characters, articles included); each raw candidate pair (a pair counts once per band it
+# shares) ~44 bytes from gathering through scoring.
+_BYTES_PER_CHAR = 10
 _BYTES_PER_RAW_PAIR = 48
 
 
