@@ -95,19 +95,20 @@ def raw_pair_count(
         if values is None:
             total += int((sizes[small] * (sizes[small] - 1) // 2).sum())
         else:
-            total += _pairs_within(bucket.ravel(), small, values, window)
+            total += _pairs_within(bucket.ravel(), sizes, small, values, window)
     return total
 
 
 def _pairs_within(
     bucket: npt.NDArray[np.int64],
+    sizes: npt.NDArray[np.int64],
     small: npt.NDArray[np.bool_],
     values: npt.NDArray[np.int64],
     window: int,
 ) -> int:
-    """Return the pairs inside the `small` buckets (each row's bucket number in `bucket`) that
-    an unknown value joins, or whose two values are at most `window` apart."""
-    sizes = np.bincount(bucket, minlength=len(small))
+    """Return the pairs inside the `small` buckets (each row's bucket number in `bucket`; each
+    bucket's size in `sizes`) that an unknown value joins, or whose two values are at most
+    `window` apart."""
     inside = small[bucket]
     known = values >= 0
     # Pairs with at least one unknown value: su - u(u + 1)/2 in a bucket of s with u unknown.
