@@ -158,12 +158,29 @@ def _raw_codes(
     return found
 
 
+def _within(values: npt.NDArray[np.int64], window: int) -> Callable[[CodeArray], CodeArray]:
+    """Return a filter of pair codes (i * n + j) that keeps a pair unless both its values are
+    known (not negative) and more than `window` apart: what `raw_pair_count` counts."""
+    n = len(values)
+
+    def keep(codes: CodeArray) -> CodeArray:
+        a, b = values[codes // n], values[codes % n]
+        kept: CodeArray = codes[(a < 0) | (b < 0) | (np.abs(a - b) <= window)]
+        return kept
+
+    return keep
+
+
 def candidate_pairs(
-    keys: BandKeys, config: IndexConfig, *, keep: Callable[[CodeArray], CodeArray] | None = None
+    keys: BandKeys,
+    config: IndexConfig,
+    *,
+    values: npt.NDArray[np.int64] | None = None,
+    window: int = 0,
 ) -> PairArray:
-    """Return the sorted unique index pairs (i < j) that share at least one band key, of those
-    `keep` keeps: it gets each band's pairs as codes i * n + j and returns the ones to keep,
-    so pairs it drops never pile up.
+    """Return the sorted unique index pairs (i < j) that share at least one band key, less,
+    with `values` (one per row; negative: unknown), those whose two known values are more
+    than `window` apart: each band's are dropped as it is read, so they never pile up.
 
     Pairs are gathered as one int64 code each (i * n + j), a quarter of the memory of
     (m, 2) pairs sorted row-wise, and made unique by one in-place sort: the story level's
@@ -172,7 +189,7 @@ def candidate_pairs(
     n = keys.shape[0]
     if n < 2:
         return np.zeros((0, 2), dtype=np.int64)
-    found = _raw_codes(keys, config, keep)
+    found = _raw_codes(keys, config, None if values is None else _within(values, window))
     if not found:
         return np.zeros((0, 2), dtype=np.int64)
     codes = np.concatenate(found)

@@ -609,17 +609,16 @@ def story_candidates(
     index = _index_config(config)
     signatures = sign_many([sets[i] for i in usable.tolist()], index)
     keys = band_keys(signatures, index)
-    keep = days = None
+    days = None
     if dates is not None:
         known = np.array([-1 if d is None else d for d in dates], dtype=np.int64)[usable]
         if np.count_nonzero(known >= 0) > 1:
             days = known
-            keep = partial(_within_days, days=days, max_days=config.max_days)
     # Counted as gathered: less the pairs dated apart, which are dropped band by band.
     raw = raw_pair_count(keys, index, values=days, window=config.max_days)
     what = f"{raw:,} candidate pairs among {len(vectors):,} articles"
     check_memory(raw * _BYTES_PER_RAW_PAIR, what)
-    pairs = candidate_pairs(keys, index, keep=keep)
+    pairs = candidate_pairs(keys, index, values=days, window=config.max_days)
     return usable[pairs]
 
 
@@ -641,16 +640,6 @@ def _salient_sets(vectors: TermVectors, k: int) -> list[npt.NDArray[np.uint64]]:
     rows, hashes = rows[fresh], hashes[fresh]
     bounds = np.searchsorted(rows, np.arange(len(vectors) + 1))
     return [hashes[a:b] for a, b in itertools.pairwise(bounds.tolist())]
-
-
-def _within_days(
-    codes: npt.NDArray[np.int64], *, days: npt.NDArray[np.int64], max_days: int
-) -> npt.NDArray[np.int64]:
-    """Return the pair codes (i * n + j) not dated more than `max_days` apart (-1: unknown)."""
-    n = len(days)
-    a, b = days[codes // n], days[codes % n]
-    kept: npt.NDArray[np.int64] = codes[(a < 0) | (b < 0) | (np.abs(a - b) <= max_days)]
-    return kept
 
 
 # ---- sparse rows -----------------------------------------------------------------------------
