@@ -658,15 +658,18 @@ def pair_dots(
     """Return the dot product of rows i and j for each pair (i, j), in batches (`on_batch`
     hears how many pairs each batch scored).
 
-    Each dot sums its products in column order, one pair at a time, so the figures are the
-    same on every machine and in every run.
+    Each dot adds its products one at a time in column order, starting from 0.0, so the
+    figures are the same on every machine and in every run: the products are summed by a
+    sparse matrix-vector product with ones (a plain loop in scipy), not by `sum(axis=1)`,
+    whose order of additions is numpy's (pairwise, in blocks) and not this one.
     """
     out = np.zeros(len(pairs), dtype=np.float64)
+    ones = np.ones(matrix.shape[1], dtype=np.float64)
     for lo in range(0, len(pairs), _PAIR_BATCH):
         batch = pairs[lo : lo + _PAIR_BATCH]
         products = matrix[batch[:, 0]].multiply(matrix[batch[:, 1]]).tocsr()
         products.sort_indices()
-        out[lo : lo + len(batch)] = np.asarray(products.sum(axis=1)).ravel()
+        out[lo : lo + len(batch)] = products @ ones
         if on_batch:
             on_batch(len(batch))
     return out
