@@ -34,7 +34,6 @@ from newsdedup.story import (
     idf_factors,
     label_phrases,
     normalize_term,
-    pair_dots,
     parse_date,
     salient_terms,
     score_graph,
@@ -258,29 +257,6 @@ class TestAverageLink:
         assert rows[0:2] == vectors[0:2]
         with pytest.raises(IndexError):
             rows[3]
-
-    @settings(max_examples=200, deadline=None)
-    @given(data=st.data())
-    def test_pair_dots_add_products_in_column_order(self, data):
-        """Each dot is its products added one by one in column order from 0.0, the order the
-        docstring promises on every machine (rows share up to 60 columns: numpy's pairwise
-        sum would add them in another order and differ in the last bits)."""
-        n = data.draw(st.integers(2, 5))
-        width = 80
-        weight = st.floats(1e-3, 1.0, allow_nan=False)
-        vectors = [
-            {f"t{c:02d}": data.draw(weight) for c in data.draw(st.sets(st.integers(0, width - 1)))}
-            for _ in range(n)
-        ]
-        rows = term_vectors(vectors)
-        pairs = np.array([(i, j) for i in range(n) for j in range(i + 1, n)], dtype=np.int64)
-        expected = []
-        for i, j in pairs.tolist():
-            total = 0.0
-            for term in sorted(vectors[i].keys() & vectors[j].keys()):
-                total += vectors[i][term] * vectors[j][term]
-            expected.append(total)
-        assert pair_dots(rows.matrix, pairs).tolist() == expected
 
     def test_dated_apart_pairs_are_counted_exactly(self):
         """Pairs exactly max_days apart are not apart; undated members never are."""

@@ -312,7 +312,7 @@ def find_duplicates(
 
     `level="story"` or `"both"` also groups the articles that report the same event
     (`newsdedup.story.add_stories`). `workers` > 1 cleans, shingles and signs on that many
-    processes; the result is the same.
+    processes (and scores story pairs on that many threads); the result is the same.
     """
     config = config or DedupConfig()
     articles = sorted(articles, key=lambda a: a.id)
@@ -331,7 +331,15 @@ def find_duplicates(
             progress=progress,
         )
         result = replace(result, metadata=metadata)
-        return add_stories(result, articles, config, level=level, progress=progress, docs=docs)
+        return add_stories(
+            result,
+            articles,
+            config,
+            level=level,
+            progress=progress,
+            docs=docs,
+            workers=max(1, workers),
+        )
     items = [(a.id, a.text, a.extractor is not None) for a in articles]
     result = _scan(
         lambda: items,

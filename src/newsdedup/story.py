@@ -43,6 +43,7 @@ import numpy.typing as npt
 from scipy import sparse
 
 from .config import STORY_LEVELS, DedupConfig, IndexConfig, StoryConfig, check_level
+from .dots import pair_dots
 from .errors import MemoryLimitError
 from .index import band_keys, candidate_pairs, raw_pair_count
 from .memory import format_size, headroom
@@ -642,39 +643,6 @@ def _salient_sets(vectors: TermVectors, k: int) -> list[npt.NDArray[np.uint64]]:
     return [hashes[a:b] for a, b in itertools.pairwise(bounds.tolist())]
 
 
-# ---- sparse rows -----------------------------------------------------------------------------
-
-# Candidate pairs scored per batch: bounds the memory of the gathered rows (a pair of ~150-term
-# articles costs ~4 KB in a batch).
-_PAIR_BATCH = 1 << 16
-
-
-def pair_dots(
-    matrix: sparse.csr_matrix,
-    pairs: npt.NDArray[np.int64],
-    *,
-    on_batch: Callable[[int], None] | None = None,
-) -> npt.NDArray[np.float64]:
-    """Return the dot product of rows i and j for each pair (i, j), in batches (`on_batch`
-    hears how many pairs each batch scored).
-
-    Each dot adds its products one at a time in column order, starting from 0.0, so the
-    figures are the same on every machine and in every run: the products are summed by a
-    sparse matrix-vector product with ones (a plain loop in scipy), not by `sum(axis=1)`,
-    whose order of additions is numpy's (pairwise, in blocks) and not this one.
-    """
-    out = np.zeros(len(pairs), dtype=np.float64)
-    ones = np.ones(matrix.shape[1], dtype=np.float64)
-    for lo in range(0, len(pairs), _PAIR_BATCH):
-        batch = pairs[lo : lo + _PAIR_BATCH]
-        products = matrix[batch[:, 0]].multiply(matrix[batch[:, 1]]).tocsr()
-        products.sort_indices()
-        out[lo : lo + len(batch)] = products @ ones
-        if on_batch:
-            on_batch(len(batch))
-    return out
-
-
 # ---- clustering ------------------------------------------------------------------------------
 
 
@@ -895,7 +863,11 @@ def neighbourhoods(
 
 
 def score_graph(
-    docs: Sequence[StoryDoc], config: StoryConfig, *, progress: Progress | None = None
+    docs: Sequence[StoryDoc],
+    config: StoryConfig,
+    *,
+    progress: Progress | None = None,
+    threads: int = 1,
 ) -> StoryGraph:
     """Return the vectors of `docs` and their scored candidate edges.
 
@@ -906,7 +878,7 @@ def score_graph(
     sparse-row dot products over all candidate pairs at once (scipy), so a scan of 100k
     articles and millions of candidates stays in numpy arrays. `progress` hears the stages
     that take long on a big corpus: "story terms", "story pairs", "story scores" and
-    "story neighbourhoods".
+    "story neighbourhoods". The pair scores run on up to `threads` threads (numba installed).
     """
     stats = term_stats(d.terms for d in docs)
     vectors = term_vectors(_weighed(docs, stats, config, progress))
@@ -917,14 +889,14 @@ def score_graph(
     if paired:
         paired(1)
     tick = _stage(progress, "story scores", len(pairs))
-    direct = np.clip(pair_dots(vectors.matrix, pairs, on_batch=tick), 0.0, 1.0)
+    direct = np.clip(pair_dots(vectors.matrix, pairs, threads=threads, on_batch=tick), 0.0, 1.0)
     scored = direct > 0.0
     pairs, direct = pairs[scored], direct[scored]
     rows = neighbourhoods(len(docs), pairs, direct, config)
     near = direct >= config.neighbour_floor
     near_pairs = pairs[near]
     tick = _stage(progress, "story neighbourhoods", len(near_pairs))
-    second = np.minimum(1.0, pair_dots(rows, near_pairs, on_batch=tick))
+    second = np.minimum(1.0, pair_dots(rows, near_pairs, threads=threads, on_batch=tick))
     edges = {}
     for (i, j), score in zip(near_pairs.tolist(), second.tolist(), strict=True):
         agreement = fact_agreement(docs[i].facts, docs[j].facts, config)
@@ -976,9 +948,10 @@ def group_docs(
     *,
     together: Iterable[Sequence[int]] = (),
     progress: Progress | None = None,
+    threads: int = 1,
 ) -> tuple[list[list[int]], StoryGraph]:
     """Return groups of document indexes (singletons included) and the scored graph."""
-    graph = score_graph(docs, config, progress=progress)
+    graph = score_graph(docs, config, progress=progress, threads=threads)
     grouped = _stage(progress, "story groups", 1)
     groups = average_link(
         len(docs),
@@ -1106,9 +1079,11 @@ def story_clusters(
     *,
     together: Iterable[Sequence[int]] = (),
     progress: Progress | None = None,
+    threads: int = 1,
 ) -> tuple[tuple[Cluster, ...], StoryGraph]:
-    """Return the stories of two or more articles, numbered as copy clusters are, labelled."""
-    groups, graph = group_docs(docs, config, together=together, progress=progress)
+    """Return the stories of two or more articles, numbered as copy clusters are, labelled
+    (pair scores on up to `threads` threads)."""
+    groups, graph = group_docs(docs, config, together=together, progress=progress, threads=threads)
     drafts = [(*_members(g, docs, graph), g) for g in groups if len(g) > 1]
     drafts.sort(key=lambda d: (-len(d[1]), d[0]))
     clusters = []
@@ -1267,7 +1242,7 @@ def add_stories(
 
     `docs` are the articles' story docs and `texts` their cleaned texts (each in the order
     of `articles`), when the caller has them already; else they are cleaned on `workers`
-    processes.
+    processes. Pair scores run on `workers` threads (numba installed).
     """
     check_level(level)
     if level == "copy":
@@ -1284,7 +1259,11 @@ def add_stories(
     if docs is None:
         docs = story_docs(items, config, progress=progress, texts=texts, workers=workers)
     stories, graph = story_clusters(
-        docs, config.story, together=copy_groups(items, result.clusters), progress=progress
+        docs,
+        config.story,
+        together=copy_groups(items, result.clusters),
+        progress=progress,
+        threads=workers,
     )
     story_of = {m.id: s.id for s in stories for m in s.members}
     extra = {**result.extra, "story_candidates": graph.candidates}
