@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsdedup import Article, DedupConfig, StoryConfig, find_stories
 from newsdedup.errors import ConfigError
@@ -13,6 +16,7 @@ from newsdedup.story import (
     Facts,
     article_facts,
     fact_agreement,
+    fact_agreements,
     join_figures,
     score_graph,
     story_doc,
@@ -113,3 +117,33 @@ class TestTwoEventsOfOneKind:
     def test_bad_fact_settings_are_config_errors(self, bad):
         with pytest.raises(ConfigError):
             StoryConfig(**bad)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_fact_agreements_of_many_pairs_are_fact_agreement_of_each(data):
+    """The array form gives the very floats of the one-pair form, for any facts (years a
+    gap apart or equal, figures shared or not, either side stating none) and settings."""
+    figure = st.sampled_from(["4.4", "4.6", "1.5", "0.25", "12.5"])
+    facts = data.draw(
+        st.lists(
+            st.builds(
+                Facts,
+                year=st.none() | st.integers(2005, 2010),
+                decimals=st.frozensets(figure, max_size=3),
+            ),
+            min_size=2,
+            max_size=8,
+        )
+    )
+    lower = st.sampled_from([0.3, 0.5, 0.7, 1.0])
+    config = StoryConfig(
+        year_gap=data.draw(st.integers(1, 3)),
+        year_mismatch=data.draw(lower),
+        figure_mismatch=data.draw(lower),
+        fact_match=data.draw(st.sampled_from([1.0, 1.3, 1.7])),
+    )
+    n = len(facts)
+    pairs = np.array([(i, j) for i in range(n) for j in range(i + 1, n)], dtype=np.int64)
+    expected = [fact_agreement(facts[i], facts[j], config) for i, j in pairs.tolist()]
+    assert fact_agreements(facts, pairs, config).tolist() == expected
