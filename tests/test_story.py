@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import newsdedup.story as story_module
 from newsdedup import (
     Article,
     DedupConfig,
@@ -27,6 +28,7 @@ from newsdedup import (
 from newsdedup.errors import ConfigError
 from newsdedup.shingle import token_hashes
 from newsdedup.story import (
+    TermCounts,
     _echoes,
     _salient_sets,
     average_link,
@@ -44,6 +46,7 @@ from newsdedup.story import (
     term_stats,
     term_vectors,
     weigh,
+    weighed_vectors,
 )
 
 from .conftest import DATA, SEEDS, load_bench
@@ -163,6 +166,44 @@ def test_weighing_with_idf_factors_gives_the_same_vectors():
         assert weigh(doc, stats, config, factors=factors) == weigh(doc, stats, config)
     partial_factors = dict(list(factors.items())[:3])
     assert weigh(docs[1], stats, config, factors=partial_factors) == weigh(docs[1], stats, config)
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data(), block=st.sampled_from([1, 5, 1 << 20]))
+def test_weighed_vectors_are_the_vectors_weigh_gives(data, block, monkeypatch_module):
+    """The array form gives the rows `weigh` gives one article at a time, bit for bit: any
+    counts (large ones too), names and title words, empty articles, a corpus of other
+    articles' stats (terms it lacks fall back to idf), rows weighed in blocks or all at once."""
+    monkeypatch_module.setattr(story_module, "_WEIGH_BLOCK", block)
+    words = [f"w{i}" for i in range(12)]
+    doc = st.builds(
+        lambda counts, names, title: TermCounts(
+            counts=counts, names=frozenset(names) & counts.keys(), title=frozenset(title)
+        ),
+        st.dictionaries(st.sampled_from(words), st.integers(1, 10**6), max_size=10),
+        st.sets(st.sampled_from(words)),
+        st.sets(st.sampled_from(words)),
+    )
+    docs = data.draw(st.lists(doc, max_size=6))
+    others = data.draw(st.lists(doc, max_size=3))
+    stats = term_stats(data.draw(st.sampled_from([docs, others])))
+    config = StoryConfig(
+        name_weight=data.draw(st.sampled_from([1.0, 1.5, 2.0])),
+        title_weight=data.draw(st.sampled_from([1.0, 1.3])),
+    )
+    got = weighed_vectors(docs, stats, config)
+    want = term_vectors([weigh(d, stats, config) for d in docs])
+    assert got.terms == want.terms
+    assert got.matrix.shape == want.matrix.shape
+    assert got.matrix.indptr.tolist() == want.matrix.indptr.tolist()
+    assert got.matrix.indices.tolist() == want.matrix.indices.tolist()
+    assert got.matrix.data.tolist() == want.matrix.data.tolist()
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    with pytest.MonkeyPatch.context() as patch:
+        yield patch
 
 
 class TestParseDate:
