@@ -28,6 +28,7 @@ from newsdedup import (
 from newsdedup.errors import ConfigError
 from newsdedup.shingle import token_hashes
 from newsdedup.story import (
+    Edges,
     TermCounts,
     _echoes,
     _salient_sets,
@@ -337,6 +338,28 @@ class TestAverageLink:
             n, edges, 0.25, together=groups, dates=dates, max_days=100, penalty=penalty
         )
         assert lazy == eager
+
+    @settings(max_examples=200, deadline=None)
+    @given(data=st.data())
+    def test_edges_over_arrays_read_as_the_dict_of_them(self, data):
+        """Edges on two arrays answer lookups, iteration and average-link as the dict of the
+        same pairs (in pair order) does; pairs they lack are missing, not 0."""
+        n = data.draw(st.integers(2, 7))
+        every = [(i, j) for i in range(n) for j in range(i + 1, n)]
+        pairs = sorted(data.draw(st.lists(st.sampled_from(every), unique=True)))
+        scores = data.draw(st.lists(st.floats(0.0, 1.0), min_size=len(pairs), max_size=len(pairs)))
+        mapping = dict(zip(pairs, scores, strict=True))
+        edges = Edges(
+            n, np.array(pairs, dtype=np.int64).reshape(-1, 2), np.array(scores, dtype=np.float64)
+        )
+        assert dict(edges) == mapping
+        assert list(edges.ordered()) == list(mapping.items())
+        for i in range(n):
+            for j in range(n):
+                assert edges.get((i, j)) == mapping.get((i, j))
+        assert (n, n + 1) not in edges
+        threshold = data.draw(st.sampled_from([0.1, 0.25, 0.5]))
+        assert average_link(n, edges, threshold) == average_link(n, mapping, threshold)
 
     def test_below_threshold_nothing_merges(self):
         """Edges weaker than the threshold leave singletons."""
