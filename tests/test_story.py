@@ -339,6 +339,47 @@ class TestAverageLink:
         )
         assert lazy == eager
 
+    @settings(max_examples=300, deadline=None)
+    @given(data=st.data())
+    def test_average_link_merges_as_recomputing_every_mean_does(self, data):
+        """Against a naive average-link that recomputes each pair of groups' mean over all
+        cross pairs at every step (groups of `together` included, so sizes vary), with the
+        same tie-break: the highest mean, then the lowest group ids (a merged group takes the
+        next id). Weights in 64ths keep every sum exact."""
+        n = data.draw(st.integers(2, 8))
+        every = [(i, j) for i in range(n) for j in range(i + 1, n)]
+        pairs = data.draw(st.lists(st.sampled_from(every), unique=True))
+        edges = {p: data.draw(st.integers(1, 64)) / 64 for p in pairs}
+        together = data.draw(st.lists(st.integers(0, n - 1), unique=True, max_size=4))
+        threshold = data.draw(st.sampled_from([0.1, 0.25, 0.5]))
+        groups = {i: [i] for i in range(n)}
+        if len(together) > 1:
+            for i in together:
+                del groups[i]
+            groups[min(together)] = sorted(together)
+        next_id = n
+        while True:
+            best = None
+            for a in sorted(groups):
+                for b in sorted(groups):
+                    if a < b:
+                        total = sum(
+                            edges.get((min(i, j), max(i, j)), 0.0)
+                            for i in groups[a]
+                            for j in groups[b]
+                        )
+                        mean = total / (len(groups[a]) * len(groups[b]))
+                        if mean >= threshold and (best is None or (-mean, a, b) < best):
+                            best = (-mean, a, b)
+            if best is None:
+                break
+            _, a, b = best
+            groups[next_id] = sorted(groups.pop(a) + groups.pop(b))
+            next_id += 1
+        expected = sorted((sorted(g) for g in groups.values()), key=lambda g: g[0])
+        together_groups = [together] if len(together) > 1 else []
+        assert average_link(n, edges, threshold, together=together_groups) == expected
+
     @settings(max_examples=200, deadline=None)
     @given(data=st.data())
     def test_edges_over_arrays_read_as_the_dict_of_them(self, data):
@@ -353,7 +394,7 @@ class TestAverageLink:
             n, np.array(pairs, dtype=np.int64).reshape(-1, 2), np.array(scores, dtype=np.float64)
         )
         assert dict(edges) == mapping
-        assert list(edges.ordered()) == list(mapping.items())
+        assert list(edges.items()) == list(mapping.items())
         for i in range(n):
             for j in range(n):
                 assert edges.get((i, j)) == mapping.get((i, j))

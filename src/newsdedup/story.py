@@ -791,21 +791,36 @@ def average_link(
     members: dict[int, list[int]] = {}
     for i in range(n):
         members.setdefault(owner[i], []).append(i)
+    # Each pair of groups' total over its edges, added in edge order (bincount), as a loop
+    # over the edges would add it, and the first means, on arrays.
+    if isinstance(edges, Edges):
+        pairs, scores = edges.pairs, edges.scores
+    else:
+        pairs = np.array(list(edges), dtype=np.int64).reshape(-1, 2)
+        scores = np.array(list(edges.values()), dtype=np.float64)
+    of = np.array(owner, dtype=np.int64)
+    gi, gj = of[pairs[:, 0]], of[pairs[:, 1]]
+    cross = gi != gj
+    codes = np.minimum(gi, gj)[cross] * n + np.maximum(gi, gj)[cross]
+    linked, which = np.unique(codes, return_inverse=True)
+    totals = np.bincount(which, weights=scores[cross], minlength=len(linked))
+    low, high = linked // n, linked % n
+    sizes = np.bincount(of, minlength=n)
+    means = totals / (sizes[low] * sizes[high])
     links: dict[int, dict[int, float]] = {g: {} for g in members}
-    for (i, j), s in edges.ordered() if isinstance(edges, Edges) else edges.items():
-        gi, gj = owner[i], owner[j]
-        if gi != gj:
-            links[gi][gj] = links[gi].get(gj, 0.0) + s
-            links[gj][gi] = links[gj].get(gi, 0.0) + s
+    for g, h, s in zip(low.tolist(), high.tolist(), totals.tolist(), strict=True):
+        links[g][h] = s
+        links[h][g] = s
     apart = _Dated(dates, max_days, members) if penalty and dates is not None else None
     # (-mean, a, b, exact): without `apart` every mean is exact; with it, a mean from the
     # edges alone is an upper bound, checked when it comes up.
-    heap: list[tuple[float, int, int, bool]] = []
-    for g, row in sorted(links.items()):
-        for h, s in sorted(row.items()):
-            mean = s / (len(members[g]) * len(members[h]))
-            if g < h and mean >= threshold:
-                heap.append((-mean, g, h, apart is None))
+    strong = means >= threshold
+    heap: list[tuple[float, int, int, bool]] = [
+        (-mean, g, h, apart is None)
+        for mean, g, h in zip(
+            means[strong].tolist(), low[strong].tolist(), high[strong].tolist(), strict=True
+        )
+    ]
     heapq.heapify(heap)
     next_id = n
     while heap:
@@ -928,7 +943,7 @@ def story_doc(article: Article, text: str) -> StoryDoc:
 class Edges(Mapping[tuple[int, int], float]):
     """Scored edges as a read-only mapping (i, j) -> score over two arrays: sorted pairs
     (i < j) and their scores. As a dict, millions of edges took ~150 bytes each (100k
-    articles: ~1.2 GB); `items` and `average_link` read the arrays in order."""
+    articles: ~1.2 GB); `average_link` reads the arrays."""
 
     __slots__ = ("_codes", "n", "pairs", "scores")
 
@@ -953,10 +968,6 @@ class Edges(Mapping[tuple[int, int], float]):
         if not (0 <= i < j < self.n) or at == len(self._codes) or self._codes[at] != code:
             raise KeyError(key)
         return float(self.scores[at])
-
-    def ordered(self) -> Iterator[tuple[tuple[int, int], float]]:
-        """Yield ((i, j), score) in pair order, as the dict of them would, without lookups."""
-        return zip(map(tuple, self.pairs.tolist()), self.scores.tolist(), strict=True)
 
 
 @dataclass(frozen=True, slots=True)
