@@ -570,14 +570,7 @@ def weighed_vectors(
         norms = np.sqrt(np.bincount(local, weights=weights * weights, minlength=end - row))
         data[lo:hi] = weights / norms[local]
         row = end
-    terms = sorted(vocabulary)
-    remap = np.empty(len(vocabulary), dtype=np.int64)
-    remap[[ids[t] for t in terms]] = np.arange(len(terms), dtype=np.int64)
-    matrix = sparse.csr_matrix(
-        (data, remap[column], bounds), shape=(len(bounds) - 1, max(1, len(terms)))
-    )
-    matrix.sort_indices()
-    return TermVectors(matrix, terms)
+    return _rows(ids, column, data, bounds)
 
 
 def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
@@ -641,16 +634,27 @@ def term_vectors(vectors: Iterable[Mapping[str, float]]) -> TermVectors:
         indices.extend([ids.setdefault(t, len(ids)) for t in vector])
         data.extend(vector.values())
         indptr.append(len(indices))
+    return _rows(
+        ids,
+        np.frombuffer(indices, dtype=np.int64),
+        np.frombuffer(data, dtype=np.float64),
+        np.frombuffer(indptr, dtype=np.int64),
+    )
+
+
+def _rows(
+    ids: Mapping[str, int],
+    columns: npt.NDArray[np.int64],
+    data: npt.NDArray[np.float64],
+    indptr: npt.NDArray[np.int64],
+) -> TermVectors:
+    """Return rows whose entries name their terms by first-seen number (`ids`) as a matrix
+    whose columns follow term order, each row's sorted."""
     terms = sorted(ids)
     column = np.empty(len(ids), dtype=np.int64)
     column[[ids[t] for t in terms]] = np.arange(len(terms), dtype=np.int64)
     matrix = sparse.csr_matrix(
-        (
-            np.frombuffer(data, dtype=np.float64),
-            column[np.frombuffer(indices, dtype=np.int64)],
-            np.frombuffer(indptr, dtype=np.int64),
-        ),
-        shape=(len(indptr) - 1, max(1, len(terms))),
+        (data, column[columns], indptr), shape=(len(indptr) - 1, max(1, len(terms)))
     )
     matrix.sort_indices()
     return TermVectors(matrix, terms)
@@ -1032,10 +1036,10 @@ def score_graph(
     article and its nearest candidates by term cosine). Two reports of one event have the same
     neighbours; two events of the same kind share words but not neighbours, which separates
     them better than the direct cosine does (ECB+: B-cubed F1 0.94 against 0.90). Scores are
-    sparse-row dot products over all candidate pairs at once (scipy), so a scan of 100k
-    articles and millions of candidates stays in numpy arrays. `progress` hears the stages
-    that take long on a big corpus: "story terms", "story pairs", "story scores" and
-    "story neighbourhoods". The pair scores run on up to `threads` threads (numba installed).
+    sparse-row dot products over all candidate pairs at once (`dots.pair_dots`, on up to
+    `threads` threads when numba is installed), so a scan of 100k articles and millions of
+    candidates stays in numpy arrays. `progress` hears the stages that take long on a big
+    corpus: "story terms", "story pairs", "story scores" and "story neighbourhoods".
     """
     stats = term_stats(d.terms for d in docs)
     vectors = weighed_vectors([d.terms for d in docs], stats, config, progress)
