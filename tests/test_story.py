@@ -34,7 +34,6 @@ from newsdedup.story import (
     _salient_sets,
     average_link,
     dated_apart_pairs,
-    idf_factors,
     label_phrases,
     normalize_term,
     parse_date,
@@ -154,19 +153,6 @@ class TestTermCounts:
         for text in ("", "   \n\n", "\x00\x00", "東京で地震が発生した"):
             got = term_counts(text)
             assert isinstance(got.counts, dict)
-
-
-def test_weighing_with_idf_factors_gives_the_same_vectors():
-    """The corpus factors worked out once give the weights worked out per article, bit for
-    bit; a term the factors lack (stats of another corpus) falls back to the stats."""
-    docs = [term_counts(QUAKE_A), term_counts(QUAKE_B, title="Aceh quake")]
-    stats = term_stats(docs)
-    config = StoryConfig(idf_power=1.5)
-    factors = idf_factors(stats, config)
-    for doc in docs:
-        assert weigh(doc, stats, config, factors=factors) == weigh(doc, stats, config)
-    partial_factors = dict(list(factors.items())[:3])
-    assert weigh(docs[1], stats, config, factors=partial_factors) == weigh(docs[1], stats, config)
 
 
 @settings(max_examples=150, deadline=None)

@@ -467,24 +467,8 @@ def term_stats(docs: Iterable[TermCounts]) -> TermStats:
 Vector = dict[str, float]
 
 
-def idf_factors(stats: TermStats, config: StoryConfig) -> dict[str, float]:
-    """Return idf^p of every term in `stats`: `weigh`'s corpus factor, worked out once per
-    term rather than once per term of every article (300k articles: 45M logs and powers)."""
-    return {t: stats.idf(t) ** config.idf_power for t in stats.df}
-
-
-def weigh(
-    doc: TermCounts,
-    stats: TermStats,
-    config: StoryConfig,
-    *,
-    factors: Mapping[str, float] | None = None,
-) -> Vector:
-    """Return the l2-normalised weights: sublinear tf x idf^p x the name and title boosts.
-
-    `factors` (from `idf_factors`) saves working out idf^p again for each article; a term
-    not in it gets its factor from `stats`."""
-    factors = factors or {}
+def weigh(doc: TermCounts, stats: TermStats, config: StoryConfig) -> Vector:
+    """Return the l2-normalised weights: sublinear tf x idf^p x the name and title boosts."""
     weights: Vector = {}
     for term, count in doc.counts.items():
         boost = 1.0
@@ -492,10 +476,7 @@ def weigh(
             boost *= config.name_weight
         if term in doc.title:
             boost *= config.title_weight
-        factor = factors.get(term)
-        if factor is None:
-            factor = stats.idf(term) ** config.idf_power
-        weights[term] = (1.0 + math.log(count)) * factor * boost
+        weights[term] = (1.0 + math.log(count)) * stats.idf(term) ** config.idf_power * boost
     # Squares added one by one in term order, as `weighed_vectors` adds them (not sum(),
     # which adds floats another way from Python 3.12 on).
     total = 0.0
@@ -520,7 +501,6 @@ def weighed_vectors(
     """Return `term_vectors` of each doc's `weigh`, the same floats, with the arithmetic on
     arrays: Python only lists each doc's term columns, counts and boosts (the planted 30k
     corpus: 4.7 s -> 2.4 s). `progress` hears "story terms"."""
-    factors = idf_factors(stats, config)
     ids: dict[str, int] = {}  # term -> column, first seen first; sorted at the end
     columns, counts = array("q"), array("q")
     kinds = bytearray()  # 2 * is a name + is in the title
@@ -532,14 +512,8 @@ def weighed_vectors(
         kinds.extend([2 * (t in names) + (t in title) for t in doc.counts])
         indptr.append(len(columns))
         _every(progress, "story terms", n, len(docs))
-    vocabulary = list(ids)
-    factor = np.array(
-        [
-            f if (f := factors.get(t)) is not None else stats.idf(t) ** config.idf_power
-            for t in vocabulary
-        ],
-        dtype=np.float64,
-    )
+    # idf^p once per term of the corpus, not once per term of every article.
+    factor = np.array([stats.idf(t) ** config.idf_power for t in ids], dtype=np.float64)
     boost = np.array(
         [
             1.0,
