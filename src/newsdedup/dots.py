@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -30,7 +31,9 @@ _KERNEL_BATCH = 1 << 20
 KERNEL_MIN_PAIRS = 200_000
 
 
-def _load_kernel() -> Callable[..., None] | None:
+@cache
+def kernel() -> Callable[..., None] | None:
+    """Return the compiled loop, or None without numba (looked for once per process)."""
     try:
         import numba
     except ImportError:
@@ -60,16 +63,6 @@ def _load_kernel() -> Callable[..., None] | None:
                 scratch[indices[a]] = 0.0
 
     return dots
-
-
-_kernel: list[Callable[..., None] | None] = []
-
-
-def kernel() -> Callable[..., None] | None:
-    """Return the compiled loop, or None without numba (looked for once per process)."""
-    if not _kernel:
-        _kernel.append(_load_kernel())
-    return _kernel[0]
 
 
 def pair_dots(
