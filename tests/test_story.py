@@ -30,6 +30,7 @@ from newsdedup.shingle import token_hashes
 from newsdedup.story import (
     Edges,
     TermCounts,
+    TermVectors,
     _echoes,
     _salient_sets,
     average_link,
@@ -274,6 +275,23 @@ class TestAverageLink:
         got = _salient_sets(term_vectors(vectors), k)
         want = [np.unique(token_hashes(salient_terms(v, k))) for v in vectors]
         assert [g.tolist() for g in got] == [w.tolist() for w in want]
+
+    def test_salient_sets_read_rows_whose_columns_are_out_of_order(self):
+        """A TermVectors built on a matrix whose rows list their columns out of order (the
+        class takes any CSR matrix) gives the sets of the same matrix in order, ties too."""
+        from scipy import sparse
+
+        data = np.array([0.2, 0.5, 0.2, 0.2, 0.9])
+        indices = np.array([3, 0, 1, 2, 0])
+        indptr = np.array([0, 4, 5])
+        shuffled = sparse.csr_matrix((data, indices, indptr), shape=(2, 4))
+        shuffled.has_sorted_indices = False
+        terms = ["a", "b", "c", "d"]
+        ordered = shuffled.sorted_indices()
+        got = _salient_sets(TermVectors(shuffled, terms), 2)
+        want = _salient_sets(TermVectors(ordered, terms), 2)
+        assert [g.tolist() for g in got] == [w.tolist() for w in want]
+        assert got[0].tolist() == sorted(token_hashes(["a", "b"]).tolist())
 
     def test_term_vectors_give_each_row_back(self):
         """Rows come back as the dicts they were made from, by index, negative or sliced."""

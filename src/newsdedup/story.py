@@ -716,11 +716,21 @@ def story_candidates(
 def _salient_sets(vectors: TermVectors, k: int) -> list[npt.NDArray[np.uint64]]:
     """Return each row's `salient_terms` as its sorted unique term hashes, for all rows at
     once: one sort by (row, weight descending, column), and columns follow term order, so
-    ties go to the lower term as in `salient_terms`."""
+    ties go to the lower term as in `salient_terms`.
+
+    The sort is one stable argsort of a single int64 key, row * ranks + the weight's rank
+    among all weights (heaviest 0; equal weights, equal rank): the entries of a row lie in
+    column order, so stability puts ties in column order. A three-key lexsort gave the same
+    order 3x slower (100k articles, 13M entries: 7.6 s against 2.6 s).
+    """
     matrix = vectors.matrix
+    if not matrix.has_sorted_indices:
+        matrix = matrix.sorted_indices()
     indptr = matrix.indptr.astype(np.int64)
     rows = np.repeat(np.arange(len(vectors), dtype=np.int64), np.diff(indptr))
-    order = np.lexsort((matrix.indices, -matrix.data, rows))
+    _, rank = np.unique(-matrix.data, return_inverse=True)
+    ranks = int(rank.max()) + 1 if len(rank) else 1
+    order = np.argsort(rows * np.int64(ranks) + rank.ravel(), kind="stable")
     top = order[np.arange(len(order)) - indptr[rows[order]] < k]
     hashes = token_hashes(list(vectors.terms))[matrix.indices[top]]
     rows = rows[top]
