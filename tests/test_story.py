@@ -35,6 +35,7 @@ from newsdedup.story import (
     _salient_sets,
     average_link,
     dated_apart_pairs,
+    heaviest_columns,
     label_phrases,
     normalize_term,
     parse_date,
@@ -275,6 +276,51 @@ class TestAverageLink:
         got = _salient_sets(term_vectors(vectors), k)
         want = [np.unique(token_hashes(salient_terms(v, k))) for v in vectors]
         assert [g.tolist() for g in got] == [w.tolist() for w in want]
+
+    @given(
+        vectors=st.lists(
+            st.dictionaries(
+                st.sampled_from([f"t{n}" for n in range(10)]),
+                st.sampled_from([0.1, 0.2, 0.3, 0.7]),  # sums that depend on their order
+                max_size=8,
+            ),
+            min_size=1,
+            max_size=12,
+        ),
+        data=st.data(),
+        k=st.integers(1, 6),
+        block=st.sampled_from([1, 8, 1 << 21]),
+    )
+    @settings(max_examples=200, deadline=None)
+    def test_heaviest_columns_sum_as_a_dict_updated_member_by_member(
+        self, vectors, data, k, block, monkeypatch_module
+    ):
+        """Each group's k heaviest columns, summed for all groups at once (in blocks), are
+        what adding its members' rows into a dict one after another gives: the same float
+        sums, heaviest first, ties to the lower column."""
+        monkeypatch_module.setattr(story_module, "_HEAVY_BLOCK", block)
+        rows = term_vectors(vectors)
+        n = len(vectors)
+        groups = data.draw(
+            st.lists(st.lists(st.integers(0, n - 1), min_size=1, max_size=5, unique=True))
+        )
+        want = []
+        for group in groups:
+            total = {}
+            for i in group:
+                for c, w in zip(*rows.row(i), strict=True):
+                    total[c] = total.get(c, 0.0) + w
+            want.append([c for c, _ in sorted(total.items(), key=lambda kv: (-kv[1], kv[0]))[:k]])
+        assert heaviest_columns(rows.matrix, groups, k) == want
+
+    def test_heaviest_columns_add_members_in_group_order(self):
+        """Sums are made member after member, in the group's order: (0.1 + 0.2) + 0.3 is a
+        hair above 0.6, so "y" outweighs "x" (0.3 + 0.3); added the other way round the two
+        would tie and "x", the lower term, would come first."""
+        rows = term_vectors([{"x": 0.3, "y": 0.1}, {"x": 0.3, "y": 0.2}, {"y": 0.3}])
+        y, x = rows.terms.index("y"), rows.terms.index("x")
+        assert heaviest_columns(rows.matrix, [[0, 1, 2]], 2) == [[y, x]]
+        assert heaviest_columns(rows.matrix, [[2, 1, 0]], 2) == [[x, y]]
 
     def test_salient_sets_read_rows_whose_columns_are_out_of_order(self):
         """A TermVectors built on a matrix whose rows list their columns out of order (the
