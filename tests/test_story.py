@@ -34,11 +34,13 @@ from newsdedup.story import (
     _echoes,
     _salient_sets,
     average_link,
+    cosine,
     dated_apart_pairs,
     heaviest_columns,
     label_phrases,
     normalize_term,
     parse_date,
+    row_cosines,
     salient_terms,
     score_graph,
     story_candidates,
@@ -312,6 +314,32 @@ class TestAverageLink:
                     total[c] = total.get(c, 0.0) + w
             want.append([c for c, _ in sorted(total.items(), key=lambda kv: (-kv[1], kv[0]))[:k]])
         assert heaviest_columns(rows.matrix, groups, k) == want
+
+    @given(
+        vectors=st.lists(
+            st.dictionaries(
+                st.sampled_from([f"t{n}" for n in range(8)]),
+                st.floats(1e-3, 1.0),
+                max_size=6,
+            ),
+            min_size=1,
+            max_size=8,
+        ),
+        data=st.data(),
+        block=st.sampled_from([1, 3, 1 << 16]),
+    )
+    @settings(max_examples=200, deadline=None)
+    def test_row_cosines_are_the_cosines_of_the_rows(
+        self, vectors, data, block, monkeypatch_module
+    ):
+        """Cosines of many row pairs at once (in blocks) are `cosine` of the rows as dicts,
+        to the bit, rows without a shared term included."""
+        monkeypatch_module.setattr(story_module, "_COSINE_BLOCK", block)
+        rows = term_vectors(vectors)
+        index = st.integers(0, len(vectors) - 1)
+        pairs = data.draw(st.lists(st.tuples(index, index), max_size=10))
+        want = [cosine(rows[i], rows[j]) for i, j in pairs]
+        assert row_cosines(rows.matrix, pairs) == want
 
     def test_heaviest_columns_add_members_in_group_order(self):
         """Sums are made member after member, in the group's order: (0.1 + 0.2) + 0.3 is a

@@ -1103,18 +1103,43 @@ def group_docs(
 
 
 def _members(
-    group: Sequence[int], docs: Sequence[StoryDoc], graph: StoryGraph
-) -> tuple[str, tuple[Member, ...]]:
-    rep = min(group, key=lambda i: (-docs[i].length, docs[i].id))
-    out = [Member(id=docs[rep].id, similarity=1.0)]
-    rep_vector = graph.vectors[rep]
-    for i in group:
-        if i == rep:
-            continue
-        sim = round(cosine(graph.vectors[i], rep_vector), 4)
-        out.append(Member(id=docs[i].id, similarity=sim, via=docs[rep].id))
-    out.sort(key=lambda m: m.id)
-    return docs[rep].id, tuple(out)
+    groups: Sequence[Sequence[int]], docs: Sequence[StoryDoc], graph: StoryGraph
+) -> list[tuple[str, tuple[Member, ...]]]:
+    """Return each group's representative (the longest text, ties to the smaller id) and its
+    members, each with its `cosine` to the representative."""
+    reps = [min(g, key=lambda i: (-docs[i].length, docs[i].id)) for g in groups]
+    pairs = [(i, rep) for g, rep in zip(groups, reps, strict=True) for i in g if i != rep]
+    sims = iter(row_cosines(graph.vectors.matrix, pairs))
+    out = []
+    for group, rep in zip(groups, reps, strict=True):
+        via = docs[rep].id
+        members = [Member(id=via, similarity=1.0)]
+        members += [
+            Member(id=docs[i].id, similarity=round(next(sims), 4), via=via)
+            for i in group
+            if i != rep
+        ]
+        members.sort(key=lambda m: m.id)
+        out.append((via, tuple(members)))
+    return out
+
+
+# Pairs whose rows are multiplied at once in `row_cosines`: bounds the two row copies.
+_COSINE_BLOCK = 1 << 16
+
+
+def row_cosines(matrix: sparse.csr_matrix, pairs: Sequence[tuple[int, int]]) -> list[float]:
+    """Return `cosine` of each pair of rows: the same floats, as the products are the same
+    (scipy's elementwise product) and fsum is exactly rounded whatever their order. Without
+    building a dict per row (100k articles: ~3 s)."""
+    out: list[float] = []
+    for start in range(0, len(pairs), _COSINE_BLOCK):
+        block = np.array(pairs[start : start + _COSINE_BLOCK], dtype=np.int64).reshape(-1, 2)
+        products = sparse.csr_matrix(matrix[block[:, 0]].multiply(matrix[block[:, 1]]))
+        data = products.data.tolist()
+        bounds = products.indptr.tolist()
+        out += [min(1.0, max(0.0, math.fsum(data[a:b]))) for a, b in itertools.pairwise(bounds)]
+    return out
 
 
 def _echoes(phrase: str, shown: str) -> bool:
@@ -1285,7 +1310,8 @@ def story_clusters(
     """Return the stories of two or more articles, numbered as copy clusters are, labelled
     (pair scores on up to `threads` threads)."""
     groups, graph = group_docs(docs, config, together=together, progress=progress, threads=threads)
-    drafts = [(*_members(g, docs, graph), g) for g in groups if len(g) > 1]
+    stories = [g for g in groups if len(g) > 1]
+    drafts = [(*m, g) for m, g in zip(_members(stories, docs, graph), stories, strict=True)]
     drafts.sort(key=lambda d: (-len(d[1]), d[0]))
     heaviest = heaviest_columns(graph.vectors.matrix, [g for _, _, g in drafts], 3 * _LABEL_TERMS)
     clusters = []
