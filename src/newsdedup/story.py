@@ -41,6 +41,7 @@ from typing import overload
 import numpy as np
 import numpy.typing as npt
 from scipy import sparse
+from scipy.sparse.csgraph import connected_components
 
 from .config import STORY_LEVELS, DedupConfig, IndexConfig, StoryConfig, check_level
 from .dots import pair_dots
@@ -791,10 +792,14 @@ def average_link(
     cross = gi != gj
     codes = np.minimum(gi, gj)[cross] * n + np.maximum(gi, gj)[cross]
     linked, which = np.unique(codes, return_inverse=True)
-    totals = np.bincount(which, weights=scores[cross], minlength=len(linked))
+    # Weighted bincounts are float64 already: asarray only tells mypy so.
+    totals = np.asarray(
+        np.bincount(which, weights=scores[cross], minlength=len(linked)), dtype=np.float64
+    )
     low, high = linked // n, linked % n
     sizes = np.bincount(of, minlength=n)
     means = totals / (sizes[low] * sizes[high])
+    low, high, totals, means = _mergeable(n, low, high, totals, means, threshold)
     links: dict[int, dict[int, float]] = {g: {} for g in members}
     for g, h, s in zip(low.tolist(), high.tolist(), totals.tolist(), strict=True):
         links[g][h] = s
@@ -847,6 +852,41 @@ def average_link(
                 heapq.heappush(heap, (-mean, min(c, new), max(c, new), apart is None))
     groups = [sorted(g) for g in members.values()]
     return sorted(groups, key=lambda g: g[0])
+
+
+# Relative slack on the threshold when `_mergeable` finds the links that can ever lead to a
+# merge: float sums of positive terms err by at most (terms - 1) * 2**-53 relative, far less.
+_MEAN_SLACK = 1e-6
+
+
+def _mergeable(
+    n: int,
+    low: npt.NDArray[np.int64],
+    high: npt.NDArray[np.int64],
+    totals: npt.NDArray[np.float64],
+    means: npt.NDArray[np.float64],
+    threshold: float,
+) -> tuple[
+    npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.float64]
+]:
+    """Return the links of `average_link` that can ever take part in a merge.
+
+    The mean of a link between two merged groups is the size-weighted average of the means
+    of the first links it sums (pairs dated apart only lower it), so it never exceeds the
+    largest of them. Two groups can therefore merge only when first links of at least the
+    threshold join their members: groups merge only within the components of those links.
+    A link between two components never reaches the threshold, nor do the links it is
+    summed into, so dropping them changes no merge (at 30k articles 40% of the links).
+    """
+    if not len(low):
+        return low, high, totals, means
+    reach = means >= threshold * (1.0 - _MEAN_SLACK)
+    graph = sparse.coo_matrix(
+        (np.ones(int(reach.sum()), dtype=np.int8), (low[reach], high[reach])), shape=(n, n)
+    )
+    _, component = connected_components(graph, directed=False)
+    keep = component[low] == component[high]
+    return low[keep], high[keep], totals[keep], means[keep]
 
 
 class _Dated:
