@@ -249,6 +249,12 @@ class TestAverageLink:
         )
         assert half == [[0, 1, 2]]
 
+    def test_candidates_name_rows_as_given_when_some_have_no_terms(self):
+        """Rows without a term take no part in LSH; the pairs still name the rows by their
+        place among all the vectors given."""
+        vectors = [{}, {"quake": 0.8, "turkey": 0.6}, {}, {"quake": 0.8, "turkey": 0.6}]
+        assert story_candidates(vectors, StoryConfig()).tolist() == [[1, 3]]
+
     def test_candidates_dated_apart_are_never_gathered(self):
         """LSH pairs of two dated articles more than max_days apart are dropped; a pair with
         an undated article, or dated closer, stays."""

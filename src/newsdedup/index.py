@@ -192,9 +192,20 @@ def candidate_pairs(
     found = _raw_codes(keys, config, None if values is None else _within(values, window))
     if not found:
         return np.zeros((0, 2), dtype=np.int64)
-    codes = np.concatenate(found)
-    del found
+    # Copied into one array part by part, each part freed once copied: the codes are held
+    # once, not twice as by np.concatenate (the story level's largest arrays).
+    codes = np.empty(sum(len(part) for part in found), dtype=np.int64)
+    at = 0
+    found.reverse()
+    while found:
+        part = found.pop()
+        codes[at : at + len(part)] = part
+        at += len(part)
+        del part
     codes.sort()
     if len(codes):
         codes = codes[np.concatenate(([True], codes[1:] != codes[:-1]))]
-    return np.stack([codes // n, codes % n], axis=1)
+    pairs = np.empty((len(codes), 2), dtype=np.int64)
+    np.floor_divide(codes, n, out=pairs[:, 0])
+    np.remainder(codes, n, out=pairs[:, 1])
+    return pairs

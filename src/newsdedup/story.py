@@ -711,7 +711,8 @@ def story_candidates(
     what = f"{raw:,} candidate pairs among {len(vectors):,} articles"
     check_memory(raw * _BYTES_PER_RAW_PAIR, what)
     pairs = candidate_pairs(keys, index, values=days, window=config.max_days)
-    return usable[pairs]
+    # Rows were renumbered only when some had no salient term (a copy of the pairs else).
+    return usable[pairs] if len(usable) < len(sets) else pairs
 
 
 def _salient_sets(vectors: TermVectors, k: int) -> list[npt.NDArray[np.uint64]]:
