@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import random
 from dataclasses import replace
@@ -38,6 +39,7 @@ from newsdedup.story import (
     dated_apart_pairs,
     heaviest_columns,
     label_phrases,
+    neighbourhoods,
     normalize_term,
     parse_date,
     row_cosines,
@@ -346,6 +348,44 @@ class TestAverageLink:
         pairs = data.draw(st.lists(st.tuples(index, index), max_size=10))
         want = [cosine(rows[i], rows[j]) for i, j in pairs]
         assert row_cosines(rows.matrix, pairs) == want
+
+    @given(
+        data=st.data(),
+        n=st.integers(1, 9),
+        neighbours=st.integers(1, 4),
+    )
+    @settings(max_examples=200, deadline=None)
+    def test_neighbourhoods_are_each_rows_nearest_as_sorted_by_hand(self, data, n, neighbours):
+        """Each row is itself and its nearest neighbours by a plain sort (similarity
+        descending, ties to the lower index; all the strong ones), normalised: the same
+        floats as the arrays give."""
+        possible = [(i, j) for i in range(n) for j in range(i + 1, n)]
+        chosen = sorted(data.draw(st.sets(st.sampled_from(possible))) if possible else [])
+        direct = data.draw(
+            st.lists(
+                st.sampled_from([0.01, 0.05, 0.1, 0.3, 0.5, 0.7, 0.9]),
+                min_size=len(chosen),
+                max_size=len(chosen),
+            )
+        )
+        config = replace(StoryConfig(), neighbours=neighbours)
+        pairs = np.array(chosen, dtype=np.int64).reshape(-1, 2)
+        got = neighbourhoods(n, pairs, np.array(direct, dtype=np.float64), config)
+        near: dict[int, list[tuple[float, int]]] = {}
+        for (i, j), d in zip(chosen, direct, strict=True):
+            if d >= config.neighbour_floor:
+                near.setdefault(i, []).append((d, j))
+                near.setdefault(j, []).append((d, i))
+        for i in range(n):
+            ranked = sorted(near.get(i, []), key=lambda t: (-t[0], t[1]))
+            strong = sum(1 for d, _ in ranked if d >= config.strong_neighbour)
+            keep = max(config.neighbours, min(strong, story_module._MAX_NEIGHBOURS))
+            row = {i: 1.0, **{j: d for d, j in ranked[:keep]}}
+            norm = math.sqrt(math.fsum(v * v for v in row.values()))
+            lo, hi = got.indptr[i], got.indptr[i + 1]
+            assert dict(
+                zip(got.indices[lo:hi].tolist(), got.data[lo:hi].tolist(), strict=True)
+            ) == {c: v / norm for c, v in row.items()}
 
     def test_heaviest_columns_add_members_in_group_order(self):
         """Sums are made member after member, in the group's order: (0.1 + 0.2) + 0.3 is a
