@@ -251,6 +251,18 @@ class TestAverageLink:
         )
         assert half == [[0, 1, 2]]
 
+    def test_candidates_that_share_no_term_are_not_scored(self, monkeypatch):
+        """A candidate pair whose vectors share no term (an LSH hash collision) has no
+        direct score and stays out of the graph's pairs; the others stay, in order."""
+        articles = [art("q1", QUAKE_A), art("q2", QUAKE_B), art("r", RECIPE)]
+        docs = story_docs(articles, DedupConfig())
+        every = np.array([[0, 1], [0, 2], [1, 2]], dtype=np.int64)
+        monkeypatch.setattr(story_module, "story_candidates", lambda *args: every)
+        graph = score_graph(docs, StoryConfig())
+        assert graph.candidates == 3
+        assert graph.pairs.tolist() == [[0, 1]]
+        assert graph.direct.tolist()[0] > 0.0
+
     def test_candidates_name_rows_as_given_when_some_have_no_terms(self):
         """Rows without a term take no part in LSH; the pairs still name the rows by their
         place among all the vectors given."""
@@ -278,11 +290,16 @@ class TestAverageLink:
             max_size=8,
         ),
         k=st.integers(1, 6),
+        block=st.sampled_from([1, 7, 1 << 22]),
     )
     @settings(max_examples=200, deadline=None)
-    def test_salient_sets_are_each_vectors_heaviest_terms(self, vectors, k):
-        """The candidates' term sets, found for all rows at once, are each vector's k
-        heaviest terms, ties to the lower term, as `salient_terms` picks them one by one."""
+    def test_salient_sets_are_each_vectors_heaviest_terms(
+        self, vectors, k, block, monkeypatch_module
+    ):
+        """The candidates' term sets, found for many rows at once (in blocks of whole rows),
+        are each vector's k heaviest terms, ties to the lower term, as `salient_terms` picks
+        them one by one."""
+        monkeypatch_module.setattr(story_module, "_SALIENT_BLOCK", block)
         got = _salient_sets(term_vectors(vectors), k)
         want = [np.unique(token_hashes(salient_terms(v, k))) for v in vectors]
         assert [g.tolist() for g in got] == [w.tolist() for w in want]

@@ -534,17 +534,13 @@ def weighed_vectors(
     # bincount. Whole rows at a time, ~1M weights each: the temporaries stay small.
     distinct = np.unique(count)
     tf = np.array([1.0 + math.log(c) for c in distinct.tolist()], dtype=np.float64)
-    row = 0
-    while row < len(bounds) - 1:
-        end = int(np.searchsorted(bounds, bounds[row] + _WEIGH_BLOCK, side="right")) - 1
-        end = min(max(end, row + 1), len(bounds) - 1)
+    for row, end in _row_blocks(bounds, _WEIGH_BLOCK):
         lo, hi = int(bounds[row]), int(bounds[end])
         weights = tf[np.searchsorted(distinct, count[lo:hi])]
         weights = weights * factor[column[lo:hi]] * boost[kind[lo:hi]]
         local = np.repeat(np.arange(end - row), np.diff(bounds[row : end + 1]))
         norms = np.sqrt(np.bincount(local, weights=weights * weights, minlength=end - row))
         data[lo:hi] = weights / norms[local]
-        row = end
     return _rows(ids, column, data, bounds)
 
 
@@ -723,26 +719,50 @@ def _salient_sets(vectors: TermVectors, k: int) -> list[npt.NDArray[np.uint64]]:
     The sort is one stable argsort of a single int64 key, row * ranks + the weight's rank
     among all weights (heaviest 0; equal weights, equal rank): the entries of a row lie in
     column order, so stability puts ties in column order. A three-key lexsort gave the same
-    order 3x slower (100k articles, 13M entries: 7.6 s against 2.6 s).
+    order 3x slower (100k articles, 13M entries: 7.6 s against 2.6 s). Rows are taken in
+    blocks of `_SALIENT_BLOCK` entries, which bounds the temporaries (all rows at once took
+    3.2 GB at 300k articles).
     """
     matrix = vectors.matrix
     if not matrix.has_sorted_indices:
         matrix = matrix.sorted_indices()
     indptr = matrix.indptr.astype(np.int64)
-    rows = np.repeat(np.arange(len(vectors), dtype=np.int64), np.diff(indptr))
-    _, rank = np.unique(-matrix.data, return_inverse=True)
-    ranks = int(rank.max()) + 1 if len(rank) else 1
-    order = np.argsort(rows * np.int64(ranks) + rank.ravel(), kind="stable")
-    top = order[np.arange(len(order)) - indptr[rows[order]] < k]
-    hashes = token_hashes(list(vectors.terms))[matrix.indices[top]]
-    rows = rows[top]
-    order = np.lexsort((hashes, rows))
-    rows, hashes = rows[order], hashes[order]
-    fresh = np.ones(len(hashes), dtype=bool)
-    fresh[1:] = (rows[1:] != rows[:-1]) | (hashes[1:] != hashes[:-1])
-    rows, hashes = rows[fresh], hashes[fresh]
-    bounds = np.searchsorted(rows, np.arange(len(vectors) + 1))
-    return [hashes[a:b] for a, b in itertools.pairwise(bounds.tolist())]
+    term_hashes = token_hashes(list(vectors.terms))
+    sets: list[npt.NDArray[np.uint64]] = []
+    for first, end in _row_blocks(indptr, _SALIENT_BLOCK):
+        lo, hi = int(indptr[first]), int(indptr[end])
+        starts = indptr[first:end] - lo
+        rows = np.repeat(np.arange(end - first, dtype=np.int64), np.diff(indptr[first : end + 1]))
+        _, rank = np.unique(-matrix.data[lo:hi], return_inverse=True)
+        ranks = int(rank.max()) + 1 if len(rank) else 1
+        order = np.argsort(rows * np.int64(ranks) + rank.ravel(), kind="stable")
+        top = order[np.arange(len(order)) - starts[rows[order]] < k]
+        hashes = term_hashes[matrix.indices[lo + top]]
+        rows = rows[top]
+        order = np.lexsort((hashes, rows))
+        rows, hashes = rows[order], hashes[order]
+        fresh = np.ones(len(hashes), dtype=bool)
+        fresh[1:] = (rows[1:] != rows[:-1]) | (hashes[1:] != hashes[:-1])
+        rows, hashes = rows[fresh], hashes[fresh]
+        bounds = np.searchsorted(rows, np.arange(end - first + 1))
+        sets += [hashes[a:b] for a, b in itertools.pairwise(bounds.tolist())]
+    return sets
+
+
+# Entries of the term matrix per block of whole rows in `_salient_sets`.
+_SALIENT_BLOCK = 1 << 22
+
+
+def _row_blocks(indptr: npt.NDArray[np.int64], size: int) -> Iterator[tuple[int, int]]:
+    """Yield (first, end) row ranges covering every row, each of about `size` entries and
+    at least one row."""
+    rows = len(indptr) - 1
+    first = 0
+    while first < rows:
+        end = int(np.searchsorted(indptr, indptr[first] + size, side="right")) - 1
+        end = min(max(end, first + 1), rows)
+        yield first, end
+        first = end
 
 
 # ---- clustering ------------------------------------------------------------------------------
@@ -1023,17 +1043,26 @@ def neighbourhoods(
     `pairs` are sorted (i < j), as `story_candidates` gives them.
     """
     near = direct >= config.neighbour_floor
+    low, high, near_sim = pairs[near, 0], pairs[near, 1], direct[near]
+    del near
     # Each pair both ways, the reversed ones first: every source's targets then come in
     # ascending order, which a stable sort by (source, similarity descending) keeps for
     # ties. One argsort of an int64 key, as in `_salient_sets` (a three-key lexsort of
-    # the 7.5M entries at 100k articles took ~3x as long).
-    src = np.concatenate((pairs[near, 1], pairs[near, 0]))
-    dst = np.concatenate((pairs[near, 0], pairs[near, 1]))
-    sim = np.concatenate((direct[near], direct[near]))
-    _, rank = np.unique(-sim, return_inverse=True)
+    # the 7.5M entries at 100k articles took ~3x as long). The temporaries go as soon as
+    # they are used: this is the story level's peak (300k articles: 30M entries).
+    _, rank = np.unique(-near_sim, return_inverse=True)
+    rank = rank.ravel()
     ranks = int(rank.max()) + 1 if len(rank) else 1
-    order = np.argsort(src * np.int64(ranks) + rank.ravel(), kind="stable")
-    src, dst, sim = src[order], dst[order], sim[order]
+    src = np.concatenate((high, low))
+    key = src * np.int64(ranks) + np.concatenate((rank, rank))
+    del rank
+    order = np.argsort(key, kind="stable")
+    del key
+    src = src[order]
+    dst = np.concatenate((low, high))[order]
+    del low, high
+    sim = np.concatenate((near_sim, near_sim))[order]
+    del near_sim, order
     counts = np.bincount(src, minlength=n)
     firsts = np.concatenate(([0], np.cumsum(counts)[:-1]))
     rank = np.arange(len(src)) - firsts[src]
@@ -1084,7 +1113,9 @@ def score_graph(
     tick = _stage(progress, "story scores", len(pairs))
     direct = np.clip(pair_dots(vectors.matrix, pairs, threads=threads, on_batch=tick), 0.0, 1.0)
     scored = direct > 0.0
-    pairs, direct = pairs[scored], direct[scored]
+    if not scored.all():  # candidates share salient terms: a copy of them all, mostly
+        pairs, direct = pairs[scored], direct[scored]
+    del scored
     rows = neighbourhoods(len(docs), pairs, direct, config)
     near = direct >= config.neighbour_floor
     near_pairs = pairs[near]
