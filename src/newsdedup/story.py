@@ -1210,7 +1210,7 @@ _COSINE_BLOCK = 1 << 16
 def row_cosines(matrix: sparse.csr_matrix, pairs: Sequence[tuple[int, int]]) -> list[float]:
     """Return `cosine` of each pair of rows: the same floats, as the products are the same
     (scipy's elementwise product) and fsum is exactly rounded whatever their order. Without
-    building a dict per row (100k articles: ~3 s)."""
+    building a dict per row (30k articles: 0.8 s -> 0.2 s)."""
     out: list[float] = []
     for start in range(0, len(pairs), _COSINE_BLOCK):
         block = np.array(pairs[start : start + _COSINE_BLOCK], dtype=np.int64).reshape(-1, 2)
@@ -1269,7 +1269,7 @@ def heaviest_columns(
     adds each key's weights in input order (member by member, as a dict updated row after
     row does, so the sums are the same floats); then one stable argsort of group * ranks +
     the sum's rank, as in `_salient_sets`. A Python loop over every member's row took ~1 ms
-    a story (100k articles: ~8 s).
+    a story.
     """
     indptr = matrix.indptr.astype(np.int64)
     columns = max(1, int(matrix.shape[1]))
