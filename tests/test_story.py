@@ -222,7 +222,10 @@ class TestParseDate:
         assert parse_date("February 31, 2020") is None
 
 
-class TestAverageLink:
+class TestStoryGraph:
+    """The stages of the story graph on arrays: candidates, scores, neighbourhoods,
+    average-link and labels, each held to a plain one-by-one form."""
+
     def test_one_generic_article_does_not_chain_two_groups(self):
         """Node 6 is close to both groups; components would merge them, average-link does not."""
         edges = {(0, 1): 0.9, (0, 2): 0.9, (1, 2): 0.9, (3, 4): 0.9, (3, 5): 0.9, (4, 5): 0.9}
