@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import newsdedup.dots as dots_module
 import newsdedup.story as story_module
 from newsdedup import (
     Article,
@@ -362,7 +363,7 @@ class TestStoryGraph:
     ):
         """Cosines of many row pairs at once (in blocks) are `cosine` of the rows as dicts,
         to the bit, rows without a shared term included."""
-        monkeypatch_module.setattr(story_module, "_COSINE_BLOCK", block)
+        monkeypatch_module.setattr(dots_module, "_PAIR_BATCH", block)
         rows = term_vectors(vectors)
         index = st.integers(0, len(vectors) - 1)
         pairs = data.draw(st.lists(st.tuples(index, index), max_size=10))

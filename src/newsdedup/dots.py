@@ -12,7 +12,7 @@ every machine: a test compares the two.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from typing import Any
@@ -100,14 +100,24 @@ def _scipy_dots(
     # whose order of additions is numpy's pairwise one.
     out = np.zeros(len(pairs), dtype=np.float64)
     ones = np.ones(matrix.shape[1], dtype=np.float64)
+    for lo, products in pair_products(matrix, pairs):
+        out[lo : lo + products.shape[0]] = products @ ones
+        if on_batch:
+            on_batch(products.shape[0])
+    return out
+
+
+def pair_products(
+    matrix: sparse.csr_matrix, pairs: npt.NDArray[np.int64]
+) -> Iterator[tuple[int, sparse.csr_matrix]]:
+    """Yield, batch by batch, the first pair's index and the elementwise products of rows i
+    and j for each pair of the batch, one row a pair, columns in order. Batches of
+    `_PAIR_BATCH` pairs bound the memory of the gathered rows."""
     for lo in range(0, len(pairs), _PAIR_BATCH):
         batch = pairs[lo : lo + _PAIR_BATCH]
-        products = matrix[batch[:, 0]].multiply(matrix[batch[:, 1]]).tocsr()
+        products = sparse.csr_matrix(matrix[batch[:, 0]].multiply(matrix[batch[:, 1]]))
         products.sort_indices()
-        out[lo : lo + len(batch)] = products @ ones
-        if on_batch:
-            on_batch(len(batch))
-    return out
+        yield lo, products
 
 
 def _compiled_dots(

@@ -44,7 +44,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
 from .config import STORY_LEVELS, DedupConfig, IndexConfig, StoryConfig, check_level
-from .dots import pair_dots
+from .dots import pair_dots, pair_products
 from .errors import MemoryLimitError
 from .index import band_keys, candidate_pairs, raw_pair_count
 from .memory import format_size, headroom
@@ -1203,18 +1203,13 @@ def _members(
     return out
 
 
-# Pairs whose rows are multiplied at once in `row_cosines`: bounds the two row copies.
-_COSINE_BLOCK = 1 << 16
-
-
 def row_cosines(matrix: sparse.csr_matrix, pairs: Sequence[tuple[int, int]]) -> list[float]:
     """Return `cosine` of each pair of rows: the same floats, as the products are the same
-    (scipy's elementwise product) and fsum is exactly rounded whatever their order. Without
-    building a dict per row (30k articles: 0.8 s -> 0.2 s)."""
+    (scipy's elementwise product, by `dots.pair_products`) and fsum is exactly rounded
+    whatever their order. Without building a dict per row (30k articles: 0.8 s -> 0.2 s)."""
     out: list[float] = []
-    for start in range(0, len(pairs), _COSINE_BLOCK):
-        block = np.array(pairs[start : start + _COSINE_BLOCK], dtype=np.int64).reshape(-1, 2)
-        products = sparse.csr_matrix(matrix[block[:, 0]].multiply(matrix[block[:, 1]]))
+    every = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+    for _, products in pair_products(matrix, every):
         data = products.data.tolist()
         bounds = products.indptr.tolist()
         out += [min(1.0, max(0.0, math.fsum(data[a:b]))) for a, b in itertools.pairwise(bounds)]
