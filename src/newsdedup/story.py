@@ -716,12 +716,9 @@ def _salient_sets(vectors: TermVectors, k: int) -> list[npt.NDArray[np.uint64]]:
     once: one sort by (row, weight descending, column), and columns follow term order, so
     ties go to the lower term as in `salient_terms`.
 
-    The sort is one stable argsort of a single int64 key, row * ranks + the weight's rank
-    among all weights (heaviest 0; equal weights, equal rank): the entries of a row lie in
-    column order, so stability puts ties in column order. A three-key lexsort gave the same
-    order 3x slower (100k articles, 13M entries: 7.6 s against 2.6 s). Rows are taken in
-    blocks of `_SALIENT_BLOCK` entries, which bounds the temporaries (all rows at once took
-    3.2 GB at 300k articles).
+    The sort is `_heaviest_first`: the entries of a row lie in column order, so ties stay in
+    column order. Rows are taken in blocks of `_SALIENT_BLOCK` entries, which bounds the
+    temporaries (all rows at once took 3.2 GB at 300k articles).
     """
     matrix = vectors.matrix
     if not matrix.has_sorted_indices:
@@ -733,9 +730,7 @@ def _salient_sets(vectors: TermVectors, k: int) -> list[npt.NDArray[np.uint64]]:
         lo, hi = int(indptr[first]), int(indptr[end])
         starts = indptr[first:end] - lo
         rows = np.repeat(np.arange(end - first, dtype=np.int64), np.diff(indptr[first : end + 1]))
-        _, rank = np.unique(-matrix.data[lo:hi], return_inverse=True)
-        ranks = int(rank.max()) + 1 if len(rank) else 1
-        order = np.argsort(rows * np.int64(ranks) + rank.ravel(), kind="stable")
+        order = _heaviest_first(rows, matrix.data[lo:hi])
         top = order[np.arange(len(order)) - starts[rows[order]] < k]
         hashes = term_hashes[matrix.indices[lo + top]]
         rows = rows[top]
@@ -747,6 +742,19 @@ def _salient_sets(vectors: TermVectors, k: int) -> list[npt.NDArray[np.uint64]]:
         bounds = np.searchsorted(rows, np.arange(end - first + 1))
         sets += [hashes[a:b] for a, b in itertools.pairwise(bounds.tolist())]
     return sets
+
+
+def _heaviest_first(
+    groups: npt.NDArray[np.int64], weights: npt.NDArray[np.float64]
+) -> npt.NDArray[np.intp]:
+    """Return the order that sorts entries by group, then weight descending, ties in their
+    given order: one stable argsort of a single int64 key, group * ranks + the weight's rank
+    among all weights (heaviest 0; equal weights, equal rank). A three-key lexsort gave the
+    same order 3x slower (100k articles, 13M entries: 7.6 s against 2.6 s)."""
+    _, rank = np.unique(-weights, return_inverse=True)
+    ranks = int(rank.max()) + 1 if len(rank) else 1
+    order: npt.NDArray[np.intp] = np.argsort(groups * np.int64(ranks) + rank.ravel(), kind="stable")
+    return order
 
 
 # Entries of the term matrix per block of whole rows in `_salient_sets`.
@@ -1047,9 +1055,9 @@ def neighbourhoods(
     del near
     # Each pair both ways, the reversed ones first: every source's targets then come in
     # ascending order, which a stable sort by (source, similarity descending) keeps for
-    # ties. One argsort of an int64 key, as in `_salient_sets` (a three-key lexsort of
-    # the 7.5M entries at 100k articles took ~3x as long). The temporaries go as soon as
-    # they are used: this is the story level's peak (300k articles: 30M entries).
+    # ties. The key of `_heaviest_first`, written out here to rank each pair's similarity
+    # once rather than once per direction, and to free the temporaries as soon as they are
+    # used: this is the story level's peak (300k articles: 30M entries).
     _, rank = np.unique(-near_sim, return_inverse=True)
     rank = rank.ravel()
     ranks = int(rank.max()) + 1 if len(rank) else 1
@@ -1244,6 +1252,17 @@ def story_label(
     """
     members = list(group)
     (columns,) = heaviest_columns(graph.vectors.matrix, [members], 3 * terms)
+    return _label(members, columns, docs, graph, terms)
+
+
+def _label(
+    members: Sequence[int],
+    columns: Sequence[int],
+    docs: Sequence[StoryDoc],
+    graph: StoryGraph,
+    terms: int,
+) -> str:
+    """Return the label phrased from a story's heaviest term columns."""
     ranked = [graph.vectors.terms[c] for c in columns]
     return label_phrases(ranked, *_label_reading(members, docs, ranked), terms=terms)
 
@@ -1262,9 +1281,9 @@ def heaviest_columns(
 
     All groups at once, in blocks: one (group, column) key per entry, and `np.bincount`
     adds each key's weights in input order (member by member, as a dict updated row after
-    row does, so the sums are the same floats); then one stable argsort of group * ranks +
-    the sum's rank, as in `_salient_sets`. A Python loop over every member's row took ~1 ms
-    a story.
+    row does, so the sums are the same floats); then `_heaviest_first` by group, the
+    (group, column) keys being in column order. A Python loop over every member's row took
+    ~1 ms a story.
     """
     indptr = matrix.indptr.astype(np.int64)
     columns = max(1, int(matrix.shape[1]))
@@ -1296,11 +1315,13 @@ def _heaviest_block(
     positions += np.repeat(indptr[rows] - (ends - lengths), lengths)
     keys = np.repeat(owner, lengths) * columns + matrix.indices[positions]
     found, slot = np.unique(keys, return_inverse=True)
-    sums = np.bincount(slot.ravel(), weights=matrix.data[positions], minlength=len(found))
+    # Weighted bincounts are float64 already: asarray only tells mypy so.
+    sums = np.asarray(
+        np.bincount(slot.ravel(), weights=matrix.data[positions], minlength=len(found)),
+        dtype=np.float64,
+    )
     group = found // columns
-    _, rank = np.unique(-sums, return_inverse=True)
-    ranks = int(rank.max()) + 1 if len(rank) else 1
-    order = np.argsort(group * np.int64(ranks) + rank.ravel(), kind="stable")
+    order = _heaviest_first(group, sums)
     firsts = np.searchsorted(group, np.arange(len(groups) + 1))
     ordered = group[order]
     top = order[np.arange(len(order)) - firsts[ordered] < k]
@@ -1390,8 +1411,7 @@ def story_clusters(
     heaviest = heaviest_columns(graph.vectors.matrix, [g for _, _, g in drafts], 3 * _LABEL_TERMS)
     clusters = []
     for n, ((rep, members, g), columns) in enumerate(zip(drafts, heaviest, strict=True), 1):
-        ranked = [graph.vectors.terms[c] for c in columns]
-        label = label_phrases(ranked, *_label_reading(g, docs, ranked), terms=_LABEL_TERMS)
+        label = _label(g, columns, docs, graph, _LABEL_TERMS)
         clusters.append(Cluster(id=n, representative=rep, members=members, label=label))
         _every(progress, "story labels", n, len(drafts))
     return tuple(clusters), graph
