@@ -57,6 +57,20 @@ class TestLoadCorpus:
         assert loaded.warnings[0].source == "a.txt"
         assert "not UTF-8 at byte" in loaded.warnings[0].problem
 
+    def test_undecided_code_page_reads_as_western(self, tmp_path):
+        """Latin-1 text that cp1250 would also decode (a tie for the detector) is read as
+        windows-1252, not with "è" turned into "č"; Polish in cp1250 stays cp1250."""
+        french = "Café crème brûlée recipe, a story about French desserts in Paris today."
+        polish = "Rząd przyjął w środę projekt ustawy o zmianie podatków od stycznia. " * 2
+        (tmp_path / "fr.txt").write_bytes(french.encode("latin-1"))
+        (tmp_path / "pl.txt").write_bytes(polish.encode("cp1250"))
+        loaded = load_corpus(tmp_path)
+        assert {a.id: a.text for a in loaded.articles} == {"fr.txt": french, "pl.txt": polish}
+        assert {w.source: w.problem.rsplit(" ", 1)[-1] for w in loaded.warnings} == {
+            "fr.txt": "cp1252",
+            "pl.txt": "cp1250",
+        }
+
     def test_explicit_encoding(self, tmp_path):
         """--encoding reads the file with the named codec, silently."""
         (tmp_path / "a.txt").write_bytes("Größe".encode("cp1252"))

@@ -101,9 +101,19 @@ def decode_bytes(
 def _detect(data: bytes, source: str, position: int) -> tuple[str, str | None]:
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
+    found = from_bytes(data)
+    best = found.best()
     if best is None or best.encoding is None:
         raise DecodeError(source, f"not UTF-8 at byte {position}", hint="try --encoding")
+    # Where the detector cannot tell code pages apart (equal chaos and coherence: a short
+    # text, or one of English with a few accented names), it answers with whichever it tried
+    # first, often cp1250, which reads "crème brûlée" as "crčme brűlée". Undeclared 8-bit news
+    # text is far more often Western European, so ties go to windows-1252, as browsers'
+    # default (WHATWG) does; a text only cp1250 reads well still wins.
+    tied = (best.chaos, best.coherence)
+    western = [m for m in found if m.encoding == "cp1252" and (m.chaos, m.coherence) == tied]
+    if western:
+        best = western[0]
     text = str(best)
     if "\x00" in text:
         raise DecodeError(source, "binary file (NUL bytes)")
