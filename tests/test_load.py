@@ -115,6 +115,9 @@ class TestLoadCorpus:
         )
         loaded = load_corpus(path)
         assert [a.id for a in loaded.articles] == ["ok"]
+        assert loaded.skipped[0].problem == (
+            "broken JSON: Expecting property name enclosed in double quotes at column 2"
+        )
         assert [(i.line, i.problem.split(":")[0]) for i in loaded.skipped] == [
             (2, "broken JSON"),
             (3, "not a JSON object"),

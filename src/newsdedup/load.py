@@ -213,7 +213,9 @@ def _jsonl_record(
     except UnicodeDecodeError as err:
         return LoadIssue(source=source, line=lineno, problem=f"not UTF-8 at byte {err.start}")
     except json.JSONDecodeError as err:
-        return LoadIssue(source=source, line=lineno, problem=f"broken JSON: {err.msg}")
+        # err.msg leaves the place out ("Invalid control character at"): name the column.
+        where = f"{err.msg.removesuffix(' at')} at column {err.colno}"
+        return LoadIssue(source=source, line=lineno, problem=f"broken JSON: {where}")
     if not isinstance(record, dict):
         return LoadIssue(source=source, line=lineno, problem="not a JSON object")
     text = record.get(config.text_field)
