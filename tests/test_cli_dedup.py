@@ -88,6 +88,14 @@ class TestSeeds:
         assert result.stdout == ""
 
 
+    def test_o_is_short_for_out(self, tmp_path):
+        """-o names the output, as it does for scan: the same copy as --out."""
+        assert run("dedup", str(SEEDS), "-o", str(tmp_path / "short")).exit_code == 0
+        assert run("dedup", str(SEEDS), "--out", str(tmp_path / "long")).exit_code == 0
+        assert files_under(tmp_path / "short") == files_under(tmp_path / "long")
+        assert len(files_under(tmp_path / "short")) == 5
+
+
 class TestFolders:
     def test_keeps_relative_paths_and_exact_bytes(self, corpus, tmp_path):
         """Representative and singletons keep their nested paths and bytes (CRLF included)."""

@@ -769,6 +769,7 @@ def explain_command(
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option(
     "--out",
+    "-o",
     required=True,
     type=click.Path(path_type=Path),
     help="Folder to write (for a folder input), or FILE.jsonl (for a JSONL input).",
