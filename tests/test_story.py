@@ -163,12 +163,16 @@ class TestTermCounts:
 
 
 @settings(max_examples=150, deadline=None)
-@given(data=st.data(), block=st.sampled_from([1, 5, 1 << 20]))
-def test_weighed_vectors_are_the_vectors_weigh_gives(data, block, monkeypatch_module):
+@given(
+    data=st.data(), block=st.sampled_from([1, 5, 1 << 20]), read=st.sampled_from([1, 2, 4096])
+)
+def test_weighed_vectors_are_the_vectors_weigh_gives(data, block, read, monkeypatch_module):
     """The array form gives the rows `weigh` gives one article at a time, bit for bit: any
     counts (large ones too), names and title words, empty articles, a corpus of other
-    articles' stats (terms it lacks fall back to idf), rows weighed in blocks or all at once."""
+    articles' stats (terms it lacks fall back to idf) or none (the docs' own), docs read and
+    rows weighed in blocks or all at once."""
     monkeypatch_module.setattr(story_module, "_WEIGH_BLOCK", block)
+    monkeypatch_module.setattr(story_module, "_TERMS_BLOCK", read)
     words = [f"w{i}" for i in range(12)]
     doc = st.builds(
         lambda counts, names, title: TermCounts(
@@ -180,12 +184,13 @@ def test_weighed_vectors_are_the_vectors_weigh_gives(data, block, monkeypatch_mo
     )
     docs = data.draw(st.lists(doc, max_size=6))
     others = data.draw(st.lists(doc, max_size=3))
-    stats = term_stats(data.draw(st.sampled_from([docs, others])))
+    given = data.draw(st.sampled_from([docs, others, None]))
+    stats = term_stats(docs if given is None else given)
     config = StoryConfig(
         name_weight=data.draw(st.sampled_from([1.0, 1.5, 2.0])),
         title_weight=data.draw(st.sampled_from([1.0, 1.3])),
     )
-    got = weighed_vectors(docs, stats, config)
+    got = weighed_vectors(docs, None if given is None else stats, config)
     want = term_vectors([weigh(d, stats, config) for d in docs])
     assert got.terms == want.terms
     assert got.matrix.shape == want.matrix.shape

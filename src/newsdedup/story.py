@@ -32,7 +32,7 @@ import re
 import sys
 import unicodedata
 from array import array
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache, partial
@@ -452,7 +452,11 @@ class TermStats:
 
     def idf(self, term: str) -> float:
         """Return the smoothed idf, ln((1 + n) / (1 + df)) + 1: positive even in a tiny corpus."""
-        return math.log((1 + self.documents) / (1 + self.df.get(term, 0))) + 1.0
+        return _idf(self.documents, self.df.get(term, 0))
+
+
+def _idf(documents: int, df: int) -> float:
+    return math.log((1 + documents) / (1 + df)) + 1.0
 
 
 def term_stats(docs: Iterable[TermCounts]) -> TermStats:
@@ -491,30 +495,51 @@ def weigh(doc: TermCounts, stats: TermStats, config: StoryConfig) -> Vector:
 
 # Weights worked out per block of whole rows in `weighed_vectors`: bounds its temporaries.
 _WEIGH_BLOCK = 1 << 20
+# Docs whose terms `weighed_vectors` reads at a time.
+_TERMS_BLOCK = 4096
 
 
 def weighed_vectors(
     docs: Sequence[TermCounts],
-    stats: TermStats,
+    stats: TermStats | None,
     config: StoryConfig,
     progress: Progress | None = None,
 ) -> TermVectors:
     """Return `term_vectors` of each doc's `weigh`, the same floats, with the arithmetic on
     arrays: Python only lists each doc's term columns, counts and boosts (the planted 30k
-    corpus: 4.7 s -> 2.4 s). `progress` hears "story terms"."""
-    ids: dict[str, int] = {}  # term -> column, first seen first; sorted at the end
-    columns, counts = array("q"), array("q")
-    kinds = bytearray()  # 2 * is a name + is in the title
-    indptr = array("q", [0])
-    for n, doc in enumerate(docs, start=1):
-        columns.extend([ids.setdefault(t, len(ids)) for t in doc.counts])
-        counts.extend(doc.counts.values())
-        names, title = doc.names, doc.title
-        kinds.extend([2 * (t in names) + (t in title) for t in doc.counts])
-        indptr.append(len(columns))
-        _every(progress, "story terms", n, len(docs))
+    corpus: 4.7 s -> 2.4 s). `stats` None: the document frequencies of `docs` themselves,
+    counted from the columns (`term_stats(docs)` gives the same). `progress` hears "story
+    terms"."""
+    # term -> column, first seen first (sorted at the end): a missing term takes the next
+    # number. The terms go through C-level maps into numpy, a block of docs at a time, not
+    # through a Python loop per term (30k: 2.9 s -> 1.4 s with the df count below).
+    ids: defaultdict[str, int] = defaultdict(itertools.count().__next__)
+    columns: list[npt.NDArray[np.int64]] = [np.zeros(0, dtype=np.int64)]
+    counts: list[npt.NDArray[np.int64]] = [np.zeros(0, dtype=np.int64)]
+    kinds: list[npt.NDArray[np.uint8]] = [np.zeros(0, dtype=np.uint8)]  # 2 * name + title
+    sizes = np.fromiter(map(len, (d.counts for d in docs)), dtype=np.int64, count=len(docs))
+    for start in range(0, len(docs), _TERMS_BLOCK):
+        block = docs[start : start + _TERMS_BLOCK]
+        m = int(sizes[start : start + len(block)].sum())
+        terms = itertools.chain.from_iterable(d.counts for d in block)
+        columns.append(np.fromiter(map(ids.__getitem__, terms), dtype=np.int64, count=m))
+        tallies = itertools.chain.from_iterable(d.counts.values() for d in block)
+        counts.append(np.fromiter(tallies, dtype=np.int64, count=m))
+        # bytes() of a map of bools: half the time of np.fromiter over the same map.
+        names = b"".join([bytes(map(d.names.__contains__, d.counts)) for d in block])
+        title = b"".join([bytes(map(d.title.__contains__, d.counts)) for d in block])
+        kinds.append(2 * np.frombuffer(names, dtype=np.uint8) + np.frombuffer(title, np.uint8))
+        _every(progress, "story terms", start + len(block), len(docs), step=1)
+    column, count, kind = np.concatenate(columns), np.concatenate(counts), np.concatenate(kinds)
+    del columns, counts, kinds
+    bounds = np.zeros(len(docs) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=bounds[1:])
+    if stats is None:
+        documents, df = len(docs), np.bincount(column, minlength=len(ids)).tolist()
+    else:
+        documents, df = stats.documents, [stats.df.get(t, 0) for t in ids]
     # idf^p once per term of the corpus, not once per term of every article.
-    factor = np.array([stats.idf(t) ** config.idf_power for t in ids], dtype=np.float64)
+    factor = np.array([_idf(documents, d) ** config.idf_power for d in df], dtype=np.float64)
     boost = np.array(
         [
             1.0,
@@ -524,10 +549,6 @@ def weighed_vectors(
         ],
         dtype=np.float64,
     )
-    column = np.frombuffer(columns, dtype=np.int64)
-    count = np.frombuffer(counts, dtype=np.int64)
-    kind = np.frombuffer(kinds, dtype=np.uint8)
-    bounds = np.frombuffer(indptr, dtype=np.int64)
     data = np.empty(len(column), dtype=np.float64)
     # The floats weigh makes: 1 + log(count) from math.log (numpy's may differ in the last
     # bit), factors and boosts multiplied in weigh's order, squares added in term order by
@@ -1110,8 +1131,7 @@ def score_graph(
     candidates stays in numpy arrays. `progress` hears the stages that take long on a big
     corpus: "story terms", "story pairs", "story scores" and "story neighbourhoods".
     """
-    stats = term_stats(d.terms for d in docs)
-    vectors = weighed_vectors([d.terms for d in docs], stats, config, progress)
+    vectors = weighed_vectors([d.terms for d in docs], None, config, progress)
     paired = _stage(progress, "story pairs", 1)
     dates = tuple(d.date for d in docs)
     pairs = story_candidates(vectors, config, dates)
