@@ -87,7 +87,6 @@ class TestSeeds:
         assert "; 1 duplicate dropped, listed in" in result.stderr
         assert result.stdout == ""
 
-
     def test_o_is_short_for_out(self, tmp_path):
         """-o names the output, as it does for scan: the same copy as --out."""
         assert run("dedup", str(SEEDS), "-o", str(tmp_path / "short")).exit_code == 0

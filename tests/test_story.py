@@ -163,9 +163,7 @@ class TestTermCounts:
 
 
 @settings(max_examples=150, deadline=None)
-@given(
-    data=st.data(), block=st.sampled_from([1, 5, 1 << 20]), read=st.sampled_from([1, 2, 4096])
-)
+@given(data=st.data(), block=st.sampled_from([1, 5, 1 << 20]), read=st.sampled_from([1, 2, 4096]))
 def test_weighed_vectors_are_the_vectors_weigh_gives(data, block, read, monkeypatch_module):
     """The array form gives the rows `weigh` gives one article at a time, bit for bit: any
     counts (large ones too), names and title words, empty articles, a corpus of other
