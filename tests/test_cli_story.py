@@ -124,12 +124,6 @@ class TestLevelDefaultsAndErrors:
         result = run("scan", str(SEEDS), "--level", "story", "--story-threshold", "0")
         assert result.exit_code == 2
 
-    def test_level_with_dask_is_a_usage_error(self):
-        """Stories do not run on Dask yet: asking for both exits 2 and says so."""
-        result = run("scan", str(SEEDS), "--level", "both", "--dask", "local:1")
-        assert result.exit_code == 2
-        assert "--dask" in result.stderr
-
     def test_input_is_untouched(self, tmp_path: Path):
         """Scanning with stories never modifies the input tree."""
         before = tree_digest(SEEDS)

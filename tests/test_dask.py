@@ -104,6 +104,48 @@ class TestDaskScan:
         }
         assert any("duplicate id 'j00005'" in i.problem for i in issues)
 
+    @pytest.mark.parametrize("level", ["story", "both"])
+    def test_story_levels_give_the_local_json_bytes(self, scheduler, level):
+        """--level story/both on Dask: the workers make the story docs from the cleaning they
+        sign, the client groups them; the JSON is the local run's (seeds: one story of 5)."""
+        local = run("scan", SEEDS, "--format", "json", "--level", level)
+        remote = run("scan", SEEDS, "--format", "json", "--level", level, "--dask", scheduler)
+        assert remote.exit_code == 0, remote.stderr
+        assert remote.stdout == local.stdout
+        assert [len(s["members"]) for s in json.loads(remote.stdout)["stories"]] == [5]
+
+    def test_5k_corpus_stories_give_the_local_json_bytes(self, scheduler, corpus_5k, tmp_path):
+        """Stories from partitions whose records run against id order (the workers' docs
+        come back in read order, the local run's in id order) are the local run's."""
+        from newsdedup.distributed import scan_dask
+
+        records = [
+            line
+            for part in sorted(corpus_5k.glob("part*.jsonl"))
+            for line in part.read_text(encoding="utf-8").splitlines()
+        ]
+        records.reverse()
+        for n, name in enumerate(("a.jsonl", "b.jsonl", "c.jsonl")):
+            part = records[n * len(records) // 3 : (n + 1) * len(records) // 3]
+            (tmp_path / name).write_text("\n".join(part) + "\n", encoding="utf-8")
+        loaded = load_corpus(tmp_path, config=ALL)
+        local = find_duplicates(
+            loaded.articles, skipped=loaded.skipped, warnings=loaded.warnings, level="both"
+        )
+        _, result = scan_dask([tmp_path], scheduler=scheduler, load=ALL, level="both")
+        assert to_json(result) == to_json(local)
+        assert len(result.stories) >= 100
+
+    def test_story_memory_is_checked_before_the_workers_clean(self, scheduler, corpus_5k):
+        """A story level that would not fit is refused from the load's character count, as a
+        local run refuses it (exit 2, one line), before any worker cleans."""
+        result = run(
+            "scan", corpus_5k, "--glob", "*", "--level", "both", "--max-memory", "1M",
+            "--dask", scheduler,
+        )  # fmt: skip
+        assert result.exit_code == 2
+        assert "story terms of 5,000 articles" in result.stderr
+
     def test_strict_stops_at_the_first_bad_record_like_the_local_run(self, scheduler, corpus_5k):
         """--strict with --dask fails with the local run's one-line error (exit 3)."""
         local = run("scan", corpus_5k, "--glob", "*", "--strict")

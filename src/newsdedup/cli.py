@@ -512,8 +512,6 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, **opts: Any) ->
     """
     out, err = make_consoles()
     opts["quiet"] = opts.get("quiet", False)
-    if opts.get("dask") and opts.get("level", "copy") != "copy":
-        raise click.UsageError("--level story/both does not run on --dask yet; drop one of them")
     apply_settings(paths, opts, None)  # newsdedup.toml / [tool.newsdedup], as check reads it
     load = load_config_from(opts)
     if output is not None:
@@ -1108,6 +1106,8 @@ def run_scan_dask(paths: Sequence[Path], opts: dict[str, Any], err: Console) -> 
         load=load,
         config=dedup_config_from(opts),
         strict=opts["strict"],
+        level=opts.get("level", "copy"),
+        threads=opts.get("workers") or 1,
     )
     report_issues(LoadResult(articles=(), issues=issues), err, opts.get("quiet", False))
     if not result.articles:

@@ -7,11 +7,13 @@ the workers, each partition staying in worker memory between them:
    the client replays in sorted file order, so duplicate ids, `--strict` and the issue list
    are exactly those of a local run;
 2. templates: per-partition line counts come back and are merged into the corpus templates;
-3. sign: each worker cleans with those templates, shingles, signs and computes band keys.
+3. sign: each worker cleans with those templates, shingles, signs and computes band keys
+   (and, for `--level story` or `both`, the articles' story docs from the same cleaning).
 
 The client gathers shingles and band keys, groups band keys into candidate pairs, verifies
-them on the exact shingle sets and clusters, with the same functions as the local run, so
-the JSON is byte for byte the same. Workers need newsdedup installed (the same version; this is
+them on the exact shingle sets and clusters, with the same functions as the local run (and
+groups stories from the gathered docs, as the local run does), so the JSON is byte for byte
+the same. Workers need newsdedup installed (the same version; this is
 checked) and the input at the same path (a shared file system).
 """
 
@@ -22,19 +24,28 @@ import math
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from .config import HASHING_SCHEME, MINHASH_SCHEME, CleanConfig, DedupConfig, LoadConfig
+from .config import (
+    HASHING_SCHEME,
+    MINHASH_SCHEME,
+    CleanConfig,
+    DedupConfig,
+    LoadConfig,
+    check_level,
+)
 from .errors import ConfigError, InputError
 from .index import band_keys
 from .load import list_files, raise_issue
 from .pipeline import clean, fingerprint, result_from_fingerprints
 from .records import Article, DedupResult, LoadIssue
 from .signature import sign_many
+from .story import StoryDoc, check_text_memory, stories_of_docs, story_doc
 from .templates import TemplateCounter
 
 Item = Article | LoadIssue
@@ -56,6 +67,7 @@ class Signed:
     lengths: tuple[int, ...]
     shingles: tuple[npt.NDArray[np.uint64], ...]
     keys: npt.NDArray[np.uint64]  # (n, bands)
+    docs: tuple[StoryDoc, ...] = ()  # for the story levels: each article's story doc
 
 
 # ---- tasks (run on the workers; module-level so they pickle by reference) -----------------
@@ -83,12 +95,14 @@ def load_part(part: Part, load: LoadConfig) -> list[Item]:
     return items
 
 
-Entry = tuple[str, str, int | None] | LoadIssue  # (id, source, line) of an article, or an issue
+# (id, source, line, characters) of an article, or an issue
+Entry = tuple[str, str, int | None, int] | LoadIssue
 
 
 def manifest(items: Sequence[Item]) -> list[Entry]:
-    """Return per item its (id, source, line) or its issue: all the client needs to replay."""
-    return [(i.id, i.source, i.line) if isinstance(i, Article) else i for i in items]
+    """Return per item its (id, source, line, characters) or its issue: all the client needs
+    to replay the load and size the story level."""
+    return [(i.id, i.source, i.line, len(i.text)) if isinstance(i, Article) else i for i in items]
 
 
 def _kept(items: Sequence[Item], drop: frozenset[int]) -> list[Article]:
@@ -106,12 +120,18 @@ def count_lines(
 
 
 def sign_part(
-    items: Sequence[Item], drop: frozenset[int], templates: frozenset[int], config: DedupConfig
+    items: Sequence[Item],
+    drop: frozenset[int],
+    templates: frozenset[int],
+    config: DedupConfig,
+    stories: bool = False,
 ) -> Signed:
-    """Clean, shingle, sign and band one partition's kept articles."""
-    prints = [
-        fingerprint(clean(a, config, templates=templates), config) for a in _kept(items, drop)
-    ]
+    """Clean, shingle, sign and band one partition's kept articles, and represent each for
+    stories when `stories`."""
+    kept = _kept(items, drop)
+    cleaned = [clean(a, config, templates=templates) for a in kept]
+    prints = [fingerprint(c, config) for c in cleaned]
+    docs = tuple(story_doc(a, c.text) for a, c in zip(kept, cleaned, strict=True) if stories)
     usable = [len(p.shingles) >= config.min_shingles for p in prints]
     bands = config.index.bands_rows[0]
     keys = np.zeros((len(prints), bands), dtype=np.uint64)
@@ -124,6 +144,7 @@ def sign_part(
         lengths=tuple(p.length for p in prints),
         shingles=tuple(p.shingles for p in prints),
         keys=keys,
+        docs=docs,
     )
 
 
@@ -203,15 +224,30 @@ def scan_dask(
     load: LoadConfig | None = None,
     config: DedupConfig | None = None,
     strict: bool = False,
+    level: str = "copy",
+    threads: int = 1,
 ) -> tuple[tuple[LoadIssue, ...], DedupResult]:
-    """Return (load issues in order, the scan result) computed on a Dask cluster."""
+    """Return (load issues in order, the scan result) computed on a Dask cluster: at
+    `level` "story" or "both", with stories grouped on this machine (pair scores on
+    `threads` threads) from the docs the workers make."""
+    check_level(level)
     load = load or LoadConfig()
     config = config or DedupConfig()
     client, cluster = connect(scheduler)
     try:
         check_workers(client)
         workers = max(1, len(client.scheduler_info().get("workers", {})))
-        return _run(client, partitions(paths, load, workers=workers), load, config, strict)
+        parts = partitions(paths, load, workers=workers)
+        issues, templates, signed = _run(client, parts, load, config, strict, level)
+        result = _result(signed, issues, templates, config)
+        if level == "copy":
+            return issues, result
+        # Every kept article's doc (too short to sign or not), in id order as locally.
+        known = sorted(
+            (pair for s in signed for pair in zip(s.ids, s.docs, strict=True)), key=itemgetter(0)
+        )
+        ids, docs = [i for i, _ in known], [d for _, d in known]
+        return issues, stories_of_docs(result, ids, docs, config, level=level, threads=threads)
     finally:
         client.close()
         if cluster is not None:
@@ -219,14 +255,15 @@ def scan_dask(
 
 
 def _run(
-    client: Any, parts: list[Part], load: LoadConfig, config: DedupConfig, strict: bool
-) -> tuple[tuple[LoadIssue, ...], DedupResult]:
+    client: Any, parts: list[Part], load: LoadConfig, config: DedupConfig, strict: bool, level: str
+) -> tuple[tuple[LoadIssue, ...], frozenset[int], list[Signed]]:
     loaded = [client.submit(load_part, p, load, pure=False) for p in parts]
     manifests = client.gather([client.submit(manifest, f) for f in loaded])
     # Replay the manifests in read order: the first record of an id wins, as in load_corpus.
     seen: set[str] = set()
     issues: list[LoadIssue] = []
     drops: list[frozenset[int]] = []
+    articles = characters = 0
     for entries in manifests:
         drop = set()
         for n, entry in enumerate(entries):
@@ -235,14 +272,19 @@ def _run(
                     raise_issue(entry)
                 issues.append(entry)
                 continue
-            article_id, source, line = entry
+            article_id, source, line, chars = entry
             if article_id in seen:
                 drop.add(n)
                 problem = f"duplicate id {article_id!r}; the first record wins"
                 issues.append(LoadIssue(source=source, line=line, problem=problem))
             else:
                 seen.add(article_id)
+                articles += 1
+                characters += chars
         drops.append(frozenset(drop))
+    stories = level != "copy"
+    if stories:  # before any cleaning, as a local run refuses it
+        check_text_memory(articles, characters)
     templates: frozenset[int] = frozenset()
     if config.clean.templates:
         counters = client.gather(
@@ -258,10 +300,13 @@ def _run(
     # A set given to scatter would be split into its elements: wrap it in a list.
     [shared] = client.scatter([templates], broadcast=True)
     signed = client.gather(
-        [client.submit(sign_part, f, d, shared, config) for f, d in zip(loaded, drops, strict=True)]
+        [
+            client.submit(sign_part, f, d, shared, config, stories)
+            for f, d in zip(loaded, drops, strict=True)
+        ]
     )
     del loaded
-    return tuple(issues), _result(signed, issues, templates, config)
+    return tuple(issues), templates, signed
 
 
 def _result(

@@ -692,10 +692,14 @@ def check_memory(need: int, what: str) -> None:
 
 
 def check_corpus_memory(articles: Sequence[Article]) -> None:
-    """Refuse, before any cleaning, a corpus whose term vectors would not fit in memory."""
-    chars = sum(len(a.text) for a in articles)
+    """Refuse, before any cleaning, a corpus whose story terms would not fit in memory."""
+    check_text_memory(len(articles), sum(len(a.text) for a in articles))
+
+
+def check_text_memory(articles: int, chars: int) -> None:
+    """`check_corpus_memory` of `articles` articles holding `chars` characters of text."""
     size = f"{chars / 1e6:,.0f}M" if chars >= 10**6 else f"{chars:,}"
-    what = f"the term vectors of {len(articles):,} articles ({size} characters of text)"
+    what = f"the story terms of {articles:,} articles ({size} characters of text)"
     check_memory(chars * _BYTES_PER_CHAR, what)
 
 
@@ -1560,7 +1564,11 @@ def find_stories(
 
 def copy_groups(items: Sequence[Article], copies: Iterable[Cluster]) -> list[list[int]]:
     """Return the index groups of `items` (sorted by id) that `copies` keep in one story."""
-    position = {a.id: n for n, a in enumerate(items)}
+    return _id_groups([a.id for a in items], copies)
+
+
+def _id_groups(ids: Sequence[str], copies: Iterable[Cluster]) -> list[list[int]]:
+    position = {article_id: n for n, article_id in enumerate(ids)}
     return [sorted(position[m.id] for m in c.members if m.id in position) for c in copies]
 
 
@@ -1599,12 +1607,29 @@ def add_stories(
         items, texts = [a for a, _ in paired], [t for _, t in paired]
     if docs is None:
         docs = story_docs(items, config, progress=progress, texts=texts, workers=workers)
+    return stories_of_docs(
+        result, [a.id for a in items], docs, config, level=level, progress=progress, threads=workers
+    )
+
+
+def stories_of_docs(
+    result: DedupResult,
+    ids: Sequence[str],
+    docs: Sequence[StoryDoc],
+    config: DedupConfig,
+    *,
+    level: str,
+    progress: Progress | None = None,
+    threads: int = 1,
+) -> DedupResult:
+    """`add_stories` from the story docs of the articles `ids` (sorted, each doc in its
+    article's place): what a scan on a Dask cluster gathers instead of the articles."""
     stories, graph = story_clusters(
         docs,
         config.story,
-        together=copy_groups(items, result.clusters),
+        together=_id_groups(ids, result.clusters),
         progress=progress,
-        threads=workers,
+        threads=threads,
     )
     story_of = {m.id: s.id for s in stories for m in s.members}
     extra = {**result.extra, "story_candidates": graph.candidates}
