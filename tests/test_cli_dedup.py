@@ -87,6 +87,15 @@ class TestSeeds:
         assert "; 1 duplicate dropped, listed in" in result.stderr
         assert result.stdout == ""
 
+    def test_one_article_is_counted_in_the_singular(self, tmp_path):
+        """A folder of one article: 'wrote 1 article (1 file)', not '1 articles (1 files)'."""
+        (tmp_path / "in").mkdir()
+        (tmp_path / "in" / "a.txt").write_bytes((SEEDS / SEED_000).read_bytes())
+        result = run("dedup", str(tmp_path / "in"), "-o", str(tmp_path / "out"))
+        assert result.exit_code == 0, result.stderr
+        assert "wrote 1 article (1 file) to " in result.stderr
+        assert "; 0 duplicates dropped" in result.stderr
+
     def test_o_is_short_for_out(self, tmp_path):
         """-o names the output, as it does for scan: the same copy as --out."""
         assert run("dedup", str(SEEDS), "-o", str(tmp_path / "short")).exit_code == 0
@@ -350,7 +359,7 @@ def test_unreadable_files_are_not_copied_and_the_summary_says_so(corpus, tmp_pat
     assert result.exit_code == 0
     assert not (out / "junk.txt").exists()
     assert "junk.txt" in result.stderr
-    assert "1 unreadable files or records not copied" in result.stderr
+    assert "1 unreadable file or record not copied" in result.stderr
 
 
 def test_existing_file_as_folder_output_is_refused_even_with_force(corpus, tmp_path):

@@ -94,7 +94,7 @@ class TestIndexCheck:
         result = run("index", "check", today, "--index", location)
         assert S001 in result.stdout
         assert S000 in result.stdout
-        assert "1 articles checked against 4 indexed" in result.stdout
+        assert "1 article checked against 4 indexed · 1 duplicates an indexed" in result.stdout
 
     def test_csv_has_one_row_per_duplicate_and_one_per_clean_article(self, indexed, split):
         """CSV: 001 → 000 on one row; an article with no duplicate has empty fields."""

@@ -42,7 +42,13 @@ from .memory import memory_budget, parse_size
 from .parallel import default_workers
 from .pipeline import corpus_templates, find_duplicates, scan_corpus
 from .records import Article, DedupResult, LoadResult
-from .render import render_explanation, render_gate, render_report, render_story_explanation
+from .render import (
+    number,
+    render_explanation,
+    render_gate,
+    render_report,
+    render_story_explanation,
+)
 from .serialize import to_csv, to_dict, to_json, to_jsonl
 from .settings import Settings, discover_settings, read_settings
 from .write import (
@@ -811,10 +817,15 @@ def dedup(path: Path, out: Path, force: bool, config_file: Path | None, **opts: 
     if not opts["quiet"]:
         skipped = len(result.skipped)
         err.print(
-            f"wrote {summary.kept} articles ({summary.files} files) to {escape(str(out))}; "
-            f"{summary.removed} duplicate{'' if summary.removed == 1 else 's'} dropped, listed in "
+            f"wrote {number(summary.kept, 'article')} ({number(summary.files, 'file')}) to "
+            f"{escape(str(out))}; {number(summary.removed, 'duplicate')} dropped, listed in "
             f"{escape(str(summary.removed_csv))}"
-            + (f"; {skipped} unreadable files or records not copied" if skipped else ""),
+            + (
+                f"; {number(skipped, 'unreadable file or record', 'unreadable files or records')}"
+                " not copied"
+                if skipped
+                else ""
+            ),
             highlight=False,
             soft_wrap=True,
         )

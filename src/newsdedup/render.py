@@ -106,6 +106,11 @@ def counted(n: int, noun: str, plural: str | None = None) -> str:
     return f"[bold]{n}[/bold] {noun if n == 1 else plural or noun + 's'}"
 
 
+def number(n: int, noun: str, plural: str | None = None) -> str:
+    """Return "1 file", "2 files": `counted` without the markup."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
 def summary_line(result: DedupResult) -> str:
     """Return the one-line summary: articles, clusters, duplicates, rate, skipped."""
     text = (
@@ -184,8 +189,9 @@ def _verdict_and_table(verdict: str, yes: bool, console: Console) -> Table:
 def render_explanation(e: Explanation, console: Console) -> None:
     """Draw the evidence for one pair: scores, LSH bands, dropped lines, shared passages."""
     scores = _verdict_and_table(e.verdict, e.duplicate, console)
-    scores.add_row("A", f"{escape(e.a.id)} · {e.a.shingles} shingles · {e.a.kept_lines} lines kept")
-    scores.add_row("B", f"{escape(e.b.id)} · {e.b.shingles} shingles · {e.b.kept_lines} lines kept")
+    for name, side in (("A", e.a), ("B", e.b)):
+        shingles, lines = number(side.shingles, "shingle"), number(side.kept_lines, "line")
+        scores.add_row(name, f"{escape(side.id)} · {shingles} · {lines} kept")
     scores.add_row(
         "exact Jaccard",
         f"{e.jaccard:.4f} ({e.shared} shared shingles; threshold {e.params['threshold']:g})",

@@ -16,6 +16,7 @@ from rich.table import Table
 
 from . import __version__
 from .records import LoadIssue
+from .render import number
 from .store import CheckedArticle, IndexCheckResult
 
 CSV_FIELDS = ("id", "duplicate_of", "similarity", "jaccard", "containment", "via")
@@ -97,8 +98,10 @@ def check_to_csv(result: IndexCheckResult) -> str:
 
 def check_summary(result: IndexCheckResult) -> str:
     return (
-        f"{len(result.articles)} articles checked against {result.index_articles} indexed · "
-        f"{result.duplicates} duplicate an indexed article ({result.duplicate_rate:.1%})"
+        f"{number(len(result.articles), 'article')} checked against {result.index_articles} "
+        f"indexed · {result.duplicates} "
+        f"{'duplicates' if result.duplicates == 1 else 'duplicate'} an indexed article "
+        f"({result.duplicate_rate:.1%})"
     )
 
 
