@@ -97,6 +97,7 @@ def check_to_csv(result: IndexCheckResult) -> str:
 
 
 def check_summary(result: IndexCheckResult) -> str:
+    # "duplicate" is the verb here: "1 duplicates", "2 duplicate an indexed article".
     return (
         f"{number(len(result.articles), 'article')} checked against {result.index_articles} "
         f"indexed · {result.duplicates} "
