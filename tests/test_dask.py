@@ -116,7 +116,8 @@ class TestDaskScan:
 
     def test_5k_corpus_stories_give_the_local_json_bytes(self, scheduler, corpus_5k, tmp_path):
         """Stories from partitions whose records run against id order (the workers' docs
-        come back in read order, the local run's in id order) are the local run's."""
+        come back in read order, the local run's in id order) are the local run's, titles
+        and dates included (dates also keep stories apart)."""
         from newsdedup.distributed import scan_dask
 
         records = [
@@ -124,6 +125,11 @@ class TestDaskScan:
             for part in sorted(corpus_5k.glob("part*.jsonl"))
             for line in part.read_text(encoding="utf-8").splitlines()
         ]
+        for n, line in enumerate(records):
+            if n % 4 == 0 and line.endswith("}"):
+                record = json.loads(line)
+                record.update(title=f"Title {n}", date=f"2024-0{1 + n % 9}-1{n % 10}")
+                records[n] = json.dumps(record)
         records.reverse()
         for n, name in enumerate(("a.jsonl", "b.jsonl", "c.jsonl")):
             part = records[n * len(records) // 3 : (n + 1) * len(records) // 3]
@@ -135,6 +141,7 @@ class TestDaskScan:
         _, result = scan_dask([tmp_path], scheduler=scheduler, load=ALL, level="both")
         assert to_json(result) == to_json(local)
         assert len(result.stories) >= 100
+        assert len(result.metadata) >= 1000
 
     def test_story_memory_is_checked_before_the_workers_clean(self, scheduler, corpus_5k):
         """A story level that would not fit is refused from the load's character count, as a

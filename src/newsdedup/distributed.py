@@ -23,7 +23,7 @@ import logging
 import math
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -42,7 +42,7 @@ from .config import (
 from .errors import ConfigError, InputError
 from .index import band_keys
 from .load import list_files, raise_issue
-from .pipeline import clean, fingerprint, result_from_fingerprints
+from .pipeline import article_metadata, clean, fingerprint, result_from_fingerprints
 from .records import Article, DedupResult, LoadIssue
 from .signature import sign_many
 from .story import StoryDoc, check_text_memory, stories_of_docs, story_doc
@@ -95,14 +95,17 @@ def load_part(part: Part, load: LoadConfig) -> list[Item]:
     return items
 
 
-# (id, source, line, characters) of an article, or an issue
-Entry = tuple[str, str, int | None, int] | LoadIssue
+# (id, source, line, characters, title/date/URL) of an article, or an issue
+Entry = tuple[str, str, int | None, int, dict[str, str]] | LoadIssue
 
 
 def manifest(items: Sequence[Item]) -> list[Entry]:
-    """Return per item its (id, source, line, characters) or its issue: all the client needs
-    to replay the load and size the story level."""
-    return [(i.id, i.source, i.line, len(i.text)) if isinstance(i, Article) else i for i in items]
+    """Return per item its (id, source, line, characters, metadata) or its issue: all the
+    client needs to replay the load, size the story level and report titles and dates."""
+    return [
+        (i.id, i.source, i.line, len(i.text), article_metadata(i)) if isinstance(i, Article) else i
+        for i in items
+    ]
 
 
 def _kept(items: Sequence[Item], drop: frozenset[int]) -> list[Article]:
@@ -238,8 +241,8 @@ def scan_dask(
         check_workers(client)
         workers = max(1, len(client.scheduler_info().get("workers", {})))
         parts = partitions(paths, load, workers=workers)
-        issues, templates, signed = _run(client, parts, load, config, strict, level)
-        result = _result(signed, issues, templates, config)
+        issues, metadata, templates, signed = _run(client, parts, load, config, strict, level)
+        result = replace(_result(signed, issues, templates, config), metadata=metadata)
         if level == "copy":
             return issues, result
         # Every kept article's doc (too short to sign or not), in id order as locally.
@@ -256,7 +259,7 @@ def scan_dask(
 
 def _run(
     client: Any, parts: list[Part], load: LoadConfig, config: DedupConfig, strict: bool, level: str
-) -> tuple[tuple[LoadIssue, ...], frozenset[int], list[Signed]]:
+) -> tuple[tuple[LoadIssue, ...], dict[str, dict[str, str]], frozenset[int], list[Signed]]:
     loaded = [client.submit(load_part, p, load, pure=False) for p in parts]
     manifests = client.gather([client.submit(manifest, f) for f in loaded])
     # Replay the manifests in read order: the first record of an id wins, as in load_corpus.
@@ -264,6 +267,7 @@ def _run(
     issues: list[LoadIssue] = []
     drops: list[frozenset[int]] = []
     articles = characters = 0
+    metadata: dict[str, dict[str, str]] = {}
     for entries in manifests:
         drop = set()
         for n, entry in enumerate(entries):
@@ -272,7 +276,7 @@ def _run(
                     raise_issue(entry)
                 issues.append(entry)
                 continue
-            article_id, source, line, chars = entry
+            article_id, source, line, chars, meta = entry
             if article_id in seen:
                 drop.add(n)
                 problem = f"duplicate id {article_id!r}; the first record wins"
@@ -281,6 +285,8 @@ def _run(
                 seen.add(article_id)
                 articles += 1
                 characters += chars
+                if meta:
+                    metadata[article_id] = meta
         drops.append(frozenset(drop))
     stories = level != "copy"
     if stories:  # before any cleaning, as a local run refuses it
@@ -306,7 +312,7 @@ def _run(
         ]
     )
     del loaded
-    return tuple(issues), templates, signed
+    return tuple(issues), dict(sorted(metadata.items())), templates, signed
 
 
 def _result(
