@@ -103,12 +103,16 @@ def _fold(text: str, width: int) -> list[str]:
 def counted(n: int, noun: str, plural: str | None = None) -> str:
     """Return "[bold]1[/bold] story", "[bold]2[/bold] stories": the count in bold, the noun
     in the number it takes."""
-    return f"[bold]{n}[/bold] {noun if n == 1 else plural or noun + 's'}"
+    return f"[bold]{n}[/bold] {_noun(n, noun, plural)}"
 
 
 def number(n: int, noun: str, plural: str | None = None) -> str:
     """Return "1 file", "2 files": `counted` without the markup."""
-    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+    return f"{n} {_noun(n, noun, plural)}"
+
+
+def _noun(n: int, noun: str, plural: str | None) -> str:
+    return noun if n == 1 else plural or noun + "s"
 
 
 def summary_line(result: DedupResult) -> str:
