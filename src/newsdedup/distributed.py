@@ -134,7 +134,9 @@ def sign_part(
     kept = _kept(items, drop)
     cleaned = [clean(a, config, templates=templates) for a in kept]
     prints = [fingerprint(c, config) for c in cleaned]
-    docs = tuple(story_doc(a, c.text) for a, c in zip(kept, cleaned, strict=True) if stories)
+    docs: tuple[StoryDoc, ...] = ()
+    if stories:
+        docs = tuple(story_doc(a, c.text) for a, c in zip(kept, cleaned, strict=True))
     usable = [len(p.shingles) >= config.min_shingles for p in prints]
     bands = config.index.bands_rows[0]
     keys = np.zeros((len(prints), bands), dtype=np.uint64)
