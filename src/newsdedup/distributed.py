@@ -24,7 +24,6 @@ import math
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -247,11 +246,10 @@ def scan_dask(
         result = replace(_result(signed, issues, templates, config), metadata=metadata)
         if level == "copy":
             return issues, result
-        # Every kept article's doc (too short to sign or not), in id order as locally.
-        known = sorted(
-            (pair for s in signed for pair in zip(s.ids, s.docs, strict=True)), key=itemgetter(0)
-        )
-        ids, docs = [i for i, _ in known], [d for _, d in known]
+        # Every kept article's doc (too short to sign or not), in the result's id order.
+        doc_of = {i: d for s in signed for i, d in zip(s.ids, s.docs, strict=True)}
+        ids = result.article_ids
+        docs = [doc_of[i] for i in ids]
         return issues, stories_of_docs(result, ids, docs, config, level=level, threads=threads)
     finally:
         client.close()
