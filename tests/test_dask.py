@@ -143,6 +143,35 @@ class TestDaskScan:
         assert len(result.stories) >= 100
         assert len(result.metadata) >= 1000
 
+    def test_one_big_jsonl_file_is_cut_into_partitions(self, scheduler, tmp_path):
+        """A single JSONL file is cut into byte ranges of whole lines, ~4 a worker, so every
+        worker cleans part of it; ids, line numbers, a broken line and a duplicate id in a
+        later range come out as in the local run."""
+        from newsdedup.distributed import partitions, scan_dask
+        from newsdedup.load import Span
+
+        lines = []
+        for n in range(9000):
+            text = fast_article(n - 1 if n % 10 == 9 else n, words=60)
+            lines.append(json.dumps({"id": f"r{n:05d}", "text": text}))
+        lines.insert(7000, '{"id": "broken", "text": "cut off')
+        lines.insert(8000, json.dumps({"id": "r00012", "text": "an old id again"}))
+        corpus = tmp_path / "one.jsonl"
+        corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        parts = partitions([corpus], ALL, workers=2)
+        assert len(parts) >= 4
+        assert all(isinstance(p, Span) for p in parts)
+        assert [p.line for p in parts][0] == 1
+        issues, result = scan_dask([corpus], scheduler=scheduler, load=ALL)
+        assert to_json(result) == local_json(corpus)
+        assert [(i.source, i.line) for i in result.skipped] == [
+            ("one.jsonl", 7001),  # the broken line
+            ("one.jsonl", 8001),  # the duplicate id
+        ]
+        assert [(i.line, i.problem) for i in issues if "duplicate" in i.problem] == [
+            (8001, "duplicate id 'r00012'; the first record wins")
+        ]
+
     def test_story_memory_is_checked_before_the_workers_clean(self, scheduler, corpus_5k):
         """A story level that would not fit is refused from the load's character count, as a
         local run refuses it (exit 2, one line), before any worker cleans."""

@@ -296,10 +296,11 @@ class TestTotal:
 class TestDistributedReader:
     def test_a_dask_partition_reads_pages_through_the_extractor(self, tmp_path: Path):
         """Workers pick the reader by suffix too: a page's article is its extracted body."""
-        from newsdedup.distributed import Part, load_part
+        from newsdedup.distributed import load_part
+        from newsdedup.load import Files
 
         (tmp_path / "p.html").write_text(page(story(1), title="One"), encoding="utf-8")
-        part = Part(root=str(tmp_path), files=(str(tmp_path / "p.html"),))
+        part = Files(root=tmp_path, files=(tmp_path / "p.html",))
         (article,) = load_part(part, LoadConfig())
         assert article.extractor is not None
         assert article.title == "One"

@@ -1,7 +1,8 @@
 """`scan` on a Dask cluster: workers load, clean, shingle and sign; the client verifies.
 
-The work is cut into partitions of files (a JSONL file is one partition). Three rounds run on
-the workers, each partition staying in worker memory between them:
+The work is cut into partitions as a local run's workers cut it (`load.corpus_parts`): byte
+ranges of whole lines of a JSONL file, or some files of a folder; about four a worker. Three
+rounds run on the workers, each partition staying in worker memory between them:
 
 1. load: each worker reads its files; only a manifest (ids and load issues) comes back, which
    the client replays in sorted file order, so duplicate ids, `--strict` and the issue list
@@ -40,7 +41,7 @@ from .config import (
 )
 from .errors import ConfigError, InputError
 from .index import band_keys
-from .load import list_files, raise_issue
+from .load import SPAN_BYTES, Part, corpus_parts, is_jsonl, list_files, raise_issue, read_part
 from .pipeline import article_metadata, clean, fingerprint, result_from_fingerprints
 from .records import Article, DedupResult, LoadIssue
 from .signature import sign_many
@@ -48,14 +49,6 @@ from .story import StoryDoc, check_text_memory, stories_of_docs, story_doc
 from .templates import TemplateCounter
 
 Item = Article | LoadIssue
-
-
-@dataclass(frozen=True, slots=True)
-class Part:
-    """A slice of the input: some files of one root, in sorted order."""
-
-    root: str  # absolute
-    files: tuple[str, ...]  # absolute
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,16 +75,8 @@ def worker_versions() -> tuple[str, str, str, str]:
 
 
 def load_part(part: Part, load: LoadConfig) -> list[Item]:
-    """Read one partition's files: articles and issues in file order."""
-    from . import load as loader
-
-    root = Path(part.root)
-    items: list[Item] = []
-    for name in part.files:
-        path = Path(name)
-        reader = loader._reader(path)  # by suffix: text, JSONL, HTML page or WARC archive
-        items.extend(reader(path, root, load))
-    return items
+    """Read one partition: articles and issues in read order."""
+    return list(read_part(part, load))
 
 
 # (id, source, line, characters, title/date/URL) of an article, or an issue
@@ -156,20 +141,33 @@ def sign_part(
 
 
 def partitions(paths: Sequence[Path], load: LoadConfig, *, workers: int) -> list[Part]:
-    """Cut the input into partitions of files, in the order a local run reads them."""
+    """Cut the input into partitions, in the order a local run reads it: ~4 a worker, of
+    byte ranges of a plain JSONL file (whole lines) or of some files (a gzipped JSONL file is
+    read whole, by one worker)."""
     parts: list[Part] = []
+    share = max(1, 4 * workers)
     for given in paths:
-        root = Path(given)
-        if not root.exists():
-            raise InputError(str(root), "no such file or directory")
+        if not Path(given).exists():
+            raise InputError(str(given), "no such file or directory")
+        # Absolute, as workers may run elsewhere; a file given directly is its own root (its
+        # id is its name, as in a local run).
+        root = Path(given).resolve()
         files = list_files(root, load)
-        size = max(1, min(2000, math.ceil(len(files) / max(1, 4 * workers))))
-        base = str(root.resolve())
-        # A file given directly is its own root: its id is its name, as in a local run.
-        for start in range(0, len(files), size):
-            chunk = files[start : start + size]
-            parts.append(Part(base, tuple(str(f.resolve()) for f in chunk)))
+        plain = sum(f.stat().st_size for f in files if is_jsonl(f) and not _gzipped(f))
+        parts.extend(
+            corpus_parts(
+                root,
+                load,
+                span_bytes=max(SPAN_BYTES, math.ceil(plain / share)),
+                files_per_part=max(1, min(2000, math.ceil(len(files) / share))),
+                whole_gzip=True,
+            )
+        )
     return parts
+
+
+def _gzipped(path: Path) -> bool:
+    return path.name.lower().endswith(".gz")
 
 
 def local_cluster(workers: int) -> Any:

@@ -389,8 +389,13 @@ def corpus_parts(
     *,
     span_bytes: int | None = None,
     files_per_part: int | None = None,
+    whole_gzip: bool = False,
 ) -> Iterator[Part]:
-    """Cut the corpus under `path` into parts, in `iter_corpus` order, reading no record."""
+    """Cut the corpus under `path` into parts, in `iter_corpus` order, reading no record.
+
+    A gzipped JSONL file is read here and handed on as `Lines`, unless `whole_gzip`: then it
+    is a file of a `Files` part, read whole where the part is read (a Dask worker, which
+    should not get the text through the client)."""
     config = config or LoadConfig()
     span_bytes = span_bytes or SPAN_BYTES
     files_per_part = files_per_part or FILES_PER_PART
@@ -400,7 +405,8 @@ def corpus_parts(
         return
     files: list[Path] = []
     for file in list_files(path, config):
-        if not is_jsonl(file):
+        gzipped = file.name.lower().endswith(".gz")
+        if not is_jsonl(file) or (gzipped and whole_gzip):
             files.append(file)
             if len(files) >= files_per_part:
                 yield Files(path, tuple(files))
@@ -409,7 +415,7 @@ def corpus_parts(
         if files:
             yield Files(path, tuple(files))
             files = []
-        if file.name.lower().endswith(".gz"):
+        if gzipped:
             yield from _line_parts(file, path, span_bytes)
         else:
             yield from _span_parts(file, path, span_bytes)
