@@ -246,6 +246,18 @@ class TestBadInput:
         assert len(result.stderr.strip().splitlines()) == 1
         assert tree_digest(messy) == before
 
+    @pytest.mark.parametrize("workers", ["1", "2"])
+    def test_strict_stops_at_a_duplicate_id_without_saying_the_first_wins(self, tmp_path, workers):
+        """A repeated JSONL id under --strict is an error at its line (exit 3); the message
+        does not say "the first record wins", since nothing goes on."""
+        rows = [{"id": "ok", "text": make_article(1, 40)}, {"id": "ok", "text": "again"}]
+        (tmp_path / "c.jsonl").write_text(
+            "".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8"
+        )
+        result = run("scan", str(tmp_path / "c.jsonl"), "--strict", "--workers", workers)
+        assert result.exit_code == 3
+        assert result.stderr == "error: c.jsonl:2: duplicate id 'ok'\n"
+
     def test_oversize_file_is_skipped(self, tmp_path):
         """A file over --max-bytes is skipped with the limit named."""
         (tmp_path / "big.txt").write_text(make_article(1, 40), encoding="utf-8")

@@ -191,6 +191,18 @@ class TestDaskScan:
         assert remote.exit_code == local.exit_code == 3
         assert remote.stderr == local.stderr
 
+    def test_strict_stops_at_a_duplicate_id_like_the_local_run(self, scheduler, tmp_path):
+        """A repeated id under --strict stops a Dask scan too (it went on), with the local
+        run's message and exit code."""
+        rows = [{"id": "x", "text": fast_article(1, words=60)}, {"id": "x", "text": "again"}]
+        (tmp_path / "c.jsonl").write_text(
+            "".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8"
+        )
+        local = run("scan", tmp_path / "c.jsonl", "--strict")
+        remote = run("scan", tmp_path / "c.jsonl", "--strict", "--dask", scheduler)
+        assert remote.exit_code == local.exit_code == 3
+        assert remote.stderr == local.stderr == "error: c.jsonl:2: duplicate id 'x'\n"
+
     def test_bad_scheduler_value_is_a_usage_error(self):
         """--dask local:x is refused with exit 2 before anything starts."""
         result = run("scan", SEEDS, "--dask", "local:x")

@@ -41,7 +41,16 @@ from .config import (
 )
 from .errors import ConfigError, InputError
 from .index import band_keys
-from .load import SPAN_BYTES, Part, corpus_parts, is_jsonl, list_files, raise_issue, read_part
+from .load import (
+    SPAN_BYTES,
+    Part,
+    corpus_parts,
+    duplicate_id,
+    is_jsonl,
+    list_files,
+    raise_issue,
+    read_part,
+)
 from .pipeline import article_metadata, clean, fingerprint, result_from_fingerprints
 from .records import Article, DedupResult, LoadIssue
 from .signature import sign_many
@@ -277,8 +286,10 @@ def _run(
             article_id, source, line, chars, meta = entry
             if article_id in seen:
                 drop.add(n)
-                problem = f"duplicate id {article_id!r}; the first record wins"
-                issues.append(LoadIssue(source=source, line=line, problem=problem))
+                duplicate = duplicate_id(article_id, source, line)
+                if strict:
+                    raise_issue(duplicate)
+                issues.append(duplicate)
             else:
                 seen.add(article_id)
                 articles += 1

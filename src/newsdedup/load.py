@@ -274,20 +274,25 @@ def iter_corpus(path: Path, config: LoadConfig | None = None) -> Iterator[Articl
         for item in reader(file, path, config):
             if isinstance(item, Article):
                 if item.id in seen:
-                    yield LoadIssue(
-                        source=item.source,
-                        line=item.line,
-                        problem=f"duplicate id {item.id!r}; the first record wins",
-                    )
+                    yield duplicate_id(item.id, item.source, item.line)
                     continue
                 seen.add(item.id)
             yield item
 
 
+# What a duplicate id's issue adds when the load goes on; strict mode stops there instead.
+_FIRST_WINS = "; the first record wins"
+
+
+def duplicate_id(article_id: str, source: str, line: int | None) -> LoadIssue:
+    """Return the issue of a record whose id an earlier record already has (skipped)."""
+    return LoadIssue(source=source, line=line, problem=f"duplicate id {article_id!r}{_FIRST_WINS}")
+
+
 def raise_issue(issue: LoadIssue) -> None:
     """Raise the `InputError` matching a `LoadIssue` (used by strict mode)."""
     if issue.line is not None:
-        raise RecordError(issue.source, issue.line, issue.problem)
+        raise RecordError(issue.source, issue.line, issue.problem.removesuffix(_FIRST_WINS))
     if "NUL" in issue.problem or "UTF-8" in issue.problem or "cannot be read as" in issue.problem:
         raise DecodeError(issue.source, issue.problem)
     raise InputError(issue.source, issue.problem)
@@ -307,13 +312,7 @@ def load_corpus(
                     raise_issue(item)
                 issues.append(item)
             elif item.id in articles:
-                issues.append(
-                    LoadIssue(
-                        source=item.source,
-                        line=item.line,
-                        problem=f"duplicate id {item.id!r}; the first record wins",
-                    )
-                )
+                issues.append(duplicate_id(item.id, item.source, item.line))
             else:
                 articles[item.id] = item
     ordered = tuple(articles[k] for k in sorted(articles))

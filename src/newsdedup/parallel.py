@@ -34,7 +34,7 @@ from .boilerplate import CACHE_LINES, clean_text
 from .canonical import canonicalize
 from .config import CleanConfig, DedupConfig, LoadConfig
 from .index import band_keys
-from .load import Missing, Part, read_part
+from .load import Missing, Part, duplicate_id, read_part
 from .records import LoadIssue
 from .shingle import shingles
 from .signature import sign_many
@@ -491,11 +491,7 @@ class Loaded:
 
     def duplicate(self, k: int) -> LoadIssue:
         """Return the issue of article `k` when its id was seen before."""
-        return LoadIssue(
-            source=self.sources[k],
-            line=self.lines[k],
-            problem=f"duplicate id {self.ids[k]!r}; the first record wins",
-        )
+        return duplicate_id(self.ids[k], self.sources[k], self.lines[k])
 
 
 class _Reading:
