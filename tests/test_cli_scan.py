@@ -258,6 +258,20 @@ class TestBadInput:
         assert result.exit_code == 3
         assert result.stderr == "error: c.jsonl:2: duplicate id 'ok'\n"
 
+    @pytest.mark.parametrize("flags", [[], ["--no-boilerplate"]])
+    def test_six_copies_of_one_page_are_one_cluster(self, tmp_path, flags):
+        """Six copies of a seed beside another page: one cluster of six. Their lines recur
+        as a site menu does, and site templates once emptied them (0 duplicates)."""
+        page = next(SEEDS.glob("002_*.txt")).read_bytes()
+        for i in range(6):
+            (tmp_path / f"copy{i}.txt").write_bytes(page)
+        (tmp_path / "other.txt").write_bytes(next(SEEDS.glob("000_*.txt")).read_bytes())
+        result = run("scan", str(tmp_path), "--format", "json", *flags)
+        clusters = json.loads(result.stdout)["clusters"]
+        assert [sorted(m["id"] for m in c["members"]) for c in clusters] == [
+            [f"copy{i}.txt" for i in range(6)]
+        ]
+
     def test_oversize_file_is_skipped(self, tmp_path):
         """A file over --max-bytes is skipped with the limit named."""
         (tmp_path / "big.txt").write_text(make_article(1, 40), encoding="utf-8")

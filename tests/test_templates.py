@@ -20,7 +20,7 @@ from newsdedup.templates import (
 )
 from newsdedup.unwrap import wrapped_units
 
-from .conftest import make_article
+from .conftest import SEEDS, make_article
 
 QUOTE = "“I don’t comment on rumors,” he added."
 MENU = ["Home", "World", "Business", "Comments are closed.", "Copyright 2024 Example Ltd."]
@@ -45,6 +45,10 @@ def copies_of_one_story(n: int) -> list[str]:
         "\n\n".join([f"Site {i} header", *body[:2], QUOTE, *body[2:], f"Site {i} footer"])
         for i in range(n)
     ]
+
+
+# A story's headline, byline and dateline: short lines that copies of it share.
+HEADER = ["Steel orders climb for a third month", "By Jane Roe", "Updated 10:42 GMT"]
 
 
 class TestLearnTemplates:
@@ -127,6 +131,48 @@ class TestTemplatesInCleaning:
             assert QUOTE in cleaned.text
             for paragraph in make_article(7, 4).split("\n\n"):
                 assert paragraph in cleaned.text
+
+    def test_copies_of_a_scraped_page_keep_their_article(self):
+        """Six copies of a scraped page (seed 002, short lines and all) beside one other page:
+        every line of the copies recurs as a menu does, and growth from its short lines once
+        took every paragraph as 'template', leaving the copies empty. The prose stays."""
+        page = next(SEEDS.glob("002_*.txt")).read_text(encoding="utf-8")
+        other = next(SEEDS.glob("000_*.txt")).read_text(encoding="utf-8")
+        articles = [Article(id=f"c{i}", text=page, source="c") for i in range(6)]
+        articles.append(Article(id="other", text=other, source="o"))
+        assert corpus_templates(articles)  # the copies' lines are learned ...
+        alone = clean(articles[0], CleanConfig(templates=False)).text
+        for cleaned in clean_corpus(articles)[:6]:
+            prose = [ln for ln in cleaned.lines if ln.kept]
+            assert sum(len(ln.text.split()) for ln in prose) >= 0.8 * len(alone.split())
+
+    def test_copies_from_six_sites_with_edited_endings_stay_articles(self):
+        """One story from six sites, each with its own menu line and its own last
+        paragraph, the rest shared with its headline and byline: the shared paragraphs are
+        the article, not furniture."""
+        body = make_article(7, 6).split("\n\n")
+        texts = [
+            "\n".join(
+                [f"Site {i} home", "World", "", *HEADER, "", *body[1:], "", f"Site {i}: {body[0]}"]
+            )
+            for i in range(6)
+        ]
+        articles = [Article(id=f"s{i}", text=t, source="s") for i, t in enumerate(texts)]
+        for cleaned in clean_corpus(articles):
+            for paragraph in body[1:]:
+                assert paragraph in cleaned.text
+
+    def test_prose_furniture_of_a_site_is_still_dropped(self):
+        """A disclaimer paragraph under six different articles is furniture: 'template'."""
+        disclaimer = (
+            "The views expressed in this article are those of the author alone and do not "
+            "reflect the editorial position of Example News or of any of its partners."
+        )
+        pages = [f"{page}\n\n{disclaimer}" for page in site_pages(6)]
+        articles = [Article(id=f"p{i}", text=t, source="p") for i, t in enumerate(pages)]
+        for cleaned in clean_corpus(articles):
+            reasons = {ln.text: ln.reason for ln in cleaned.lines}
+            assert reasons[disclaimer] == "template"
 
     def test_no_templates_flag_keeps_learning_off(self):
         """With templates off, nothing is learned and no line is dropped as 'template'."""

@@ -605,11 +605,16 @@ def _first_rule(f: _Features) -> str | None:
 
 # A related-links block: short headline lines after a heading, up to the next prose line.
 _HEADLINE_WORDS = 20
-_PROSE_WORDS = 12
+_PROSE_WORDS = 12  # ... ending a sentence
+_RUN_ON_WORDS = 25  # ... not ending one
 
 
 def _is_prose(f: _Features) -> bool:
-    return f.words >= 25 or (f.words >= _PROSE_WORDS and f.ends_sentence)
+    return _reads_as_prose(f.words, f.ends_sentence)
+
+
+def _reads_as_prose(words: int, ends_sentence: bool) -> bool:
+    return words >= _RUN_ON_WORDS or (words >= _PROSE_WORDS and ends_sentence)
 
 
 def _is_headline(f: _Features) -> bool:
@@ -721,6 +726,30 @@ def _revise(units: list[_Unit], reasons: list[str | None]) -> None:
         run = []
         if i >= 0 and reasons[i] is None and units[i].prose:
             body_started = True
+
+
+def _spare_article(words: list[int], prose: list[bool], reasons: list[str | None]) -> None:
+    """Give back the prose lines taken as site templates when they hold more words than all
+    the lines left.
+
+    Templates are furniture around articles, and furniture never outweighs the article. When
+    the lines learned as templates hold more prose than the article keeps in all, they are
+    the article itself: one story carried by five or more sites, or copies of it, whose lines
+    recur through a small corpus as a menu does (dropping them left the copies empty, never
+    reported). An article of figures with a recurring comment under it keeps its figures and
+    loses the comment. Lines that are no prose (a headline, a byline) stay dropped. Edits
+    `reasons` in place.
+    """
+    taken = left = 0
+    for count, is_prose, reason in zip(words, prose, reasons, strict=True):
+        if reason == "template" and is_prose:
+            taken += count
+        elif reason is None:
+            left += count
+    if taken > left:
+        for i, is_prose in enumerate(prose):
+            if is_prose and reasons[i] == "template":
+                reasons[i] = None
 
 
 def _mark_repeats(canons: list[str], reasons: list[str | None]) -> None:
@@ -847,6 +876,13 @@ def _judge_plain(
         "blank" if not canon else "template" if use_templates and key in templates else None
         for canon, key in folded
     ]
+    if "template" in reasons:
+        words = [_count_words(canon) for canon in canons]
+        prose = [
+            _reads_as_prose(n, canon.endswith(_SENTENCE_ENDINGS))
+            for n, canon in zip(words, canons, strict=True)
+        ]
+        _spare_article(words, prose, reasons)
     if config.repeats:
         _mark_repeats(canons, reasons)
     return original, reasons, list(zip(canons, reasons, strict=True))
@@ -879,6 +915,8 @@ def _judge(
         for i, u in enumerate(units):
             if reasons[i] is None and u.key in templates:
                 reasons[i] = "template"
+        if "template" in reasons:
+            _spare_article([f.words for f in feats], [u.prose for u in units], reasons)
     if config.repeats:
         _mark_repeats([f.canon for f in feats], reasons)
     if config.boilerplate:
