@@ -166,6 +166,84 @@ class TestScanFormats:
         assert json.loads(out.read_text())["summary"]["articles"] == 7
         assert tree_digest(corpus) == before
 
+    def test_output_dash_is_stdout(self, corpus, tmp_path, monkeypatch):
+        """-o - writes to stdout, as without -o (it wrote a file named '-')."""
+        monkeypatch.chdir(tmp_path)
+        result = run("scan", str(corpus), "--format", "json", "-o", "-")
+        assert result.exit_code == 0
+        assert result.stdout == run("scan", str(corpus), "--format", "json").stdout
+        assert not (tmp_path / "-").exists()
+
+    def test_output_through_a_symlink_keeps_the_link(self, corpus, tmp_path):
+        """A symlink named by -o is written through: its target gets the report and the
+        link stays a link (it was replaced by a plain file)."""
+        target = tmp_path / "target.json"
+        target.write_text("old", encoding="utf-8")
+        link = tmp_path / "link.json"
+        link.symlink_to(target)
+        result = run("scan", str(corpus), "--format", "json", "-o", str(link))
+        assert result.exit_code == 0
+        assert link.is_symlink()
+        assert json.loads(target.read_text())["summary"]["articles"] == 7
+
+    def test_output_to_a_fifo_is_written_not_replaced(self, corpus, tmp_path):
+        """A named pipe (as /dev/stdout) is written to; renaming a file over it replaced the
+        device for every later program."""
+        import stat
+        import threading
+
+        fifo = tmp_path / "pipe"
+        os.mkfifo(fifo)
+        got: list[bytes] = []
+        reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+        reader.start()
+        result = run("scan", str(corpus), "--format", "json", "-o", str(fifo))
+        reader.join(timeout=30)
+        assert result.exit_code == 0
+        assert stat.S_ISFIFO(fifo.stat().st_mode)
+        assert json.loads(got[0])["summary"]["articles"] == 7
+
+    def test_output_gets_the_umask_mode_or_keeps_the_old_one(self, corpus, tmp_path):
+        """A new report file is 0666 less the umask (it was 0600, from the temporary
+        file); a report written over an old file keeps that file's mode."""
+        old = os.umask(0o022)
+        try:
+            fresh = tmp_path / "fresh.json"
+            run("scan", str(corpus), "--format", "json", "-o", str(fresh))
+            kept = tmp_path / "kept.json"
+            kept.write_text("{}", encoding="utf-8")
+            kept.chmod(0o664)
+            run("scan", str(corpus), "--format", "json", "-o", str(kept))
+        finally:
+            os.umask(old)
+        assert fresh.stat().st_mode & 0o777 == 0o644
+        assert kept.stat().st_mode & 0o777 == 0o664
+
+    def test_output_in_a_missing_folder_makes_it(self, corpus, tmp_path):
+        """-o into folders that do not exist makes them, as dedup --out does (it was an
+        internal error, exit 4)."""
+        out = tmp_path / "reports" / "today" / "r.json"
+        result = run("scan", str(corpus), "--format", "json", "-o", str(out))
+        assert result.exit_code == 0
+        assert json.loads(out.read_text())["summary"]["articles"] == 7
+
+    @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+    def test_a_full_stdout_is_one_line_not_an_internal_error(self, corpus):
+        """Writing to a full device is an error naming stdout (exit 2), not exit 4."""
+        import subprocess
+        import sys
+
+        with open("/dev/full", "w") as full:
+            done = subprocess.run(
+                [sys.executable, "-m", "newsdedup", "scan", str(corpus), "--format", "json"],
+                stdout=full,
+                stderr=subprocess.PIPE,
+                text=True,
+                check=False,
+            )
+        assert done.returncode == 2
+        assert done.stderr == "error: stdout: cannot write: No space left on device\n"
+
     def test_output_refuses_to_overwrite_an_input(self, corpus):
         """--output pointing at an input file is a usage error and the file is unchanged."""
         target = corpus / "exact.txt"

@@ -11,6 +11,7 @@ import difflib
 import functools
 import json
 import os
+import stat
 import sys
 import tempfile
 import time
@@ -256,15 +257,21 @@ def output_options(formats: Sequence[str]) -> Callable[[F], F]:
             click.option(
                 "--output",
                 "-o",
-                type=click.Path(dir_okay=False, path_type=Path),
+                type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
                 default=None,
-                help="Write to this file (atomically) instead of stdout.",
+                callback=_dash_is_stdout,
+                help="Write to this file (atomically) instead of stdout ('-': stdout).",
             ),
             click.option("--quiet", "-q", is_flag=True, help="No progress or warnings on stderr."),
         ]
         return functools.reduce(lambda acc, d: d(acc), reversed(decorators), f)
 
     return wrap
+
+
+def _dash_is_stdout(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """`-o -` means stdout, as for most tools: the same as no -o."""
+    return None if value is not None and str(value) == "-" else value
 
 
 def load_config_from(opts: dict[str, Any]) -> LoadConfig:
@@ -353,25 +360,50 @@ def check_output_path(output: Path, inputs: Sequence[Path], load: LoadConfig) ->
 
 
 def write_text_atomic(path: Path, text: str) -> None:
-    """Write `text` to a temporary file beside `path`, then rename it into place."""
-    directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    """Write `text` to a temporary file beside `path`, then rename it into place, so a reader
+    never sees half a report. A symlink is written through (its target is replaced, the link
+    stays); a device or FIFO (/dev/stdout, a named pipe) is written to, not replaced. Missing
+    folders are made. The file gets the mode of the one it replaces, else the umask's."""
+    target = Path(os.path.realpath(path)) if path.is_symlink() else path
+    if target.exists() and not target.is_file():
+        with target.open("w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        return
+    directory = target.parent if str(target.parent) else Path(".")
+    directory.mkdir(parents=True, exist_ok=True)
+    mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else 0o666 & ~_umask()
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
-        os.replace(tmp, path)
+        os.chmod(tmp, mode)  # mkstemp makes it 0600
+        os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
+def _umask() -> int:
+    """Return the process umask (read by setting it, the only portable way, and back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def emit(text: str, output: Path | None) -> None:
-    """Send machine output to stdout or to `output`."""
-    if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    else:
-        write_text_atomic(output, text)
+    """Send machine output to stdout or to `output`; a failed write is one line, exit 2."""
+    try:
+        if output is None:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        else:
+            write_text_atomic(output, text)
+    except BrokenPipeError:
+        raise
+    except OSError as error:  # disk full, permission denied, a full /dev/stdout
+        reason = error.strerror or str(error)
+        where = "stdout" if output is None else str(output)
+        raise CliError(f"{where}: cannot write: {reason}", EXIT_USAGE) from error
 
 
 def report_issues(loaded: LoadResult, err: Console, quiet: bool) -> None:
