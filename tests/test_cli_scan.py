@@ -350,6 +350,12 @@ class TestBadInput:
             [f"copy{i}.txt" for i in range(6)]
         ]
 
+    def test_unknown_encoding_is_a_usage_error(self, messy):
+        """--encoding bogus exits 2 with one line (it skipped every file, then exit 0)."""
+        result = run("scan", str(messy), "--encoding", "bogus-enc")
+        assert result.exit_code == 2
+        assert result.stderr == "error: unknown encoding 'bogus-enc'\n"
+
     def test_oversize_file_is_skipped(self, tmp_path):
         """A file over --max-bytes is skipped with the limit named."""
         (tmp_path / "big.txt").write_text(make_article(1, 40), encoding="utf-8")

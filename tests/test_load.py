@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from newsdedup import DecodeError, InputError, LoadConfig, RecordError, load_corpus
+from newsdedup import ConfigError, DecodeError, InputError, LoadConfig, RecordError, load_corpus
 
 from .conftest import make_article, tree_digest
 
@@ -77,6 +77,30 @@ class TestLoadCorpus:
         loaded = load_corpus(tmp_path, config=LoadConfig(encoding="cp1252"))
         assert loaded.articles[0].text == "Größe"
         assert loaded.issues == ()
+
+    def test_explicit_encoding_leaves_utf8_files_alone(self, tmp_path):
+        """--encoding is for the files that are not UTF-8 (as its help says): a UTF-8 file
+        beside them stays UTF-8 (--encoding utf-16 made CJK mojibake of it)."""
+        (tmp_path / "a.txt").write_text("Größe und Maß", encoding="utf-8")
+        (tmp_path / "b.txt").write_bytes("Größe".encode("cp1252"))
+        for encoding in ("cp1252", "utf-16", "latin-1"):
+            loaded = load_corpus(tmp_path, config=LoadConfig(encoding=encoding))
+            assert loaded.articles[0].text == "Größe und Maß"
+        loaded = load_corpus(tmp_path, config=LoadConfig(encoding="cp1252"))
+        assert loaded.articles[1].text == "Größe"
+
+    def test_utf16_without_a_bom_is_read_when_named(self, tmp_path):
+        """UTF-16 without a byte-order mark holds NUL bytes: binary unless --encoding names
+        a UTF-16 codec (it was binary either way)."""
+        (tmp_path / "a.txt").write_bytes("A wide text.".encode("utf-16-le"))
+        assert [i.problem for i in load_corpus(tmp_path).issues] == ["binary file (NUL bytes)"]
+        loaded = load_corpus(tmp_path, config=LoadConfig(encoding="utf-16-le"))
+        assert loaded.articles[0].text == "A wide text."
+
+    def test_unknown_encoding_is_a_config_error(self):
+        """A codec Python does not know is refused up front (every file was skipped)."""
+        with pytest.raises(ConfigError, match="unknown encoding 'bogus-enc'"):
+            LoadConfig(encoding="bogus-enc")
 
     def test_bad_files_become_issues_not_errors(self, tmp_path):
         """Empty, blank and NUL-byte files are skipped with a problem each."""

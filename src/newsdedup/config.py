@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field, fields, replace
@@ -41,12 +42,19 @@ class LoadConfig:
     date_field: str = "date"
     url_field: str = "url"
     max_bytes: int = 10_000_000
-    encoding: str | None = None  # None: UTF-8, else detected with charset-normalizer
+    # For files that are not UTF-8 (valid UTF-8 is read as UTF-8 whatever this says). None:
+    # detected with charset-normalizer.
+    encoding: str | None = None
 
     def __post_init__(self) -> None:
         _positive("max_bytes", self.max_bytes)
         if not self.glob:
             raise ConfigError("glob must not be empty")
+        if self.encoding is not None:
+            try:
+                codecs.lookup(self.encoding)
+            except LookupError:
+                raise ConfigError(f"unknown encoding {self.encoding!r}") from None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -75,27 +75,39 @@ def relative_id(path: Path, root: Path) -> str:
 def decode_bytes(
     data: bytes, source: str, *, encoding: str | None = None
 ) -> tuple[str, str | None]:
-    """Return (text, warning) for raw bytes, or raise `DecodeError` naming the problem."""
+    """Return (text, warning) for raw bytes, or raise `DecodeError` naming the problem.
+
+    A byte-order mark decides; then NUL bytes mean a binary file (unless `encoding` is a
+    UTF-16 or UTF-32 one, whose text holds them); then valid UTF-8 is UTF-8; then the
+    `encoding` given, else the one charset-normalizer detects.
+    """
     for bom, name in _BOMS:
         if data.startswith(bom):
             try:
                 return data.decode(name), None
             except UnicodeDecodeError as err:
                 raise DecodeError(source, f"not valid {name} at byte {err.start}") from err
+    wide = encoding is not None and codecs.lookup(encoding).name.startswith(("utf-16", "utf-32"))
     if b"\x00" in data[:_BINARY_SNIFF] or b"\x00" in data[-_BINARY_SNIFF:]:
-        raise DecodeError(source, "binary file (NUL bytes)")
-    if encoding is not None:
-        try:
-            return data.decode(encoding), None
-        except (UnicodeDecodeError, LookupError) as err:
-            raise DecodeError(
-                source, f"cannot be read as {encoding}: {err}", hint="check --encoding"
-            ) from err
+        if not wide:
+            raise DecodeError(source, "binary file (NUL bytes)")
+        return _decode_as(data, source, encoding or ""), None
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as err:
         position = err.start
+    if encoding is not None:
+        return _decode_as(data, source, encoding), None
     return _detect(data, source, position)
+
+
+def _decode_as(data: bytes, source: str, encoding: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as err:
+        raise DecodeError(
+            source, f"cannot be read as {encoding}: {err}", hint="check --encoding"
+        ) from err
 
 
 def _detect(data: bytes, source: str, position: int) -> tuple[str, str | None]:
