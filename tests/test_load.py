@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from newsdedup import ConfigError, DecodeError, InputError, LoadConfig, RecordError, load_corpus
+from newsdedup.load import decode_bytes
 
 from .conftest import make_article, tree_digest
 
@@ -70,6 +71,29 @@ class TestLoadCorpus:
             "fr.txt": "cp1252",
             "pl.txt": "cp1250",
         }
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            # the detector's best: mac_iceland ("ìwe donít knowî ñ ... Ä20m")
+            "He said “we don’t know” – and left. The fee was €20m or £15.8m, reportedly.",
+            # cp1250 ("a Ł15.8m signing")
+            make_article(1, 6).replace(".\n", ", a £15.8m signing from Parma.\n", 1),
+        ],
+    )
+    def test_western_symbols_are_read_as_windows_1252(self, tmp_path, text):
+        """Curly quotes, dashes, "€" and "£" in English are read as windows-1252, whatever
+        single-byte code page the detector found a hair less chaotic."""
+        (tmp_path / "a.txt").write_bytes(text.encode("cp1252"))
+        loaded = load_corpus(tmp_path)
+        assert loaded.articles[0].text == text
+        assert loaded.warnings[0].problem.endswith("decoded as cp1252")
+
+    def test_a_pound_sign_is_not_read_as_katakana(self):
+        """One 0xA3 byte among ASCII (a BBC article's "£15.8m") is no Shift-JIS katakana."""
+        text = "Chelsea wrote off the fee for Mutu, a £15.8m signing from Parma last season."
+        decoded, _ = decode_bytes(text.encode("cp1252") * 20, "a.txt")
+        assert decoded == text * 20
 
     def test_explicit_encoding(self, tmp_path):
         """--encoding reads the file with the named codec, silently."""

@@ -12,6 +12,7 @@ import codecs
 import gzip
 import io
 import json
+import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -110,22 +111,66 @@ def _decode_as(data: bytes, source: str, encoding: str) -> str:
         ) from err
 
 
+# Two non-ASCII bytes in a row: what any multi-byte encoding's non-ASCII text holds.
+_HIGH_RUN = re.compile(rb"[\x80-\xff]{2}")
+
+
+# Differences of the detector's chaos (mess) ratio below this are noise on a short text: a
+# few curly quotes and a euro sign made cp1252 0.027 and mac_iceland 0.0, which reads them
+# as "ìwe donít knowî ñ ... Ä20m".
+_CHAOS_NOISE = 0.1
+# Characters that may stand inside a word though they are no letters: apostrophes, hyphens.
+_IN_WORD = frozenset("\u2019\u2018\u02bc-\u2010\u2011\u00b7")
+
+
+def _fit(text: str) -> int:
+    """Score how well a reading's non-ASCII characters sit where they stand: +1 for a letter
+    touching a letter or a symbol outside a word ("£" before "15.8m"), -1 for a letter
+    touching none ("Ł15.8m") or a symbol inside a word ("Rz¹d" for "Rząd")."""
+    score = 0
+    for match in _NON_ASCII.finditer(text):
+        i = match.start()
+        char = text[i]
+        before = text[i - 1].isalpha() if i else False
+        after = text[i + 1].isalpha() if i + 1 < len(text) else False
+        if char.isalpha():
+            score += 1 if before or after else -1
+        else:
+            score += -1 if before and after and char not in _IN_WORD else 1
+    return score
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
 def _detect(data: bytes, source: str, position: int) -> tuple[str, str | None]:
     from charset_normalizer import from_bytes
+    from charset_normalizer.utils import is_multi_byte_encoding
 
-    found = from_bytes(data)
-    best = found.best()
-    if best is None or best.encoding is None:
+    found = list(from_bytes(data))  # best first
+    # Non-ASCII bytes that each stand alone between ASCII ones are single-byte text: "£" in
+    # an English article is one byte 0xA3, which Shift-JIS (cp932) reads as a katakana and
+    # the detector, finding no chaos in one katakana, preferred to cp1252's "£".
+    if not _HIGH_RUN.search(data):
+        found = [m for m in found if not is_multi_byte_encoding(m.encoding)] or found
+    if not found or found[0].encoding is None:
         raise DecodeError(source, f"not UTF-8 at byte {position}", hint="try --encoding")
-    # Where the detector cannot tell code pages apart (equal chaos and coherence: a short
-    # text, or one of English with a few accented names), it answers with whichever it tried
-    # first, often cp1250, which reads "crème brûlée" as "crčme brűlée". Undeclared 8-bit news
-    # text is far more often Western European, so ties go to windows-1252, as browsers'
-    # default (WHATWG) does; a text only cp1250 reads well still wins.
-    tied = (best.chaos, best.coherence)
-    western = [m for m in found if m.encoding == "cp1252" and (m.chaos, m.coherence) == tied]
-    if western:
-        best = western[0]
+    # Of the least chaotic single-byte readings (within _CHAOS_NOISE), the one whose
+    # non-ASCII characters sit best in their words (see `_fit`), then windows-1252. Where
+    # code pages tie for the detector (a short text, or English with a few accented names)
+    # it answers with whichever it tried first, often cp1250, which reads "crème brûlée" as
+    # "crčme brűlée" and "£15.8m" as "Ł15.8m". Undeclared 8-bit news text is far more often
+    # Western European, so ties go to windows-1252, as browsers' default (WHATWG) does;
+    # Polish in cp1250, whose "ą" and "ł" cp1252 reads as "¹" and "³" inside words, stays
+    # cp1250.
+    best = found[0]
+    if not is_multi_byte_encoding(best.encoding):
+        calm = [
+            m
+            for m in found
+            if m.chaos <= best.chaos + _CHAOS_NOISE and not is_multi_byte_encoding(m.encoding)
+        ]
+        best = max(calm, key=lambda m: (_fit(str(m)), m.encoding == "cp1252"))
     text = str(best)
     if "\x00" in text:
         raise DecodeError(source, "binary file (NUL bytes)")
