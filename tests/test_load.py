@@ -173,6 +173,19 @@ class TestLoadCorpus:
             (5, "duplicate id 'ok'; the first record wins"),
         ]
 
+    def test_a_record_cut_short_is_placed_on_its_own_line(self, tmp_path):
+        """A record cut off after a key, or inside its text, is named with the column where
+        it breaks (the line end made them "column 1" and "Invalid control character")."""
+        path = tmp_path / "c.jsonl"
+        path.write_text(
+            '{"id": "a", "text": "Fine."}\n{"id": "b", "text": \n{"id": "c", "text": "cut\n',
+            encoding="utf-8",
+        )
+        assert [i.problem for i in load_corpus(path).skipped] == [
+            "broken JSON: Expecting value at column 21",
+            "broken JSON: Unterminated string starting at column 21",
+        ]
+
     def test_a_text_field_of_the_wrong_kind_is_named(self, tmp_path):
         """A null or non-string text says what it is, not that the field is missing."""
         path = tmp_path / "c.jsonl"
