@@ -79,6 +79,23 @@ class TestIndexCheck:
             "skipped": 0,
         }
 
+    def test_a_new_article_under_an_indexed_id_is_still_checked(self, tmp_path):
+        """Daily folders reuse names: day2/a.txt (seed 001) is checked against day1/a.txt
+        (seed 000), indexed under the same id, and found (it was passed over as the
+        article itself: 0 duplicates, gate passed). The same text under its id is not."""
+        day1, day2 = tmp_path / "day1", tmp_path / "day2"
+        day1.mkdir()
+        day2.mkdir()
+        shutil.copy(SEEDS / S000, day1 / "a.txt")
+        shutil.copy(SEEDS / S001, day2 / "a.txt")
+        location = str(tmp_path / "d.db")
+        assert run("index", "add", day1, "--index", location).exit_code == 0
+        new = run("index", "check", day2, "--index", location, "--max-duplicates", "0")
+        assert new.exit_code == 1
+        assert "a.txt" in new.stdout
+        again = run("index", "check", day1, "--index", location, "--max-duplicates", "0")
+        assert again.exit_code == 0
+
     def test_002_to_004_duplicate_nothing(self, indexed):
         """Checking 002-004 reports no duplicates and exits 0."""
         location, _, others = indexed

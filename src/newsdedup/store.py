@@ -373,7 +373,9 @@ class PersistentIndex:
     ) -> IndexCheckResult:
         """Return, per article, the indexed articles it duplicates (exact similarity).
 
-        An article is never reported as a duplicate of the indexed article with its own id.
+        An article is never reported as a duplicate of itself: the indexed article with its
+        id and its shingles. One with its id but other text (yesterday's `a.txt` of a daily
+        folder) is compared like any other.
         """
         cfg = self.config
         items = sorted(articles, key=lambda a: a.id)
@@ -391,12 +393,12 @@ class PersistentIndex:
                 found = []
                 for ref in refs:
                     other = stored[ref]
-                    if other.id == entry.id:
-                        continue
+                    if other.id == entry.id and np.array_equal(other.shingles, entry.shingles):
+                        continue  # the article itself, indexed before
                     candidates += 1
                     match = verify(
-                        entry.id,
-                        other.id,
+                        "checked",  # labels only: the two may share an id
+                        "indexed",
                         entry.shingles,
                         other.shingles,
                         threshold=cfg.threshold,
