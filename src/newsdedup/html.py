@@ -139,8 +139,9 @@ def _codec(name: str) -> str | None:
 def decode_markup(
     data: bytes, source: str, *, encoding: str | None = None, declared: str | None = None
 ) -> tuple[str, str | None]:
-    """Return (markup, warning) decoded with the user's encoding, else a BOM, else UTF-8, else
-    the charset the page (or its HTTP header) declares, else a detected one."""
+    """Return (markup, warning) decoded by its BOM, else as UTF-8, else with the user's
+    encoding, else with the charset the page (or its HTTP header) declares, else with a
+    detected one."""
     from .load import decode_bytes
 
     if encoding is None and not data.startswith(_BOM_PREFIXES):

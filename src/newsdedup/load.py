@@ -119,6 +119,8 @@ _HIGH_RUN = re.compile(rb"[\x80-\xff]{2}")
 # few curly quotes and a euro sign made cp1252 0.027 and mac_iceland 0.0, which reads them
 # as "ìwe donít knowî ñ ... Ä20m".
 _CHAOS_NOISE = 0.1
+_FIT_CHARS = 1 << 16  # of each reading, enough to judge it (a Python loop per character)
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 # Characters that may stand inside a word though they are no letters: apostrophes, hyphens.
 _IN_WORD = frozenset("\u2019\u2018\u02bc-\u2010\u2011\u00b7")
 
@@ -138,9 +140,6 @@ def _fit(text: str) -> int:
         else:
             score += -1 if before and after and char not in _IN_WORD else 1
     return score
-
-
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def _detect(data: bytes, source: str, position: int) -> tuple[str, str | None]:
@@ -170,7 +169,7 @@ def _detect(data: bytes, source: str, position: int) -> tuple[str, str | None]:
             for m in found
             if m.chaos <= best.chaos + _CHAOS_NOISE and not is_multi_byte_encoding(m.encoding)
         ]
-        best = max(calm, key=lambda m: (_fit(str(m)), m.encoding == "cp1252"))
+        best = max(calm, key=lambda m: (_fit(str(m)[:_FIT_CHARS]), m.encoding == "cp1252"))
     text = str(best)
     if "\x00" in text:
         raise DecodeError(source, "binary file (NUL bytes)")
