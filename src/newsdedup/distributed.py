@@ -46,6 +46,7 @@ from .load import (
     Part,
     corpus_parts,
     duplicate_id,
+    is_gzipped,
     is_jsonl,
     list_files,
     raise_issue,
@@ -162,7 +163,7 @@ def partitions(paths: Sequence[Path], load: LoadConfig, *, workers: int) -> list
         # id is its name, as in a local run).
         root = Path(given).resolve()
         files = list_files(root, load)
-        plain = sum(f.stat().st_size for f in files if is_jsonl(f) and not _gzipped(f))
+        plain = sum(f.stat().st_size for f in files if is_jsonl(f) and not is_gzipped(f))
         parts.extend(
             corpus_parts(
                 root,
@@ -173,10 +174,6 @@ def partitions(paths: Sequence[Path], load: LoadConfig, *, workers: int) -> list
             )
         )
     return parts
-
-
-def _gzipped(path: Path) -> bool:
-    return path.name.lower().endswith(".gz")
 
 
 def local_cluster(workers: int) -> Any:

@@ -88,11 +88,10 @@ def decode_bytes(
                 return data.decode(name), None
             except UnicodeDecodeError as err:
                 raise DecodeError(source, f"not valid {name} at byte {err.start}") from err
-    wide = encoding is not None and codecs.lookup(encoding).name.startswith(("utf-16", "utf-32"))
     if b"\x00" in data[:_BINARY_SNIFF] or b"\x00" in data[-_BINARY_SNIFF:]:
-        if not wide:
-            raise DecodeError(source, "binary file (NUL bytes)")
-        return _decode_as(data, source, encoding or ""), None
+        if encoding is not None and codecs.lookup(encoding).name.startswith(_WIDE):
+            return _decode_as(data, source, encoding), None
+        raise DecodeError(source, "binary file (NUL bytes)")
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as err:
@@ -100,6 +99,10 @@ def decode_bytes(
     if encoding is not None:
         return _decode_as(data, source, encoding), None
     return _detect(data, source, position)
+
+
+# Codecs whose text holds NUL bytes (codecs.lookup names them utf-16, utf-16-le, ...).
+_WIDE = ("utf-16", "utf-32")
 
 
 def _decode_as(data: bytes, source: str, encoding: str) -> str:
@@ -212,8 +215,13 @@ def _text_article(path: Path, root: Path, config: LoadConfig) -> Iterator[Articl
     yield Article(id=source, text=text, source=source)
 
 
+def is_gzipped(path: Path) -> bool:
+    """Return True when the file name says gzip."""
+    return path.name.lower().endswith(".gz")
+
+
 def _open_lines(path: Path) -> Iterator[bytes]:
-    if path.name.lower().endswith(".gz"):
+    if is_gzipped(path):
         with gzip.open(path, "rb") as handle:
             yield from handle
     else:
@@ -462,7 +470,7 @@ def corpus_parts(
         return
     files: list[Path] = []
     for file in list_files(path, config):
-        gzipped = file.name.lower().endswith(".gz")
+        gzipped = is_gzipped(file)
         if not is_jsonl(file) or (gzipped and whole_gzip):
             files.append(file)
             if len(files) >= files_per_part:
