@@ -171,6 +171,7 @@ def partitions(paths: Sequence[Path], load: LoadConfig, *, workers: int) -> list
                 span_bytes=max(SPAN_BYTES, math.ceil(plain / share)),
                 files_per_part=max(1, min(2000, math.ceil(len(files) / share))),
                 whole_gzip=True,
+                files=files,
             )
         )
     return parts

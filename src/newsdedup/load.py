@@ -14,7 +14,7 @@ import io
 import json
 import re
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -455,12 +455,14 @@ def corpus_parts(
     span_bytes: int | None = None,
     files_per_part: int | None = None,
     whole_gzip: bool = False,
+    files: Sequence[Path] | None = None,
 ) -> Iterator[Part]:
     """Cut the corpus under `path` into parts, in `iter_corpus` order, reading no record.
 
     A gzipped JSONL file is read here and handed on as `Lines`, unless `whole_gzip`: then it
     is a file of a `Files` part, read whole where the part is read (a Dask worker, which
-    should not get the text through the client)."""
+    should not get the text through the client). `files` is `list_files(path, config)`
+    when the caller has it already (a folder of a million files takes seconds to walk)."""
     config = config or LoadConfig()
     span_bytes = span_bytes or SPAN_BYTES
     files_per_part = files_per_part or FILES_PER_PART
@@ -468,24 +470,24 @@ def corpus_parts(
     if not path.exists():
         yield Missing(str(path))
         return
-    files: list[Path] = []
-    for file in list_files(path, config):
+    batch: list[Path] = []
+    for file in list_files(path, config) if files is None else files:
         gzipped = is_gzipped(file)
         if not is_jsonl(file) or (gzipped and whole_gzip):
-            files.append(file)
-            if len(files) >= files_per_part:
-                yield Files(path, tuple(files))
-                files = []
+            batch.append(file)
+            if len(batch) >= files_per_part:
+                yield Files(path, tuple(batch))
+                batch = []
             continue
-        if files:
-            yield Files(path, tuple(files))
-            files = []
+        if batch:
+            yield Files(path, tuple(batch))
+            batch = []
         if gzipped:
             yield from _line_parts(file, path, span_bytes)
         else:
             yield from _span_parts(file, path, span_bytes)
-    if files:
-        yield Files(path, tuple(files))
+    if batch:
+        yield Files(path, tuple(batch))
 
 
 def _span_parts(path: Path, root: Path, span_bytes: int) -> Iterator[Span | Issues]:
