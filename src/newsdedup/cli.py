@@ -401,9 +401,12 @@ def emit(text: str, output: Path | None) -> None:
     except BrokenPipeError:
         raise
     except OSError as error:  # disk full, permission denied, a full /dev/stdout
-        reason = error.strerror or str(error)
-        where = "stdout" if output is None else str(output)
-        raise CliError(f"{where}: cannot write: {reason}", EXIT_USAGE) from error
+        raise cannot_write("stdout" if output is None else str(output), error) from error
+
+
+def cannot_write(where: str, error: OSError, note: str = "") -> CliError:
+    """The one-line error (exit 2) of output that could not be written, and why."""
+    return CliError(f"{where}: cannot write: {error.strerror or error}{note}", EXIT_USAGE)
 
 
 def report_issues(loaded: LoadResult, err: Console, quiet: bool) -> None:
@@ -840,10 +843,7 @@ def dedup(path: Path, out: Path, force: bool, config_file: Path | None, **opts: 
     try:
         summary = write_deduplicated(path, plan, out, force=force, progress=progress)
     except OSError as error:  # disk full, permission denied: the output named cannot be written
-        reason = error.strerror or str(error)
-        raise CliError(
-            f"{out}: cannot write: {reason} (nothing was written)", EXIT_USAGE
-        ) from error
+        raise cannot_write(str(out), error, " (nothing was written)") from error
     finally:
         progress.close()
     if not opts["quiet"]:
