@@ -102,3 +102,39 @@ def _commands(pids: list[int]) -> list[str]:
             command = b"?"
         found.append(f"{pid} {command.decode(errors='replace')}")
     return found
+
+
+def test_ctrl_c_while_the_workers_start_prints_no_traceback(tmp_path: Path) -> None:
+    """Ctrl-C at a terminal signals the whole process group. The fork server spends its first
+    second importing; a SIGINT then printed its traceback under ours (and the scan exited 4,
+    "internal error: EOFError", when the server died first)."""
+    corpus = tmp_path / "corpus.jsonl"
+    with corpus.open("w", encoding="utf-8") as out:
+        for i in range(4_000):
+            out.write(json.dumps({"id": f"a{i:05d}", "text": fast_article(i)}) + "\n")
+    argv = [sys.executable, "-m", "newsdedup", "scan", str(corpus), "--workers", "2", "-q"]
+    server: list[int] = []
+    with (
+        (tmp_path / "stderr.txt").open("wb") as stderr,
+        subprocess.Popen(
+            argv, stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True
+        ) as proc,
+    ):
+        try:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and proc.poll() is None and not server:
+                server = [p for p in _descendants(proc.pid) if "forkserver" in _commands([p])[0]]
+                time.sleep(0.01)
+            if proc.poll() is not None or not server:
+                pytest.skip("the scan ended before its fork server could be seen")
+            os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C does: the whole group
+            proc.wait(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            with contextlib.suppress(OSError):
+                os.killpg(proc.pid, signal.SIGKILL)
+    err = (tmp_path / "stderr.txt").read_bytes()
+    assert proc.returncode == 130, err
+    assert b"Traceback" not in err, err
+    assert err.strip().splitlines() == [b"error: aborted"]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import signal
 import threading
@@ -91,6 +92,7 @@ class Workers:
             # after threads exist is unsafe) that has imported numpy and datasketch once.
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["newsdedup.parallel", "datasketch"])
+            _start_forkserver()
             self._pool = ProcessPoolExecutor(max_workers=self.size, mp_context=context)
         return self._pool
 
@@ -119,6 +121,32 @@ class Workers:
         finally:
             for future in pending:
                 future.cancel()
+
+
+def _start_forkserver() -> None:
+    """Start the fork server deaf to Ctrl-C, with no Ctrl-C lost here.
+
+    Ctrl-C at a terminal signals the whole process group. The server spends its first second
+    importing the preload modules, and a SIGINT then printed its traceback under ours (and it
+    died, so this process saw EOFError). An ignored SIGINT stays ignored across exec (a blocked
+    one does not: the mask is reset), so the server starts with SIGINT ignored, and so do the
+    workers it forks: this process alone acts on Ctrl-C, and shutting the pool down stops
+    them. Here SIGINT is blocked meanwhile: Linux keeps a blocked signal pending even while it
+    is ignored, and delivers it to the restored handler when the mask is lifted.
+    """
+    handler = signal.getsignal(signal.SIGINT)
+    if threading.current_thread() is not threading.main_thread() or handler is None:
+        multiprocessing.forkserver.ensure_running()
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            multiprocessing.forkserver.ensure_running()
+        finally:
+            signal.signal(signal.SIGINT, handler)
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 @contextmanager
