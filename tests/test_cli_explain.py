@@ -105,11 +105,45 @@ class TestCorpusIds:
         assert (report["a"]["id"], report["b"]["id"]) == (SEED_000, SEED_001)
 
     def test_ambiguous_prefix_lists_the_candidates(self):
-        """A prefix several ids share is a usage error listing them."""
+        """A prefix several ids share is a usage error that says so and lists them."""
         result = run("explain", "--corpus", str(SEEDS), "00", SEED_001)
         assert result.exit_code == 2
-        assert SEED_000 in result.stderr
-        assert SEED_001 in result.stderr
+        assert result.stderr == (
+            f"error: 00: begins 5 ids in {SEEDS} ({SEED_000}, {SEED_001}, {SEED_002}, ...); "
+            "name one\n"
+        )
+
+    def test_a_skipped_file_is_named_with_its_reason(self, tmp_path):
+        """An id whose file the loader skipped is not 'no article with this id': the error
+        says it was skipped and why, whether named by id or by path."""
+        for n in range(2):
+            (tmp_path / f"{n}.txt").write_text(make_article(n), encoding="utf-8")
+        (tmp_path / "blank.txt").write_bytes(b"")
+        for name in ("blank.txt", str(tmp_path / "blank.txt")):
+            result = run("explain", "--corpus", str(tmp_path), "0.txt", name)
+            assert result.exit_code == 3
+            assert result.stderr.splitlines()[-1] == (
+                f"error: {name}: skipped when reading {tmp_path} (empty file); nothing to explain"
+            )
+
+    def test_the_same_article_twice_is_a_usage_error_at_both_levels(self):
+        """Copy level agrees with story level: one article is not a pair (it said 1.00)."""
+        for level in ("copy", "story"):
+            result = run("explain", "--level", level, "--corpus", str(SEEDS), "000", SEED_000)
+            assert result.exit_code == 2
+            assert result.stderr == f"error: 000 and {SEED_000} name the same article; name two\n"
+        spelled = [str(SEEDS / SEED_000), str(SEEDS / "." / SEED_000)]
+        result = run("explain", *spelled)
+        assert result.exit_code == 2
+        assert "name the same article" in result.stderr
+
+    def test_a_folder_named_as_an_article_says_what_to_do(self):
+        result = run("explain", str(SEEDS / SEED_000), str(SEEDS))
+        assert result.exit_code == 2
+        assert result.stderr == (
+            f"error: {SEEDS}: a folder, not an article; pass --corpus {SEEDS} and two ids "
+            "inside it\n"
+        )
 
     def test_unknown_id_is_a_usage_error_with_suggestion(self):
         """An id not in the corpus exits 2 on one line that suggests close ids."""

@@ -692,14 +692,28 @@ def _article_by_name(name: str, loaded: LoadResult, corpus: Path) -> Article:
     if name in by_id:
         return by_id[name]
     given = Path(name)
+    rel = None
     if corpus.is_dir() and given.is_file() and corpus.resolve() in given.resolve().parents:
         rel = relative_id(given.resolve(), corpus.resolve())
         if rel in by_id:
             return by_id[rel]
+    for issue in loaded.skipped:  # a file of the folder that could not be read
+        if issue.line is None and issue.source in (name, rel):
+            raise CliError(
+                f"{name}: skipped when reading {corpus} ({issue.problem}); nothing to explain",
+                EXIT_INPUT,
+            )
     prefixed = [i for i in by_id if i.startswith(name)]  # ids are sorted
     if len(prefixed) == 1:  # a unique prefix, as git takes short hashes
         return by_id[prefixed[0]]
-    close = prefixed[:3] or difflib.get_close_matches(name, list(by_id), n=3)
+    if prefixed:
+        more = ", ..." if len(prefixed) > 3 else ""
+        raise CliError(
+            f"{name}: begins {len(prefixed)} ids in {corpus} ({', '.join(prefixed[:3])}{more}); "
+            "name one",
+            EXIT_USAGE,
+        )
+    close = difflib.get_close_matches(name, list(by_id), n=3)
     hint = f"; did you mean {', '.join(close)}?" if close else ""
     raise CliError(f"{name}: no article with this id in {corpus}{hint}", EXIT_USAGE)
 
@@ -707,6 +721,11 @@ def _article_by_name(name: str, loaded: LoadResult, corpus: Path) -> Article:
 def _article_from_file(name: str, opts: dict[str, Any], err: Console) -> Article:
     """Return the one article in file `name` (its id is the path as given)."""
     path = Path(name)
+    if path.is_dir():
+        raise CliError(
+            f"{name}: a folder, not an article; pass --corpus {name} and two ids inside it",
+            EXIT_USAGE,
+        )
     if not path.is_file():
         raise CliError(
             f"{name}: no such file (to name an article by id, pass --corpus PATH)", EXIT_USAGE
@@ -787,9 +806,9 @@ def explain_command(
     else:
         art_a, art_b = _article_from_file(a, opts, err), _article_from_file(b, opts, err)
         articles = (art_a, art_b)
+    if art_a.id == art_b.id or (corpus is None and Path(a).samefile(b)):
+        raise CliError(f"{a} and {b} name the same article; name two", EXIT_USAGE)
     if opts.get("level") == "story":
-        if art_a.id == art_b.id:
-            raise CliError(f"{a} and {b} name the same article; name two", EXIT_USAGE)
         story = explain_story(articles, art_a.id, art_b.id, config)
         if fmt == "json":
             emit(story_explanation_to_json(story), output)
