@@ -436,3 +436,22 @@ class TestDeterminism:
             outputs.append(proc.stdout)
         assert outputs[0] == outputs[1]
         assert json.loads(outputs[0])["summary"]["clusters"] == 1
+
+
+def test_scan_reads_linked_folders_and_names_broken_links(tmp_path: Path):
+    """Through the scan's own reader (parts read by workers), as `load_corpus` reads it."""
+    day1, folder = tmp_path / "day1", tmp_path / "corpus"
+    day1.mkdir()
+    folder.mkdir()
+    story = make_article(3)
+    (day1 / "a.txt").write_text(story, encoding="utf-8")
+    (folder / "b.txt").write_text(story, encoding="utf-8")
+    (folder / "day1").symlink_to(day1)
+    (folder / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    result = run("scan", str(folder), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert clusters_of(report) == [["b.txt", "day1/a.txt"]]
+    assert report["skipped"] == [
+        {"source": "gone.txt", "problem": f"broken symbolic link to {tmp_path / 'nowhere.txt'}"}
+    ]

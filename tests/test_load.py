@@ -246,3 +246,25 @@ def test_hidden_files_are_ignored(tmp_path: Path):
     (tmp_path / ".draft.txt").write_text("a draft", encoding="utf-8")
     (tmp_path / "a.txt").write_text("An article.", encoding="utf-8")
     assert [a.id for a in load_corpus(tmp_path).articles] == ["a.txt"]
+
+
+def test_symlinked_folders_are_followed_once_and_broken_links_reported(tmp_path: Path):
+    """A corpus that links in each day's scrape reads the linked files (they were skipped
+    unseen); a link back up the tree does not loop; a broken link is a skipped file with its
+    reason, not a silent gap."""
+    day1, corpus = tmp_path / "day1", tmp_path / "corpus"
+    day1.mkdir()
+    corpus.mkdir()
+    (day1 / "a.txt").write_text(make_article(1), encoding="utf-8")
+    (corpus / "b.txt").write_text(make_article(2), encoding="utf-8")
+    (corpus / "day1").symlink_to(day1)
+    (corpus / "again").symlink_to(day1)  # the same real folder by a second name: read once
+    (corpus / "up").symlink_to(tmp_path)  # a loop: tmp_path holds corpus/
+    (corpus / "gone.txt").symlink_to("nowhere.txt")
+    loaded = load_corpus(corpus)
+    assert [a.id for a in loaded.articles] == ["again/a.txt", "b.txt"]
+    assert [(i.source, i.problem) for i in loaded.skipped] == [
+        ("gone.txt", "broken symbolic link to nowhere.txt")
+    ]
+    with pytest.raises(InputError, match=r"gone\.txt: broken symbolic link"):
+        load_corpus(corpus, strict=True)

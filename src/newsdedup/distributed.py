@@ -163,7 +163,7 @@ def partitions(paths: Sequence[Path], load: LoadConfig, *, workers: int) -> list
         # id is its name, as in a local run).
         root = Path(given).resolve()
         files = list_files(root, load)
-        plain = sum(f.stat().st_size for f in files if is_jsonl(f) and not is_gzipped(f))
+        plain = sum(f.stat().st_size for f in files if _plain_jsonl(f))
         parts.extend(
             corpus_parts(
                 root,
@@ -175,6 +175,10 @@ def partitions(paths: Sequence[Path], load: LoadConfig, *, workers: int) -> list
             )
         )
     return parts
+
+
+def _plain_jsonl(path: Path) -> bool:
+    return is_jsonl(path) and not is_gzipped(path) and path.exists()  # not a broken link
 
 
 def local_cluster(workers: int) -> Any:

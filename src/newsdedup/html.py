@@ -312,7 +312,7 @@ def extractor_views(
     views: dict[str, PageLines] = {}
     for root in paths:
         for path in list_files(Path(root), config):
-            if not is_html(path):
+            if not is_html(path) or not path.exists():  # a broken link: the loader says so
                 continue
             try:
                 views.setdefault(

@@ -12,6 +12,7 @@ import codecs
 import gzip
 import io
 import json
+import os
 import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -50,20 +51,38 @@ def matches_glob(path: PurePosixPath | Path, glob: str) -> bool:
 
 
 def list_files(root: Path, config: LoadConfig) -> list[Path]:
-    """Return the files under `root` matching the glob, sorted by relative POSIX path."""
+    """Return the files under `root` matching the glob, sorted by relative POSIX path.
+
+    Hidden files and folders (a name starting with ".") are left out. Symbolic links to
+    folders are followed (a corpus often links in each day's scrape), each real folder once:
+    a link back to a folder already walked (a loop) is not entered again. Broken links are
+    listed, so that their reader reports them instead of their being skipped unseen.
+    """
     if root.is_file():
         return [root]
-    found = {
-        p
-        for pattern in glob_patterns(config.glob)
-        for p in root.rglob(pattern)
-        if p.is_file() and not _hidden(p, root)
-    }
+    patterns = glob_patterns(config.glob)
+    found: list[Path] = []
+    walked: set[tuple[int, int]] = set()
+    for folder, dirs, names in os.walk(root, followlinks=True):
+        here = os.stat(folder)
+        if (here.st_dev, here.st_ino) in walked:
+            dirs[:] = []  # a link to a folder walked already; its files are listed once
+            continue
+        walked.add((here.st_dev, here.st_ino))
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        base = Path(folder)
+        for name in names:
+            if name.startswith("."):
+                continue
+            path = base / name
+            rel = PurePosixPath(path.relative_to(root).as_posix())
+            if any(rel.match(p) for p in patterns) and (path.is_file() or _broken_link(path)):
+                found.append(path)
     return sorted(found, key=lambda p: PurePosixPath(p.relative_to(root)).as_posix())
 
 
-def _hidden(path: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(root).parts)
+def _broken_link(path: Path) -> bool:
+    return path.is_symlink() and not path.exists()
 
 
 def relative_id(path: Path, root: Path) -> str:
@@ -314,6 +333,18 @@ def _jsonl_record(
 Reader = Callable[[Path, Path, LoadConfig], Iterator[Article | LoadIssue]]
 
 
+def read_file(path: Path, root: Path, config: LoadConfig) -> Iterator[Article | LoadIssue]:
+    """Yield the articles and issues of one file of a corpus, with the reader its name says."""
+    if _broken_link(path):
+        try:
+            target = f" to {os.readlink(path)}"
+        except OSError:
+            target = ""
+        yield LoadIssue(source=relative_id(path, root), problem=f"broken symbolic link{target}")
+        return
+    yield from _reader(path)(path, root, config)
+
+
 def _reader(path: Path) -> Reader:
     """Return the reader for a file, chosen by its suffix (text is the default)."""
     from .html import html_articles, is_html
@@ -336,8 +367,7 @@ def iter_corpus(path: Path, config: LoadConfig | None = None) -> Iterator[Articl
         raise InputError(str(path), "no such file or directory")
     seen: set[str] = set()
     for file in list_files(path, config):
-        reader = _reader(file)
-        for item in reader(file, path, config):
+        for item in read_file(file, path, config):
             if isinstance(item, Article):
                 if item.id in seen:
                     yield duplicate_id(item.id, item.source, item.line)
@@ -473,7 +503,7 @@ def corpus_parts(
     batch: list[Path] = []
     for file in list_files(path, config) if files is None else files:
         gzipped = is_gzipped(file)
-        if not is_jsonl(file) or (gzipped and whole_gzip):
+        if not is_jsonl(file) or (gzipped and whole_gzip) or _broken_link(file):
             batch.append(file)
             if len(batch) >= files_per_part:
                 yield Files(path, tuple(batch))
@@ -575,7 +605,7 @@ def read_part(part: Part, config: LoadConfig) -> Iterator[Article | LoadIssue]:
         yield from _records(part.raws, relative_id(part.path, part.root), part.line, config)
     elif isinstance(part, Files):
         for file in part.files:
-            yield from _reader(file)(file, part.root, config)
+            yield from read_file(file, part.root, config)
     elif isinstance(part, Issues):
         yield from part.issues
 
