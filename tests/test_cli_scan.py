@@ -455,3 +455,20 @@ def test_scan_reads_linked_folders_and_names_broken_links(tmp_path: Path):
     assert report["skipped"] == [
         {"source": "gone.txt", "problem": f"broken symbolic link to {tmp_path / 'nowhere.txt'}"}
     ]
+
+
+def test_control_characters_in_file_names_are_escaped_for_people(tmp_path: Path):
+    """A newline in a file name broke the table row and the one-line warning; an escape
+    sequence in one drove the terminal. People see them escaped; JSON keeps the real id."""
+    story = make_article(5)
+    (tmp_path / "a\nb.txt").write_text(story, encoding="utf-8")
+    (tmp_path / "c\x1b[31mred.txt").write_text(story, encoding="utf-8")
+    (tmp_path / "x\ny.txt").write_bytes(b"\xff\x00binary")
+    result = CliRunner().invoke(cli, ["scan", str(tmp_path)], env={"COLUMNS": "100"})
+    assert result.exit_code == 0, result.stderr
+    assert "\x1b" not in result.stdout + result.stderr
+    rows = [line for line in result.stdout.splitlines() if "│" in line]
+    assert [row.split("│")[1].strip() for row in rows] == ["a\\nb.txt", "c\\x1b[31mred.txt"]
+    assert result.stderr == "warning: x\\ny.txt: binary file (NUL bytes) (skipped)\n"
+    report = scan_json(tmp_path)
+    assert clusters_of(report) == [["a\nb.txt", "c\x1b[31mred.txt"]]

@@ -23,7 +23,6 @@ from typing import Any, NoReturn, TypeVar, cast
 import click
 from click.core import ParameterSource
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import __version__
@@ -49,6 +48,8 @@ from .render import (
     render_gate,
     render_report,
     render_story_explanation,
+    shown,
+    visible,
 )
 from .serialize import to_csv, to_dict, to_json, to_jsonl
 from .settings import Settings, discover_settings, read_settings
@@ -75,7 +76,7 @@ class CliError(click.ClickException):
         self.exit_code = exit_code  # type: ignore[misc]  # click declares it a ClassVar
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"error: {self.format_message()}", err=True, file=file)
+        click.echo(f"error: {visible(self.format_message())}", err=True, file=file)
 
     @classmethod
     def from_error(cls, err: NewsdedupError) -> CliError:
@@ -416,8 +417,7 @@ def report_issues(loaded: LoadResult, err: Console, quiet: bool) -> None:
     for issue in loaded.issues:
         verb = "skipped" if issue.severity == "skipped" else "note"
         err.print(
-            f"[yellow]warning:[/yellow] {escape(issue.location())}: "
-            f"{escape(issue.problem)} ({verb})",
+            f"[yellow]warning:[/yellow] {shown(issue.location())}: {shown(issue.problem)} ({verb})",
             highlight=False,
             soft_wrap=True,
         )
@@ -869,8 +869,8 @@ def dedup(path: Path, out: Path, force: bool, config_file: Path | None, **opts: 
         skipped = len(result.skipped)
         err.print(
             f"wrote {number(summary.kept, 'article')} ({number(summary.files, 'file')}) to "
-            f"{escape(str(out))}; {number(summary.removed, 'duplicate')} dropped, listed in "
-            f"{escape(str(summary.removed_csv))}"
+            f"{shown(str(out))}; {number(summary.removed, 'duplicate')} dropped, listed in "
+            f"{shown(str(summary.removed_csv))}"
             + (
                 f"; {number(skipped, 'unreadable file or record', 'unreadable files or records')}"
                 " not copied"
@@ -1098,7 +1098,7 @@ def index_check(
     outcome = index_gate(result, policy)
     if not opts["quiet"]:
         word = "passed" if outcome.passed else "failed"
-        err.print(f"gate {word}: {escape(outcome.reason)}", highlight=False, soft_wrap=True)
+        err.print(f"gate {word}: {shown(outcome.reason)}", highlight=False, soft_wrap=True)
     if not outcome.passed:
         ctx.exit(EXIT_GATE)
 
@@ -1152,7 +1152,7 @@ def index_remove(ids: tuple[str, ...], location: str) -> None:
         total = len(store)
     for article_id in missing:
         err.print(
-            f"[yellow]warning:[/yellow] {escape(article_id)}: not in the index", soft_wrap=True
+            f"[yellow]warning:[/yellow] {shown(article_id)}: not in the index", soft_wrap=True
         )
     click.echo(f"removed {len(removed)} · not found {len(missing)} · index holds {total}")
 

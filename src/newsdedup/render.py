@@ -14,6 +14,24 @@ from .explain import Explanation, PassageSide, StoryExplanation
 from .gate import GateOutcome
 from .records import Cluster, DedupResult, Line, Member
 
+# Control characters (C0, DEL, C1) as Python writes them in a string literal: a file name
+# or title holding a newline would break a table row or a one-line message, and an escape
+# sequence (ESC) would drive the terminal.
+_CONTROLS = {
+    c: repr(chr(c))[1:-1] if chr(c) in "\t\n\r" else f"\\x{c:02x}"
+    for c in (*range(0x20), *range(0x7F, 0xA0))
+}
+
+
+def visible(text: str) -> str:
+    """Return `text` with its control characters written as escapes (`\\n`, `\\x1b`)."""
+    return text.translate(_CONTROLS)
+
+
+def shown(text: str) -> str:
+    """Return `text` as rich markup that prints it literally, control characters escaped."""
+    return escape(visible(text))
+
 
 def render_report(result: DedupResult, console: Console) -> None:
     """Draw one block per cluster (representative, members, similarity), then a summary."""
@@ -62,9 +80,9 @@ def member_table(
     rows: list[tuple[bool, list[tuple[str, str]], str]] = []
     for member in members:
         is_rep = member.id == representative
-        cell = [(member.id, "bold" if is_rep else "")]
+        cell = [(visible(member.id), "bold" if is_rep else "")]
         meta = (metadata or {}).get(member.id, {})
-        about = " · ".join(meta[k] for k in ("title", "date") if k in meta)
+        about = visible(" · ".join(meta[k] for k in ("title", "date") if k in meta))
         if about:
             cell.append((about, "dim"))
         rows.append((is_rep, cell, "representative" if is_rep else f"{member.similarity:.2f}"))
@@ -133,21 +151,21 @@ def summary_line(result: DedupResult) -> str:
 def render_gate(outcome: GateOutcome, result: DedupResult, console: Console) -> None:
     """Draw the gate's verdict, the largest clusters when it failed, and the summary."""
     if outcome.passed:
-        console.print(f"[green]✓ check passed:[/green] {escape(outcome.reason)}")
+        console.print(f"[green]✓ check passed:[/green] {shown(outcome.reason)}")
     else:
-        console.print(f"[red]✗ check failed:[/red] {escape(outcome.reason)}")
+        console.print(f"[red]✗ check failed:[/red] {shown(outcome.reason)}")
         console.print("Largest clusters (keep ★, drop the rest):")
         for cluster in outcome.worst:
             console.print(
                 f"  cluster {cluster.id} · {cluster.size} articles · "
-                f"★ {escape(cluster.representative)}",
+                f"★ {shown(cluster.representative)}",
                 highlight=False,
                 soft_wrap=True,
             )
             for member in cluster.members:
                 if member.id != cluster.representative:
                     console.print(
-                        f"      {escape(member.id)} ({member.similarity:.2f})",
+                        f"      {shown(member.id)} ({member.similarity:.2f})",
                         highlight=False,
                         soft_wrap=True,
                     )
@@ -195,7 +213,7 @@ def render_explanation(e: Explanation, console: Console) -> None:
     scores = _verdict_and_table(e.verdict, e.duplicate, console)
     for name, side in (("A", e.a), ("B", e.b)):
         shingles, lines = number(side.shingles, "shingle"), number(side.kept_lines, "line")
-        scores.add_row(name, f"{escape(side.id)} · {shingles} · {lines} kept")
+        scores.add_row(name, f"{shown(side.id)} · {shingles} · {lines} kept")
     scores.add_row(
         "exact Jaccard",
         f"{e.jaccard:.4f} ({e.shared} shared shingles; threshold {e.params['threshold']:g})",
@@ -221,10 +239,10 @@ def render_explanation(e: Explanation, console: Console) -> None:
     for name, side in (("A", e.a), ("B", e.b)):
         console.print()
         if side.dropped:
-            title = f"Dropped from {name} ({escape(side.id)}) by cleaning"
+            title = f"Dropped from {name} ({shown(side.id)}) by cleaning"
             console.print(_dropped_table(title, side.dropped))
         else:
-            console.print(f"Nothing dropped from {name} ({escape(side.id)}) by cleaning")
+            console.print(f"Nothing dropped from {name} ({shown(side.id)}) by cleaning")
     console.print()
     if not e.passages:
         console.print("No shared passages.")
@@ -235,8 +253,8 @@ def render_explanation(e: Explanation, console: Console) -> None:
         show_lines=True,
         expand=True,
     )
-    passages.add_column(f"A · {escape(e.a.id)}", ratio=1, overflow="fold")
-    passages.add_column(f"B · {escape(e.b.id)}", ratio=1, overflow="fold")
+    passages.add_column(f"A · {shown(e.a.id)}", ratio=1, overflow="fold")
+    passages.add_column(f"B · {shown(e.b.id)}", ratio=1, overflow="fold")
     for p in e.passages:
         passages.add_row(_highlighted(p.a), _highlighted(p.b))
     console.print(passages)
@@ -247,7 +265,7 @@ def render_story_explanation(e: StoryExplanation, console: Console) -> None:
     table = _verdict_and_table(e.verdict, e.same_story, console)
     for name, article, story in (("A", e.a, e.story_a), ("B", e.b, e.story_b)):
         where = f"story {story}" if story is not None else "in no story"
-        table.add_row(name, f"{escape(article)} · {where}")
+        table.add_row(name, f"{shown(article)} · {where}")
     table.add_row("term similarity", f"{e.similarity:.4f} (cosine of TF-IDF term vectors)")
     score = "no edge" if e.score is None else f"{e.score:.4f}"
     table.add_row(
@@ -285,7 +303,7 @@ def render_story_explanation(e: StoryExplanation, console: Console) -> None:
 
 
 def _story_title(story: Cluster) -> str:
-    label = f" · {escape(story.label)}" if story.label else ""
+    label = f" · {shown(story.label)}" if story.label else ""
     return f"[bold]Story {story.id}[/bold] · {story.size} articles{label}"
 
 

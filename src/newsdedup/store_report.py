@@ -16,7 +16,7 @@ from rich.table import Table
 
 from . import __version__
 from .records import LoadIssue
-from .render import number
+from .render import number, shown
 from .store import CheckedArticle, IndexCheckResult
 
 CSV_FIELDS = ("id", "duplicate_of", "similarity", "jaccard", "containment", "via")
@@ -118,8 +118,8 @@ def render_check(result: IndexCheckResult, console: Console) -> None:
         for article in hits:
             for n, m in enumerate(article.duplicates):
                 table.add_row(
-                    escape(article.id) if n == 0 else "",
-                    escape(m.id),
+                    shown(article.id) if n == 0 else "",
+                    shown(m.id),
                     f"{m.similarity:.2f}",
                     m.via,
                 )
