@@ -17,6 +17,7 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import multiprocessing.forkserver
+import multiprocessing.resource_tracker
 import os
 import signal
 import threading
@@ -132,9 +133,12 @@ def _start_forkserver() -> None:
     one does not: the mask is reset), so the server starts with SIGINT ignored, and so do the
     workers it forks: this process alone acts on Ctrl-C, and shutting the pool down stops
     them. Here SIGINT is blocked meanwhile: Linux keeps a blocked signal pending even while it
-    is ignored, and delivers it to the restored handler when the mask is lifted.
+    is ignored, and delivers it to the restored handler when the mask is lifted. The resource
+    tracker is started first: starting it unblocks SIGINT on its way out, and a Ctrl-C in the
+    rest of the window would then be lost (seen: a scan ran on to exit 0).
     """
     handler = signal.getsignal(signal.SIGINT)
+    multiprocessing.resource_tracker.ensure_running()
     if threading.current_thread() is not threading.main_thread() or handler is None:
         multiprocessing.forkserver.ensure_running()
         return
