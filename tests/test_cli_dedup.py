@@ -309,17 +309,20 @@ class TestLibrary:
             write_deduplicated(corpus, plan, tmp_path / "o")
 
     def test_article_refs_name_the_articles_load_corpus_reads(self, corpus, tmp_path):
-        """The second, text-free pass finds the same ids, and the first root wins a clash."""
+        """The second, text-free pass finds the same ids; with several roots one file name
+        in two of them is two articles, each id led by its folder's name."""
         other = tmp_path / "other"
         other.mkdir()
         (other / "solo1.txt").write_text(make_article(9), encoding="utf-8")
         roots = [corpus, other]
         refs = article_refs(roots)
         assert sorted(r.id for r in refs) == [a.id for a in load_corpus(roots).articles]
-        solo = next(r for r in refs if r.id == "solo1.txt")
+        mine, theirs = f"{corpus.name}/solo1.txt", "other/solo1.txt"
+        assert {mine, theirs} <= {r.id for r in refs}
         locations = article_locations(refs, roots)
-        assert locations["solo1.txt"] == ((corpus / "solo1.txt").as_posix(), None)
-        assert solo.line is None
+        assert locations[mine] == ((corpus / "solo1.txt").as_posix(), None)
+        assert locations[theirs] == ((other / "solo1.txt").as_posix(), None)
+        assert next(r for r in refs if r.id == mine).line is None
 
 
 def test_folder_of_jsonl_files_keeps_each_file_with_its_kept_lines(tmp_path):

@@ -116,13 +116,28 @@ class TestIndexCheck:
     def test_csv_has_one_row_per_duplicate_and_one_per_clean_article(self, indexed, split):
         """CSV: 001 → 000 on one row; an article with no duplicate has empty fields."""
         location, today, others = indexed
-        result = run("index", "check", today, others, "--index", location, "--format", "csv")
+        result = run("index", "check", others, "--index", location, "--format", "csv")
         rows = list(csv.DictReader(io.StringIO(result.stdout)))
-        assert [(r["id"][:3], r["duplicate_of"][:3]) for r in rows] == [
-            ("001", "000"),
+        assert [(r["id"][:3], r["duplicate_of"]) for r in rows] == [
             ("002", ""),
             ("003", ""),
             ("004", ""),
+        ]
+        result = run("index", "check", today, "--index", location, "--format", "csv")
+        rows = list(csv.DictReader(io.StringIO(result.stdout)))
+        assert [(r["id"][:3], r["duplicate_of"][:3]) for r in rows] == [("001", "000")]
+
+    def test_two_folders_checked_lead_their_ids_with_the_folder_name(self, indexed):
+        """With two folders, ids lead with each folder's name, so others/002 is no longer
+        the indexed 002 itself (the same id) but an exact copy of it under another name."""
+        location, today, others = indexed
+        result = run("index", "check", today, others, "--index", location, "--format", "csv")
+        rows = list(csv.DictReader(io.StringIO(result.stdout)))
+        assert [(r["id"].split("_")[0], r["duplicate_of"][:3]) for r in rows] == [
+            ("others/002", "002"),
+            ("others/003", "003"),
+            ("others/004", "004"),
+            ("today/001", "000"),
         ]
 
     def test_check_leaves_input_and_index_unchanged(self, indexed):

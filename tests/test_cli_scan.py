@@ -472,3 +472,23 @@ def test_control_characters_in_file_names_are_escaped_for_people(tmp_path: Path)
     assert result.stderr == "warning: x\\ny.txt: binary file (NUL bytes) (skipped)\n"
     report = scan_json(tmp_path)
     assert clusters_of(report) == [["a\nb.txt", "c\x1b[31mred.txt"]]
+
+
+def test_two_folders_with_one_file_name_are_both_scanned(tmp_path: Path):
+    """`scan day1 day2` used to drop day2/a.txt as a duplicate of id 'a.txt' (named without
+    its folder): the copy across days, the one thing the user looked for, went unseen. The
+    same ids come from the local scan, the workers' parts and the GitHub locations."""
+    story = make_article(9)
+    for day in ("day1", "day2"):
+        (tmp_path / day).mkdir()
+        (tmp_path / day / "a.txt").write_text(story, encoding="utf-8")
+    (tmp_path / "day2" / "bin.txt").write_bytes(b"\x00\x01")
+    days = [str(tmp_path / "day1"), str(tmp_path / "day2")]
+    report = scan_json(Path(days[0]), days[1])
+    assert clusters_of(report) == [["day1/a.txt", "day2/a.txt"]]
+    assert report["skipped"] == [{"source": "day2/bin.txt", "problem": "binary file (NUL bytes)"}]
+    gate = run("check", *days, "--format", "github", "--max-duplicates", "0")
+    assert gate.exit_code == 1
+    assert f"::error file={tmp_path}/day2/a.txt,title=Near-duplicate of day1/a.txt::" in (
+        gate.stdout
+    )

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from newsdedup import LoadConfig, find_duplicates, load_corpus, to_json
 from newsdedup.cli import cli
 
-from .conftest import SEEDS
+from .conftest import SEEDS, make_article
 from .fastcorpus import fast_article
 
 distributed = pytest.importorskip("distributed", reason="Dask is not installed (pip install dask)")
@@ -86,6 +86,22 @@ class TestDaskScan:
         assert remote.exit_code == 0, remote.stderr
         assert remote.stdout == local.stdout
         assert json.loads(remote.stdout)["summary"]["clusters"] == 1
+
+    def test_two_folders_give_the_local_ids_and_bytes(self, scheduler, tmp_path):
+        """Several folders: ids lead with each folder's name, on the workers as locally,
+        also for a folder given through a symbolic link (its name, not its target's)."""
+        for day in ("day1", "day2"):
+            (tmp_path / day).mkdir()
+            for n in (1, 2):
+                (tmp_path / day / f"{n}.txt").write_text(make_article(n), encoding="utf-8")
+        (tmp_path / "latest").symlink_to(tmp_path / "day2")
+        days = [tmp_path / "day1", tmp_path / "latest"]
+        local = run("scan", *days, "--format", "json")
+        remote = run("scan", *days, "--format", "json", "--dask", scheduler)
+        assert remote.exit_code == 0, remote.stderr
+        assert remote.stdout == local.stdout
+        ids = sorted(m["id"] for c in json.loads(remote.stdout)["clusters"] for m in c["members"])
+        assert ids == ["day1/1.txt", "day1/2.txt", "latest/1.txt", "latest/2.txt"]
 
     def test_5k_corpus_gives_the_local_json_bytes(self, scheduler, corpus_5k):
         """On a generated 5k corpus, Dask and the local run give identical JSON."""

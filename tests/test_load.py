@@ -268,3 +268,18 @@ def test_symlinked_folders_are_followed_once_and_broken_links_reported(tmp_path:
     ]
     with pytest.raises(InputError, match=r"gone\.txt: broken symbolic link"):
         load_corpus(corpus, strict=True)
+
+
+def test_several_folders_keep_one_file_name_apart(tmp_path: Path):
+    """Daily folders reuse file names. With several paths, each folder's name leads its ids,
+    so day2/a.txt is compared with day1/a.txt instead of being dropped as a duplicate id;
+    one path keeps ids relative to it, and a file given directly is its name."""
+    for day in ("day1", "day2"):
+        (tmp_path / day).mkdir()
+        (tmp_path / day / "a.txt").write_text(make_article(len(day)), encoding="utf-8")
+    (tmp_path / "day2" / "b.txt").write_text(make_article(7), encoding="utf-8")
+    (tmp_path / "c.txt").write_text(make_article(8), encoding="utf-8")
+    both = load_corpus([tmp_path / "day1", tmp_path / "day2", tmp_path / "c.txt"])
+    assert [a.id for a in both.articles] == ["c.txt", "day1/a.txt", "day2/a.txt", "day2/b.txt"]
+    assert both.issues == ()
+    assert [a.id for a in load_corpus(tmp_path / "day2").articles] == ["a.txt", "b.txt"]

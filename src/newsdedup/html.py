@@ -306,17 +306,19 @@ def extractor_views(
 ) -> dict[str, PageLines]:
     """Return `page_view` of every HTML file under the paths, keyed by the id `load_corpus` gives
     it; pages that fail are left out (the loader reports them)."""
-    from .load import list_files, relative_id
+    from .load import id_root, list_files, relative_id
 
     config = config or LoadConfig()
     views: dict[str, PageLines] = {}
-    for root in paths:
-        for path in list_files(Path(root), config):
+    roots = [Path(root) for root in paths]
+    for root in roots:
+        ids_from = id_root(root, several=len(roots) > 1)
+        for path in list_files(root, config):
             if not is_html(path) or not path.exists():  # a broken link: the loader says so
                 continue
             try:
                 views.setdefault(
-                    relative_id(path, Path(root)), page_view(path, encoding=config.encoding)
+                    relative_id(path, ids_from), page_view(path, encoding=config.encoding)
                 )
             except InputError:
                 continue

@@ -85,6 +85,17 @@ def _broken_link(path: Path) -> bool:
     return path.is_symlink() and not path.exists()
 
 
+def id_root(path: Path, *, several: bool) -> Path:
+    """Return what the ids of the files under a path given are relative to.
+
+    One path: the path itself (corpus/a.txt is "a.txt"). Several: its parent, so each folder's
+    name leads its ids ("day1/a.txt", "day2/a.txt") and one file name in two folders stays two
+    articles. A file given directly is its name either way; JSONL and WARC records keep the
+    ids they carry.
+    """
+    return path.parent if several else path
+
+
 def relative_id(path: Path, root: Path) -> str:
     """Return the id of a file: its path relative to the root given, with POSIX separators."""
     if root.is_file():
@@ -359,15 +370,20 @@ def _reader(path: Path) -> Reader:
     return _text_article
 
 
-def iter_corpus(path: Path, config: LoadConfig | None = None) -> Iterator[Article | LoadIssue]:
-    """Yield articles and issues file by file, in sorted file order, reading each file once."""
+def iter_corpus(
+    path: Path, config: LoadConfig | None = None, *, ids_from: Path | None = None
+) -> Iterator[Article | LoadIssue]:
+    """Yield articles and issues file by file, in sorted file order, reading each file once.
+
+    File ids are relative to `ids_from` (`id_root`; default: `path` itself)."""
     config = config or LoadConfig()
     path = Path(path)
     if not path.exists():
         raise InputError(str(path), "no such file or directory")
+    base = path if ids_from is None else Path(ids_from)
     seen: set[str] = set()
     for file in list_files(path, config):
-        for item in read_file(file, path, config):
+        for item in read_file(file, base, config):
             if isinstance(item, Article):
                 if item.id in seen:
                     yield duplicate_id(item.id, item.source, item.line)
@@ -402,7 +418,7 @@ def load_corpus(
     articles: dict[str, Article] = {}
     issues: list[LoadIssue] = []
     for root in roots:
-        for item in iter_corpus(root, config):
+        for item in iter_corpus(root, config, ids_from=id_root(root, several=len(roots) > 1)):
             if isinstance(item, LoadIssue):
                 if strict and item.severity == "skipped":
                     raise_issue(item)
@@ -437,7 +453,7 @@ class Span:
     """Whole lines of a plain JSONL file: bytes [start, end), the first being line `line`."""
 
     path: Path
-    root: Path
+    root: Path  # what the file ids are relative to (`id_root`)
     start: int
     end: int
     line: int
@@ -448,7 +464,7 @@ class Lines:
     """Raw lines of a JSONL file that cannot be read from an offset (gzip), from line `line`."""
 
     path: Path
-    root: Path
+    root: Path  # what the file ids are relative to (`id_root`)
     line: int
     raws: tuple[bytes, ...]
 
@@ -457,7 +473,7 @@ class Lines:
 class Files:
     """Some files of a folder (text, HTML, WARC), each read whole by its reader."""
 
-    root: Path
+    root: Path  # what the file ids are relative to (`id_root`)
     files: tuple[Path, ...]
 
 
@@ -486,13 +502,15 @@ def corpus_parts(
     files_per_part: int | None = None,
     whole_gzip: bool = False,
     files: Sequence[Path] | None = None,
+    ids_from: Path | None = None,
 ) -> Iterator[Part]:
     """Cut the corpus under `path` into parts, in `iter_corpus` order, reading no record.
 
     A gzipped JSONL file is read here and handed on as `Lines`, unless `whole_gzip`: then it
     is a file of a `Files` part, read whole where the part is read (a Dask worker, which
     should not get the text through the client). `files` is `list_files(path, config)`
-    when the caller has it already (a folder of a million files takes seconds to walk)."""
+    when the caller has it already (a folder of a million files takes seconds to walk).
+    File ids are relative to `ids_from` (`id_root`; default: `path`), the parts' `root`."""
     config = config or LoadConfig()
     span_bytes = span_bytes or SPAN_BYTES
     files_per_part = files_per_part or FILES_PER_PART
@@ -500,24 +518,25 @@ def corpus_parts(
     if not path.exists():
         yield Missing(str(path))
         return
+    base = path if ids_from is None else Path(ids_from)
     batch: list[Path] = []
     for file in list_files(path, config) if files is None else files:
         gzipped = is_gzipped(file)
         if not is_jsonl(file) or (gzipped and whole_gzip) or _broken_link(file):
             batch.append(file)
             if len(batch) >= files_per_part:
-                yield Files(path, tuple(batch))
+                yield Files(base, tuple(batch))
                 batch = []
             continue
         if batch:
-            yield Files(path, tuple(batch))
+            yield Files(base, tuple(batch))
             batch = []
         if gzipped:
-            yield from _line_parts(file, path, span_bytes)
+            yield from _line_parts(file, base, span_bytes)
         else:
-            yield from _span_parts(file, path, span_bytes)
+            yield from _span_parts(file, base, span_bytes)
     if batch:
-        yield Files(path, tuple(batch))
+        yield Files(base, tuple(batch))
 
 
 def _span_parts(path: Path, root: Path, span_bytes: int) -> Iterator[Span | Issues]:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from .config import LoadConfig
 from .errors import ConfigError
-from .load import is_jsonl, iter_corpus
+from .load import id_root, is_jsonl, iter_corpus
 from .records import Article, DedupResult
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total), as the pipeline reports
@@ -58,7 +58,8 @@ def article_refs(roots: Sequence[Path], config: LoadConfig | None = None) -> lis
     refs: list[ArticleRef] = []
     seen: set[str] = set()
     for root in roots:
-        for item in iter_corpus(Path(root), config):
+        ids_from = id_root(Path(root), several=len(roots) > 1)
+        for item in iter_corpus(Path(root), config, ids_from=ids_from):
             if isinstance(item, Article) and item.id not in seen:
                 seen.add(item.id)
                 refs.append(ArticleRef(id=item.id, source=item.source, line=item.line))
@@ -142,13 +143,14 @@ def article_locations(
     """
     out: dict[str, tuple[str, int | None]] = {}
     base = base.resolve() if base is not None else None
+    several = len(roots) > 1
     for article in articles:
         path = next(
             (
-                source_path(r, article.source)
+                r if r.is_file() else id_root(r, several=several) / article.source
                 for r in roots
                 if (r.is_file() and r.name == article.source)
-                or (r.is_dir() and (r / article.source).is_file())
+                or (r.is_dir() and (id_root(r, several=several) / article.source).is_file())
             ),
             Path(article.source),
         )
