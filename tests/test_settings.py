@@ -130,3 +130,57 @@ def test_scan_reads_the_same_settings_as_check(tmp_path):
         cli, ["scan", str(tmp_path), "--format", "json", "--glob", "*.txt"]
     )
     assert json.loads(flagged.stdout)["summary"]["articles"] == 2
+
+
+def test_several_paths_take_the_one_settings_file_in_any_order(tmp_path):
+    """Settings were read above the first path only, so `scan a b` and `scan b a` could
+    differ. A file found above any path applies; two different files are a usage error."""
+    import json
+
+    from click.testing import CliRunner
+
+    from newsdedup.cli import cli
+
+    from .conftest import make_article
+
+    ruled, plain = tmp_path / "ruled", tmp_path / "plain"
+    for folder in (ruled, plain):
+        folder.mkdir()
+        (folder / "a.md").write_text(make_article(1), encoding="utf-8")
+    (ruled / "newsdedup.toml").write_text('glob = "*.md"\n', encoding="utf-8")
+    for order in ((ruled, plain), (plain, ruled)):
+        result = CliRunner().invoke(cli, ["scan", *map(str, order), "--format", "json"])
+        assert result.exit_code == 0, result.stderr
+        assert json.loads(result.stdout)["summary"]["articles"] == 2
+    (plain / "pyproject.toml").write_text('[tool.newsdedup]\nglob = "*.txt"\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["scan", str(ruled), str(plain)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"error: the paths given come under different settings ({ruled / 'newsdedup.toml'}, "
+        f"{plain / 'pyproject.toml'} [tool.newsdedup]); pass --config FILE to choose\n"
+    )
+    chosen = ["scan", str(ruled), str(plain), "--config", str(ruled / "newsdedup.toml")]
+    assert CliRunner().invoke(cli, chosen).exit_code == 0
+
+
+def test_clean_reads_the_files_scan_reads(tmp_path):
+    """`clean` ignored newsdedup.toml, so with `glob = "*.md"` it showed other files than
+    the ones `scan` cleaned; it reads the settings (and takes --config) as scan does."""
+    import json
+
+    from click.testing import CliRunner
+
+    from newsdedup.cli import cli
+
+    from .conftest import make_article
+
+    (tmp_path / "a.md").write_text(make_article(1), encoding="utf-8")
+    (tmp_path / "b.txt").write_text(make_article(2), encoding="utf-8")
+    (tmp_path / "newsdedup.toml").write_text('glob = "*.md"\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["clean", str(tmp_path), "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["id"] == "a.md"
+    other = tmp_path / "other.toml"
+    other.write_text('glob = "*.txt"\n', encoding="utf-8")
+    chosen = ["clean", str(tmp_path), "--format", "json", "--config", str(other)]
+    assert json.loads(CliRunner().invoke(cli, chosen).stdout)["id"] == "b.txt"

@@ -104,6 +104,18 @@ class _Group(click.Group):
 # ---- shared options ----------------------------------------------------------------------
 
 
+def settings_option(f: F) -> F:
+    """The option that names a settings file instead of looking for one beside the corpus."""
+    return click.option(
+        "--config",
+        "config_file",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        default=None,
+        help="Read defaults from this TOML file instead of newsdedup.toml or "
+        "pyproject.toml [tool.newsdedup] next to the corpus.",
+    )(f)
+
+
 def corpus_options(f: F) -> F:
     """Options that say how to read the corpus."""
     decorators = [
@@ -542,7 +554,14 @@ def cli(ctx: click.Context, debug: bool) -> None:
 )
 @story_threshold_option
 @max_memory_option
-def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, **opts: Any) -> None:
+@settings_option
+def scan(
+    paths: tuple[Path, ...],
+    fmt: str,
+    output: Path | None,
+    config_file: Path | None,
+    **opts: Any,
+) -> None:
     """Cluster the near-duplicate articles of a folder, file or JSONL corpus.
 
     \b
@@ -553,7 +572,7 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, **opts: Any) ->
     """
     out, err = make_consoles()
     opts["quiet"] = opts.get("quiet", False)
-    apply_settings(paths, opts, None)  # newsdedup.toml / [tool.newsdedup], as check reads it
+    apply_settings(paths, opts, config_file)  # newsdedup.toml / [tool.newsdedup], as check
     load = load_config_from(opts)
     if output is not None:
         check_output_path(output, paths, load)
@@ -562,18 +581,6 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, **opts: Any) ->
 
 
 # ---- check, explain, dedup ----------------------------------------------------------------
-
-
-def settings_option(f: F) -> F:
-    """The option that names a settings file instead of looking for one beside the corpus."""
-    return click.option(
-        "--config",
-        "config_file",
-        type=click.Path(exists=True, dir_okay=False, path_type=Path),
-        default=None,
-        help="Read defaults from this TOML file instead of newsdedup.toml or "
-        "pyproject.toml [tool.newsdedup] next to the corpus.",
-    )(f)
 
 
 def apply_settings(
@@ -1189,8 +1196,14 @@ def run_scan_dask(paths: Sequence[Path], opts: dict[str, Any], err: Console) -> 
     "--show-dropped", is_flag=True, help="Text format: print every line, the dropped ones marked."
 )
 @output_options(("text", "json", "jsonl"))
+@settings_option
 def clean_command(
-    paths: tuple[Path, ...], fmt: str, output: Path | None, show_dropped: bool, **opts: Any
+    paths: tuple[Path, ...],
+    fmt: str,
+    output: Path | None,
+    show_dropped: bool,
+    config_file: Path | None,
+    **opts: Any,
 ) -> None:
     """Show which lines of each article are the article, and why the others were dropped.
 
@@ -1213,6 +1226,7 @@ def clean_command(
     if show_dropped and fmt != "text":
         raise click.UsageError("--show-dropped goes with --format text")
     _, err = make_consoles()
+    apply_settings(paths, opts, config_file)  # the files and encoding scan would read
     if output is not None:
         check_output_path(output, paths, load_config_from(opts))
     loaded = load_or_fail(paths, opts, err)

@@ -173,8 +173,13 @@ def read_settings(path: Path) -> Settings:
 
 
 def discover_settings(paths: Sequence[Path]) -> Settings:
-    """Return the settings that apply to a corpus whose first path is `paths[0]`."""
-    if not paths:
-        return Settings()
-    found = find_settings_file(Path(paths[0]))
-    return read_settings(found) if found is not None else Settings()
+    """Return the settings that apply to a corpus at `paths`: the one settings file found
+    above any of them (paths above none add nothing). Files that differ are an error, not a
+    choice made by the order of the arguments."""
+    found = list(dict.fromkeys(f for p in paths if (f := find_settings_file(Path(p)))))
+    if len(found) > 1:
+        names = ", ".join(_where(f) for f in found)
+        raise ConfigError(
+            f"the paths given come under different settings ({names}); pass --config FILE to choose"
+        )
+    return read_settings(found[0]) if found else Settings()
