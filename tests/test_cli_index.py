@@ -17,6 +17,7 @@ from newsdedup.store import open_index
 from .conftest import SEEDS, tree_digest
 
 S000, S001 = "000_9e2556e38fb8484b.txt", "001_23e261e2bfe35961.txt"
+S002, S003 = "002_9f6bd50664dbac58.txt", "003_25dd2bb96c5c1c17.txt"
 
 
 def run(*args: str):
@@ -95,6 +96,33 @@ class TestIndexCheck:
         assert "a.txt" in new.stdout
         again = run("index", "check", day1, "--index", location, "--max-duplicates", "0")
         assert again.exit_code == 0
+
+    def test_add_names_an_id_the_index_holds_for_another_article(self, tmp_path):
+        """Daily folders reuse names: day2/b.txt (seed 003) under the id of day1/b.txt (seed
+        002) was counted as 'already present' and silently left out of the index. It is still
+        not added (ids are unique), but named; day2/a.txt, a copy of the indexed a.txt, is
+        present in substance and counted so."""
+        day1, day2 = tmp_path / "day1", tmp_path / "day2"
+        day1.mkdir()
+        day2.mkdir()
+        shutil.copy(SEEDS / S000, day1 / "a.txt")
+        shutil.copy(SEEDS / S002, day1 / "b.txt")
+        shutil.copy(SEEDS / S001, day2 / "a.txt")
+        shutil.copy(SEEDS / S003, day2 / "b.txt")
+        location = str(tmp_path / "d.db")
+        assert run("index", "add", day1, "--index", location).exit_code == 0
+        result = run("index", "add", day2, "--index", location)
+        assert result.exit_code == 0, result.stderr
+        assert result.stdout == (
+            "added 0 · already present 1 · id held by another article 1 · "
+            "too short to index 0 · index holds 2\n"
+        )
+        assert result.stderr == (
+            "warning: b.txt: the index holds another article under this id (not added)\n"
+        )
+        again = run("index", "add", day1, "--index", location)
+        assert again.stdout.startswith("added 0 · already present 2 · too short")
+        assert again.stderr == ""
 
     def test_002_to_004_duplicate_nothing(self, indexed):
         """Checking 002-004 reports no duplicates and exits 0."""

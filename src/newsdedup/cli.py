@@ -1022,8 +1022,16 @@ def index_add(
             summary = store.add(loaded.articles, chunk_size=chunk_size, progress=progress)
     finally:
         progress.close()
+    if not opts["quiet"]:
+        for taken in summary.taken:
+            err.print(
+                f"[yellow]warning:[/yellow] {shown(taken)}: the index holds another article "
+                "under this id (not added)",
+                soft_wrap=True,
+            )
+    held = f" · id held by another article {len(summary.taken)}" if summary.taken else ""
     click.echo(
-        f"added {summary.added} · already present {summary.present} · "
+        f"added {summary.added} · already present {summary.present}{held} · "
         f"too short to index {summary.unindexed} · index holds {summary.total}"
     )
 

@@ -251,12 +251,14 @@ class IndexCheckResult:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AddSummary:
-    """What `add` did: articles added, already present, and added but too short to index."""
+    """What `add` did: articles added, already present, and added but too short to index;
+    `taken`: ids the index holds for another article (not added)."""
 
     added: int
     present: int
     unindexed: int
     total: int  # articles in the index afterwards
+    taken: tuple[str, ...] = ()
 
 
 # ---- the index -----------------------------------------------------------------------------
@@ -341,7 +343,9 @@ class PersistentIndex:
 
         A run killed part way leaves whole chunks in the index; running it again adds the rest
         and ends in the same state as one uninterrupted run (the templates it cleans with come
-        from the same counts).
+        from the same counts). An id indexed already is left as it is; when the article under
+        it now is not the indexed one (not a duplicate of it: yesterday's `a.txt` of a daily
+        folder), its id is listed in `taken`.
         """
         if chunk_size < 1:
             raise ConfigError(f"chunk size must be at least 1, got {chunk_size}")
@@ -349,6 +353,7 @@ class PersistentIndex:
         present = self.backend.present([a.id for a in items])
         new = [a for a in items if a.id not in present]
         templates = self.templates_for(new)
+        taken = self._taken([a for a in items if a.id in present], templates)
         added = unindexed = 0
         for chunk in _chunks(new, chunk_size):
             entries = self._entries(chunk, templates)
@@ -358,10 +363,33 @@ class PersistentIndex:
                 progress("add", added, len(new))
         return AddSummary(
             added=added,
-            present=len(items) - added,
+            present=len(items) - added - len(taken),
             unindexed=unindexed,
             total=self.backend.count(),
+            taken=taken,
         )
+
+    def _taken(self, again: Sequence[Article], templates: frozenset[int]) -> tuple[str, ...]:
+        """Return the ids of `again` (indexed ids) whose indexed article is another one."""
+        taken: list[str] = []
+        cfg = self.config
+        for chunk in _chunks(again, _QUERY_CHUNK):
+            entries = self._entries(chunk, templates)
+            refs = self.backend.signatures([e.id for e in entries])
+            stored = self.backend.fetch(sorted(ref for ref, _ in refs.values()))
+            for entry in entries:
+                other = stored[refs[entry.id][0]]
+                same = np.array_equal(other.shingles, entry.shingles) or verify(
+                    "new",
+                    "indexed",
+                    entry.shingles,
+                    other.shingles,
+                    threshold=cfg.threshold,
+                    containment=cfg.containment,
+                )
+                if not same:
+                    taken.append(entry.id)
+        return tuple(taken)
 
     def check(
         self,
