@@ -46,7 +46,7 @@ from .load import (
     Part,
     corpus_parts,
     duplicate_id,
-    id_root,
+    id_roots,
     is_gzipped,
     is_jsonl,
     list_files,
@@ -160,9 +160,9 @@ def partitions(paths: Sequence[Path], load: LoadConfig, *, workers: int) -> list
     for given in paths:
         if not Path(given).exists():
             raise InputError(str(given), "no such file or directory")
-        # Absolute, as workers may run elsewhere (not resolved: a linked folder's ids are
-        # its name, as in a local run); ids are relative to `id_root`, as in a local run.
-        root = Path(os.path.abspath(given))
+    # Absolute, as workers may run elsewhere (not resolved: a linked folder's ids are its
+    # name, as in a local run); file ids as a local run gives them (`id_roots`).
+    for root, ids_from in id_roots(Path(os.path.abspath(given)) for given in paths):
         files = list_files(root, load)
         plain = sum(f.stat().st_size for f in files if _plain_jsonl(f))
         parts.extend(
@@ -173,7 +173,7 @@ def partitions(paths: Sequence[Path], load: LoadConfig, *, workers: int) -> list
                 files_per_part=max(1, min(2000, math.ceil(len(files) / share))),
                 whole_gzip=True,
                 files=files,
-                ids_from=id_root(root, several=len(paths) > 1),
+                ids_from=ids_from,
             )
         )
     return parts

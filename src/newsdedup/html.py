@@ -306,13 +306,11 @@ def extractor_views(
 ) -> dict[str, PageLines]:
     """Return `page_view` of every HTML file under the paths, keyed by the id `load_corpus` gives
     it; pages that fail are left out (the loader reports them)."""
-    from .load import id_root, list_files, relative_id
+    from .load import id_roots, list_files, relative_id
 
     config = config or LoadConfig()
     views: dict[str, PageLines] = {}
-    roots = [Path(root) for root in paths]
-    for root in roots:
-        ids_from = id_root(root, several=len(roots) > 1)
+    for root, ids_from in id_roots(paths):
         for path in list_files(root, config):
             if not is_html(path) or not path.exists():  # a broken link: the loader says so
                 continue

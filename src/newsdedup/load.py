@@ -85,15 +85,16 @@ def _broken_link(path: Path) -> bool:
     return path.is_symlink() and not path.exists()
 
 
-def id_root(path: Path, *, several: bool) -> Path:
-    """Return what the ids of the files under a path given are relative to.
+def id_roots(paths: Iterable[Path]) -> list[tuple[Path, Path]]:
+    """Return each path given, with what the ids of the files under it are relative to.
 
-    One path: the path itself (corpus/a.txt is "a.txt"). Several: its parent, so each folder's
-    name leads its ids ("day1/a.txt", "day2/a.txt") and one file name in two folders stays two
-    articles. A file given directly is its name either way; JSONL and WARC records keep the
-    ids they carry.
+    One path: the path itself (corpus/a.txt is "a.txt"). Several: each one's parent, so each
+    folder's name leads its ids ("day1/a.txt", "day2/a.txt") and one file name in two folders
+    stays two articles. A file given directly is its name either way; JSONL and WARC records
+    keep the ids they carry.
     """
-    return path.parent if several else path
+    roots = [Path(p) for p in paths]
+    return [(root, root.parent if len(roots) > 1 else root) for root in roots]
 
 
 def relative_id(path: Path, root: Path) -> str:
@@ -375,7 +376,7 @@ def iter_corpus(
 ) -> Iterator[Article | LoadIssue]:
     """Yield articles and issues file by file, in sorted file order, reading each file once.
 
-    File ids are relative to `ids_from` (`id_root`; default: `path` itself)."""
+    File ids are relative to `ids_from` (`id_roots`; default: `path` itself)."""
     config = config or LoadConfig()
     path = Path(path)
     if not path.exists():
@@ -417,8 +418,8 @@ def load_corpus(
     roots = [Path(paths)] if isinstance(paths, (str, Path)) else [Path(p) for p in paths]
     articles: dict[str, Article] = {}
     issues: list[LoadIssue] = []
-    for root in roots:
-        for item in iter_corpus(root, config, ids_from=id_root(root, several=len(roots) > 1)):
+    for root, ids_from in id_roots(roots):
+        for item in iter_corpus(root, config, ids_from=ids_from):
             if isinstance(item, LoadIssue):
                 if strict and item.severity == "skipped":
                     raise_issue(item)
@@ -453,7 +454,7 @@ class Span:
     """Whole lines of a plain JSONL file: bytes [start, end), the first being line `line`."""
 
     path: Path
-    root: Path  # what the file ids are relative to (`id_root`)
+    root: Path  # what the file ids are relative to (`id_roots`)
     start: int
     end: int
     line: int
@@ -464,7 +465,7 @@ class Lines:
     """Raw lines of a JSONL file that cannot be read from an offset (gzip), from line `line`."""
 
     path: Path
-    root: Path  # what the file ids are relative to (`id_root`)
+    root: Path  # what the file ids are relative to (`id_roots`)
     line: int
     raws: tuple[bytes, ...]
 
@@ -473,7 +474,7 @@ class Lines:
 class Files:
     """Some files of a folder (text, HTML, WARC), each read whole by its reader."""
 
-    root: Path  # what the file ids are relative to (`id_root`)
+    root: Path  # what the file ids are relative to (`id_roots`)
     files: tuple[Path, ...]
 
 
@@ -510,7 +511,7 @@ def corpus_parts(
     is a file of a `Files` part, read whole where the part is read (a Dask worker, which
     should not get the text through the client). `files` is `list_files(path, config)`
     when the caller has it already (a folder of a million files takes seconds to walk).
-    File ids are relative to `ids_from` (`id_root`; default: `path`), the parts' `root`."""
+    File ids are relative to `ids_from` (`id_roots`; default: `path`), the parts' `root`."""
     config = config or LoadConfig()
     span_bytes = span_bytes or SPAN_BYTES
     files_per_part = files_per_part or FILES_PER_PART

@@ -16,7 +16,7 @@ from .cluster import build_clusters
 from .config import CleanConfig, DedupConfig, LoadConfig, check_level
 from .errors import InputError
 from .index import BandKeys, band_keys, candidate_pairs
-from .load import Lines, Part, corpus_parts, id_root, raise_issue
+from .load import Lines, Part, corpus_parts, id_roots, raise_issue
 from .parallel import (
     Batch,
     Doc,
@@ -391,8 +391,8 @@ def scan_corpus(
         if counted and all(not isinstance(p, Lines) for p in kept):
             yield from kept
             return
-        for root in roots:
-            for part in corpus_parts(root, load, ids_from=id_root(root, several=len(roots) > 1)):
+        for root, ids_from in id_roots(roots):
+            for part in corpus_parts(root, load, ids_from=ids_from):
                 if not counted:
                     kept.append(part if not isinstance(part, Lines) else replace(part, raws=()))
                 yield part

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from .config import LoadConfig
 from .errors import ConfigError
-from .load import id_root, is_jsonl, iter_corpus
+from .load import id_roots, is_jsonl, iter_corpus
 from .records import Article, DedupResult
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total), as the pipeline reports
@@ -57,9 +57,8 @@ def article_refs(roots: Sequence[Path], config: LoadConfig | None = None) -> lis
     as in `load_corpus`); only locations are kept, so memory stays small."""
     refs: list[ArticleRef] = []
     seen: set[str] = set()
-    for root in roots:
-        ids_from = id_root(Path(root), several=len(roots) > 1)
-        for item in iter_corpus(Path(root), config, ids_from=ids_from):
+    for root, ids_from in id_roots(roots):
+        for item in iter_corpus(root, config, ids_from=ids_from):
             if isinstance(item, Article) and item.id not in seen:
                 seen.add(item.id)
                 refs.append(ArticleRef(id=item.id, source=item.source, line=item.line))
@@ -143,14 +142,14 @@ def article_locations(
     """
     out: dict[str, tuple[str, int | None]] = {}
     base = base.resolve() if base is not None else None
-    several = len(roots) > 1
+    pairs = id_roots(roots)
     for article in articles:
         path = next(
             (
-                r if r.is_file() else id_root(r, several=several) / article.source
-                for r in roots
+                r if r.is_file() else ids_from / article.source
+                for r, ids_from in pairs
                 if (r.is_file() and r.name == article.source)
-                or (r.is_dir() and (id_root(r, several=several) / article.source).is_file())
+                or (r.is_dir() and (ids_from / article.source).is_file())
             ),
             Path(article.source),
         )
