@@ -5,7 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -302,3 +306,66 @@ class TestIndexAddStatsRemove:
         result = run("index", command, "--help")
         assert result.exit_code == 0
         assert "Example" in result.stdout
+
+
+class TestIndexFiles:
+    """What is at --index when it is not a writable index: one line and exit 2 or 3, never
+    an internal error, and never a file written by a command that only reads."""
+
+    def test_a_device_is_not_an_index_file(self):
+        for args in (["check", str(SEEDS)], ["add", str(SEEDS)], ["stats"]):
+            result = run("index", *args, "--index", "/dev/null")
+            assert result.exit_code == 3, result.stderr  # was 4: "disk I/O error"
+            assert result.stderr == "error: /dev/null: not a regular file, so not an index file\n"
+
+    def test_check_and_stats_leave_an_empty_file_empty(self, tmp_path):
+        """check and stats on an empty file wrote an SQLite schema into it (28 KB), while
+        saying 'no index there'."""
+        empty = tmp_path / "z.db"
+        empty.write_bytes(b"")
+        for args in (["check", str(SEEDS)], ["stats"]):
+            result = run("index", *args, "--index", str(empty))
+            assert result.exit_code == 2
+            assert "no index there" in result.stderr
+        assert empty.read_bytes() == b""
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["z.db"]
+
+    def test_read_only_index_and_folder(self, tmp_path):
+        """As a user who may not write: add and remove say the index cannot be written
+        (they exited 4, 'attempt to write a readonly database'); check and stats read an
+        index in a read-only folder (they said 'not a newsdedup index')."""
+        if os.geteuid() != 0 or shutil.which("setpriv") is None:
+            pytest.skip("needs root and setpriv, to run as another user")
+        as_nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+        python = [*as_nobody, sys.executable]
+        if subprocess.run([*python, "-c", "import newsdedup"], capture_output=True).returncode:
+            pytest.skip("another user cannot import newsdedup from this checkout")
+        shared = Path(tempfile.mkdtemp(prefix="newsdedup-ro-"))  # tmp_path is root's only
+        try:
+            shared.chmod(0o755)
+            archive, today, shelf = shared / "archive", shared / "today", shared / "shelf"
+            for folder in (archive, today, shelf):
+                folder.mkdir()
+            shutil.copy(SEEDS / S000, archive / S000)
+            shutil.copy(SEEDS / S001, today / S001)
+            assert run("index", "add", archive, "--index", shelf / "x.db").exit_code == 0
+            (shelf / "x.db").chmod(0o644)
+            shelf.chmod(0o555)
+            before = sorted((p.name, p.read_bytes()) for p in shelf.iterdir())
+
+            def nobody(*args: str) -> subprocess.CompletedProcess[str]:
+                argv = [*python, "-m", "newsdedup", "index", *args, "--index", str(shelf / "x.db")]
+                return subprocess.run(argv, capture_output=True, text=True)
+
+            checked = nobody("check", str(today), "--format", "json")
+            assert checked.returncode == 0, checked.stderr
+            assert json.loads(checked.stdout)["summary"]["duplicates"] == 1
+            assert nobody("stats").returncode == 0
+            for args in (("add", str(today)), ("remove", S000)):
+                result = nobody(*args)
+                assert result.returncode == 3, result.stderr
+                assert result.stderr.endswith("cannot write the index: its folder is read-only\n")
+            assert sorted((p.name, p.read_bytes()) for p in shelf.iterdir()) == before
+        finally:
+            shelf.chmod(0o755)
+            shutil.rmtree(shared)

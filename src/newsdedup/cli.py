@@ -1086,7 +1086,7 @@ def index_check(
             raise CliError(f"{output}: refusing to overwrite the index", EXIT_USAGE)
     policy = GatePolicy(max_duplicate_rate=max_duplicate_rate, max_duplicates=max_duplicates)
     config = index_config_from(ctx, location, opts, paths)
-    with open_index(location, config=config) as store:
+    with open_index(location, config=config, readonly=True) as store:
         loaded = load_or_fail(paths, opts, err)
         progress = LazyProgress(err, enabled=not opts["quiet"])
         try:
@@ -1141,7 +1141,7 @@ def index_stats(location: str, fmt: str) -> None:
     from .store_report import render_stats
 
     out, _err = make_consoles()
-    with open_index(location) as store:
+    with open_index(location, readonly=True) as store:
         stats = store.stats()
     if fmt == "json":
         emit(json.dumps(stats, ensure_ascii=False, indent=2) + "\n", None)

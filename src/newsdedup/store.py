@@ -505,20 +505,21 @@ def is_redis(location: str) -> bool:
     return location.startswith(("redis://", "rediss://", "unix://"))
 
 
-def open_backend(location: str, *, create: bool) -> Backend | None:
-    """Return the backend for a location, or None when there is no index and `create` is off."""
+def open_backend(location: str, *, create: bool, readonly: bool = False) -> Backend | None:
+    """Return the backend for a location, or None when there is no index and `create` is off;
+    `readonly`: the caller only reads (an index file is then opened read-only)."""
     if is_redis(location):
         from .store_redis import RedisBackend
 
         return RedisBackend.open(location)
     from .store_sqlite import SqliteBackend
 
-    return SqliteBackend.open(location, create=create)
+    return SqliteBackend.open(location, create=create, readonly=readonly)
 
 
 def read_config(location: str) -> DedupConfig | None:
     """Return the configuration stored in an index, or None when there is no index there."""
-    backend = open_backend(location, create=False)
+    backend = open_backend(location, create=False, readonly=True)
     if backend is None:
         return None
     try:
@@ -529,14 +530,19 @@ def read_config(location: str) -> DedupConfig | None:
 
 
 def open_index(
-    location: str, *, config: DedupConfig | None = None, create: bool = False
+    location: str,
+    *,
+    config: DedupConfig | None = None,
+    create: bool = False,
+    readonly: bool = False,
 ) -> PersistentIndex:
-    """Open (or with `create`, make) the index at a path or `redis://` URL.
+    """Open (or with `create`, make) the index at a path or `redis://` URL; `readonly` for
+    reading only (`check`, `stats`: an index file on a read-only mount, never written).
 
     With `config=None` the index's own parameters are used; otherwise they must agree with
     the stored ones on everything but the verification thresholds.
     """
-    backend = open_backend(location, create=create)
+    backend = open_backend(location, create=create, readonly=readonly)
     if backend is None:
         raise ConfigError(
             f"{location}: no index there (make one with `newsdedup index add PATH --index "

@@ -11,6 +11,7 @@ index entries whatever the archive's size; nothing is loaded into memory but the
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -51,22 +52,25 @@ class SqliteBackend:
         self.conn = conn
 
     @classmethod
-    def open(cls, location: str, *, create: bool) -> SqliteBackend | None:
+    def open(cls, location: str, *, create: bool, readonly: bool = False) -> SqliteBackend | None:
+        """Open the index file; None when there is none and `create` is off. `readonly`:
+        open it for reading only, as `check` and `stats` need (also on a read-only mount)."""
         path = Path(location)
         if path.is_dir():
             raise InputError(location, "is a directory, not an index file")
-        if not path.exists():
+        if path.exists() and not path.is_file():
+            raise InputError(location, "not a regular file, so not an index file")
+        if not path.exists() or path.stat().st_size == 0:
             if not create:
-                return None
+                return None  # an empty file is left as it is: reading never writes
             if not path.parent.is_dir():
                 raise InputError(location, "its folder does not exist")
+        if not readonly and not os.access(path.parent, os.W_OK):
+            raise InputError(location, "cannot write the index: its folder is read-only")
+        if not readonly and path.exists() and not os.access(path, os.W_OK):
+            raise InputError(location, "cannot write the index: the file is read-only")
         try:
-            conn = sqlite3.connect(path, timeout=60.0, isolation_level=None)
-            conn.execute("PRAGMA busy_timeout = 60000")
-            conn.execute("PRAGMA journal_mode = WAL")
-            # NORMAL in WAL mode: a killed process never corrupts the file or loses a commit;
-            # only a power cut may undo the last commits, never half of one.
-            conn.execute("PRAGMA synchronous = NORMAL")
+            conn = _connect_readonly(path) if readonly else _connect(path)
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
         except sqlite3.DatabaseError as err:
             raise InputError(location, f"not a newsdedup index ({err})") from err
@@ -74,7 +78,10 @@ class SqliteBackend:
             conn.close()
             raise InputError(location, "an SQLite file, but not a newsdedup index")
         if not tables:
-            with _write(conn):
+            if not create:
+                conn.close()
+                return None
+            with _write(conn, location):
                 for statement in _SCHEMA:
                     conn.execute(statement)
         return cls(location, conn)
@@ -89,7 +96,7 @@ class SqliteBackend:
         return None if row is None else dict(json.loads(row[0]))
 
     def create_header(self, header: dict[str, Any]) -> dict[str, Any]:
-        with _write(self.conn):
+        with _write(self.conn, self.location):
             self.conn.execute(
                 "INSERT OR IGNORE INTO meta VALUES ('header', ?)", (json.dumps(header),)
             )
@@ -176,7 +183,7 @@ class SqliteBackend:
         added = 0
         bands: list[tuple[int, int]] = []
         lines: list[tuple[int]] = []
-        with _write(self.conn):
+        with _write(self.conn, self.location):
             for e in entries:
                 cur = self.conn.execute(
                     "INSERT OR IGNORE INTO articles (id, length, signature, shingles) "
@@ -207,7 +214,7 @@ class SqliteBackend:
 
     def remove(self, items: Sequence[tuple[str, int, Sequence[int]]]) -> list[str]:
         removed = []
-        with _write(self.conn):
+        with _write(self.conn, self.location):
             for article_id, ref, keys in items:
                 cur = self.conn.execute(
                     "DELETE FROM articles WHERE id = ? AND ref = ?", (article_id, ref)
@@ -228,14 +235,52 @@ def _as_u64(keys: Sequence[int]) -> Any:
     return np.array(keys, dtype=np.uint64)
 
 
-class _write:
-    """One IMMEDIATE transaction: taken before reading, committed whole or rolled back."""
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, timeout=60.0, isolation_level=None)
+    conn.execute("PRAGMA busy_timeout = 60000")
+    conn.execute("PRAGMA journal_mode = WAL")
+    # NORMAL in WAL mode: a killed process never corrupts the file or loses a commit; only a
+    # power cut may undo the last commits, never half of one.
+    conn.execute("PRAGMA synchronous = NORMAL")
+    return conn
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+
+def _connect_readonly(path: Path) -> sqlite3.Connection:
+    """Open for reading. Reading a WAL file needs its -shm file beside it, which a read-only
+    folder cannot get: there, it is opened as immutable (no writer can be adding to it)."""
+    uri = path.resolve().as_uri()
+    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=60.0, isolation_level=None)
+    try:
+        conn.execute("PRAGMA busy_timeout = 60000")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError:
+        conn.close()
+        return sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None)
+
+
+class _write:
+    """One IMMEDIATE transaction: taken before reading, committed whole or rolled back. An
+    index that cannot be written (read-only file, full disk) is an input error, not a crash."""
+
+    def __init__(self, conn: sqlite3.Connection, location: str) -> None:
         self.conn = conn
+        self.location = location
 
     def __enter__(self) -> None:
-        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as err:
+            raise InputError(self.location, f"cannot write the index ({err})") from err
 
-    def __exit__(self, kind: object, *rest: object) -> None:
-        self.conn.execute("COMMIT" if kind is None else "ROLLBACK")
+    def __exit__(self, kind: object, error: object, *rest: object) -> None:
+        if kind is None:
+            try:
+                self.conn.execute("COMMIT")
+                return
+            except sqlite3.OperationalError as err:
+                self.conn.execute("ROLLBACK")
+                raise InputError(self.location, f"cannot write the index ({err})") from err
+        self.conn.execute("ROLLBACK")
+        if isinstance(error, sqlite3.OperationalError):
+            raise InputError(self.location, f"cannot write the index ({error})") from error
