@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import subprocess
@@ -99,11 +101,31 @@ class TestLevelBoth:
         assert COPIES[1] in "\n".join(lines[copies:])
         assert lines[-1].endswith("1 duplicate (20.0%) · 1 story")
 
-    def test_csv_and_jsonl_still_list_copy_clusters(self):
-        """Machine formats other than JSON are unchanged at level both."""
+    def test_csv_and_jsonl_list_copy_clusters_and_add_the_story(self):
+        """CSV and JSONL keep the copy-cluster columns first, as at the copy level, and add
+        each article's story (they left it out: all a CSV user got of --level both was the
+        copy level, with no sign of what was missing)."""
         result = run("scan", str(SEEDS), "--level", "both", "--format", "csv")
         assert result.exit_code == 0, result.stderr
-        assert result.stdout.splitlines()[0] == "id,cluster,representative,similarity"
+        rows = list(csv.DictReader(io.StringIO(result.stdout)))
+        assert list(rows[0]) == [
+            "id", "cluster", "representative", "similarity",
+            "story", "story_representative", "story_similarity",
+        ]  # fmt: skip
+        assert [(r["id"][:3], r["cluster"], r["story"]) for r in rows] == [
+            ("000", "1", "1"),
+            ("001", "1", "1"),
+            ("002", "", "1"),
+            ("003", "", "1"),
+            ("004", "", "1"),
+        ]
+        lines = run("scan", str(SEEDS), "--level", "both", "--format", "jsonl").stdout
+        by_row = [json.loads(line) for line in lines.splitlines()]
+        assert [{k: str(v) if v is not None else "" for k, v in r.items()} for r in by_row] == [
+            dict(r) for r in rows
+        ]
+        copy = run("scan", str(SEEDS), "--format", "csv").stdout
+        assert copy.splitlines()[0] == "id,cluster,representative,similarity"
 
 
 class TestLevelDefaultsAndErrors:

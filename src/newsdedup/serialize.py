@@ -9,12 +9,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from . import __version__
 from .records import Cluster, DedupResult, LoadIssue
 
 CSV_FIELDS = ("id", "cluster", "representative", "similarity")
+STORY_FIELDS = ("story", "story_representative", "story_similarity")  # with --level both
 
 
 def _issue(issue: LoadIssue) -> dict[str, Any]:
@@ -76,29 +78,30 @@ def to_json(result: DedupResult) -> str:
 
 
 def article_rows(result: DedupResult) -> list[dict[str, Any]]:
-    """Return one row per article: its cluster, representative and similarity (or empty)."""
-    placed: dict[str, tuple[Cluster, float]] = {}
-    for cluster in result.clusters:
-        for member in cluster.members:
-            placed[member.id] = (cluster, member.similarity)
+    """Return one row per article: its cluster, representative and similarity (or empty);
+    with `--level both`, also its story, the story's representative and its similarity."""
+    placed = _placed(result.clusters)
+    stories = _placed(result.stories) if result.stories else None
     rows: list[dict[str, Any]] = []
     for article_id in result.article_ids:
-        hit = placed.get(article_id)
-        if hit is None:
-            rows.append(
-                {"id": article_id, "cluster": None, "representative": None, "similarity": None}
-            )
-        else:
-            cluster, similarity = hit
-            rows.append(
-                {
-                    "id": article_id,
-                    "cluster": cluster.id,
-                    "representative": cluster.representative,
-                    "similarity": similarity,
-                }
-            )
+        cluster, similarity = placed.get(article_id, (None, None))
+        row = {
+            "id": article_id,
+            "cluster": cluster.id if cluster else None,
+            "representative": cluster.representative if cluster else None,
+            "similarity": similarity,
+        }
+        if stories is not None:
+            story, story_similarity = stories.get(article_id, (None, None))
+            row["story"] = story.id if story else None
+            row["story_representative"] = story.representative if story else None
+            row["story_similarity"] = story_similarity
+        rows.append(row)
     return rows
+
+
+def _placed(clusters: Sequence[Cluster]) -> dict[str, tuple[Cluster, float]]:
+    return {m.id: (c, m.similarity) for c in clusters for m in c.members}
 
 
 def to_jsonl(result: DedupResult) -> str:
@@ -109,7 +112,8 @@ def to_jsonl(result: DedupResult) -> str:
 def to_csv(result: DedupResult) -> str:
     """Return one CSV row per article with a header; singletons have empty cluster fields."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_FIELDS, lineterminator="\n")
+    fields = CSV_FIELDS + (STORY_FIELDS if result.stories else ())
+    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
     for row in article_rows(result):
         writer.writerow({k: "" if v is None else v for k, v in row.items()})
