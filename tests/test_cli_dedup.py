@@ -218,6 +218,34 @@ class TestAtomicity:
         assert files_under(out) == {"old.txt": b"previous run"}
         assert leftovers(tmp_path) == []
 
+    @pytest.mark.parametrize("failing", ["old output aside", "new output in"])
+    def test_a_failed_swap_keeps_the_old_output_and_leaves_nothing(
+        self, corpus, tmp_path, monkeypatch, failing
+    ):
+        """A read-only old output cannot be moved aside: the run said 'nothing was written'
+        but left an empty hidden .out.*.old folder for good. Nor may a failure to move the
+        new output in lose the old one."""
+        out = tmp_path / "out"
+        out.mkdir()
+        (out / "old.txt").write_text("previous run", encoding="utf-8")
+        real_replace = newsdedup.write.os.replace
+
+        def replace(src, dst):
+            old_aside = Path(src) == out
+            new_in = Path(dst) == out and Path(src).name.endswith(".tmp")
+            if (old_aside, new_in)[failing == "new output in"]:
+                raise PermissionError(13, "Permission denied")
+            real_replace(src, dst)
+
+        monkeypatch.setattr(newsdedup.write.os, "replace", replace)
+        result = run("dedup", str(corpus), "--out", str(out), "--force")
+        assert result.exit_code == 2
+        assert result.stderr.strip().splitlines()[-1] == (
+            f"error: {out}: cannot write: Permission denied (nothing was written)"
+        )
+        assert files_under(out) == {"old.txt": b"previous run"}
+        assert leftovers(tmp_path) == []
+
     def test_failure_writing_jsonl_leaves_no_file(self, tmp_path, monkeypatch):
         """A JSONL write that fails midway leaves no output file and no removed.csv."""
         src = tmp_path / "c.jsonl"

@@ -266,14 +266,23 @@ def _fresh(parent: Path, name: str, suffix: str, *, folder: bool) -> Path:
 
 
 def _swap_in(tmp: Path, out: Path) -> None:
-    """Rename `tmp` onto `out`, moving an old `out` aside first and deleting it after."""
+    """Rename `tmp` onto `out`, moving an old `out` aside first and deleting it after. When a
+    rename fails (a read-only `out` cannot be moved), the old `out` is back in its place and
+    no folder made here is left behind."""
     if not out.exists():
         os.replace(tmp, out)
         return
-    aside = _fresh(out.parent, out.name, ".old", folder=True) / out.name
-    os.replace(out, aside)
-    os.replace(tmp, out)
-    shutil.rmtree(aside.parent, ignore_errors=True)
+    shelf = _fresh(out.parent, out.name, ".old", folder=True)
+    aside = shelf / out.name
+    try:
+        os.replace(out, aside)
+        try:
+            os.replace(tmp, out)
+        except BaseException:
+            os.replace(aside, out)
+            raise
+    finally:
+        shutil.rmtree(shelf, ignore_errors=True)
 
 
 def _write_folder(root: Path, plan: DedupPlan, out: Path, progress: Progress | None) -> int:
