@@ -34,6 +34,13 @@ class TestEvaluateGate:
         assert "0.3000 is over 0.2" in outcome.reason
         assert [c.size for c in outcome.worst] == [3, 2]
 
+    def test_a_rate_just_over_the_budget_reads_over_it(self):
+        """1 of 3 against 0.3333 fails, and the message shows why: it said 'duplicate rate
+        0.3333 is over 0.3333'."""
+        outcome = evaluate_gate(result_with([2], 3), GatePolicy(max_duplicate_rate=0.3333))
+        assert not outcome.passed
+        assert outcome.reason == "duplicate rate 0.33333 is over 0.3333"
+
     def test_rate_at_budget_passes(self):
         """A rate equal to the budget passes (the budget is inclusive)."""
         outcome = evaluate_gate(result_with([3], 10), GatePolicy(max_duplicate_rate=0.2))

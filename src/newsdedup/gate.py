@@ -40,12 +40,22 @@ def judge_budget(count: int, rate: float, policy: GatePolicy) -> tuple[bool, str
     """Return whether `count` duplicates at `rate` stay within `policy`, and why."""
     problems = []
     if policy.max_duplicate_rate is not None and rate > policy.max_duplicate_rate:
-        problems.append(f"duplicate rate {rate:.4f} is over {policy.max_duplicate_rate:g}")
+        shown = _over(rate, policy.max_duplicate_rate)
+        problems.append(f"duplicate rate {shown} is over {policy.max_duplicate_rate:g}")
     if policy.max_duplicates is not None and count > policy.max_duplicates:
         verb = "is" if count == 1 else "are"
         problems.append(f"{_duplicates(count)} {verb} over the budget of {policy.max_duplicates}")
     reason = "; ".join(problems) or f"{_duplicates(count)} ({rate:.2%}) within budget"
     return not problems, reason
+
+
+def _over(rate: float, limit: float) -> str:
+    """Return `rate` with 4 decimals, or as many more as it takes to read above `limit`
+    (1/3 against 0.3333 said 'duplicate rate 0.3333 is over 0.3333')."""
+    for places in range(4, 17):
+        if round(rate, places) > limit:
+            return f"{rate:.{places}f}"
+    return repr(rate)
 
 
 def _duplicates(count: int) -> str:
