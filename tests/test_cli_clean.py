@@ -171,3 +171,31 @@ class TestCleanErrors:
         assert result.exit_code == 0
         assert "--show-dropped" in result.stdout
         assert "json" in result.stdout
+
+
+def test_json_lines_are_the_lines_of_the_file(tmp_path):
+    """A file ending in a newline got one line more than it has ('n': 2, 'blank' for a
+    one-line file); `--show-dropped` printed an extra blank line at the end."""
+    one = tmp_path / "s.txt"
+    one.write_text("Short one.\n", encoding="utf-8")
+    record = json.loads(run("clean", str(one), "--format", "json").stdout)
+    assert record["lines"] == [{"n": 1, "kept": True, "reason": None}]
+    seed = SEEDS / "001_23e261e2bfe35961.txt"
+    record = json.loads(run("clean", str(seed), "--format", "json").stdout)
+    assert len(record["lines"]) == seed.read_bytes().count(b"\n")  # what wc -l counts
+    shown = run("clean", str(seed), "--show-dropped").stdout
+    assert len(shown.splitlines()) == seed.read_bytes().count(b"\n")
+
+
+def test_classic_mac_line_ends_are_lines(tmp_path):
+    """A file with CR alone between lines was one line: nothing in it was cleaned, and its
+    copy with LF ends scored 0.71 against it instead of 1.0."""
+    story = (SEEDS / "003_25dd2bb96c5c1c17.txt").read_bytes()
+    (tmp_path / "lf.txt").write_bytes(story)
+    (tmp_path / "cr.txt").write_bytes(story.replace(b"\n", b"\r"))
+    lines = json.loads(run("clean", str(tmp_path / "cr.txt"), "--format", "json").stdout)
+    assert len(lines["lines"]) == len(story.splitlines())
+    result = run("scan", str(tmp_path), "--format", "json")
+    members = json.loads(result.stdout)["clusters"][0]["members"]
+    assert [m["similarity"] for m in members] == [1.0, 1.0]
+    assert (tmp_path / "cr.txt").read_bytes() == story.replace(b"\n", b"\r")  # input untouched

@@ -11,11 +11,20 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .html import PageLines, extractor_record, extractor_text
-from .records import Article, CleanText
+from .records import Article, CleanText, Line
 
 
 def _source(article: Article) -> str:
     return article.source if article.line is None else f"{article.source}:{article.line}"
+
+
+def _file_lines(article: Article, cleaned: CleanText) -> Sequence[Line]:
+    """Return the cleaned lines that are lines of the file: not the empty rest after a final
+    newline (a file of one line ending in a newline has one line, as `wc -l` counts)."""
+    lines = cleaned.lines
+    if lines and article.text.endswith("\n") and lines[-1].text == "":
+        return lines[:-1]
+    return lines
 
 
 def clean_record(
@@ -29,7 +38,10 @@ def clean_record(
     out: dict[str, Any] = {
         "source": _source(article),
         "id": article.id,
-        "lines": [{"n": ln.n, "kept": ln.kept, "reason": ln.reason} for ln in cleaned.lines],
+        "lines": [
+            {"n": ln.n, "kept": ln.kept, "reason": ln.reason}
+            for ln in _file_lines(article, cleaned)
+        ],
         "text": cleaned.text,
     }
     if extracted and article.id in extracted:
@@ -80,11 +92,12 @@ def clean_to_text(
         if show_dropped and extracted and article.id in extracted:
             parts.append(extractor_text(extracted[article.id]))
         if show_dropped:
+            lines = _file_lines(article, cleaned)
             width = max(
-                (len(ln.reason) for ln in cleaned.lines if ln.reason and ln.reason != "blank"),
+                (len(ln.reason) for ln in lines if ln.reason and ln.reason != "blank"),
                 default=0,
             )
-            for ln in cleaned.lines:
+            for ln in lines:
                 if ln.reason == "blank":
                     parts.append("\n")
                 elif ln.kept:

@@ -243,7 +243,15 @@ def _text_article(path: Path, root: Path, config: LoadConfig) -> Iterator[Articl
         return
     if warning:
         yield LoadIssue(source=source, problem=warning, severity="warning")
-    yield Article(id=source, text=text, source=source)
+    yield Article(id=source, text=_line_ends(text), source=source)
+
+
+def _line_ends(text: str) -> str:
+    """Return `text` with classic Mac line ends (CR alone, no LF anywhere) as LF: the cleaner
+    splits at LF, and read whole such a file was one line that no rule could judge."""
+    if "\r" in text and "\n" not in text:
+        return text.replace("\r", "\n")
+    return text
 
 
 def is_gzipped(path: Path) -> bool:
@@ -333,7 +341,7 @@ def _jsonl_record(
     article_id = _field(record, config.id_field) or f"{source}:{lineno}"
     return Article(
         id=article_id,
-        text=text,
+        text=_line_ends(text),
         source=source,
         line=lineno,
         title=_field(record, config.title_field),
