@@ -393,6 +393,33 @@ def test_unreadable_files_are_not_copied_and_the_summary_says_so(corpus, tmp_pat
     assert "1 unreadable file or record not copied" in result.stderr
 
 
+def test_records_left_out_for_a_reused_id_are_not_called_unreadable(tmp_path):
+    """A distinct article whose id an earlier record has is left out (the first wins), and
+    the summary says so; it called it 'unreadable'. Ids that JSON gives as numbers or
+    booleans read as JSON writes them ('true', not Python's 'True')."""
+    src = tmp_path / "c.jsonl"
+    rows = [
+        {"id": 1, "text": make_article(1)},
+        {"id": "1", "text": make_article(2)},
+        {"id": True, "text": make_article(3)},
+        {"id": 2.5, "text": make_article(4)},
+    ]
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows) + "{broken\n", encoding="utf-8")
+    result = run("dedup", str(src), "--out", str(tmp_path / "out.jsonl"))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines()[-1].endswith(
+        "; 1 unreadable file or record not copied; 1 record with an id seen before not copied"
+    )
+    report = json.loads(run("scan", str(src), "--format", "json").stdout)
+    assert report["summary"]["articles"] == 3
+    assert report["skipped"][0]["problem"] == "duplicate id '1'; the first record wins"
+    ids = [
+        json.loads(line)["id"]
+        for line in run("scan", str(src), "--format", "jsonl").stdout.splitlines()
+    ]
+    assert ids == ["1", "2.5", "true"]
+
+
 def test_existing_file_as_folder_output_is_refused_even_with_force(corpus, tmp_path):
     """A folder input cannot be written over an existing file; the file is kept."""
     out = tmp_path / "taken"

@@ -873,17 +873,21 @@ def dedup(path: Path, out: Path, force: bool, config_file: Path | None, **opts: 
     finally:
         progress.close()
     if not opts["quiet"]:
-        skipped = len(result.skipped)
+        reused = sum(1 for i in result.skipped if i.problem.startswith("duplicate id"))
+        unreadable = len(result.skipped) - reused
+        left_out = [
+            number(n, what, many)
+            for n, what, many in (
+                (unreadable, "unreadable file or record", "unreadable files or records"),
+                (reused, "record with an id seen before", "records with an id seen before"),
+            )
+            if n
+        ]
         err.print(
             f"wrote {number(summary.kept, 'article')} ({number(summary.files, 'file')}) to "
             f"{shown(str(out))}; {number(summary.removed, 'duplicate')} dropped, listed in "
             f"{shown(str(summary.removed_csv))}"
-            + (
-                f"; {number(skipped, 'unreadable file or record', 'unreadable files or records')}"
-                " not copied"
-                if skipped
-                else ""
-            ),
+            + "".join(f"; {text} not copied" for text in left_out),
             highlight=False,
             soft_wrap=True,
         )

@@ -293,10 +293,11 @@ def _json_kind(value: object) -> str:
 
 
 def _field(record: dict[str, object], name: str) -> str | None:
+    """Return a string field, or a number or boolean as JSON writes it (`true`, `2.0`)."""
     value = record.get(name)
     if value is None or isinstance(value, (dict, list)):
         return None
-    return str(value)
+    return value if isinstance(value, str) else json.dumps(value)
 
 
 def _jsonl_record(
