@@ -242,3 +242,19 @@ class TestPreCommitHook:
         proc = subprocess.run([str(script), *args], capture_output=True, text=True, check=False)
         assert proc.returncode == 1
         assert SEED_001 in proc.stdout
+
+
+def test_story_level_check_speaks_of_stories_not_copies():
+    """check --level story gates reports of one event; it said 'near-duplicate', 'keep ★,
+    drop the rest' and '1 duplicate cluster' of articles at story similarity 0.15."""
+    text = run("check", str(SEEDS), "--level", "story")
+    assert text.exit_code == 1
+    lines = text.stdout.splitlines()
+    assert lines[1] == "Largest stories (★ the representative report):"
+    assert lines[2].startswith("  story 1 · 5 articles · ★ ")
+    assert lines[-1] == "5 articles · 1 story of two or more · 4 further reports (80.0%)"
+    github = run("check", str(SEEDS), "--level", "story", "--format", "github").stdout
+    assert "near-duplicate" not in github.lower()
+    assert ",title=Another report of the story of 002_9f6bd50664dbac58.txt::" in github
+    copies = run("check", str(SEEDS), "--format", "github").stdout
+    assert ",title=Near-duplicate of 001_23e261e2bfe35961.txt::" in copies

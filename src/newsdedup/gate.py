@@ -119,6 +119,7 @@ def github_annotations(
     kept in its place. Annotations are errors when the gate failed, warnings when it passed.
     """
     level = "warning" if outcome.passed else "error"
+    stories = result.params.get("level") == "story"  # the clusters are reports of one event
     lines = []
     for cluster in result.clusters:
         rep_path, rep_line = locations.get(cluster.representative, (cluster.representative, None))
@@ -130,13 +131,21 @@ def github_annotations(
             props = f"file={_escape_property(path)}"
             if line is not None:
                 props += f",line={line}"
-            title = f"Near-duplicate of {cluster.representative}"
+            if stories:
+                title = f"Another report of the story of {cluster.representative}"
+                message = (
+                    f"{member.id} reports the story of {rep_where} "
+                    f"(story similarity {member.similarity:.2f}, story {cluster.id} of "
+                    f"{cluster.size} articles)"
+                )
+            else:
+                title = f"Near-duplicate of {cluster.representative}"
+                message = (
+                    f"{member.id} is a near-duplicate of {rep_where} "
+                    f"(similarity {member.similarity:.2f}, cluster {cluster.id} of "
+                    f"{cluster.size} articles)"
+                )
             props += f",title={_escape_property(title)}"
-            message = (
-                f"{member.id} is a near-duplicate of {rep_where} "
-                f"(similarity {member.similarity:.2f}, cluster {cluster.id} of {cluster.size} "
-                "articles)"
-            )
             lines.append(f"::{level} {props}::{_escape_data(message)}")
     verdict = "passed" if outcome.passed else "failed"
     lines.append(f"newsdedup check {verdict}: {outcome.reason}")

@@ -135,10 +135,14 @@ def _noun(n: int, noun: str, plural: str | None) -> str:
 
 def summary_line(result: DedupResult) -> str:
     """Return the one-line summary: articles, clusters, duplicates, rate, skipped."""
+    if result.params.get("level") == "story":  # the clusters are stories (check --level story)
+        groups = counted(len(result.clusters), "story of two or more", "stories of two or more")
+        extra = counted(result.duplicates, "further report")
+    else:
+        groups = counted(len(result.clusters), "duplicate cluster")
+        extra = counted(result.duplicates, "duplicate")
     text = (
-        f"{counted(result.articles, 'article')} · "
-        f"{counted(len(result.clusters), 'duplicate cluster')} · "
-        f"{counted(result.duplicates, 'duplicate')} ({result.duplicate_rate:.1%})"
+        f"{counted(result.articles, 'article')} · {groups} · {extra} ({result.duplicate_rate:.1%})"
     )
     if result.skipped:
         text += f" · [yellow]{len(result.skipped)} skipped[/yellow]"
@@ -154,10 +158,15 @@ def render_gate(outcome: GateOutcome, result: DedupResult, console: Console) -> 
         console.print(f"[green]✓ check passed:[/green] {shown(outcome.reason)}")
     else:
         console.print(f"[red]✗ check failed:[/red] {shown(outcome.reason)}")
-        console.print("Largest clusters (keep ★, drop the rest):")
+        stories = result.params.get("level") == "story"
+        group = "story" if stories else "cluster"
+        if stories:
+            console.print("Largest stories (★ the representative report):")
+        else:
+            console.print("Largest clusters (keep ★, drop the rest):")
         for cluster in outcome.worst:
             console.print(
-                f"  cluster {cluster.id} · {cluster.size} articles · "
+                f"  {group} {cluster.id} · {cluster.size} articles · "
                 f"★ {shown(cluster.representative)}",
                 highlight=False,
                 soft_wrap=True,
@@ -171,7 +180,8 @@ def render_gate(outcome: GateOutcome, result: DedupResult, console: Console) -> 
                     )
         hidden = len(result.clusters) - len(outcome.worst)
         if hidden > 0:
-            console.print(f"  … and {hidden} more clusters (see `newsdedup scan`)")
+            more = "stories" if stories else "clusters"
+            console.print(f"  … and {hidden} more {more} (see `newsdedup scan`)")
     console.print(summary_line(result))
 
 
