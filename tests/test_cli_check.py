@@ -110,7 +110,8 @@ class TestExitCodes:
         result = run("check", str(corpus))
         assert result.exit_code == 4
         assert result.stderr.strip().splitlines() == [
-            "error: internal error: RuntimeError: kaboom (rerun with --debug)"
+            "error: internal error: RuntimeError: kaboom "
+            "(rerun as `newsdedup --debug COMMAND ...` for the traceback)"
         ]
         debug = run("--debug", "check", str(corpus))
         assert debug.exit_code == 4

@@ -283,3 +283,14 @@ def test_several_folders_keep_one_file_name_apart(tmp_path: Path):
     assert [a.id for a in both.articles] == ["c.txt", "day1/a.txt", "day2/a.txt", "day2/b.txt"]
     assert both.issues == ()
     assert [a.id for a in load_corpus(tmp_path / "day2").articles] == ["a.txt", "b.txt"]
+
+
+def test_a_gzipped_text_file_is_named_as_such(tmp_path: Path):
+    """A .txt.gz named directly was 'binary file (NUL bytes)'; it says what it is."""
+    import gzip
+
+    (tmp_path / "a.txt.gz").write_bytes(gzip.compress(make_article(1).encode()))
+    loaded = load_corpus(tmp_path / "a.txt.gz")
+    assert [(i.source, i.problem) for i in loaded.skipped] == [
+        ("a.txt.gz", "gzip-compressed (only .jsonl.gz, .html.gz and .warc.gz are unpacked)")
+    ]

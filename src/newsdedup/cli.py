@@ -97,7 +97,10 @@ class _Group(click.Group):
         except Exception as err:
             if ctx.obj and ctx.obj.get("debug"):
                 traceback.print_exc()
-            message = f"internal error: {type(err).__name__}: {err} (rerun with --debug)"
+            message = (
+                f"internal error: {type(err).__name__}: {err} "
+                "(rerun as `newsdedup --debug COMMAND ...` for the traceback)"
+            )
             raise CliError(message, EXIT_INTERNAL) from err
 
 
@@ -983,8 +986,9 @@ def index_config_from(
 def index_group() -> None:
     """A persistent index: add each day's articles, check new ones against the archive.
 
-    \b
     The index is an SQLite file (default, no server) or a shared Redis database.
+
+    \b
     Examples:
       newsdedup index add archive/ --index news.db
       newsdedup index check today/ --index news.db --format json
@@ -1075,6 +1079,8 @@ def index_check(
     \b
     Exit codes: 0 ran (within budget, or no --max-* given) · 1 over budget ·
     2 usage or configuration error (e.g. no index there, other parameters) · 3 input error.
+
+    \b
     Examples:
       newsdedup index check today/ --index news.db
       newsdedup index check today/ --index news.db --format csv --max-duplicate-rate 0.2

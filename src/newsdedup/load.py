@@ -122,6 +122,10 @@ def decode_bytes(
     if b"\x00" in data[:_BINARY_SNIFF] or b"\x00" in data[-_BINARY_SNIFF:]:
         if encoding is not None and codecs.lookup(encoding).name.startswith(_WIDE):
             return _decode_as(data, source, encoding), None
+        if data.startswith(b"\x1f\x8b"):  # gzip's magic number
+            raise DecodeError(
+                source, "gzip-compressed (only .jsonl.gz, .html.gz and .warc.gz are unpacked)"
+            )
         raise DecodeError(source, "binary file (NUL bytes)")
     try:
         return data.decode("utf-8"), None
