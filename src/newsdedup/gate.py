@@ -119,7 +119,7 @@ def github_annotations(
     kept in its place. Annotations are errors when the gate failed, warnings when it passed.
     """
     level = "warning" if outcome.passed else "error"
-    stories = result.params.get("level") == "story"  # the clusters are reports of one event
+    stories = result.clusters_are_stories
     lines = []
     for cluster in result.clusters:
         rep_path, rep_line = locations.get(cluster.representative, (cluster.representative, None))

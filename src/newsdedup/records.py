@@ -179,3 +179,8 @@ class DedupResult:
     @property
     def duplicate_rate(self) -> float:
         return self.duplicates / self.articles if self.articles else 0.0
+
+    @property
+    def clusters_are_stories(self) -> bool:
+        """True at `--level story`: each cluster is the reports of one event, not copies."""
+        return self.params.get("level") == "story"

@@ -135,7 +135,7 @@ def _noun(n: int, noun: str, plural: str | None) -> str:
 
 def summary_line(result: DedupResult) -> str:
     """Return the one-line summary: articles, clusters, duplicates, rate, skipped."""
-    if result.params.get("level") == "story":  # the clusters are stories (check --level story)
+    if result.clusters_are_stories:  # check --level story
         groups = counted(len(result.clusters), "story of two or more", "stories of two or more")
         extra = counted(result.duplicates, "further report")
     else:
@@ -158,7 +158,7 @@ def render_gate(outcome: GateOutcome, result: DedupResult, console: Console) -> 
         console.print(f"[green]✓ check passed:[/green] {shown(outcome.reason)}")
     else:
         console.print(f"[red]✗ check failed:[/red] {shown(outcome.reason)}")
-        stories = result.params.get("level") == "story"
+        stories = result.clusters_are_stories
         group = "story" if stories else "cluster"
         if stories:
             console.print("Largest stories (★ the representative report):")
@@ -320,11 +320,10 @@ def _story_title(story: Cluster) -> str:
 def render_stories(result: DedupResult, console: Console) -> None:
     """Draw each story under a one-line label (its most telling terms); at `--level both`,
     its copy clusters are drawn inside it, then its other reports."""
-    level = result.params.get("level")
     w = console.width
     for story in result.stories:
         console.print(_story_title(story), highlight=False, overflow="ellipsis", no_wrap=True)
-        if level == "story":
+        if result.clusters_are_stories:
             _print_block(console, member_table(story.members, story.representative, width=w))
             continue
         copies = [c for c in result.clusters if c.story == story.id]
@@ -343,7 +342,7 @@ def render_stories(result: DedupResult, console: Console) -> None:
                 console, member_table(others, story.representative, width=w, indent=True), gap=False
             )
         console.print()
-    if level == "story":
+    if result.clusters_are_stories:
         placed = sum(s.size for s in result.stories)
         console.print(
             f"{counted(result.articles, 'article')} · "

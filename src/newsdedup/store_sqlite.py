@@ -271,7 +271,7 @@ class _write:
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as err:
-            raise InputError(self.location, f"cannot write the index ({err})") from err
+            raise self._cannot(err) from err
 
     def __exit__(self, kind: object, error: object, *rest: object) -> None:
         if kind is None:
@@ -279,8 +279,11 @@ class _write:
                 self.conn.execute("COMMIT")
                 return
             except sqlite3.OperationalError as err:
-                self.conn.execute("ROLLBACK")
-                raise InputError(self.location, f"cannot write the index ({err})") from err
-        self.conn.execute("ROLLBACK")
+                error = err
+        if self.conn.in_transaction:  # a failed COMMIT may have rolled back already
+            self.conn.execute("ROLLBACK")
         if isinstance(error, sqlite3.OperationalError):
-            raise InputError(self.location, f"cannot write the index ({error})") from error
+            raise self._cannot(error) from error
+
+    def _cannot(self, err: sqlite3.OperationalError) -> InputError:
+        return InputError(self.location, f"cannot write the index ({err})")
