@@ -61,7 +61,7 @@ def list_files(root: Path, config: LoadConfig) -> list[Path]:
     if root.is_file():
         return [root]
     patterns = glob_patterns(config.glob)
-    found: list[Path] = []
+    found: list[tuple[str, Path]] = []  # (relative POSIX path, path)
     walked: set[tuple[int, int]] = set()
     for folder, dirs, names in os.walk(root, followlinks=True):
         here = os.stat(folder)
@@ -77,8 +77,8 @@ def list_files(root: Path, config: LoadConfig) -> list[Path]:
             path = base / name
             rel = PurePosixPath(path.relative_to(root).as_posix())
             if any(rel.match(p) for p in patterns) and (path.is_file() or _broken_link(path)):
-                found.append(path)
-    return sorted(found, key=lambda p: PurePosixPath(p.relative_to(root)).as_posix())
+                found.append((rel.as_posix(), path))
+    return [path for _, path in sorted(found)]
 
 
 def _broken_link(path: Path) -> bool:

@@ -374,21 +374,22 @@ class PersistentIndex:
         taken: list[str] = []
         cfg = self.config
         for chunk in _chunks(again, _QUERY_CHUNK):
-            entries = self._entries(chunk, templates)
-            refs = self.backend.signatures([e.id for e in entries])
+            # Shingles are all the comparison needs: no signature, band keys or line keys.
+            prints = [fingerprint(clean(a, cfg, templates=templates), cfg) for a in chunk]
+            refs = self.backend.signatures([p.id for p in prints])
             stored = self.backend.fetch(sorted(ref for ref, _ in refs.values()))
-            for entry in entries:
-                other = stored[refs[entry.id][0]]
-                same = np.array_equal(other.shingles, entry.shingles) or verify(
+            for new in prints:
+                other = stored[refs[new.id][0]]
+                same = np.array_equal(other.shingles, new.shingles) or verify(
                     "new",
                     "indexed",
-                    entry.shingles,
+                    new.shingles,
                     other.shingles,
                     threshold=cfg.threshold,
                     containment=cfg.containment,
                 )
                 if not same:
-                    taken.append(entry.id)
+                    taken.append(new.id)
         return tuple(taken)
 
     def check(

@@ -146,7 +146,7 @@ def article_locations(
     for article in articles:
         path = next(
             (
-                r if r.is_file() else ids_from / article.source
+                source_path(ids_from, article.source)
                 for r, ids_from in pairs
                 if (r.is_file() and r.name == article.source)
                 or (r.is_dir() and (ids_from / article.source).is_file())
