@@ -37,7 +37,7 @@ from .gate import (
     github_annotations,
     outcome_to_dict,
 )
-from .load import is_jsonl, load_corpus, matches_glob, relative_id
+from .load import is_duplicate_id, is_jsonl, load_corpus, matches_glob, relative_id
 from .memory import memory_budget, parse_size
 from .parallel import default_workers
 from .pipeline import corpus_templates, find_duplicates, scan_corpus
@@ -575,7 +575,7 @@ def scan(
     """
     out, err = make_consoles()
     opts["quiet"] = opts.get("quiet", False)
-    apply_settings(paths, opts, config_file)  # newsdedup.toml / [tool.newsdedup], as check
+    apply_settings(paths, opts, config_file)  # --config, else the file found, as check
     load = load_config_from(opts)
     if output is not None:
         check_output_path(output, paths, load)
@@ -876,7 +876,7 @@ def dedup(path: Path, out: Path, force: bool, config_file: Path | None, **opts: 
     finally:
         progress.close()
     if not opts["quiet"]:
-        reused = sum(1 for i in result.skipped if i.problem.startswith("duplicate id"))
+        reused = sum(1 for i in result.skipped if is_duplicate_id(i))
         unreadable = len(result.skipped) - reused
         left_out = [
             number(n, what, many)

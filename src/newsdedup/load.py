@@ -415,6 +415,11 @@ def duplicate_id(article_id: str, source: str, line: int | None) -> LoadIssue:
     return LoadIssue(source=source, line=line, problem=f"duplicate id {article_id!r}{_FIRST_WINS}")
 
 
+def is_duplicate_id(issue: LoadIssue) -> bool:
+    """Return True for the issue `duplicate_id` makes: a readable record left out."""
+    return issue.problem.startswith("duplicate id ") and issue.problem.endswith(_FIRST_WINS)
+
+
 def raise_issue(issue: LoadIssue) -> None:
     """Raise the `InputError` matching a `LoadIssue` (used by strict mode)."""
     if issue.line is not None:
