@@ -323,6 +323,15 @@ class TestJsonl:
         assert result.exit_code == 2
         assert jsonl.read_bytes() == before
 
+    def test_output_written_as_a_folder_is_refused(self, jsonl, tmp_path):
+        """`--out outdir/` says "a folder": no file named outdir appears, and the error names
+        a file to write instead."""
+        result = run("dedup", str(jsonl), "--out", f"{tmp_path / 'outdir'}/")
+        assert result.exit_code == 2
+        assert "names a folder, but a JSONL input is written as one JSONL file" in result.stderr
+        assert str(tmp_path / "outdir" / "c.jsonl") in result.stderr
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]
+
 
 class TestLibrary:
     def test_plan_and_write_from_python(self, corpus, tmp_path):

@@ -838,8 +838,10 @@ def explain_command(
 @click.option(
     "--out",
     "-o",
+    "out_arg",
     required=True,
-    type=click.Path(path_type=Path),
+    # A string, not a Path: `outdir/` must keep its slash to say "a folder".
+    type=click.Path(),
     help="Folder to write (for a folder input), or FILE.jsonl (for a JSONL input).",
 )
 @click.option("--force", is_flag=True, help="Replace an existing non-empty output.")
@@ -847,7 +849,7 @@ def explain_command(
 @settings_option
 @corpus_options
 @dedup_options
-def dedup(path: Path, out: Path, force: bool, config_file: Path | None, **opts: Any) -> None:
+def dedup(path: Path, out_arg: str, force: bool, config_file: Path | None, **opts: Any) -> None:
     """Write a deduplicated copy: one representative per cluster plus every singleton.
 
     Files keep their relative paths and exact bytes; JSONL records are
@@ -865,7 +867,9 @@ def dedup(path: Path, out: Path, force: bool, config_file: Path | None, **opts: 
     """
     _, err = make_consoles()
     apply_settings([path], opts, config_file)
-    check_target(path, out, force=force)  # before the scan, so a refusal costs nothing
+    out = Path(out_arg)
+    # Before the scan, so a refusal costs nothing.
+    check_target(path, out, force=force, folder=out_arg.endswith(("/", os.sep)))
     result = run_scan([path], opts, err)
     plan = plan_dedup(article_refs([path], load_config_from(opts)), result)
     progress = LazyProgress(err, enabled=not opts["quiet"])

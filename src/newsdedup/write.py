@@ -180,8 +180,10 @@ def _occupied(path: Path) -> bool:
     return path.exists() and path.stat().st_size > 0
 
 
-def check_target(root: Path, out: Path, *, force: bool = False) -> None:
-    """Raise `ConfigError` when writing to `out` could touch the input or clobber output."""
+def check_target(root: Path, out: Path, *, force: bool = False, folder: bool = False) -> None:
+    """Raise `ConfigError` when writing to `out` could touch the input or clobber output.
+
+    `folder`: the user wrote `out` as a folder (`outdir/`), which `Path` forgets."""
     src, dst = root.resolve(), out.resolve()
     as_file = output_is_file(root)
     if dst == src or src in dst.parents:
@@ -191,8 +193,12 @@ def check_target(root: Path, out: Path, *, force: bool = False) -> None:
             f"{out}: holds the input {root}; replacing it would delete the input, "
             "write the deduplicated copy elsewhere"
         )
-    if as_file and dst.is_dir():
-        raise ConfigError(f"{out}: is a folder, but a JSONL input is written as one JSONL file")
+    if as_file and (folder or dst.is_dir()):
+        what = "is" if dst.is_dir() else "names"
+        raise ConfigError(
+            f"{out}{os.sep if folder else ''}: {what} a folder, but a JSONL input is written as "
+            f"one JSONL file; name the file, such as {out / root.name}"
+        )
     if not as_file and (dst.is_file() or is_jsonl(dst)):
         raise ConfigError(f"{out}: a folder input is written as a folder; name a folder for --out")
     targets = [dst, removed_csv_path(dst, as_file=True)] if as_file else [dst]
