@@ -890,11 +890,15 @@ def dedup(path: Path, out_arg: str, force: bool, config_file: Path | None, **opt
             )
             if n
         ]
+        dropped = (
+            f"{number(summary.removed, 'duplicate')} dropped, listed in "
+            f"{shown(str(summary.removed_csv))}"
+            if summary.removed
+            else f"no duplicates to drop ({shown(str(summary.removed_csv))} lists none)"
+        )
         err.print(
             f"wrote {number(summary.kept, 'article')} ({number(summary.files, 'file')}) to "
-            f"{shown(str(out))}; {number(summary.removed, 'duplicate')} dropped, listed in "
-            f"{shown(str(summary.removed_csv))}"
-            + "".join(f"; {text} not copied" for text in left_out),
+            f"{shown(str(out))}; {dropped}" + "".join(f"; {text} not copied" for text in left_out),
             highlight=False,
             soft_wrap=True,
         )
