@@ -34,6 +34,11 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _socket_path(tmp_path_factory) -> Path:
+    """Where the session's server also listens: a unix socket (short path: the limit is ~100)."""
+    return tmp_path_factory.getbasetemp() / "redis.sock"
+
+
 @pytest.fixture(scope="session")
 def redis_server(tmp_path_factory):
     """A real redis-server on a free localhost port, with no persistence, for this session."""
@@ -43,7 +48,10 @@ def redis_server(tmp_path_factory):
     port = _free_port()
     workdir = tmp_path_factory.mktemp("redis")
     proc = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(workdir)],
+        [
+            *(binary, "--port", str(port), "--bind", "127.0.0.1", "--save", ""),
+            *("--dir", str(workdir), "--unixsocket", str(_socket_path(tmp_path_factory))),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -158,6 +166,35 @@ class TestRedisCli:
         )
         assert result.exit_code == 2
         assert "index.num_perm=128" in result.stderr
+
+    def test_unix_socket_url_reaches_the_server(self, url, redis_server, tmp_path_factory):
+        """unix:///path.sock (with ?prefix=) opens the index on the server's socket: the
+        articles added over TCP are there."""
+        runner = CliRunner()
+        added = runner.invoke(cli, ["index", "add", str(SEEDS), "--index", f"{url}?prefix=u"])
+        assert added.exit_code == 0, added.stderr
+        sock = _socket_path(tmp_path_factory)
+        result = runner.invoke(
+            cli, ["index", "stats", "--index", f"unix://{sock}?prefix=u", "--format", "json"]
+        )
+        assert result.exit_code == 0, result.stderr
+        assert json.loads(result.stdout)["articles"] == 5
+
+    @pytest.mark.parametrize(
+        ("location", "problem"),
+        [
+            ("redis://127.0.0.1:notaport/0", "not a valid Redis URL"),
+            ("redis://127.0.0.1:99999/0", "not a valid Redis URL"),
+            ("redis://127.0.0.1:6379/abc", "the database after the port must be a number"),
+        ],
+    )
+    def test_malformed_url_is_a_usage_error(self, location, problem):
+        """A port or database that is no number is the user's typo: exit 2, one line, and
+        never database 0 in its place."""
+        result = CliRunner().invoke(cli, ["index", "stats", "--index", location])
+        assert result.exit_code == 2
+        assert result.stderr == f"error: {location}: {problem}" + result.stderr.split(problem)[1]
+        assert result.stderr.count("\n") == 1
 
     def test_unreachable_server_is_one_line_exit_3(self):
         """No server at the URL: one line naming it, exit 3, no traceback."""

@@ -15,9 +15,10 @@ Keys under a prefix (`redis://host:port/db?prefix=NAME`, default `newsdedup`):
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Sequence
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from .errors import ConfigError, InputError
 from .store import Entry, Stored, pack_article, unpack_article
@@ -78,7 +79,15 @@ def split_url(location: str) -> tuple[str, str]:
     rest = urlencode([(k, v) for k, v in query if k != "prefix"])
     if not prefix or ":" in prefix:
         raise ConfigError(f"{location}: prefix must be a non-empty name without ':'")
-    return urlunsplit(parts._replace(query=rest)), prefix
+    # redis-py reads a database that is no number (`/abc`) as database 0, without a word.
+    if parts.scheme in ("redis", "rediss") and not re.fullmatch(r"/?|/\d+", parts.path):
+        raise ConfigError(
+            f"{location}: the database after the port must be a number, such as "
+            "redis://localhost:6379/0"
+        )
+    # Cut the query off the text as given: urlunsplit would write unix:///s.sock as unix:/s.sock.
+    base = location.split("#", 1)[0].split("?", 1)[0]
+    return (f"{base}?{rest}" if rest else base), prefix
 
 
 class RedisBackend:
@@ -104,6 +113,9 @@ class RedisBackend:
             # A chunk's script or a long pipeline can take seconds on a busy server; the URL's
             # own socket_timeout=… wins over this default.
             client = redis.Redis.from_url(url, socket_connect_timeout=5, socket_timeout=300)
+        except ValueError as err:  # a port or database that is no number: a usage error
+            raise ConfigError(f"{location}: not a valid Redis URL ({err})") from err
+        try:
             client.ping()
         except (redis.RedisError, ValueError) as err:
             raise InputError(location, f"cannot reach Redis ({err})") from err
