@@ -118,15 +118,27 @@ class TestIndexCheck:
         result = run("index", "add", day2, "--index", location)
         assert result.exit_code == 0, result.stderr
         assert result.stdout == (
-            "added 0 · already present 1 · id held by another article 1 · "
-            "too short to index 0 · index holds 2\n"
+            "added 0 · already present 1 · id held by another article 1 · index holds 2\n"
         )
         assert result.stderr == (
             "warning: b.txt: the index holds another article under this id (not added)\n"
         )
         again = run("index", "add", day1, "--index", location)
-        assert again.stdout.startswith("added 0 · already present 2 · too short")
+        assert again.stdout.startswith("added 0 · already present 2 · index holds")
         assert again.stderr == ""
+
+    def test_articles_too_short_to_compare_are_counted_within_added(self, tmp_path):
+        """A file that is all boilerplate is added (held under its id) but cannot be compared:
+        the summary says so as a part of 'added', so the counts add up to what was given."""
+        folder = tmp_path / "in"
+        folder.mkdir()
+        shutil.copy(SEEDS / S000, folder / "a.txt")
+        (folder / "share.txt").write_text("Share this article\n", encoding="utf-8")
+        result = run("index", "add", folder, "--index", str(tmp_path / "i.db"))
+        assert result.exit_code == 0, result.stderr
+        assert result.stdout == (
+            "added 2 (1 of them too short to compare) · already present 0 · index holds 2\n"
+        )
 
     def test_002_to_004_duplicate_nothing(self, indexed):
         """Checking 002-004 reports no duplicates and exits 0."""

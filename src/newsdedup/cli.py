@@ -1046,9 +1046,12 @@ def index_add(
                 soft_wrap=True,
             )
     held = f" · id held by another article {len(summary.taken)}" if summary.taken else ""
+    # Articles too short to compare are added all the same (held under their id, so a later
+    # add skips them, though no check finds them): a part of "added", not a count beside it.
+    short = f" ({summary.unindexed} of them too short to compare)" * bool(summary.unindexed)
     click.echo(
-        f"added {summary.added} · already present {summary.present}{held} · "
-        f"too short to index {summary.unindexed} · index holds {summary.total}"
+        f"added {summary.added}{short} · already present {summary.present}{held} · "
+        f"index holds {summary.total}"
     )
 
 
