@@ -378,6 +378,30 @@ class TestBadInput:
         ]
         assert "c.jsonl:2" in result.stderr
 
+    @pytest.mark.parametrize("level", ["copy", "both"])
+    def test_articles_with_nothing_left_to_compare_are_named(self, tmp_path, level):
+        """Two identical pages that are all boilerplate can never be called duplicates:
+        scan says so in one warning line, counts them and lists them in the JSON, instead
+        of passing them over in silence. --quiet hides the warning, not the list."""
+        for n in (1, 2):
+            (tmp_path / f"art{n}.txt").write_text(make_article(n), encoding="utf-8")
+        for name in ("stub1.txt", "stub2.txt"):
+            (tmp_path / name).write_text("Share this article\n\nSubscribe now\n", "utf-8")
+        result = run("scan", str(tmp_path), "--format", "json", "--level", level)
+        assert result.exit_code == 0, result.stderr
+        report = json.loads(result.stdout)
+        assert report["too_short"] == ["stub1.txt", "stub2.txt"]
+        assert report["summary"]["too_short"] == 2
+        assert result.stderr == (
+            "warning: 2 articles have nothing left to compare after cleaning (empty, or all "
+            "boilerplate), so never called duplicates: stub1.txt, stub2.txt\n"
+        )
+        table = run("scan", str(tmp_path), "--level", level)
+        assert "2 too short to compare" in table.stdout
+        quiet = run("scan", str(tmp_path), "--format", "json", "-q", "--level", level)
+        assert quiet.stderr == ""
+        assert json.loads(quiet.stdout)["too_short"] == ["stub1.txt", "stub2.txt"]
+
     def test_nothing_readable_exits_3(self, tmp_path):
         """A folder with no readable article is an input error (exit 3), one line."""
         (tmp_path / "empty.txt").write_bytes(b"")

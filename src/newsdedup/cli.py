@@ -49,6 +49,7 @@ from .render import (
     render_report,
     render_story_explanation,
     shown,
+    too_short_warning,
     visible,
 )
 from .serialize import to_csv, to_dict, to_json, to_jsonl
@@ -463,7 +464,20 @@ def no_articles(paths: Sequence[Path], load: LoadConfig) -> InputError:
 
 
 def run_scan(paths: Sequence[Path], opts: dict[str, Any], err: Console) -> DedupResult:
-    """Load and scan, with a progress bar on a terminal."""
+    """Load and scan, with a progress bar on a terminal; warn of articles left too short."""
+    result = _run_scan(paths, opts, err)
+    warn_too_short(result, opts, err)
+    return result
+
+
+def warn_too_short(result: DedupResult, opts: dict[str, Any], err: Console) -> None:
+    """Say which articles had nothing left to compare (they would pass unseen otherwise)."""
+    warning = too_short_warning(result)
+    if warning and not opts.get("quiet", False):
+        err.print(f"[yellow]warning:[/yellow] {warning}", highlight=False, soft_wrap=True)
+
+
+def _run_scan(paths: Sequence[Path], opts: dict[str, Any], err: Console) -> DedupResult:
     config = dedup_config_from(opts)
     level = opts.get("level", "copy")
     workers = opts.get("workers") or 1
@@ -1210,6 +1224,7 @@ def run_scan_dask(paths: Sequence[Path], opts: dict[str, Any], err: Console) -> 
     report_issues(LoadResult(articles=(), issues=issues), err, opts.get("quiet", False))
     if not result.articles:
         raise no_articles(paths, load)
+    warn_too_short(result, opts, err)
     return result
 
 

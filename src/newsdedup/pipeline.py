@@ -191,6 +191,7 @@ def result_from_fingerprints(
         skipped=tuple(skipped),
         warnings=tuple(warnings),
         extra={"template_lines": templates, "candidates": candidates, "matches": len(matches)},
+        too_short=tuple(ids[i] for i in np.flatnonzero(sizes < config.min_shingles).tolist()),
     )
 
 

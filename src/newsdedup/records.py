@@ -168,6 +168,9 @@ class DedupResult:
     warnings: tuple[LoadIssue, ...] = ()
     stories: tuple[Cluster, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
+    # Articles with fewer than `min_shingles` shingles after cleaning (empty, or all
+    # boilerplate): read, kept, but never compared, so never called duplicates. Sorted.
+    too_short: tuple[str, ...] = ()
     # id -> {"title", "date", "url"} for articles whose source gave any (pages, JSONL fields).
     metadata: dict[str, dict[str, str]] = field(default_factory=dict)
 

@@ -146,7 +146,24 @@ def summary_line(result: DedupResult) -> str:
     )
     if result.skipped:
         text += f" · [yellow]{len(result.skipped)} skipped[/yellow]"
+    if result.too_short:
+        text += f" · [yellow]{len(result.too_short)} too short to compare[/yellow]"
     return text
+
+
+def too_short_warning(result: DedupResult, shown_ids: int = 5) -> str | None:
+    """Return the warning that some articles had nothing left to compare, or None."""
+    if not result.too_short:
+        return None
+    names = ", ".join(shown(i) for i in result.too_short[:shown_ids])
+    more = len(result.too_short) - shown_ids
+    if more > 0:
+        names += f" and {more:,} more (`too_short` in --format json lists all)"
+    return (
+        f"{number(len(result.too_short), 'article has', 'articles have')} nothing left to "
+        f"compare after cleaning (empty, or all boilerplate), so never called "
+        f"{'a duplicate' if len(result.too_short) == 1 else 'duplicates'}: {names}"
+    )
 
 
 # ---- check and explain -----------------------------------------------------------------

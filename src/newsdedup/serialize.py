@@ -60,6 +60,7 @@ def to_dict(result: DedupResult) -> dict[str, Any]:
             "duplicates": result.duplicates,
             "duplicate_rate": round(result.duplicate_rate, 4),
             "skipped": len(result.skipped),
+            "too_short": len(result.too_short),
             **{k: v for k, v in sorted(result.extra.items())},
         },
         "clusters": [_cluster(c, result.metadata) for c in result.clusters],
@@ -69,6 +70,7 @@ def to_dict(result: DedupResult) -> dict[str, Any]:
         out["stories"] = [_cluster(s, result.metadata) for s in result.stories]
     out["skipped"] = [_issue(i) for i in result.skipped]
     out["warnings"] = [_issue(i) for i in result.warnings]
+    out["too_short"] = list(result.too_short)
     return out
 
 
