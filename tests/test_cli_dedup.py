@@ -6,6 +6,8 @@ import csv
 import gzip
 import io
 import json
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -147,6 +149,38 @@ class TestRefusals:
         assert result.exit_code == 2
         assert "holds the input" in result.stderr
         assert tree_digest(corpus) == before
+
+    @pytest.mark.parametrize("force", [(), ("--force",)])
+    def test_output_through_a_linked_folder_inside_the_input_is_refused(
+        self, corpus, tmp_path, force
+    ):
+        """The input reads its linked folders, so an output reached through one is inside
+        the input: refused, and with --force the files under the link are not replaced."""
+        shared = tmp_path / "shared"
+        shared.mkdir()
+        (shared / "NOTES.md").write_text("keep me", encoding="utf-8")
+        (corpus / "shared").symlink_to(shared)
+        before = tree_digest(shared)
+        for out in (shared, tmp_path / "shared" / "sub"):
+            result = run("dedup", str(corpus), "--out", str(out), *force)
+            assert result.exit_code == 2
+            assert "inside the input" in result.stderr
+            assert "through a linked folder" in result.stderr
+        assert tree_digest(shared) == before
+
+    @pytest.mark.parametrize("force", [(), ("--force",)])
+    def test_existing_pipe_as_output_is_refused_and_kept(self, corpus, tmp_path, force):
+        """A FIFO (or a device such as /dev/null, as root) is never replaced by a folder or a
+        file: refused even with --force, for folder and JSONL inputs alike."""
+        jsonl_file = tmp_path / "c.jsonl"
+        jsonl_file.write_text(json.dumps({"id": "a", "text": make_article(1)}) + "\n", "utf-8")
+        for source, name in ((corpus, "pipe"), (jsonl_file, "pipe.jsonl")):
+            pipe = tmp_path / name
+            os.mkfifo(pipe)
+            result = run("dedup", str(source), "--out", str(pipe), *force)
+            assert result.exit_code == 2
+            assert "neither a folder nor a regular file" in result.stderr
+            assert stat.S_ISFIFO(pipe.lstat().st_mode)
 
     def test_existing_non_empty_output_needs_force(self, corpus, tmp_path):
         """A non-empty output is refused (exit 2, naming it) and kept; --force replaces it."""

@@ -62,14 +62,7 @@ def list_files(root: Path, config: LoadConfig) -> list[Path]:
         return [root]
     patterns = glob_patterns(config.glob)
     found: list[tuple[str, Path]] = []  # (relative POSIX path, path)
-    walked: set[tuple[int, int]] = set()
-    for folder, dirs, names in os.walk(root, followlinks=True):
-        here = os.stat(folder)
-        if (here.st_dev, here.st_ino) in walked:
-            dirs[:] = []  # a link to a folder walked already; its files are listed once
-            continue
-        walked.add((here.st_dev, here.st_ino))
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+    for folder, names in walk_folders(root):
         base = Path(folder)
         for name in names:
             if name.startswith("."):
@@ -79,6 +72,20 @@ def list_files(root: Path, config: LoadConfig) -> list[Path]:
             if any(rel.match(p) for p in patterns) and (path.is_file() or _broken_link(path)):
                 found.append((rel.as_posix(), path))
     return [path for _, path in sorted(found)]
+
+
+def walk_folders(root: Path) -> Iterator[tuple[str, list[str]]]:
+    """Yield each folder `list_files` reads under `root` (linked folders followed, each real
+    folder once, hidden ones left out) with the names of the files and folders in it."""
+    walked: set[tuple[int, int]] = set()
+    for folder, dirs, names in os.walk(root, followlinks=True):
+        here = os.stat(folder)
+        if (here.st_dev, here.st_ino) in walked:
+            dirs[:] = []  # a link to a folder walked already; its files are listed once
+            continue
+        walked.add((here.st_dev, here.st_ino))
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        yield folder, names
 
 
 def _broken_link(path: Path) -> bool:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from .config import LoadConfig
 from .errors import ConfigError
-from .load import id_roots, is_jsonl, iter_corpus
+from .load import id_roots, is_jsonl, iter_corpus, walk_folders
 from .records import Article, DedupResult
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total), as the pipeline reports
@@ -186,12 +186,23 @@ def check_target(root: Path, out: Path, *, force: bool = False, folder: bool = F
     `folder`: the user wrote `out` as a folder (`outdir/`), which `Path` forgets."""
     src, dst = root.resolve(), out.resolve()
     as_file = output_is_file(root)
-    if dst == src or src in dst.parents:
-        raise ConfigError(f"{out}: inside the input {root}; write the deduplicated copy elsewhere")
-    if dst in src.parents:
+    # The folders the input is read from: linked folders inside it are a part of it.
+    read_from = [src] if not src.is_dir() else [Path(f).resolve() for f, _ in walk_folders(src)]
+    for place in read_from:
+        via = "" if place == src else f" (through a linked folder: {place})"
+        if dst == place or place in dst.parents:
+            raise ConfigError(
+                f"{out}: inside the input {root}{via}; write the deduplicated copy elsewhere"
+            )
+        if dst in place.parents:
+            raise ConfigError(
+                f"{out}: holds the input {root}{via}; replacing it would delete the input, "
+                "write the deduplicated copy elsewhere"
+            )
+    if dst.exists() and not (dst.is_dir() or dst.is_file()):
         raise ConfigError(
-            f"{out}: holds the input {root}; replacing it would delete the input, "
-            "write the deduplicated copy elsewhere"
+            f"{out}: exists and is neither a folder nor a regular file (a device or a pipe); "
+            "dedup writes files, name another --out"
         )
     if as_file and (folder or dst.is_dir()):
         what = "is" if dst.is_dir() else "names"
