@@ -516,3 +516,28 @@ def test_two_folders_with_one_file_name_are_both_scanned(tmp_path: Path):
     assert f"::error file={tmp_path}/day2/a.txt,title=Near-duplicate of day1/a.txt::" in (
         gate.stdout
     )
+
+
+@pytest.mark.parametrize("level", ["copy", "both"])
+def test_a_file_reached_by_two_paths_is_read_once(tmp_path: Path, level):
+    """A folder and a file inside it, or a folder and a link to it, are one place: each file
+    is read once (with a warning naming the path left out), so no file is its own 1.00
+    duplicate and the gate does not fail on it."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for n in (1, 2):
+        (corpus / f"a{n}.txt").write_text(make_article(n), encoding="utf-8")
+    (tmp_path / "link").symlink_to(corpus)
+    for extra in (corpus / "a1.txt", tmp_path / "link"):
+        gate = run("check", str(corpus), str(extra), "--max-duplicates", "0", "--level", level)
+        assert gate.exit_code == 0, gate.stdout + gate.stderr
+        assert f"warning: {extra}: already read as a part of {corpus}" in gate.stderr
+        report = scan_json(corpus, str(extra), "--level", level)
+        assert report["summary"]["articles"] == 2
+        assert report["warnings"] == [
+            {"source": str(extra), "problem": f"already read as a part of {corpus}"}
+        ]
+    # Named first, the file is still left to the folder that holds it, and the ids are
+    # those of one path.
+    rows = run("scan", str(corpus / "a1.txt"), str(corpus), "--format", "csv", "-q").stdout
+    assert rows.split()[1:] == ["a1.txt,,,", "a2.txt,,,"]

@@ -50,6 +50,7 @@ from .load import (
     is_gzipped,
     is_jsonl,
     list_files,
+    overlap_issues,
     raise_issue,
     read_part,
 )
@@ -162,7 +163,7 @@ def partitions(paths: Sequence[Path], load: LoadConfig, *, workers: int) -> list
             raise InputError(str(given), "no such file or directory")
     # Absolute, as workers may run elsewhere (not resolved: a linked folder's ids are its
     # name, as in a local run); file ids as a local run gives them (`id_roots`).
-    for root, ids_from in id_roots(Path(os.path.abspath(given)) for given in paths):
+    for root, ids_from in id_roots((Path(os.path.abspath(given)) for given in paths), load.glob):
         files = list_files(root, load)
         plain = sum(f.stat().st_size for f in files if _plain_jsonl(f))
         parts.extend(
@@ -254,6 +255,7 @@ def scan_dask(
         workers = max(1, len(client.scheduler_info().get("workers", {})))
         parts = partitions(paths, load, workers=workers)
         issues, metadata, templates, signed = _run(client, parts, load, config, strict, level)
+        issues = (*overlap_issues(paths, load.glob), *issues)  # first, as a local run has them
         result = replace(_result(signed, issues, templates, config), metadata=metadata)
         if level == "copy":
             return issues, result

@@ -310,7 +310,7 @@ def extractor_views(
 
     config = config or LoadConfig()
     views: dict[str, PageLines] = {}
-    for root, ids_from in id_roots(paths):
+    for root, ids_from in id_roots(paths, config.glob):
         for path in list_files(root, config):
             if not is_html(path) or not path.exists():  # a broken link: the loader says so
                 continue

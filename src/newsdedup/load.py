@@ -92,15 +92,65 @@ def _broken_link(path: Path) -> bool:
     return path.is_symlink() and not path.exists()
 
 
-def id_roots(paths: Iterable[Path]) -> list[tuple[Path, Path]]:
-    """Return each path given, with what the ids of the files under it are relative to.
+def overlapping_paths(paths: Iterable[Path], glob: str) -> list[tuple[Path, Path]]:
+    """Return (path, holder) for each path given that another one given already reads: the
+    same file or folder (by its real location, through links), or a folder or a file inside
+    it that its walk reads (not hidden; a file matching `glob`).
+
+    Of two paths naming one place the first is read; a path inside another is left to it,
+    whichever comes first. So a file is read once, and is never its own duplicate.
+    """
+    given = [Path(p) for p in paths]
+    return [(given[n], given[k]) for n, k in _held(given, glob).items()]
+
+
+def overlap_issues(paths: Iterable[Path], glob: str) -> list[LoadIssue]:
+    """Return a warning for each path another one given already reads (read once)."""
+    return [
+        LoadIssue(
+            source=str(path), problem=f"already read as a part of {holder}", severity="warning"
+        )
+        for path, holder in overlapping_paths(paths, glob)
+    ]
+
+
+def _held(given: Sequence[Path], glob: str | None) -> dict[int, int]:
+    """Return {index of a path another one reads: index of that one}, for `overlapping_paths`;
+    without `glob`, a file inside a folder given is not taken as read by it."""
+    real = [Path(os.path.realpath(p)) for p in given]
+    out = {}
+    for n, place in enumerate(real):
+        for k, other in enumerate(real):
+            if k == n:
+                continue
+            if other == place:
+                if k < n:
+                    out[n] = k
+                    break
+                continue
+            if other not in place.parents:
+                continue
+            rel = PurePosixPath(place.relative_to(other).as_posix())
+            if any(part.startswith(".") for part in rel.parts):
+                continue  # the walk leaves hidden files and folders out
+            if place.is_dir() or (glob is not None and matches_glob(rel, glob)):
+                out[n] = k
+                break
+    return out
+
+
+def id_roots(paths: Iterable[Path], glob: str | None = None) -> list[tuple[Path, Path]]:
+    """Return each path to read, with what the ids of the files under it are relative to.
 
     One path: the path itself (corpus/a.txt is "a.txt"). Several: each one's parent, so each
     folder's name leads its ids ("day1/a.txt", "day2/a.txt") and one file name in two folders
     stays two articles. A file given directly is its name either way; JSONL and WARC records
-    keep the ids they carry.
+    keep the ids they carry. Paths another one already reads (`overlapping_paths`, with the
+    `glob` the files are listed with) are left out, and count neither way.
     """
-    roots = [Path(p) for p in paths]
+    given = [Path(p) for p in paths]
+    held = _held(given, glob)
+    roots = [p for n, p in enumerate(given) if n not in held]
     return [(root, root.parent if len(roots) > 1 else root) for root in roots]
 
 
@@ -442,8 +492,9 @@ def load_corpus(
     """Read every article under the path(s); sorted by id, with the issues met on the way."""
     roots = [Path(paths)] if isinstance(paths, (str, Path)) else [Path(p) for p in paths]
     articles: dict[str, Article] = {}
-    issues: list[LoadIssue] = []
-    for root, ids_from in id_roots(roots):
+    glob = (config or LoadConfig()).glob
+    issues: list[LoadIssue] = overlap_issues(roots, glob)
+    for root, ids_from in id_roots(roots, glob):
         for item in iter_corpus(root, config, ids_from=ids_from):
             if isinstance(item, LoadIssue):
                 if strict and item.severity == "skipped":

@@ -16,7 +16,7 @@ from .cluster import build_clusters
 from .config import CleanConfig, DedupConfig, LoadConfig, check_level
 from .errors import InputError
 from .index import BandKeys, band_keys, candidate_pairs
-from .load import Lines, Part, corpus_parts, id_roots, raise_issue
+from .load import Lines, Part, corpus_parts, id_roots, overlap_issues, raise_issue
 from .parallel import (
     Batch,
     Doc,
@@ -383,7 +383,10 @@ def scan_corpus(
     config = config or DedupConfig()
     load = load or LoadConfig()
     roots = [Path(paths)] if isinstance(paths, (str, Path)) else [Path(p) for p in paths]
-    issues: list[LoadIssue] = []
+    issues: list[LoadIssue] = overlap_issues(roots, load.glob)
+    if on_issue:
+        for issue in issues:
+            on_issue(issue)
     counted: list[int] = []
     metadata: dict[str, dict[str, str]] = {}
     kept: list[Part] = []  # pass 1's parts, cut again only if they hold lines read here
@@ -392,7 +395,7 @@ def scan_corpus(
         if counted and all(not isinstance(p, Lines) for p in kept):
             yield from kept
             return
-        for root, ids_from in id_roots(roots):
+        for root, ids_from in id_roots(roots, load.glob):
             for part in corpus_parts(root, load, ids_from=ids_from):
                 if not counted:
                     kept.append(part if not isinstance(part, Lines) else replace(part, raws=()))

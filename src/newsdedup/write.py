@@ -57,7 +57,7 @@ def article_refs(roots: Sequence[Path], config: LoadConfig | None = None) -> lis
     as in `load_corpus`); only locations are kept, so memory stays small."""
     refs: list[ArticleRef] = []
     seen: set[str] = set()
-    for root, ids_from in id_roots(roots):
+    for root, ids_from in id_roots(roots, (config or LoadConfig()).glob):
         for item in iter_corpus(root, config, ids_from=ids_from):
             if isinstance(item, Article) and item.id not in seen:
                 seen.add(item.id)
