@@ -541,3 +541,70 @@ def test_a_file_reached_by_two_paths_is_read_once(tmp_path: Path, level):
     # those of one path.
     rows = run("scan", str(corpus / "a1.txt"), str(corpus), "--format", "csv", "-q").stdout
     assert rows.split()[1:] == ["a1.txt,,,", "a2.txt,,,"]
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory) -> Path:
+    """A corpus whose reports overflow a pipe's buffer (64 KB)."""
+    from .fastcorpus import write_corpus
+
+    root = tmp_path_factory.mktemp("big")
+    write_corpus(root, 3000)
+    return root
+
+
+class TestStdoutThatFails:
+    """What a closed pipe or a full disk on stdout does to the exit code, in every format."""
+
+    @staticmethod
+    def closed_early(*args: str) -> tuple[int, str]:
+        """Run newsdedup with its stdout read for 10 bytes and then closed (`| head -c 10`)."""
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "newsdedup", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        assert proc.stdout is not None
+        assert proc.stderr is not None
+        with proc, proc.stderr:
+            proc.stdout.read(10)
+            proc.stdout.close()
+            err = proc.stderr.read().decode()
+            return proc.wait(timeout=120), err
+
+    @pytest.mark.parametrize(
+        ("args", "code"),
+        [
+            (("scan",), 0),
+            (("scan", "--format", "json"), 0),
+            (("check", "--format", "json", "--max-duplicate-rate", "1"), 0),
+            (("check", "--format", "json", "--max-duplicates", "0"), 1),
+        ],
+    )
+    def test_a_reader_that_stops_early_leaves_the_exit_code_alone(self, big, args, code):
+        """`newsdedup check ... | head` under `set -o pipefail`: a passing gate is 0, a failing
+        one 1, whatever the reader took; rich's own handling made every table exit 1."""
+        assert self.closed_early(args[0], str(big), "-q", *args[1:]) == (code, "")
+
+    @pytest.mark.parametrize(
+        "args",
+        [("scan",), ("scan", "--format", "json"), ("check",), ("explain", "--corpus")],
+    )
+    def test_a_full_stdout_is_one_line_exit_2_in_every_format(self, args):
+        """/dev/full as stdout: the table formats said 'internal error' (exit 4), JSON 'cannot
+        write' (exit 2); now all say the latter."""
+        if not Path("/dev/full").exists():
+            pytest.skip("no /dev/full here")
+        extra = ("000", "001") if args[0] == "explain" else ()
+        with open("/dev/full", "w") as full:
+            proc = subprocess.run(
+                [sys.executable, "-m", "newsdedup", args[0], *args[1:], str(SEEDS), *extra],
+                stdout=full,
+                stderr=subprocess.PIPE,
+                text=True,
+                check=False,
+            )
+        assert (proc.returncode, proc.stderr) == (
+            2,
+            "error: stdout: cannot write: No space left on device\n",
+        )

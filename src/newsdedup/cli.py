@@ -6,9 +6,11 @@ Exit codes (as linters use them): 0 ran (gate passed or not asked) · 1 gate fai
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import difflib
 import functools
+import io
 import json
 import os
 import stat
@@ -16,7 +18,7 @@ import sys
 import tempfile
 import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar, cast
 
@@ -322,9 +324,18 @@ def dedup_config_from(opts: dict[str, Any]) -> DedupConfig:
 # ---- consoles, progress, output ----------------------------------------------------------
 
 
+class _Stdout(Console):
+    """The stdout console. A reader that stopped early (`| head`) ends the output but not
+    the command: rich's default exits 1 there, which reads as "gate failed"."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        _silence_stdout()
+
+
 def make_consoles() -> tuple[Console, Console]:
     """Return (stdout, stderr) consoles for one invocation."""
-    return Console(), Console(stderr=True)
+    return _Stdout(), Console(stderr=True)
 
 
 class LazyProgress:
@@ -409,16 +420,43 @@ def _umask() -> int:
 
 def emit(text: str, output: Path | None) -> None:
     """Send machine output to stdout or to `output`; a failed write is one line, exit 2."""
-    try:
-        if output is None:
+    if output is None:
+        with writing_stdout():
             sys.stdout.write(text)
-            sys.stdout.flush()
-        else:
-            write_text_atomic(output, text)
+        return
+    try:
+        write_text_atomic(output, text)
+    except OSError as error:  # disk full, permission denied
+        raise cannot_write(str(output), error) from error
+
+
+@contextlib.contextmanager
+def writing_stdout() -> Iterator[None]:
+    """Write to stdout in this block, then flush. A reader that stopped early (`| head`)
+    ends the output, not the command, whose exit code (a gate's verdict) stays its own; any
+    other failed write (a full disk) is one line, exit 2, whatever the format."""
+    try:
+        yield
+        sys.stdout.flush()
     except BrokenPipeError:
-        raise
-    except OSError as error:  # disk full, permission denied, a full /dev/stdout
-        raise cannot_write("stdout" if output is None else str(output), error) from error
+        _silence_stdout()
+    except OSError as error:
+        raise cannot_write("stdout", error) from error
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that what is still written (and the flush at exit)
+    goes nowhere instead of failing again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+    except OSError:
+        return
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass  # not a real file (a test's capture): nothing to silence
+    finally:
+        os.close(devnull)
 
 
 def cannot_write(where: str, error: OSError, note: str = "") -> CliError:
@@ -523,7 +561,8 @@ def render_result(result: DedupResult, fmt: str, output: Path | None, out: Conso
     """Write the result in the chosen format."""
     if fmt == "table":
         if output is None:
-            render_report(result, out)
+            with writing_stdout():
+                render_report(result, out)
         else:
             buffer = Console(record=True, width=100, file=open(os.devnull, "w"))  # noqa: SIM115
             render_report(result, buffer)
@@ -618,7 +657,8 @@ def apply_settings(
 
 def _rendered(draw: Callable[[Console], None], output: Path | None, out: Console) -> None:
     if output is None:
-        draw(out)
+        with writing_stdout():
+            draw(out)
         return
     buffer = Console(record=True, width=100, file=open(os.devnull, "w"))  # noqa: SIM115
     draw(buffer)
@@ -1135,7 +1175,8 @@ def index_check(
             progress.close()
     if fmt == "table":
         if output is None:
-            render_check(result, out)
+            with writing_stdout():
+                render_check(result, out)
         else:
             buffer = Console(record=True, width=100, file=open(os.devnull, "w"))  # noqa: SIM115
             render_check(result, buffer)
@@ -1181,7 +1222,8 @@ def index_stats(location: str, fmt: str) -> None:
     if fmt == "json":
         emit(json.dumps(stats, ensure_ascii=False, indent=2) + "\n", None)
     else:
-        render_stats(stats, out)
+        with writing_stdout():
+            render_stats(stats, out)
 
 
 @index_group.command("remove")
