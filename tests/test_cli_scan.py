@@ -427,10 +427,16 @@ class TestBadInput:
         result = run("scan", str(tmp_path / "nope"))
         assert result.exit_code == 2
 
-    def test_bad_option_value_is_a_usage_error(self):
-        """An out-of-range threshold is rejected with exit 2."""
-        result = run("scan", str(SEEDS), "--threshold", "1.5")
+    @pytest.mark.parametrize(
+        "option",
+        [("--threshold", "1.5"), ("--seed", str(2**32)), ("--num-perm", "5000")],
+    )
+    def test_bad_option_value_is_a_usage_error(self, option):
+        """An out-of-range value is rejected with exit 2: a seed datasketch cannot take was an
+        internal error (exit 4), and a huge --num-perm ran for minutes before reading."""
+        result = run("scan", str(SEEDS), *option)
         assert result.exit_code == 2
+        assert f"Invalid value for '{option[0]}'" in result.stderr
 
 
 class TestDeterminism:

@@ -81,6 +81,8 @@ class TestReadSettings:
             ("max_duplicates = true", "max_duplicates must be a int"),
             ("max_duplicates = -1", "max_duplicates must be >= 0"),
             ("num_perm = 1", "num_perm must be at least 2"),
+            ("num_perm = 100000000", "num_perm must be at most 4096"),
+            ("seed = 5000000000", "seed must be in [0, 4294967295]"),
             ("boilerplate = 1", "boilerplate must be a bool"),
         ],
     )

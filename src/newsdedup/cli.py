@@ -28,7 +28,16 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import __version__
-from .config import CleanConfig, DedupConfig, IndexConfig, LoadConfig, ShingleConfig, StoryConfig
+from .config import (
+    MAX_NUM_PERM,
+    MAX_SEED,
+    CleanConfig,
+    DedupConfig,
+    IndexConfig,
+    LoadConfig,
+    ShingleConfig,
+    StoryConfig,
+)
 from .errors import ConfigError, InputError, NewsdedupError
 from .explain import explain as explain_pair
 from .explain import explain_story, explanation_to_json, story_explanation_to_json
@@ -188,7 +197,7 @@ def dedup_options(f: F) -> F:
         ),
         click.option(
             "--num-perm",
-            type=click.IntRange(min=2),
+            type=click.IntRange(min=2, max=MAX_NUM_PERM),
             default=_INDEX.num_perm,
             show_default=True,
             help="MinHash permutations.",
@@ -202,7 +211,7 @@ def dedup_options(f: F) -> F:
         ),
         click.option(
             "--seed",
-            type=click.IntRange(min=0),
+            type=click.IntRange(min=0, max=MAX_SEED),
             default=_INDEX.seed,
             show_default=True,
             help="MinHash seed.",

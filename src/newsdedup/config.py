@@ -16,6 +16,11 @@ from .errors import ConfigError
 MINHASH_SCHEME = "affine32"
 # How shingles become 32-bit MinHash inputs; bump when shingle hashing changes.
 HASHING_SCHEME = "blake2b64-token/poly64-shingle/low32"
+# MinHash seeds are 32-bit (datasketch's permutation generator takes no larger one).
+MAX_SEED = 2**32 - 1
+# More permutations than this only slow a scan (choosing bands and rows for 4096 takes ~2 s,
+# and grows with the square); 20,000 ran for minutes before a single article was read.
+MAX_NUM_PERM = 4096
 
 
 def _unit(name: str, value: float) -> None:
@@ -110,10 +115,12 @@ class IndexConfig:
 
     def __post_init__(self) -> None:
         _positive("num_perm", self.num_perm, minimum=2)
+        if self.num_perm > MAX_NUM_PERM:
+            raise ConfigError(f"num_perm must be at most {MAX_NUM_PERM}, got {self.num_perm}")
         _unit("lsh_threshold", self.lsh_threshold)
         _positive("max_bucket", self.max_bucket, minimum=2)
-        if self.seed < 0:
-            raise ConfigError(f"seed must be non-negative, got {self.seed}")
+        if not 0 <= self.seed <= MAX_SEED:  # datasketch's permutations take a 32-bit seed
+            raise ConfigError(f"seed must be in [0, {MAX_SEED}], got {self.seed}")
 
     @property
     def bands_rows(self) -> tuple[int, int]:
@@ -177,6 +184,8 @@ class StoryConfig:
         _unit("story lsh_threshold", self.lsh_threshold)
         _positive("salient_terms", self.salient_terms)
         _positive("story num_perm", self.num_perm, minimum=2)
+        if self.num_perm > MAX_NUM_PERM:
+            raise ConfigError(f"story num_perm must be at most {MAX_NUM_PERM}, got {self.num_perm}")
         _positive("story max_bucket", self.max_bucket, minimum=2)
         _positive("max_days", self.max_days, minimum=0)
         if not 0.0 <= self.dated_apart <= 4.0:
@@ -191,8 +200,8 @@ class StoryConfig:
         _unit("strong_neighbour", self.strong_neighbour)
         if not 0.0 < self.idf_power <= 4.0:
             raise ConfigError(f"idf_power must be in (0, 4], got {self.idf_power!r}")
-        if self.seed < 0:
-            raise ConfigError(f"story seed must be non-negative, got {self.seed}")
+        if not 0 <= self.seed <= MAX_SEED:
+            raise ConfigError(f"story seed must be in [0, {MAX_SEED}], got {self.seed}")
         for name in ("name_weight", "title_weight"):
             value = getattr(self, name)
             if not 0.0 < value <= 10.0:
