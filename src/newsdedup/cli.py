@@ -207,7 +207,8 @@ def dedup_options(f: F) -> F:
             type=click.FloatRange(0, 1, min_open=True),
             default=_INDEX.lsh_threshold,
             show_default=True,
-            help="Looser threshold LSH uses to propose candidates.",
+            help="Looser threshold LSH uses to propose candidates; it must leave LSH two bands "
+            "or more (at 128 permutations, up to 0.98).",
         ),
         click.option(
             "--seed",
