@@ -402,6 +402,30 @@ class TestBadInput:
         assert quiet.stderr == ""
         assert json.loads(quiet.stdout)["too_short"] == ["stub1.txt", "stub2.txt"]
 
+    def test_unpaired_surrogate_escapes_read_as_replacement_characters(self, tmp_path):
+        """An escape of half an emoji is valid JSON but no Unicode: it crashed every command
+        (exit 4) and wrote invalid UTF-8 ids. It is read as U+FFFD; a paired escape stays
+        the one character it encodes; the output is valid UTF-8."""
+        path = tmp_path / "c.jsonl"
+        story = make_article(4)
+        lone, pair = chr(0xD83D), chr(0xD83D) + chr(0xDE00)
+        lines = [
+            {"id": "a" + chr(0xDC80), "text": f"{lone} {story}"},
+            {"id": "b", "text": f"{pair} {story}"},
+        ]
+        # json.dumps writes each surrogate as its escape, as a JavaScript scraper would.
+        path.write_text("".join(json.dumps(r) + "\n" for r in lines), encoding="ascii")
+        result = run("scan", str(path), "--format", "csv")
+        assert result.exit_code == 0, result.stderr
+        assert result.stdout_bytes.decode("utf-8").splitlines()[1:] == [
+            "a\ufffd,1,a\ufffd,1.0",
+            "b,1,a\ufffd,1.0",
+        ]
+        cleaned = run("clean", str(path), "--format", "jsonl")
+        assert cleaned.exit_code == 0, cleaned.stderr
+        texts = [json.loads(x)["text"] for x in cleaned.stdout.splitlines()]
+        assert [t[:2] for t in texts] == ["\ufffd ", "\U0001f600 "]
+
     def test_nothing_readable_exits_3(self, tmp_path):
         """A folder with no readable article is an input error (exit 3), one line."""
         (tmp_path / "empty.txt").write_bytes(b"")

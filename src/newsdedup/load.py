@@ -353,6 +353,19 @@ def _json_kind(value: object) -> str:
     return "array" if isinstance(value, list) else "object"
 
 
+# A surrogate escape without its pair ("\ud83d", half an emoji cut by a JavaScript scraper)
+# is valid JSON but no Unicode: no UTF-8 encodes it, so it would fail every later step.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_lone_surrogates(record: dict[str, object]) -> dict[str, object]:
+    """Return the record with each unpaired surrogate in its strings read as U+FFFD."""
+    return {
+        key: _LONE_SURROGATE.sub("\ufffd", value) if isinstance(value, str) else value
+        for key, value in record.items()
+    }
+
+
 def _field(record: dict[str, object], name: str) -> str | None:
     """Return a string field, or a number or boolean as JSON writes it (`true`, `2.0`)."""
     value = record.get(name)
@@ -377,6 +390,8 @@ def _jsonl_record(
         # Without its line end: parsed with it, a record cut short failed on "line 2 column
         # 1" (reported as column 1) or on the newline as a control character in a string.
         record = json.loads(raw.decode("utf-8-sig" if lineno == 1 else "utf-8").rstrip("\r\n"))
+        if b"\\u" in raw and isinstance(record, dict):
+            record = _without_lone_surrogates(record)
     except UnicodeDecodeError as err:
         return LoadIssue(source=source, line=lineno, problem=f"not UTF-8 at byte {err.start}")
     except json.JSONDecodeError as err:
