@@ -358,6 +358,29 @@ class TestJsonl:
         assert result.exit_code == 2
         assert jsonl.read_bytes() == before
 
+    def test_runaway_record_is_left_out_and_read_in_pieces(self, tmp_path, monkeypatch):
+        """A record over --max-bytes is not copied, and the copy reads it in pieces of at
+        most _PIECE bytes (it read the line whole: 1.1 GB for a 500 MB record)."""
+        monkeypatch.setattr(newsdedup.write, "_PIECE", 4096)
+        pieces: list[int] = []
+        real = newsdedup.write._raw_lines
+
+        def counted(path):
+            for piece in real(path):
+                pieces.append(len(piece))
+                yield piece
+
+        monkeypatch.setattr(newsdedup.write, "_raw_lines", counted)
+        good = [json.dumps({"id": f"r{i}", "text": make_article(i)}) + "\n" for i in (1, 2)]
+        big = json.dumps({"id": "big", "text": "word " * 100_000}) + "\n"
+        src = tmp_path / "c.jsonl"
+        src.write_text(good[0] + big + good[1], encoding="utf-8")
+        out = tmp_path / "o.jsonl"
+        result = run("dedup", str(src), "--out", str(out), "--max-bytes", "100000")
+        assert result.exit_code == 0, result.stderr
+        assert out.read_text(encoding="utf-8") == good[0] + good[1]
+        assert max(pieces) <= 4096
+
     def test_output_written_as_a_folder_is_refused(self, jsonl, tmp_path):
         """`--out outdir/` says "a folder": no file named outdir appears, and the error names
         a file to write instead."""

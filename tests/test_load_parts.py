@@ -7,6 +7,7 @@ same order; and a scan with workers must write the same bytes (stderr included) 
 from __future__ import annotations
 
 import gzip
+import io
 import itertools
 import json
 from pathlib import Path
@@ -22,6 +23,7 @@ from newsdedup.load import (
     Issues,
     Span,
     _reader,
+    bounded_lines,
     corpus_parts,
     list_files,
     load_corpus,
@@ -144,6 +146,49 @@ class TestParts:
         parts = list(corpus_parts(path))
         assert [type(p) for p in parts] == [Issues]
         assert [i.problem for i in read_part(parts[0], LoadConfig())] == ["empty file"]
+
+
+class _Spy(io.BytesIO):
+    """A file that records the most bytes one readline returned."""
+
+    biggest = 0
+
+    def readline(self, size: int | None = -1, /) -> bytes:
+        assert size is not None, "an unbounded readline"
+        assert size > 0, "an unbounded readline"
+        out = super().readline(size)
+        self.biggest = max(self.biggest, len(out))
+        return out
+
+
+class TestRunawayLines:
+    """A record of a gigabyte (or a gzip bomb) is skipped as over --max-bytes without ever
+    being held whole: it took 3.2 GB of memory for a 1.5 MB .jsonl.gz, or a MemoryError."""
+
+    def test_a_line_over_the_limit_is_its_length_and_never_held(self):
+        data = b'{"id": "a"}\n' + b"x" * 3_000_000 + b"\n" + b"tail"
+        spy = _Spy(data)
+        assert list(bounded_lines(spy, 1000)) == [b'{"id": "a"}\n', 3_000_001, b"tail"]
+        assert spy.biggest <= 1 << 20
+
+    def test_a_span_stops_at_its_size_even_inside_a_long_line(self):
+        data = b"a\n" + b"x" * 5000 + b"\n" + b"b\n"
+        assert list(bounded_lines(_Spy(data), 100, size=2 + 5001)) == [b"a\n", 5001]
+        assert list(bounded_lines(_Spy(data), 100, size=2 + 300)) == [b"a\n", 300]
+
+    @pytest.mark.parametrize("name", ["c.jsonl", "c.jsonl.gz"])
+    @pytest.mark.parametrize("workers", ["1", "2"])
+    def test_scan_skips_a_runaway_record_and_reads_on(self, tmp_path, name, workers):
+        body = b'{"id": "big", "text": "' + b"word " * 600_000 + b'"}\n'
+        data = _record(1) + body + _record(2) + _record(4)
+        path = tmp_path / name
+        path.write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
+        code, out, err = scan_cli(
+            [str(path), "--format", "csv", "--max-bytes", "1000000", "--workers", workers]
+        )
+        assert code == 0
+        assert out.split()[1:] == ["r0001,,,", "r0002,,,", "r0004,,,"]
+        assert f"{name}:2: record is {len(body):,} bytes, over the 1,000,000-byte limit" in err
 
 
 def scan_cli(args: list[str]) -> tuple[int, str, str]:

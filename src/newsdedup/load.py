@@ -18,6 +18,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Protocol
 
 from .config import LoadConfig
 from .errors import DecodeError, InputError, RecordError
@@ -320,20 +321,57 @@ def is_gzipped(path: Path) -> bool:
     return path.name.lower().endswith(".gz")
 
 
-def _open_lines(path: Path) -> Iterator[bytes]:
+def _open_lines(path: Path, limit: int) -> Iterator[bytes | int]:
     if is_gzipped(path):
         with gzip.open(path, "rb") as handle:
-            yield from handle
+            yield from bounded_lines(handle, limit)
     else:
         with path.open("rb") as handle:
-            yield from handle
+            yield from bounded_lines(handle, limit)
+
+
+class _LineReader(Protocol):
+    def readline(self, size: int = -1, /) -> bytes: ...
+
+
+def bounded_lines(
+    handle: _LineReader, limit: int, size: int | None = None
+) -> Iterator[bytes | int]:
+    """Yield the lines of a binary file (with their line ends), or of its next `size` bytes.
+
+    A line longer than `limit` bytes is yielded as its length, an int, and read past in
+    pieces, never held whole: one runaway record (a gigabyte, or a gzip bomb) costs no more
+    memory than `limit`, and its reader reports it as over the limit.
+    """
+    left = size
+    while left is None or left > 0:
+        raw = handle.readline(limit + 1 if left is None else min(limit + 1, left))
+        if not raw:
+            return
+        if left is not None:
+            left -= len(raw)
+        if len(raw) <= limit:
+            yield raw
+            continue
+        length = len(raw)
+        while not raw.endswith(b"\n") and (left is None or left > 0):
+            raw = handle.readline(_PIECE if left is None else min(_PIECE, left))
+            if not raw:
+                break
+            length += len(raw)
+            if left is not None:
+                left -= len(raw)
+        yield length
+
+
+_PIECE = 1 << 20  # bytes read at a time past a line over the limit
 
 
 def _jsonl_articles(path: Path, root: Path, config: LoadConfig) -> Iterator[Article | LoadIssue]:
     source = relative_id(path, root)
     lineno = 0
     try:
-        for lineno, raw in enumerate(_open_lines(path), start=1):
+        for lineno, raw in enumerate(_open_lines(path, config.max_bytes), start=1):
             item = _jsonl_record(raw, source, lineno, config)
             if item is not None:
                 yield item
@@ -375,17 +413,20 @@ def _field(record: dict[str, object], name: str) -> str | None:
 
 
 def _jsonl_record(
-    raw: bytes, source: str, lineno: int, config: LoadConfig
+    raw: bytes | int, source: str, lineno: int, config: LoadConfig
 ) -> Article | LoadIssue | None:
-    if not raw.strip():
-        return None
-    if len(raw) > config.max_bytes:
+    """Return the article of one raw JSONL line, an issue, or None for a blank line; an int
+    stands for a line too long to read (`bounded_lines`), of that many bytes."""
+    if isinstance(raw, int) or len(raw) > config.max_bytes:
+        size = raw if isinstance(raw, int) else len(raw)
         return LoadIssue(
             source=source,
             line=lineno,
-            problem=f"record is {len(raw):,} bytes, over the {config.max_bytes:,}-byte limit "
+            problem=f"record is {size:,} bytes, over the {config.max_bytes:,}-byte limit "
             "(raise --max-bytes)",
         )
+    if not raw.strip():
+        return None
     try:
         # Without its line end: parsed with it, a record cut short failed on "line 2 column
         # 1" (reported as column 1) or on the newline as a control character in a string.
@@ -558,7 +599,7 @@ class Lines:
     path: Path
     root: Path  # what the file ids are relative to (`id_roots`)
     line: int
-    raws: tuple[bytes, ...]
+    raws: tuple[bytes | int, ...]  # a line over --max-bytes is its length (`bounded_lines`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -624,7 +665,7 @@ def corpus_parts(
             yield Files(base, tuple(batch))
             batch = []
         if gzipped:
-            yield from _line_parts(file, base, span_bytes)
+            yield from _line_parts(file, base, span_bytes, config.max_bytes)
         else:
             yield from _span_parts(file, base, span_bytes)
     if batch:
@@ -634,40 +675,51 @@ def corpus_parts(
 def _span_parts(path: Path, root: Path, span_bytes: int) -> Iterator[Span | Issues]:
     """Cut a plain JSONL file after a newline every `span_bytes` or so.
 
-    Gives the issues `_jsonl_articles` gives for a file it cannot open or read, or an empty one.
+    Reads block by block and keeps no more than a block, however long a line runs (a record
+    of a gigabyte is skipped by its reader as over --max-bytes, never held here). Gives the
+    issues `_jsonl_articles` gives for a file it cannot open or read, or an empty one.
     """
-    start = 0  # file offset of data[0]
-    cut = 0  # data offset where the next span starts
+    offset = 0  # file offset of the block's first byte
+    start = 0  # file offset where the next span starts
     line = 1  # number of the line starting there
-    data = b""
+    pending = 0  # newlines between `start` and the block's start
+    last_end = 0  # file offset just after the last newline seen
+    lines_to_last = 0  # newlines between `start` and `last_end`
     problem = None
+    size = 0
+    tail = b""  # the file's last byte
     try:
         with path.open("rb") as handle:
-            while True:
-                end = data.find(b"\n", cut + span_bytes - 1)
-                if end >= 0:
-                    end += 1
-                    yield Span(path, root, start + cut, start + end, line)
-                    line += data.count(b"\n", cut, end)
-                    cut = end
-                    continue
-                block = handle.read(_BLOCK)
-                if not block:
-                    break
-                start += cut
-                data = data[cut:] + block
-                cut = 0
+            while block := handle.read(_BLOCK):
+                tail = block[-1:]
+                i = 0
+                while True:
+                    j = block.find(b"\n", max(i, start + span_bytes - 1 - offset))
+                    if j < 0:
+                        break
+                    end = offset + j + 1
+                    yield Span(path, root, start, end, line)
+                    line += pending + block.count(b"\n", i, j + 1)
+                    pending = 0
+                    start = end
+                    i = j + 1
+                last = block.rfind(b"\n", i)
+                if last >= 0:
+                    last_end = offset + last + 1
+                    lines_to_last = pending + block.count(b"\n", i, last + 1)
+                pending += block.count(b"\n", i)
+                offset += len(block)
+            size = offset
     except OSError as err:
         # `_jsonl_articles` reads the lines before the error, then reports past the last one.
-        end = data.rfind(b"\n", cut) + 1
-        if end > cut:
-            yield Span(path, root, start + cut, start + end, line)
-            line += data.count(b"\n", cut, end)
-        cut = max(cut, end)
+        if last_end > start:
+            yield Span(path, root, start, last_end, line)
+            line += lines_to_last
+            start = last_end
         problem = f"cannot read past line {line - 1}: {err}"
-    if cut < len(data) and problem is None:
-        yield Span(path, root, start + cut, start + len(data), line)
-        line += data.count(b"\n", cut) + (not data.endswith(b"\n"))
+    if start < size and problem is None:
+        yield Span(path, root, start, size, line)
+        line += pending + (tail != b"\n")
     source = relative_id(path, root)
     issues = []
     if problem is not None:
@@ -678,19 +730,20 @@ def _span_parts(path: Path, root: Path, span_bytes: int) -> Iterator[Span | Issu
         yield Issues(tuple(issues))
 
 
-def _line_parts(path: Path, root: Path, span_bytes: int) -> Iterator[Lines | Issues]:
-    """Read a gzipped JSONL file here and hand its raw lines on in parts."""
+def _line_parts(path: Path, root: Path, span_bytes: int, limit: int) -> Iterator[Lines | Issues]:
+    """Read a gzipped JSONL file here and hand its raw lines on in parts (a line over
+    `limit` bytes as its length)."""
     source = relative_id(path, root)
-    raws: list[bytes] = []
+    raws: list[bytes | int] = []
     size = 0
     first = lineno = 0
     issues = []
     try:
-        for lineno, raw in enumerate(_open_lines(path), start=1):
+        for lineno, raw in enumerate(_open_lines(path, limit), start=1):
             if not raws:
                 first = lineno
             raws.append(raw)
-            size += len(raw)
+            size += len(raw) if isinstance(raw, bytes) else 1
             if size >= span_bytes:
                 yield Lines(path, root, first, tuple(raws))
                 raws, size = [], 0
@@ -726,17 +779,25 @@ def _span_articles(span: Span, config: LoadConfig) -> Iterator[Article | LoadIss
     try:
         with span.path.open("rb") as handle:
             handle.seek(span.start)
-            data = handle.read(span.end - span.start)
+            data = handle.read(span.end - span.start) if _plain(span, config) else None
+            if data is None:  # a line over the limit: read line by line, past it
+                lines = list(bounded_lines(handle, config.max_bytes, span.end - span.start))
     except OSError as err:  # gone or unreadable since it was cut into parts
         problem = f"cannot read past line {span.line - 1}: {err}"
         yield LoadIssue(source=source, problem=problem, line=span.line)
         return
     # BytesIO splits at b"\n" only, keeping it, as iterating over the file does.
-    yield from _records(io.BytesIO(data), source, span.line, config)
+    raws = io.BytesIO(data) if data is not None else lines
+    yield from _records(raws, source, span.line, config)
+
+
+def _plain(span: Span, config: LoadConfig) -> bool:
+    """Return True when no line of the span can be over the limit: it is no longer."""
+    return span.end - span.start <= config.max_bytes
 
 
 def _records(
-    raws: Iterable[bytes], source: str, first: int, config: LoadConfig
+    raws: Iterable[bytes | int], source: str, first: int, config: LoadConfig
 ) -> Iterator[Article | LoadIssue]:
     """Yield the records of raw JSONL lines, the first being line `first` of `source`."""
     for lineno, raw in enumerate(raws, start=first):

@@ -224,10 +224,16 @@ def _copy_file(src: Path, dst: Path) -> None:
     shutil.copyfile(src, dst)
 
 
+_PIECE = 1 << 20  # bytes of a line read at a time: a runaway line is never held whole
+
+
 def _raw_lines(path: Path) -> Iterator[bytes]:
+    """Yield the file's bytes in pieces of a line each: a piece ending in a newline ends
+    its line, and a line longer than `_PIECE` comes in several."""
     opener = gzip.open if path.name.lower().endswith(".gz") else open
     with opener(path, "rb") as handle:
-        yield from handle
+        while piece := handle.readline(_PIECE):
+            yield piece
 
 
 def _write_lines(src: Path, dst: Path, keep: set[int], *, compress: bool) -> None:
@@ -236,9 +242,11 @@ def _write_lines(src: Path, dst: Path, keep: set[int], *, compress: bool) -> Non
     with open(dst, "wb") as raw:
         sink = gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) if compress else raw
         try:
-            for n, line in enumerate(_raw_lines(src), start=1):
+            n = 1
+            for piece in _raw_lines(src):
                 if n in keep:
-                    sink.write(line)
+                    sink.write(piece)
+                n += piece.endswith(b"\n")
         finally:
             if compress:
                 sink.close()
