@@ -203,6 +203,17 @@ class TestRefusals:
         assert result.exit_code == 2
         assert not (tmp_path / "x.jsonl").exists()
 
+    def test_text_file_input_to_jsonl_name_says_only_jsonl_is_written_as_a_file(self, tmp_path):
+        """It said 'a folder input is written as a folder' of a text file."""
+        article = tmp_path / "a.txt"
+        article.write_text(make_article(1), encoding="utf-8")
+        result = run("dedup", str(article), "--out", str(tmp_path / "x.jsonl"))
+        assert result.exit_code == 2
+        assert "only a JSONL input (.jsonl, .jsonl.gz, .ndjson) is written as one file" in (
+            result.stderr
+        )
+        assert "a.txt is copied into a folder" in result.stderr
+
     def test_input_error_exits_3_and_writes_nothing(self, tmp_path):
         """Nothing readable is an input error; no output appears."""
         src = tmp_path / "src"

@@ -638,3 +638,63 @@ class TestStdoutThatFails:
             2,
             "error: stdout: cannot write: No space left on device\n",
         )
+
+
+class TestJsonFiles:
+    """A corpus named .json: JSON Lines are read as such; other JSON is one clear issue,
+    never one 'article' of JSON text that no copy matches (the gate passed on copies)."""
+
+    @staticmethod
+    def records() -> list[dict]:
+        story = make_article(6)
+        return [
+            {"id": "a", "text": story},
+            {"id": "b", "text": story},
+            {"id": "c", "text": make_article(7)},
+        ]
+
+    def test_json_lines_named_json_are_read_as_records(self, tmp_path):
+        path = tmp_path / "export.json"
+        path.write_text("".join(json.dumps(r) + "\n" for r in self.records()), "utf-8")
+        gate = run("check", str(path), "--max-duplicates", "0")
+        assert gate.exit_code == 1
+        assert "3 articles · 1 duplicate cluster · 1 duplicate" in gate.stdout
+
+    @pytest.mark.parametrize(
+        ("content", "problem"),
+        [
+            (
+                lambda rs: json.dumps(rs),
+                "a JSON array; newsdedup reads JSON Lines, one object per line "
+                "(jq -c '.[]' export.json > export.jsonl)",
+            ),
+            (lambda rs: json.dumps(rs[0], indent=2), "not JSON Lines (one JSON object per line)"),
+        ],
+    )
+    def test_other_json_is_one_issue_and_exit_3(self, tmp_path, content, problem):
+        path = tmp_path / "export.json"
+        path.write_text(content(self.records()), encoding="utf-8")
+        result = run("check", str(path))
+        assert result.exit_code == 3
+        assert result.stderr.splitlines()[0] == f"warning: export.json: {problem} (skipped)"
+
+    def test_dedup_names_the_rename_it_needs(self, tmp_path):
+        path = tmp_path / "export.json"
+        path.write_text("".join(json.dumps(r) + "\n" for r in self.records()), "utf-8")
+        result = run("dedup", str(path), "--out", str(tmp_path / "out.jsonl"))
+        assert result.exit_code == 2
+        assert "rename it export.jsonl" in result.stderr
+        assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_a_pipe_as_the_path_is_named_not_walked_as_an_empty_folder(tmp_path: Path):
+    """`scan <(cat a.txt)` or a FIFO: said 'no readable articles found (check the skipped
+    inputs above)' with nothing above. A pipe can be read once; the scan reads twice."""
+    fifo = tmp_path / "feed"
+    os.mkfifo(fifo)
+    result = run("scan", str(fifo))
+    assert result.exit_code == 3
+    assert result.stderr.splitlines()[0] == (
+        "warning: feed: not a regular file or folder (a pipe or a device); newsdedup reads "
+        "its input more than once, so save it to a file first (skipped)"
+    )

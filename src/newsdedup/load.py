@@ -59,7 +59,7 @@ def list_files(root: Path, config: LoadConfig) -> list[Path]:
     a link back to a folder already walked (a loop) is not entered again. Broken links are
     listed, so that their reader reports them instead of their being skipped unseen.
     """
-    if root.is_file():
+    if not root.is_dir():  # a file, or a pipe or device that its reader reports
         return [root]
     patterns = glob_patterns(config.glob)
     found: list[tuple[str, Path]] = []  # (relative POSIX path, path)
@@ -157,7 +157,7 @@ def id_roots(paths: Iterable[Path], glob: str | None = None) -> list[tuple[Path,
 
 def relative_id(path: Path, root: Path) -> str:
     """Return the id of a file: its path relative to the root given, with POSIX separators."""
-    if root.is_file():
+    if not root.is_dir():
         return path.name
     return PurePosixPath(path.relative_to(root)).as_posix()
 
@@ -382,6 +382,38 @@ def _jsonl_articles(path: Path, root: Path, config: LoadConfig) -> Iterator[Arti
         yield LoadIssue(source=source, problem="empty file")
 
 
+def _json_articles(path: Path, root: Path, config: LoadConfig) -> Iterator[Article | LoadIssue]:
+    """Read a `.json` file: JSON Lines by another name (a scraper's export) are read as such;
+    anything else is one issue, never one article of JSON text (which no copy would match)."""
+    source = relative_id(path, root)
+    try:
+        with path.open("rb") as handle:
+            first = next((ln for ln in bounded_lines(handle, config.max_bytes) if ln != b"\n"), b"")
+    except OSError as err:
+        yield LoadIssue(source=source, problem=f"cannot read: {err.strerror or err}")
+        return
+    head = first.lstrip(b"\xef\xbb\xbf \t\r\n") if isinstance(first, bytes) else b"{"
+    if not head:
+        yield LoadIssue(source=source, problem="empty file")
+    elif head.startswith(b"{") and (not isinstance(first, bytes) or _is_object(head)):
+        yield from _jsonl_articles(path, root, config)  # a first line too long: its reader says
+    elif head.startswith(b"["):
+        yield LoadIssue(
+            source=source,
+            problem="a JSON array; newsdedup reads JSON Lines, one object per line "
+            f"(jq -c '.[]' {path.name} > {path.stem}.jsonl)",
+        )
+    else:
+        yield LoadIssue(source=source, problem="not JSON Lines (one JSON object per line)")
+
+
+def _is_object(line: bytes) -> bool:
+    try:
+        return isinstance(json.loads(line), dict)
+    except ValueError:  # broken JSON or not UTF-8
+        return False
+
+
 def _json_kind(value: object) -> str:
     """Return what JSON calls a parsed value's type ("number", "array", ...)."""
     if isinstance(value, bool):
@@ -480,6 +512,13 @@ def read_file(path: Path, root: Path, config: LoadConfig) -> Iterator[Article | 
             target = ""
         yield LoadIssue(source=relative_id(path, root), problem=f"broken symbolic link{target}")
         return
+    if not path.is_file():
+        yield LoadIssue(
+            source=relative_id(path, root),
+            problem="not a regular file or folder (a pipe or a device); newsdedup reads its "
+            "input more than once, so save it to a file first",
+        )
+        return
     yield from _reader(path)(path, root, config)
 
 
@@ -490,6 +529,8 @@ def _reader(path: Path) -> Reader:
 
     if is_jsonl(path):
         return _jsonl_articles
+    if path.name.lower().endswith(".json"):
+        return _json_articles
     if is_warc(path):
         return warc_articles
     if is_html(path):
@@ -655,7 +696,7 @@ def corpus_parts(
     batch: list[Path] = []
     for file in list_files(path, config) if files is None else files:
         gzipped = is_gzipped(file)
-        if not is_jsonl(file) or (gzipped and whole_gzip) or _broken_link(file):
+        if not is_jsonl(file) or (gzipped and whole_gzip) or not file.is_file():
             batch.append(file)
             if len(batch) >= files_per_part:
                 yield Files(base, tuple(batch))

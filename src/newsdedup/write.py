@@ -96,6 +96,11 @@ def _check_copyable(refs: Sequence[ArticleRef]) -> None:
                     "(it copies whole text files and JSONL lines)"
                 )
             whole.add(ref.source)
+        elif ref.source.lower().endswith(".json"):
+            raise ConfigError(
+                f"{ref.source}: dedup writes JSON Lines files named .jsonl (or .ndjson); "
+                f"rename it {Path(ref.source).stem}.jsonl to copy its records"
+            )
         elif not is_jsonl(Path(ref.source)):
             raise ConfigError(
                 f"{ref.source}: line {ref.line} is not a JSONL record; dedup copies whole "
@@ -210,8 +215,20 @@ def check_target(root: Path, out: Path, *, force: bool = False, folder: bool = F
             f"{out}{os.sep if folder else ''}: {what} a folder, but a JSONL input is written as "
             f"one JSONL file; name the file, such as {out / root.name}"
         )
+    if root.is_file() and root.name.lower().endswith(".json"):
+        raise ConfigError(
+            f"{root}: dedup writes JSON Lines files named .jsonl (or .ndjson); "
+            f"rename it {root.stem}.jsonl to copy its records"
+        )
     if not as_file and (dst.is_file() or is_jsonl(dst)):
-        raise ConfigError(f"{out}: a folder input is written as a folder; name a folder for --out")
+        if root.is_dir():
+            raise ConfigError(
+                f"{out}: a folder input is written as a folder; name a folder for --out"
+            )
+        raise ConfigError(
+            f"{out}: only a JSONL input (.jsonl, .jsonl.gz, .ndjson) is written as one file; "
+            f"{root.name} is copied into a folder, so name a folder for --out"
+        )
     targets = [dst, removed_csv_path(dst, as_file=True)] if as_file else [dst]
     for target in targets:
         if _occupied(target) and not force:
