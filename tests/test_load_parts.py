@@ -310,3 +310,21 @@ def test_spill_accepts_an_empty_batch():
         assert [s.tolist() for s in sets] == [[1], [7, 8], [1, 2, 3]]
     finally:
         sets.close()
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_plain_file_named_gz_is_one_issue(tmp_path, workers):
+    """A plain JSONL named .jsonl.gz said 'cannot read past line 0' and then, falsely,
+    'empty file': two skips for one file. Now one, naming the rename."""
+    path = tmp_path / "c.jsonl.gz"
+    path.write_bytes(_record(1))
+    code, _, err = scan_cli([str(path), "--workers", workers])
+    assert code == 3
+    assert err.splitlines()[0] == (
+        "warning: c.jsonl.gz: not gzip-compressed, though named .gz (rename it c.jsonl) (skipped)"
+    )
+    assert "empty file" not in err
+    loaded = load_corpus(path)
+    assert [i.problem for i in loaded.issues] == [
+        "not gzip-compressed, though named .gz (rename it c.jsonl)"
+    ]

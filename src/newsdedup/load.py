@@ -376,10 +376,22 @@ def _jsonl_articles(path: Path, root: Path, config: LoadConfig) -> Iterator[Arti
             if item is not None:
                 yield item
     except (OSError, EOFError, zlib.error) as err:
-        problem = f"cannot read past line {lineno}: {err}"
-        yield LoadIssue(source=source, problem=problem, line=lineno + 1)
+        yield _unreadable(source, lineno, err)
+        return
     if lineno == 0:
         yield LoadIssue(source=source, problem="empty file")
+
+
+def _unreadable(source: str, lineno: int, err: Exception) -> LoadIssue:
+    """Return the issue of a JSONL file that failed after `lineno` lines."""
+    if lineno == 0 and isinstance(err, gzip.BadGzipFile):
+        plain = source[: -len(".gz")] if source.lower().endswith(".gz") else source
+        return LoadIssue(
+            source=source, problem=f"not gzip-compressed, though named .gz (rename it {plain})"
+        )
+    return LoadIssue(
+        source=source, problem=f"cannot read past line {lineno}: {err}", line=lineno + 1
+    )
 
 
 def _json_articles(path: Path, root: Path, config: LoadConfig) -> Iterator[Article | LoadIssue]:
@@ -789,11 +801,10 @@ def _line_parts(path: Path, root: Path, span_bytes: int, limit: int) -> Iterator
                 yield Lines(path, root, first, tuple(raws))
                 raws, size = [], 0
     except (OSError, EOFError, zlib.error) as err:
-        problem = f"cannot read past line {lineno}: {err}"
-        issues.append(LoadIssue(source=source, problem=problem, line=lineno + 1))
+        issues.append(_unreadable(source, lineno, err))
     if raws:
         yield Lines(path, root, first, tuple(raws))
-    if lineno == 0:
+    if lineno == 0 and not issues:
         issues.append(LoadIssue(source=source, problem="empty file"))
     if issues:
         yield Issues(tuple(issues))
