@@ -10,7 +10,7 @@ import pytest
 from newsdedup import ConfigError, DecodeError, InputError, LoadConfig, RecordError, load_corpus
 from newsdedup.load import decode_bytes
 
-from .conftest import make_article, tree_digest
+from .conftest import SEEDS, make_article, tree_digest
 
 
 class TestLoadCorpus:
@@ -79,6 +79,10 @@ class TestLoadCorpus:
             "He said “we don’t know” – and left. The fee was €20m or £15.8m, reportedly.",
             # cp1250 ("a Ł15.8m signing")
             make_article(1, 6).replace(".\n", ", a £15.8m signing from Parma.\n", 1),
+            # cp775 ("the nationÆs assistance", "ŚquotedŚ"): a letter fits between letters
+            # as well as an apostrophe does
+            (SEEDS / "002_9f6bd50664dbac58.txt").read_text("utf-8").replace("'", "\u2019")
+            + "\nCafé résumé naïve “quoted” – dash\n",
         ],
     )
     def test_western_symbols_are_read_as_windows_1252(self, tmp_path, text):

@@ -207,6 +207,11 @@ def _decode_as(data: bytes, source: str, encoding: str) -> str:
         ) from err
 
 
+# Curly quotes and dashes in the Windows code pages (cp1250-cp1258 all put them there): in
+# text that holds them, a DOS or Mac code page reads letters where the writer typed
+# punctuation ("the nationÆs" in cp775 for "the nation’s"), and a letter fits between
+# letters as well as an apostrophe does, so `_fit` alone could not tell them apart.
+_SMART_PUNCTUATION = re.compile(rb"[\x91-\x94\x96\x97]")
 # Two non-ASCII bytes in a row: what any multi-byte encoding's non-ASCII text holds.
 _HIGH_RUN = re.compile(rb"[\x80-\xff]{2}")
 
@@ -265,7 +270,15 @@ def _detect(data: bytes, source: str, position: int) -> tuple[str, str | None]:
             for m in found
             if m.chaos <= best.chaos + _CHAOS_NOISE and not is_multi_byte_encoding(m.encoding)
         ]
-        best = max(calm, key=lambda m: (_fit(str(m)[:_FIT_CHARS]), m.encoding == "cp1252"))
+        windows = bool(_SMART_PUNCTUATION.search(data))
+        best = max(
+            calm,
+            key=lambda m: (
+                windows and m.encoding.startswith("cp125"),
+                _fit(str(m)[:_FIT_CHARS]),
+                m.encoding == "cp1252",
+            ),
+        )
     text = str(best)
     if "\x00" in text:
         raise DecodeError(source, "binary file (NUL bytes)")
