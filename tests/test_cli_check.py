@@ -140,6 +140,8 @@ class TestFormats:
             path = (corpus / name).as_posix()
             assert line.startswith(f"::error file={path.replace(':', '%3A')},title=")
             assert f"near-duplicate of {(corpus / 'a.txt').as_posix()}" in line
+            # Not "cluster 1 of 3 articles", which read as "the first of three".
+            assert line.endswith(", cluster 1: 3 articles)")
 
     def test_github_paths_are_relative_to_the_checkout(self, corpus, monkeypatch):
         """An absolute corpus path inside the working directory is annotated relative to it."""

@@ -135,14 +135,14 @@ def github_annotations(
                 title = f"Another report of the story of {cluster.representative}"
                 message = (
                     f"{member.id} reports the story of {rep_where} "
-                    f"(story similarity {member.similarity:.2f}, story {cluster.id} of "
+                    f"(story similarity {member.similarity:.2f}, story {cluster.id}: "
                     f"{cluster.size} articles)"
                 )
             else:
                 title = f"Near-duplicate of {cluster.representative}"
                 message = (
                     f"{member.id} is a near-duplicate of {rep_where} "
-                    f"(similarity {member.similarity:.2f}, cluster {cluster.id} of "
+                    f"(similarity {member.similarity:.2f}, cluster {cluster.id}: "
                     f"{cluster.size} articles)"
                 )
             props += f",title={_escape_property(title)}"
