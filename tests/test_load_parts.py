@@ -113,7 +113,9 @@ class TestParts:
         config = LoadConfig(max_bytes=4000)
         expected = by_file_readers(path, config)
         assert by_parts(path, config, span_bytes) == expected
-        problems = {i.problem.split(":")[0] for i in expected if not hasattr(i, "text")}
+        problems = {
+            i.problem.split(":")[0].split(" (")[0] for i in expected if not hasattr(i, "text")
+        }
         assert {"broken JSON", "not UTF-8 at byte 28", "empty text", "not a JSON object"} <= (
             problems
         )
@@ -328,3 +330,25 @@ def test_a_plain_file_named_gz_is_one_issue(tmp_path, workers):
     assert [i.problem for i in loaded.issues] == [
         "not gzip-compressed, though named .gz (rename it c.jsonl)"
     ]
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_encoding_applies_to_jsonl_lines_that_are_not_utf8(tmp_path, workers):
+    """--encoding was silently ignored for JSONL: cp1252 records were skipped as 'not UTF-8'.
+    It now reads the lines that are not UTF-8; without it, the warning names the flag."""
+    story = make_article(3) + " Café “crème” – £5."
+    lines = [
+        json.dumps({"id": "a", "text": story}, ensure_ascii=False).encode("cp1252"),
+        json.dumps({"id": "b", "text": story}, ensure_ascii=False).encode("utf-8"),
+    ]
+    path = tmp_path / "c.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    code, out, err = scan_cli(
+        [str(path), "--format", "csv", "--encoding", "cp1252", "--workers", workers]
+    )
+    assert (code, err) == (0, "")
+    assert out.split()[1:] == ["a,1,a,1.0", "b,1,a,1.0"]
+    assert load_corpus(path, config=LoadConfig(encoding="cp1252")).articles[0].text == story
+    code, out, err = scan_cli([str(path), "--format", "csv", "--workers", workers])
+    assert "c.jsonl:1: not UTF-8 at byte" in err
+    assert "(name its encoding with --encoding)" in err

@@ -162,7 +162,8 @@ def corpus_options(f: F) -> F:
         click.option(
             "--encoding",
             default=None,
-            help="Read non-UTF-8 files with this encoding instead of detecting it.",
+            help="Read non-UTF-8 files (and JSONL lines) with this encoding instead of "
+            "detecting it.",
         ),
         click.option(
             "--strict", is_flag=True, help="Stop at the first unreadable file or record (exit 3)."

@@ -448,6 +448,17 @@ def _json_kind(value: object) -> str:
     return "array" if isinstance(value, list) else "object"
 
 
+def _record_text(raw: bytes, lineno: int, encoding: str | None) -> str:
+    """Decode one JSONL line: UTF-8 (a BOM on line 1 dropped), else `--encoding` when given
+    (a line-based file can only be in an encoding whose newline is the byte 0x0A)."""
+    try:
+        return raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
+    except UnicodeDecodeError:
+        if encoding is None or codecs.lookup(encoding).name.startswith(_WIDE):
+            raise
+        return raw.decode(encoding)
+
+
 # A surrogate escape without its pair ("\ud83d", half an emoji cut by a JavaScript scraper)
 # is valid JSON but no Unicode: no UTF-8 encodes it, so it would fail every later step.
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -487,11 +498,20 @@ def _jsonl_record(
     try:
         # Without its line end: parsed with it, a record cut short failed on "line 2 column
         # 1" (reported as column 1) or on the newline as a control character in a string.
-        record = json.loads(raw.decode("utf-8-sig" if lineno == 1 else "utf-8").rstrip("\r\n"))
+        record = json.loads(_record_text(raw, lineno, config.encoding).rstrip("\r\n"))
         if b"\\u" in raw and isinstance(record, dict):
             record = _without_lone_surrogates(record)
     except UnicodeDecodeError as err:
-        return LoadIssue(source=source, line=lineno, problem=f"not UTF-8 at byte {err.start}")
+        if config.encoding is None:
+            problem = f"not UTF-8 at byte {err.start} (name its encoding with --encoding)"
+        elif codecs.lookup(config.encoding).name.startswith(_WIDE):
+            problem = (
+                f"not UTF-8 at byte {err.start} (JSON Lines cannot be read as "
+                f"{config.encoding}: convert the file to UTF-8)"
+            )
+        else:
+            problem = f"cannot be read as {config.encoding} at byte {err.start}"
+        return LoadIssue(source=source, line=lineno, problem=problem)
     except json.JSONDecodeError as err:
         # err.msg leaves the place out ("Invalid control character at"): name the column.
         where = f"{err.msg.removesuffix(' at')} at column {err.colno}"
