@@ -354,8 +354,15 @@ class TestJsonl:
             assert handle.read() == original[0] + original[3] + original[5]
         assert (tmp_path / "o1.jsonl.gz").read_bytes() == (tmp_path / "o2.jsonl.gz").read_bytes()
 
-    def test_jsonl_file_output_over_existing_needs_force(self, jsonl, tmp_path):
-        """An existing non-empty output file is refused without --force."""
+    def test_jsonl_file_output_over_existing_needs_force(self, jsonl, tmp_path, monkeypatch):
+        """An existing non-empty output file is refused without --force, named as given
+        (the removed list was named by its absolute path)."""
+        monkeypatch.chdir(tmp_path)
+        (tmp_path / "o.removed.csv").write_text("old\n", encoding="utf-8")
+        result = run("dedup", str(jsonl), "--out", "o.jsonl")
+        assert result.exit_code == 2
+        assert result.stderr.startswith("error: o.removed.csv: already exists")
+        (tmp_path / "o.removed.csv").unlink()
         out = tmp_path / "o.jsonl"
         out.write_text("old\n", encoding="utf-8")
         assert run("dedup", str(jsonl), "--out", str(out)).exit_code == 2

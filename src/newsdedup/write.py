@@ -229,10 +229,13 @@ def check_target(root: Path, out: Path, *, force: bool = False, folder: bool = F
             f"{out}: only a JSONL input (.jsonl, .jsonl.gz, .ndjson) is written as one file; "
             f"{root.name} is copied into a folder, so name a folder for --out"
         )
-    targets = [dst, removed_csv_path(dst, as_file=True)] if as_file else [dst]
-    for target in targets:
+    # Checked at their real places, named as the user wrote them.
+    targets = [(dst, out)]
+    if as_file:
+        targets.append((removed_csv_path(dst, as_file=True), removed_csv_path(out, as_file=True)))
+    for target, named in targets:
         if _occupied(target) and not force:
-            raise ConfigError(f"{target}: already exists and is not empty (use --force)")
+            raise ConfigError(f"{named}: already exists and is not empty (use --force)")
 
 
 def _copy_file(src: Path, dst: Path) -> None:
