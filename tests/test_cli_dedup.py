@@ -378,8 +378,8 @@ class TestJsonl:
 
     def test_runaway_record_is_left_out_and_read_in_pieces(self, tmp_path, monkeypatch):
         """A record over --max-bytes is not copied, and the copy reads it in pieces of at
-        most _PIECE bytes (it read the line whole: 1.1 GB for a 500 MB record)."""
-        monkeypatch.setattr(newsdedup.write, "_PIECE", 4096)
+        most PIECE_BYTES bytes (it read the line whole: 1.1 GB for a 500 MB record)."""
+        monkeypatch.setattr(newsdedup.write, "PIECE_BYTES", 4096)
         pieces: list[int] = []
         real = newsdedup.write._raw_lines
 

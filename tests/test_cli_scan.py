@@ -653,9 +653,10 @@ class TestJsonFiles:
             {"id": "c", "text": make_article(7)},
         ]
 
-    def test_json_lines_named_json_are_read_as_records(self, tmp_path):
+    @pytest.mark.parametrize("lead", ["", " \r\n\n"])
+    def test_json_lines_named_json_are_read_as_records(self, tmp_path, lead):
         path = tmp_path / "export.json"
-        path.write_text("".join(json.dumps(r) + "\n" for r in self.records()), "utf-8")
+        path.write_text(lead + "".join(json.dumps(r) + "\n" for r in self.records()), "utf-8")
         gate = run("check", str(path), "--max-duplicates", "0")
         assert gate.exit_code == 1
         assert "3 articles · 1 duplicate cluster · 1 duplicate" in gate.stdout

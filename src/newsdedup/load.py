@@ -368,7 +368,7 @@ def bounded_lines(
             continue
         length = len(raw)
         while not raw.endswith(b"\n") and (left is None or left > 0):
-            raw = handle.readline(_PIECE if left is None else min(_PIECE, left))
+            raw = handle.readline(PIECE_BYTES if left is None else min(PIECE_BYTES, left))
             if not raw:
                 break
             length += len(raw)
@@ -377,7 +377,7 @@ def bounded_lines(
         yield length
 
 
-_PIECE = 1 << 20  # bytes read at a time past a line over the limit
+PIECE_BYTES = 1 << 20  # bytes of a line read at a time: a runaway line is never held whole
 
 
 def _jsonl_articles(path: Path, root: Path, config: LoadConfig) -> Iterator[Article | LoadIssue]:
@@ -413,7 +413,8 @@ def _json_articles(path: Path, root: Path, config: LoadConfig) -> Iterator[Artic
     source = relative_id(path, root)
     try:
         with path.open("rb") as handle:
-            first = next((ln for ln in bounded_lines(handle, config.max_bytes) if ln != b"\n"), b"")
+            lines = bounded_lines(handle, config.max_bytes)
+            first = next((ln for ln in lines if not isinstance(ln, bytes) or ln.strip()), b"")
     except OSError as err:
         yield LoadIssue(source=source, problem=f"cannot read: {err.strerror or err}")
         return

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from .config import LoadConfig
 from .errors import ConfigError
-from .load import id_roots, is_jsonl, iter_corpus, walk_folders
+from .load import PIECE_BYTES, id_roots, is_jsonl, iter_corpus, walk_folders
 from .records import Article, DedupResult
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total), as the pipeline reports
@@ -244,15 +244,12 @@ def _copy_file(src: Path, dst: Path) -> None:
     shutil.copyfile(src, dst)
 
 
-_PIECE = 1 << 20  # bytes of a line read at a time: a runaway line is never held whole
-
-
 def _raw_lines(path: Path) -> Iterator[bytes]:
     """Yield the file's bytes in pieces of a line each: a piece ending in a newline ends
-    its line, and a line longer than `_PIECE` comes in several."""
+    its line, and a line longer than `PIECE_BYTES` comes in several."""
     opener = gzip.open if path.name.lower().endswith(".gz") else open
     with opener(path, "rb") as handle:
-        while piece := handle.readline(_PIECE):
+        while piece := handle.readline(PIECE_BYTES):
             yield piece
 
 
