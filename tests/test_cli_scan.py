@@ -583,6 +583,24 @@ def big(tmp_path_factory) -> Path:
     return root
 
 
+def test_github_annotations_name_the_files_read_when_a_path_is_read_once(tmp_path: Path):
+    """With a file given beside the folder that holds it, ids are those of the folder alone;
+    the annotations must look files up the same way (the kept copy was named by its bare id,
+    not its path)."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("000_9e2556e38fb8484b.txt", "001_23e261e2bfe35961.txt"):
+        (corpus / name).write_bytes((SEEDS / name).read_bytes())
+    extra = corpus / "000_9e2556e38fb8484b.txt"
+    result = run("check", str(corpus), str(extra), "--format", "github", "-q")
+    assert result.exit_code == 1
+    assert (
+        f"::error file={extra.as_posix()},title=Near-duplicate of 001_23e261e2bfe35961.txt::"
+        f"000_9e2556e38fb8484b.txt is a near-duplicate of "
+        f"{(corpus / '001_23e261e2bfe35961.txt').as_posix()} "
+    ) in result.stdout
+
+
 class TestStdoutThatFails:
     """What a closed pipe or a full disk on stdout does to the exit code, in every format."""
 

@@ -751,8 +751,9 @@ def check(
         report = {**to_dict(result), "gate": outcome_to_dict(outcome, policy)}
         emit(json.dumps(report, ensure_ascii=False, indent=2) + "\n", output)
     elif fmt == "github":
-        refs = article_refs(paths, load_config_from(opts))  # a second, cheap pass: locations
-        locations = article_locations(refs, paths, base=Path.cwd())
+        load = load_config_from(opts)
+        refs = article_refs(paths, load)  # a second, cheap pass: locations
+        locations = article_locations(refs, paths, load, base=Path.cwd())
         emit(github_annotations(result, outcome, locations), output)
     else:
         _rendered(lambda console: render_gate(outcome, result, console), output, out)

@@ -115,9 +115,8 @@ def overlap_issues(paths: Iterable[Path], glob: str) -> list[LoadIssue]:
     ]
 
 
-def _held(given: Sequence[Path], glob: str | None) -> dict[int, int]:
-    """Return {index of a path another one reads: index of that one}, for `overlapping_paths`;
-    without `glob`, a file inside a folder given is not taken as read by it."""
+def _held(given: Sequence[Path], glob: str) -> dict[int, int]:
+    """Return {index of a path another one reads: index of that one}, for `overlapping_paths`."""
     real = [Path(os.path.realpath(p)) for p in given]
     out = {}
     for n, place in enumerate(real):
@@ -134,13 +133,13 @@ def _held(given: Sequence[Path], glob: str | None) -> dict[int, int]:
             rel = PurePosixPath(place.relative_to(other).as_posix())
             if any(part.startswith(".") for part in rel.parts):
                 continue  # the walk leaves hidden files and folders out
-            if place.is_dir() or (glob is not None and matches_glob(rel, glob)):
+            if place.is_dir() or matches_glob(rel, glob):
                 out[n] = k
                 break
     return out
 
 
-def id_roots(paths: Iterable[Path], glob: str | None = None) -> list[tuple[Path, Path]]:
+def id_roots(paths: Iterable[Path], glob: str) -> list[tuple[Path, Path]]:
     """Return each path to read, with what the ids of the files under it are relative to.
 
     One path: the path itself (corpus/a.txt is "a.txt"). Several: each one's parent, so each

@@ -138,16 +138,21 @@ def source_path(root: Path, source: str) -> Path:
 
 
 def article_locations(
-    articles: Iterable[Article | ArticleRef], roots: Sequence[Path], *, base: Path | None = None
+    articles: Iterable[Article | ArticleRef],
+    roots: Sequence[Path],
+    config: LoadConfig | None = None,
+    *,
+    base: Path | None = None,
 ) -> dict[str, tuple[str, int | None]]:
-    """Return id -> (file as the user named it, JSONL line or None), for messages.
+    """Return id -> (file as the user named it, JSONL line or None), for messages; `roots`
+    and `config` as the articles were read with.
 
     With `base`, absolute paths inside it are made relative to it: GitHub annotations need
     paths relative to the checkout, whatever form the workflow passed the corpus in.
     """
     out: dict[str, tuple[str, int | None]] = {}
     base = base.resolve() if base is not None else None
-    pairs = id_roots(roots)
+    pairs = id_roots(roots, (config or LoadConfig()).glob)
     for article in articles:
         path = next(
             (
