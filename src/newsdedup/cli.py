@@ -571,13 +571,7 @@ def _run_scan(paths: Sequence[Path], opts: dict[str, Any], err: Console) -> Dedu
 def render_result(result: DedupResult, fmt: str, output: Path | None, out: Console) -> None:
     """Write the result in the chosen format."""
     if fmt == "table":
-        if output is None:
-            with writing_stdout():
-                render_report(result, out)
-        else:
-            buffer = Console(record=True, width=100, file=open(os.devnull, "w"))  # noqa: SIM115
-            render_report(result, buffer)
-            emit(buffer.export_text(), output)
+        _rendered(lambda console: render_report(result, console), output, out)
         return
     writers = {"json": to_json, "jsonl": to_jsonl, "csv": to_csv}
     emit(writers[fmt](result), output)
@@ -667,6 +661,8 @@ def apply_settings(
 
 
 def _rendered(draw: Callable[[Console], None], output: Path | None, out: Console) -> None:
+    """Draw for people: on the stdout console, or recorded at width 100 and written to
+    `output` (atomically), with one error for a write that fails either way."""
     if output is None:
         with writing_stdout():
             draw(out)
@@ -1186,13 +1182,7 @@ def index_check(
         finally:
             progress.close()
     if fmt == "table":
-        if output is None:
-            with writing_stdout():
-                render_check(result, out)
-        else:
-            buffer = Console(record=True, width=100, file=open(os.devnull, "w"))  # noqa: SIM115
-            render_check(result, buffer)
-            emit(buffer.export_text(), output)
+        _rendered(lambda console: render_check(result, console), output, out)
     else:
         writers = {"json": check_to_json, "jsonl": check_to_jsonl, "csv": check_to_csv}
         emit(writers[fmt](result), output)
@@ -1234,8 +1224,7 @@ def index_stats(location: str, fmt: str) -> None:
     if fmt == "json":
         emit(json.dumps(stats, ensure_ascii=False, indent=2) + "\n", None)
     else:
-        with writing_stdout():
-            render_stats(stats, out)
+        _rendered(lambda console: render_stats(stats, console), None, out)
 
 
 @index_group.command("remove")

@@ -97,15 +97,21 @@ def _check_copyable(refs: Sequence[ArticleRef]) -> None:
                 )
             whole.add(ref.source)
         elif ref.source.lower().endswith(".json"):
-            raise ConfigError(
-                f"{ref.source}: dedup writes JSON Lines files named .jsonl (or .ndjson); "
-                f"rename it {Path(ref.source).stem}.jsonl to copy its records"
-            )
+            raise _json_named(Path(ref.source))
         elif not is_jsonl(Path(ref.source)):
             raise ConfigError(
                 f"{ref.source}: line {ref.line} is not a JSONL record; dedup copies whole "
                 "text files and JSONL lines only"
             )
+
+
+def _json_named(path: Path) -> ConfigError:
+    """The refusal of JSON Lines named .json: the loader reads them, but dedup's output
+    file is JSONL by its name, so the input must be named so too."""
+    return ConfigError(
+        f"{path}: dedup writes JSON Lines files named .jsonl (or .ndjson); "
+        f"rename it {path.stem}.jsonl to copy its records"
+    )
 
 
 def plan_dedup(articles: Iterable[Article | ArticleRef], result: DedupResult) -> DedupPlan:
@@ -221,10 +227,7 @@ def check_target(root: Path, out: Path, *, force: bool = False, folder: bool = F
             f"one JSONL file; name the file, such as {out / root.name}"
         )
     if root.is_file() and root.name.lower().endswith(".json"):
-        raise ConfigError(
-            f"{root}: dedup writes JSON Lines files named .jsonl (or .ndjson); "
-            f"rename it {root.stem}.jsonl to copy its records"
-        )
+        raise _json_named(root)
     if not as_file and (dst.is_file() or is_jsonl(dst)):
         if root.is_dir():
             raise ConfigError(
