@@ -548,6 +548,30 @@ def test_two_folders_with_one_file_name_are_both_scanned(tmp_path: Path):
     )
 
 
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_two_folders_of_one_name_do_not_share_ids(tmp_path: Path, monkeypatch, workers):
+    """`scan a/x b/x` named both folders' files "x/...": b/x/copy.txt, an exact copy of
+    a/x/copy.txt, was skipped as a duplicate id, so the copy went unreported. Paths of one
+    name now lead with the folders that tell them apart, relative paths and files alike."""
+    story = make_article(9)
+    for side in ("a", "b"):
+        folder = tmp_path / side / "x"
+        folder.mkdir(parents=True)
+        (folder / "copy.txt").write_text(story, encoding="utf-8")
+        (tmp_path / side / "f.txt").write_text(make_article(3), encoding="utf-8")
+    for n in range(300):  # enough files for several parts on the workers
+        (tmp_path / "b" / "x" / f"other{n:03}.txt").write_text(make_article(100 + n), "utf-8")
+    monkeypatch.chdir(tmp_path / "a")
+    report = scan_json(Path("x"), "../b/x", "--workers", workers)
+    assert report["skipped"] == []
+    assert report["summary"]["articles"] == 302
+    assert clusters_of(report) == [["a/x/copy.txt", "b/x/copy.txt"]]
+    files = scan_json(Path("f.txt"), "../b/f.txt", "--workers", workers)
+    assert clusters_of(files) == [["a/f.txt", "b/f.txt"]]
+    # Paths of different names keep their short ids.
+    assert clusters_of(scan_json(Path("x"), "../b/x/copy.txt")) == [["copy.txt", "x/copy.txt"]]
+
+
 @pytest.mark.parametrize("level", ["copy", "both"])
 def test_a_file_reached_by_two_paths_is_read_once(tmp_path: Path, level):
     """A folder and a file inside it, or a folder and a link to it, are one place: each file

@@ -144,21 +144,54 @@ def id_roots(paths: Iterable[Path], glob: str) -> list[tuple[Path, Path]]:
 
     One path: the path itself (corpus/a.txt is "a.txt"). Several: each one's parent, so each
     folder's name leads its ids ("day1/a.txt", "day2/a.txt") and one file name in two folders
-    stays two articles. A file given directly is its name either way; JSONL and WARC records
-    keep the ids they carry. Paths another one already reads (`overlapping_paths`, with the
-    `glob` the files are listed with) are left out, and count neither way.
+    stays two articles. Paths of one name (a/x and b/x, or a/f.txt and b/f.txt) lead with as
+    many of their folders as tell them apart ("a/x/f.txt", "b/x/f.txt"), so they never share
+    an id. A file given alone is its name; JSONL and WARC records keep the ids they carry.
+    Paths another one already reads (`overlapping_paths`, with the `glob` the files are listed
+    with) are left out, and count neither way.
     """
     given = [Path(p) for p in paths]
     held = _held(given, glob)
     roots = [p for n, p in enumerate(given) if n not in held]
-    return [(root, root.parent if len(roots) > 1 else root) for root in roots]
+    if len(roots) < 2:
+        return [(root, root) for root in roots]
+    return list(zip(roots, _id_bases(roots), strict=True))
+
+
+def _id_bases(roots: Sequence[Path]) -> list[Path]:
+    """Return the folder each root's ids are relative to: its parent, or for roots whose last
+    parts coincide, the ancestor that leaves each one enough parts to be told apart (on the
+    absolute path, lexically as given: links are not followed)."""
+    full = [Path(os.path.abspath(root)).parts for root in roots]
+    depth = [1] * len(roots)
+    while True:
+        ends: dict[tuple[str, ...], list[int]] = {}
+        for n, parts in enumerate(full):
+            ends.setdefault(parts[-depth[n] :], []).append(n)
+        grew = False
+        for clash in (ns for ns in ends.values() if len(ns) > 1):
+            for n in clash:
+                if depth[n] < len(full[n]):
+                    depth[n] += 1
+                    grew = True
+        if not grew:
+            break
+    return [
+        root.parent if d == 1 else Path(os.path.abspath(root)).parents[d - 1]
+        for root, d in zip(roots, depth, strict=True)
+    ]
 
 
 def relative_id(path: Path, root: Path) -> str:
-    """Return the id of a file: its path relative to the root given, with POSIX separators."""
+    """Return the id of a file: its path relative to the root given, with POSIX separators.
+    A root given in another form (absolute, or relative) is compared as an absolute path."""
     if not root.is_dir():
         return path.name
-    return PurePosixPath(path.relative_to(root)).as_posix()
+    try:
+        rel = path.relative_to(root)
+    except ValueError:
+        rel = Path(os.path.abspath(path)).relative_to(os.path.abspath(root))
+    return PurePosixPath(rel).as_posix()
 
 
 def decode_bytes(
