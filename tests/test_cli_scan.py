@@ -738,6 +738,29 @@ def test_a_pipe_as_the_path_is_named_not_walked_as_an_empty_folder(tmp_path: Pat
     result = run("scan", str(fifo))
     assert result.exit_code == 3
     assert result.stderr.splitlines()[0] == (
-        "warning: feed: not a regular file or folder (a pipe or a device); newsdedup reads "
+        "warning: feed: not a regular file or folder (a pipe, socket or device); newsdedup reads "
         "its input more than once, so save it to a file first (skipped)"
     )
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_pipe_inside_a_folder_is_a_skipped_input_not_left_out_unseen(tmp_path: Path, workers):
+    """A FIFO named like an article inside the corpus was left out without a word (the
+    walk listed regular files only), so the count of skipped inputs was short of what the
+    folder holds. It is reported, and never opened: opening a pipe waits for a writer."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for n in range(3):
+        (corpus / f"a{n}.txt").write_text(make_article(n), encoding="utf-8")
+    os.mkfifo(corpus / "b.txt")
+    os.mkfifo(corpus / "page.html")
+    report = scan_json(corpus, "--workers", workers)
+    problem = (
+        "not a regular file or folder (a pipe, socket or device); newsdedup reads its input "
+        "more than once, so save it to a file first"
+    )
+    assert report["skipped"] == [
+        {"source": "b.txt", "problem": problem},
+        {"source": "page.html", "problem": problem},
+    ]
+    assert report["summary"]["articles"] == 3

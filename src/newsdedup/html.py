@@ -312,7 +312,7 @@ def extractor_views(
     views: dict[str, PageLines] = {}
     for root, ids_from in id_roots(paths, config.glob):
         for path in list_files(root, config):
-            if not is_html(path) or not path.exists():  # a broken link: the loader says so
+            if not is_html(path) or not path.is_file():  # a broken link or a pipe: see the loader
                 continue
             try:
                 views.setdefault(

@@ -57,7 +57,8 @@ def list_files(root: Path, config: LoadConfig) -> list[Path]:
     Hidden files and folders (a name starting with ".") are left out. Symbolic links to
     folders are followed (a corpus often links in each day's scrape), each real folder once:
     a link back to a folder already walked (a loop) is not entered again. Broken links are
-    listed, so that their reader reports them instead of their being skipped unseen.
+    listed, and so are pipes, sockets and devices, so that their reader reports them instead of
+    their being skipped unseen (it never opens them).
     """
     if not root.is_dir():  # a file, or a pipe or device that its reader reports
         return [root]
@@ -70,7 +71,7 @@ def list_files(root: Path, config: LoadConfig) -> list[Path]:
                 continue
             path = base / name
             rel = PurePosixPath(path.relative_to(root).as_posix())
-            if any(rel.match(p) for p in patterns) and (path.is_file() or _broken_link(path)):
+            if any(rel.match(p) for p in patterns) and not path.is_dir():
                 found.append((rel.as_posix(), path))
     return [path for _, path in sorted(found)]
 
@@ -593,7 +594,7 @@ def read_file(path: Path, root: Path, config: LoadConfig) -> Iterator[Article | 
     if not path.is_file():
         yield LoadIssue(
             source=relative_id(path, root),
-            problem="not a regular file or folder (a pipe or a device); newsdedup reads its "
+            problem="not a regular file or folder (a pipe, socket or device); newsdedup reads its "
             "input more than once, so save it to a file first",
         )
         return
