@@ -127,6 +127,45 @@ class TestIndexCheck:
         assert again.stdout.startswith("added 0 · already present 2 · index holds")
         assert again.stderr == ""
 
+    def test_add_and_remove_report_as_json_for_scripts(self, tmp_path):
+        """A daily job that adds each scrape needs the counts as data, not a sentence to
+        parse: `--format json` gives them, with the ids held by other articles and the
+        skipped inputs; `remove --format json` names what it removed and did not find."""
+        day1, day2 = tmp_path / "day1", tmp_path / "day2"
+        day1.mkdir()
+        day2.mkdir()
+        shutil.copy(SEEDS / S000, day1 / "a.txt")
+        shutil.copy(SEEDS / S002, day1 / "b.txt")
+        shutil.copy(SEEDS / S001, day2 / "a.txt")
+        shutil.copy(SEEDS / S003, day2 / "b.txt")
+        shutil.copy(SEEDS / S003, day2 / "c.txt")
+        (day2 / "bin.txt").write_bytes(b"\x00\x01")
+        location = str(tmp_path / "d.db")
+        assert run("index", "add", day1, "--index", location).exit_code == 0
+        result = run("index", "add", day2, "--index", location, "--format", "json")
+        assert result.exit_code == 0, result.stderr
+        report = json.loads(result.stdout)
+        assert report["summary"] == {
+            "articles": 3,
+            "added": 1,
+            "too_short": 0,
+            "already_present": 1,
+            "id_held": 1,
+            "index_articles": 3,
+            "skipped": 1,
+        }
+        assert report["id_held"] == ["b.txt"]
+        assert report["skipped"] == [{"source": "bin.txt", "problem": "binary file (NUL bytes)"}]
+        removed = run("index", "remove", "c.txt", "zzz", "--index", location, "--format", "json")
+        assert removed.exit_code == 0, removed.stderr
+        assert json.loads(removed.stdout)["summary"] == {
+            "removed": 1,
+            "not_found": 1,
+            "index_articles": 2,
+        }
+        assert json.loads(removed.stdout)["not_found"] == ["zzz"]
+        assert removed.stderr == "warning: zzz: not in the index\n"
+
     def test_articles_too_short_to_compare_are_counted_within_added(self, tmp_path):
         """A file that is all boilerplate is added (held under its id) but cannot be compared:
         the summary says so as a part of 'added', so the counts add up to what was given."""

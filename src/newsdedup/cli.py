@@ -1079,17 +1079,35 @@ def index_group() -> None:
     help="Articles written per transaction (a killed run keeps whole chunks).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress or warnings on stderr.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format: one line of counts, or JSON (counts, ids held, skipped inputs).",
+)
 @click.pass_context
 def index_add(
-    ctx: click.Context, /, paths: tuple[Path, ...], location: str, chunk_size: int, **opts: Any
+    ctx: click.Context,
+    /,
+    paths: tuple[Path, ...],
+    location: str,
+    chunk_size: int,
+    fmt: str,
+    **opts: Any,
 ) -> None:
     """Add articles to the index (creating it); ids already there are left as they are.
 
     \b
-    Example:
+    Examples:
       newsdedup index add today/ --index news.db
+      newsdedup index add today/ --index news.db --format json
     """
+    import json
+
     from .store import open_index
+    from .store_report import add_to_dict
 
     _out, err = make_consoles()
     config = index_config_from(ctx, location, opts, paths)
@@ -1111,9 +1129,13 @@ def index_add(
     # Articles too short to compare are added all the same (held under their id, so a later
     # add skips them, though no check finds them): a part of "added", not a count beside it.
     short = f" ({summary.unindexed} of them too short to compare)" * bool(summary.unindexed)
-    click.echo(
+    if fmt == "json":
+        emit(json.dumps(add_to_dict(summary, loaded), ensure_ascii=False, indent=2) + "\n", None)
+        return
+    emit(
         f"added {summary.added}{short} · already present {summary.present}{held} · "
-        f"index holds {summary.total}"
+        f"index holds {summary.total}\n",
+        None,
     )
 
 
@@ -1230,14 +1252,25 @@ def index_stats(location: str, fmt: str) -> None:
 @index_group.command("remove")
 @click.argument("ids", nargs=-1, required=True)
 @index_option
-def index_remove(ids: tuple[str, ...], location: str) -> None:
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format: one line of counts, or JSON (the ids removed and not found).",
+)
+def index_remove(ids: tuple[str, ...], location: str, fmt: str) -> None:
     """Remove articles from the index by id (ids not there are named on stderr).
 
     \b
     Example:
       newsdedup index remove site_a/story.txt --index news.db
     """
+    import json
+
     from .store import open_index
+    from .store_report import remove_to_dict
 
     _out, err = make_consoles()
     with open_index(location) as store:
@@ -1247,7 +1280,11 @@ def index_remove(ids: tuple[str, ...], location: str) -> None:
         err.print(
             f"[yellow]warning:[/yellow] {shown(article_id)}: not in the index", soft_wrap=True
         )
-    click.echo(f"removed {len(removed)} · not found {len(missing)} · index holds {total}")
+    if fmt == "json":
+        record = remove_to_dict(removed, missing, total)
+        emit(json.dumps(record, ensure_ascii=False, indent=2) + "\n", None)
+        return
+    emit(f"removed {len(removed)} · not found {len(missing)} · index holds {total}\n", None)
 
 
 def run_scan_dask(paths: Sequence[Path], opts: dict[str, Any], err: Console) -> DedupResult:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from rich.console import Console
@@ -15,9 +16,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from . import __version__
-from .records import LoadIssue
+from .records import LoadIssue, LoadResult
 from .render import number, shown
-from .store import CheckedArticle, IndexCheckResult
+from .store import AddSummary, CheckedArticle, IndexCheckResult
 
 CSV_FIELDS = ("id", "duplicate_of", "similarity", "jaccard", "containment", "via")
 
@@ -67,6 +68,35 @@ def check_to_dict(result: IndexCheckResult) -> dict[str, Any]:
 
 def check_to_json(result: IndexCheckResult) -> str:
     return json.dumps(check_to_dict(result), ensure_ascii=False, indent=2) + "\n"
+
+
+def add_to_dict(summary: AddSummary, loaded: LoadResult) -> dict[str, Any]:
+    """Return what `index add` did as plain data (`index add --format json`)."""
+    return {
+        "newsdedup": __version__,
+        "summary": {
+            "articles": len(loaded.articles),
+            "added": summary.added,
+            "too_short": summary.unindexed,
+            "already_present": summary.present,
+            "id_held": len(summary.taken),
+            "index_articles": summary.total,
+            "skipped": len(loaded.skipped),
+        },
+        "id_held": sorted(summary.taken),
+        "skipped": [_issue(i) for i in loaded.skipped],
+        "warnings": [_issue(i) for i in loaded.warnings],
+    }
+
+
+def remove_to_dict(removed: Sequence[str], missing: Sequence[str], total: int) -> dict[str, Any]:
+    """Return what `index remove` did as plain data (`index remove --format json`)."""
+    return {
+        "newsdedup": __version__,
+        "summary": {"removed": len(removed), "not_found": len(missing), "index_articles": total},
+        "removed": list(removed),
+        "not_found": list(missing),
+    }
 
 
 def check_to_jsonl(result: IndexCheckResult) -> str:
