@@ -475,17 +475,18 @@ def cannot_write(where: str, error: OSError, note: str = "") -> CliError:
     return CliError(f"{where}: cannot write: {error.strerror or error}{note}", EXIT_USAGE)
 
 
+def warn(err: Console, markup: str) -> None:
+    """Print one warning line on stderr: `markup` is rich markup (escape text with `shown`)."""
+    err.print(f"[yellow]warning:[/yellow] {markup}", highlight=False, soft_wrap=True)
+
+
 def report_issues(loaded: LoadResult, err: Console, quiet: bool) -> None:
     """Print one warning line per skipped file or record."""
     if quiet:
         return
     for issue in loaded.issues:
         verb = "skipped" if issue.severity == "skipped" else "note"
-        err.print(
-            f"[yellow]warning:[/yellow] {shown(issue.location())}: {shown(issue.problem)} ({verb})",
-            highlight=False,
-            soft_wrap=True,
-        )
+        warn(err, f"{shown(issue.location())}: {shown(issue.problem)} ({verb})")
 
 
 def load_or_fail(paths: Sequence[Path], opts: dict[str, Any], err: Console) -> LoadResult:
@@ -523,7 +524,7 @@ def warn_too_short(result: DedupResult, opts: dict[str, Any], err: Console) -> N
     """Say which articles had nothing left to compare (they would pass unseen otherwise)."""
     warning = too_short_warning(result)
     if warning and not opts.get("quiet", False):
-        err.print(f"[yellow]warning:[/yellow] {warning}", highlight=False, soft_wrap=True)
+        warn(err, warning)
 
 
 def _run_scan(paths: Sequence[Path], opts: dict[str, Any], err: Console) -> DedupResult:
@@ -1120,11 +1121,7 @@ def index_add(
         progress.close()
     if not opts["quiet"]:
         for taken in summary.taken:
-            err.print(
-                f"[yellow]warning:[/yellow] {shown(taken)}: the index holds another article "
-                "under this id (not added)",
-                soft_wrap=True,
-            )
+            warn(err, f"{shown(taken)}: the index holds another article under this id (not added)")
     held = f" · id held by another article {len(summary.taken)}" if summary.taken else ""
     # Articles too short to compare are added all the same (held under their id, so a later
     # add skips them, though no check finds them): a part of "added", not a count beside it.
@@ -1277,9 +1274,7 @@ def index_remove(ids: tuple[str, ...], location: str, fmt: str) -> None:
         removed, missing = store.remove(ids)
         total = len(store)
     for article_id in missing:
-        err.print(
-            f"[yellow]warning:[/yellow] {shown(article_id)}: not in the index", soft_wrap=True
-        )
+        warn(err, f"{shown(article_id)}: not in the index")
     if fmt == "json":
         record = remove_to_dict(removed, missing, total)
         emit(json.dumps(record, ensure_ascii=False, indent=2) + "\n", None)
