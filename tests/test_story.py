@@ -211,6 +211,8 @@ class TestParseDate:
             ("PUBLISHED : MONDAY , MARCH 11 , 2013 , 10 : 34 PM", "2013-03-11"),
             ("18 October 2023 - 17:27", "2023-10-18"),
             ("on Sept. 7th, 2023 the ship", "2023-09-07"),
+            ("2024-03-04T12:00:00Z", "2024-03-04"),  # RFC 3339: feeds, WARC-Date
+            ("2024-03-04T12:00:00.000+01:00", "2024-03-04"),
         ],
     )
     def test_full_dates_in_text(self, text, iso):
@@ -224,6 +226,7 @@ class TestParseDate:
         assert parse_date("the 2004 tsunami") is None
         assert parse_date("on Sept 13 they met") is None
         assert parse_date("February 31, 2020") is None
+        assert parse_date("code 2024-03-041") is None
 
 
 class TestStoryGraph:

@@ -108,7 +108,8 @@ _MONTH = (
 )
 # Full dates only (a year alone says little: "the 2004 tsunami"). Tokenised corpora put spaces
 # around commas ("March 11 , 2013"), so separators are loose.
-_ISO_DATE = re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b")
+# An ISO date may run on into a time ("2024-03-04T12:00:00Z", every WARC-Date and most feeds).
+_ISO_DATE = re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)(?!\d)")
 _MDY_DATE = re.compile(
     rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s*((?:19|20)\d\d)\b", re.IGNORECASE
 )
