@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -45,15 +46,11 @@ def crawl(path: Path, *, gz: bool = True) -> Path:
 class TestReadWarc:
     @pytest.mark.parametrize("name", ["crawl.warc.gz", "crawl.warc"])
     def test_html_responses_become_articles_keyed_by_target_uri(self, tmp_path: Path, name: str):
-        """Ids are target URIs; dates are WARC-Dates; CSS and images are not articles."""
+        """Ids are target URIs; dates are the pages' own; CSS and images are not articles."""
         loaded = load_corpus(crawl(tmp_path / name, gz=name.endswith(".gz")))
         assert [a.id for a in loaded.articles] == [A, B, C]
         first = loaded.articles[0]
-        assert (first.url, first.date, first.title) == (
-            A,
-            "2024-03-06T10:00:00Z",
-            "Storm hits coast",
-        )
+        assert (first.url, first.date, first.title) == (A, "2024-03-05", "Storm hits coast")
         assert first.source == name
         assert story(1).split("\n\n")[0] in first.text
         assert "Celebrity chef" not in first.text
@@ -159,20 +156,34 @@ class TestScanWarc:
         assert [sorted(m["id"] for m in c["members"]) for c in report["clusters"]] == [[A, B]]
         assert tree_digest(tmp_path) == before
 
+    def test_a_page_without_a_date_of_its_own_is_dated_by_its_warc_date(self, tmp_path: Path):
+        """The crawl date stood in for every page's own (a report fetched years after it was
+        published was dated by the fetch); it is now the fallback, and as an ISO date-time
+        it dates the article for stories (it used to read as no date at all)."""
+        from newsdedup.story import article_date
+
+        undated = page(story(2), site="c.example", title="Cup final").replace(
+            '<meta property="article:published_time" content="2024-03-05T08:00:00Z">\n', ""
+        )
+        write_warc(tmp_path / "c.warc.gz", [(C, undated, "text/html")])
+        (article,) = load_corpus(tmp_path / "c.warc.gz").articles
+        assert article.date == "2024-03-06T10:00:00Z"
+        assert article_date(article, article.text) == dt.date(2024, 3, 6).toordinal()
+
     def test_json_members_and_table_show_title_date_and_url(self, tmp_path: Path):
-        """Members carry the page title, the WARC-Date and the URL; the table shows the title."""
+        """Members carry the page title, its date and the URL; the table shows the title."""
         crawl(tmp_path / "crawl.warc.gz")
         result = CliRunner().invoke(cli, ["scan", str(tmp_path), "--format", "json"])
         members = {m["id"]: m for m in json.loads(result.stdout)["clusters"][0]["members"]}
         assert {k: members[A][k] for k in ("title", "date", "url")} == {
             "title": "Storm hits coast",
-            "date": "2024-03-06T10:00:00Z",
+            "date": "2024-03-05",
             "url": A,
         }
         assert list(members[B])[-3:] == ["title", "date", "url"]
         table = CliRunner(env={"COLUMNS": "160"}).invoke(cli, ["scan", str(tmp_path)])
         assert table.exit_code == 0, table.stderr
-        assert "Storm hits coast · 2024-03-06T10:00:00Z" in table.stdout
+        assert "Storm hits coast · 2024-03-05" in table.stdout
         assert "Coast braces" in table.stdout
 
 

@@ -162,6 +162,13 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
+# The page's date from its markup only (meta tags, JSON-LD, <time>): trafilatura's default
+# "extensive search" guesses from free text, so a footer's "Copyright 2024" dated a page
+# 2024-01-01, a guess the story level took for a fact. A fixed latest date: the default, today,
+# would make a page's date depend on the day of the run.
+_DATE_PARAMS = {"original_date": True, "extensive_search": False, "max_date": "2099-12-31"}
+
+
 def extract(markup: str | bytes, *, url: str | None = None) -> Extraction | None:
     """Return the article body and metadata trafilatura finds in a page, or None if none."""
     trafilatura = _trafilatura()
@@ -171,6 +178,7 @@ def extract(markup: str | bytes, *, url: str | None = None) -> Extraction | None
         include_comments=False,
         with_metadata=True,
         deduplicate=False,  # trafilatura's dedup cache is process-wide: results would drift
+        date_extraction_params=_DATE_PARAMS,
     )
     if doc is None:
         return None
@@ -359,7 +367,11 @@ def page_article(
     declared: str | None = None,
     line: int | None = None,
 ) -> Iterator[Article | LoadIssue]:
-    """Yield the article extracted from one page's bytes, or the issue that stopped it."""
+    """Yield the article extracted from one page's bytes, or the issue that stopped it.
+
+    `url` (a WARC record's target) wins over the page's own; `date` (a WARC record's crawl
+    date) is kept only when the page names no date of its own: a report is dated by when it
+    was published, not when it was fetched."""
 
     def issue(problem: str, severity: str = "skipped") -> LoadIssue:
         return LoadIssue(source=source, line=line, problem=problem, severity=severity)
@@ -388,7 +400,7 @@ def page_article(
         source=source,
         line=line,
         title=extraction.title,
-        date=date or extraction.date,
+        date=extraction.date or date,
         url=url or extraction.url,
         extractor=extraction.extractor,
     )
