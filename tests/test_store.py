@@ -155,6 +155,23 @@ class TestTemplates:
         best = alone.articles[0].duplicates[0]
         assert (best.id, best.jaccard) == ("a0.txt", 1.0)
 
+    def test_indexed_articles_checked_again_are_not_their_own_duplicates(self, db):
+        """Checking the batch just added (a scraper re-fetching its pages) reported every
+        article with a site template as a copy of itself: the batch's indexed articles were
+        cleaned with no templates, so their shingles were not the stored ones. Re-adding it
+        named their ids as held by other articles."""
+        line = "Harbour Gazette Plus Edition Page Three"  # mid-body: only a template drops it
+        batch = []
+        for i in range(6):
+            first, rest = fast_article(100 + i).split("\n\n", 1)
+            batch.append(art(f"a{i}.txt", f"{first}\n\n{line}\n\n{rest}"))
+        with open_index(db, create=True) as index:
+            index.add(batch)
+            again = index.check(batch)
+            readded = index.add(batch)
+        assert [a.duplicates for a in again.articles] == [()] * 6
+        assert (readded.present, readded.taken) == (6, ())
+
     def test_templates_off_keeps_the_line(self, db):
         """With templates off the shared line stays in every article's shingles."""
         bodies = [fast_article(100 + i) for i in range(6)]

@@ -294,18 +294,30 @@ class PersistentIndex:
 
     # -- cleaning with the archive's templates --
 
-    def templates_for(self, new: Sequence[Article]) -> frozenset[int]:
-        """Return the template line keys for a batch: stored counts plus the batch's own."""
+    def templates_for(
+        self, new: Sequence[Article], indexed: Sequence[Article] = ()
+    ) -> frozenset[int]:
+        """Return the template line keys for a batch: stored counts plus the batch's own.
+
+        `new` are the batch's articles the index does not hold: their lines count as if
+        added. `indexed` are those it holds already (by id): their lines were counted when
+        they were added, so they are looked up, not counted again. Without them, an indexed
+        article checked again was cleaned with no templates at all, so its shingles were not
+        the ones stored, and it was reported as a copy of itself.
+        """
         cfg = self.config.clean
         if not cfg.templates:
             return frozenset()
         batch: Counter[int] = Counter()
         for article in new:
             batch.update(document_keys(article.text, cfg))
+        keys = set(batch)
+        for article in indexed:
+            keys.update(document_keys(article.text, cfg))
         docs = self.backend.docs() + len(new)
         floor = max(cfg.template_min_docs, cfg.template_df * docs)
-        stored = self.backend.line_counts(sorted(batch)) if batch else {}
-        return frozenset(k for k, n in batch.items() if n + stored.get(k, 0) >= floor)
+        stored = self.backend.line_counts(sorted(keys)) if keys else {}
+        return frozenset(k for k in keys if batch.get(k, 0) + stored.get(k, 0) >= floor)
 
     def _entries(self, articles: Sequence[Article], templates: frozenset[int]) -> list[Entry]:
         cfg = self.config
@@ -352,8 +364,9 @@ class PersistentIndex:
         items = sorted(articles, key=lambda a: a.id)
         present = self.backend.present([a.id for a in items])
         new = [a for a in items if a.id not in present]
-        templates = self.templates_for(new)
-        taken = self._taken([a for a in items if a.id in present], templates)
+        again = [a for a in items if a.id in present]
+        templates = self.templates_for(new, again)
+        taken = self._taken(again, templates)
         added = unindexed = 0
         for chunk in _chunks(new, chunk_size):
             entries = self._entries(chunk, templates)
@@ -409,7 +422,9 @@ class PersistentIndex:
         cfg = self.config
         items = sorted(articles, key=lambda a: a.id)
         present = self.backend.present([a.id for a in items])
-        templates = self.templates_for([a for a in items if a.id not in present])
+        templates = self.templates_for(
+            [a for a in items if a.id not in present], [a for a in items if a.id in present]
+        )
         checked: list[CheckedArticle] = []
         candidates = 0
         for chunk in _chunks(items, _QUERY_CHUNK):
