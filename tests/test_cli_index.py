@@ -19,6 +19,7 @@ from newsdedup.cli import cli
 from newsdedup.store import open_index
 
 from .conftest import SEEDS, tree_digest
+from .fastcorpus import write_corpus
 
 S000, S001 = "000_9e2556e38fb8484b.txt", "001_23e261e2bfe35961.txt"
 S002, S003 = "002_9f6bd50664dbac58.txt", "003_25dd2bb96c5c1c17.txt"
@@ -165,6 +166,25 @@ class TestIndexCheck:
         }
         assert json.loads(removed.stdout)["not_found"] == ["zzz"]
         assert removed.stderr == "warning: zzz: not in the index\n"
+
+    def test_a_damaged_index_file_is_an_input_error_naming_it(self, tmp_path):
+        """Pages of an index file damaged after it was made (a disk, a copy cut short) were
+        met only as they were read: 'internal error: DatabaseError', exit 4, as if newsdedup
+        had a bug. It is one line naming the file, exit 3, for every command."""
+        import random
+
+        write_corpus(tmp_path / "in", 400)
+        location = tmp_path / "news.db"
+        assert run("index", "add", tmp_path / "in", "--index", location).exit_code == 0
+        data = bytearray(location.read_bytes())
+        assert len(data) > 64 * 4096
+        data[16 * 4096 :] = random.Random(0).randbytes(len(data) - 16 * 4096)
+        location.write_bytes(bytes(data))
+        for args in (["check", tmp_path / "in"], ["add", tmp_path / "in"]):
+            result = run("index", *args, "--index", location, "-q")
+            assert result.exit_code == 3, result.output
+            assert result.stderr.startswith(f"error: {location}: the index file is damaged (")
+            assert "internal error" not in result.stderr
 
     def test_articles_too_short_to_compare_are_counted_within_added(self, tmp_path):
         """A file that is all boilerplate is added (held under its id) but cannot be compared:

@@ -277,3 +277,22 @@ class TestRedisCrashSafety:
         with open_index(f"{url}?prefix=clean", create=True) as index:
             index.add(load_corpus(corpus).articles)
         assert redis_dump(redis_server, "killed") == redis_dump(redis_server, "clean")
+
+
+def test_a_redis_error_met_mid_run_is_an_input_error_naming_the_server(url, corpora, redis_server):
+    """Something else under the index's keys (or a server that fails mid-run) raised
+    'internal error: ResponseError', exit 4. It is one line naming the index, exit 3."""
+    archive, today = corpora
+    runner = CliRunner()
+    assert runner.invoke(cli, ["index", "add", str(archive), "--index", url]).exit_code == 0
+    client = redis.Redis(host="127.0.0.1", port=redis_server)
+    keys = sorted(k for k in client.keys("*") if k.endswith(b":arts"))
+    assert len(keys) == 1
+    client.delete(keys[0])
+    client.set(keys[0], "not a hash")
+    client.close()
+    result = runner.invoke(cli, ["index", "check", str(today), "--index", url, "-q"])
+    assert result.exit_code == 3, result.output
+    assert result.stderr.startswith(f"error: {url}: Redis failed (")
+    assert "WRONGTYPE" in result.stderr
+    assert len(result.stderr.splitlines()) == 1

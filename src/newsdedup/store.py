@@ -35,7 +35,7 @@ from .config import (
     IndexConfig,
     ShingleConfig,
 )
-from .errors import ConfigError
+from .errors import ConfigError, InputError
 from .index import band_keys
 from .pipeline import clean, fingerprint
 from .records import Article, LoadIssue
@@ -90,6 +90,10 @@ class Backend(Protocol):
     def iter_entries(self) -> Iterator[tuple[int, str, bytes, list[int]]]: ...
     def size(self) -> dict[str, Any]: ...
     def close(self) -> None: ...
+    def damage(self, error: BaseException) -> InputError | None:
+        """Return the input error that `error`, raised while using the index, means (a
+        damaged file), or None when it is not the storage's."""
+        ...
 
 
 # ---- packing: fixed little-endian layouts, identical on every machine ------------------------
@@ -279,8 +283,11 @@ class PersistentIndex:
     def __enter__(self) -> PersistentIndex:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: object, error: BaseException | None, traceback: object) -> None:
         self.close()
+        damage = self.backend.damage(error) if error is not None else None
+        if damage is not None:
+            raise damage from error
 
     def close(self) -> None:
         self.backend.close()

@@ -124,6 +124,15 @@ class RedisBackend:
     def close(self) -> None:
         self.client.close()
 
+    def damage(self, error: BaseException) -> InputError | None:
+        """A Redis error met while reading or writing (the server went away, ran out of
+        memory, or holds something else under the index's keys)."""
+        import redis
+
+        if not isinstance(error, redis.RedisError):
+            return None
+        return InputError(self.location, f"Redis failed ({error})")
+
     def _key(self, name: str) -> str:
         return f"{self.p}:{name}"
 

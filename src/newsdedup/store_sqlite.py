@@ -89,6 +89,14 @@ class SqliteBackend:
     def close(self) -> None:
         self.conn.close()
 
+    def damage(self, error: BaseException) -> InputError | None:
+        """A database error met while reading or writing: the file is damaged (its pages
+        are checked as they are read, not all when it is opened)."""
+        if not isinstance(error, sqlite3.DatabaseError):
+            return None
+        what = "the index file is damaged" if "malformed" in str(error) else "cannot use the index"
+        return InputError(self.location, f"{what} ({error})")
+
     # -- header and counters --
 
     def read_header(self) -> dict[str, Any] | None:
