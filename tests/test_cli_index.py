@@ -167,6 +167,21 @@ class TestIndexCheck:
         assert json.loads(removed.stdout)["not_found"] == ["zzz"]
         assert removed.stderr == "warning: zzz: not in the index\n"
 
+    def test_gate_budgets_from_the_settings_file_apply_to_index_check(self, tmp_path):
+        """README: the settings file beside the corpus 'counts as given options'. Its
+        max_duplicates was read by `check` but dropped by `index check`: the CI gate of a
+        repository that keeps its budget in pyproject.toml passed on copies."""
+        corpus = tmp_path / "c"
+        shutil.copytree(SEEDS, corpus)
+        location = tmp_path / "news.db"
+        assert run("index", "add", corpus, "--index", location).exit_code == 0
+        (corpus / "newsdedup.toml").write_text("max_duplicates = 0\n", encoding="utf-8")
+        gated = run("index", "check", corpus, "--index", location)
+        assert gated.exit_code == 1, gated.output
+        assert "gate failed" in gated.stderr
+        flag = run("index", "check", corpus, "--index", location, "--max-duplicates", "5")
+        assert flag.exit_code == 0, flag.output  # a flag still wins over the file
+
     def test_a_damaged_index_file_is_an_input_error_naming_it(self, tmp_path):
         """Pages of an index file damaged after it was made (a disk, a copy cut short) were
         met only as they were read: 'internal error: DatabaseError', exit 4, as if newsdedup

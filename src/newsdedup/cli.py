@@ -1162,8 +1162,6 @@ def index_check(
     location: str,
     fmt: str,
     output: Path | None,
-    max_duplicate_rate: float | None,
-    max_duplicates: int | None,
     **opts: Any,
 ) -> None:
     """Report, per article, the indexed articles it duplicates; the index is not changed.
@@ -1186,8 +1184,9 @@ def index_check(
         check_output_path(output, paths, load_config_from(opts))
         if Path(location).resolve() == output.resolve():
             raise CliError(f"{output}: refusing to overwrite the index", EXIT_USAGE)
+    config = index_config_from(ctx, location, opts, paths)  # fills opts from a settings file
+    max_duplicate_rate, max_duplicates = opts["max_duplicate_rate"], opts["max_duplicates"]
     policy = GatePolicy(max_duplicate_rate=max_duplicate_rate, max_duplicates=max_duplicates)
-    config = index_config_from(ctx, location, opts, paths)
     with open_index(location, config=config, readonly=True) as store:
         loaded = load_or_fail(paths, opts, err)
         progress = LazyProgress(err, enabled=not opts["quiet"])
