@@ -201,6 +201,57 @@ class TestWarcCli:
         assert lines[0].startswith(f"warning: crawl.warc: record at byte {second}: broken record")
         assert json.loads(result.stdout)["summary"]["articles"] == 3
 
+    def test_a_record_without_target_uri_is_skipped_not_an_internal_error(self, tmp_path: Path):
+        """warcio fails on a response record with no WARC-Target-URI with an AttributeError:
+        every command ended in 'internal error', exit 4, and the archive was lost."""
+        path = crawl(tmp_path / "crawl.warc", gz=False)
+        header = f"WARC-Target-URI: {B}\r\n".encode()
+        data = path.read_bytes()
+        assert data.count(header) == 1
+        path.write_bytes(data.replace(header, b""))
+        result = CliRunner().invoke(cli, ["scan", str(path), "--format", "json"])
+        assert result.exit_code == 0, result.output
+        (line,) = result.stderr.strip().splitlines()
+        assert "broken record: headers warcio cannot parse" in line
+        assert json.loads(result.stdout)["summary"]["articles"] == 2
+
+    def test_a_damaged_gzip_member_costs_its_record_only(self, tmp_path: Path):
+        """warcio writes a gzip error to stderr and ends the archive at a damaged member (one
+        past its first block): the intact records after it vanished unmentioned, and its raw
+        'Error -3 ...' line was not ours. Reading now resumes at the next member."""
+        path = tmp_path / "crawl.warc.gz"
+        long_story = "\n\n".join(story(k) for k in range(3, 60))  # a member of many blocks
+        pages = [page(story(1)), page(long_story, site="b.example"), page(story(2))]
+        records = zip((A, B, C), pages, strict=True)
+        write_warc(path, [(uri, html, "text/html") for uri, html in records])
+        offsets = record_offsets(path)
+        data = bytearray(path.read_bytes())
+        middle = (offsets[1] + offsets[2]) // 2
+        data[middle : middle + 16] = b"X" * 16
+        path.write_bytes(bytes(data))
+        result = CliRunner().invoke(cli, ["scan", str(path), "--format", "json"])
+        assert result.exit_code == 0, result.output
+        (line,) = result.stderr.strip().splitlines()
+        assert line.startswith(f"warning: crawl.warc.gz: record at byte {offsets[1]} ({B}): ")
+        assert "damaged gzip data" in line
+        assert json.loads(result.stdout)["summary"]["articles"] == 2  # A, and C after the damage
+
+    def test_a_damaged_small_member_names_no_binary_first_line(self, tmp_path: Path):
+        """A member that fails at its first block is read by warcio as plain bytes: the
+        warning quoted a first line of compressed bytes, escaped."""
+        path = crawl(tmp_path / "crawl.warc.gz")
+        offsets = record_offsets(path)
+        data = bytearray(path.read_bytes())
+        data[offsets[2] + 30 : offsets[2] + 46] = b"X" * 16
+        path.write_bytes(bytes(data))
+        result = CliRunner().invoke(cli, ["scan", str(path), "--format", "json"])
+        assert result.exit_code == 0, result.output
+        (line,) = result.stderr.strip().splitlines()
+        where = f"warning: crawl.warc.gz: record at byte {offsets[2]}: broken record"
+        assert line.startswith(where)
+        assert "\\x" not in line
+        assert json.loads(result.stdout)["summary"]["articles"] == 2
+
     def test_strict_stops_at_a_broken_record_with_exit_3(self, tmp_path: Path):
         """--strict turns the first broken record into an input error."""
         path = crawl(tmp_path / "crawl.warc", gz=False)

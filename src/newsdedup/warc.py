@@ -10,6 +10,7 @@ the next `WARC/1.` line of a `.warc`) and carries on from there.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import zlib
 from collections.abc import Iterator
@@ -48,6 +49,16 @@ class _Broken:
     offset: int
     problem: str
     uri: str | None = None
+
+
+def _readable(err: BaseException) -> str:
+    """`_one_line` of a warcio error, less the bytes it quotes when they are binary (a
+    damaged gzip member read as plain bytes: 'first line: \\x8b\\x08...')."""
+    text = _one_line(err)
+    head, quoted, rest = text.partition("first line: ")
+    if quoted and "\\x" in rest:
+        return f"{head}first line is binary (damaged gzip data?)"
+    return text
 
 
 def _one_line(err: BaseException) -> str:
@@ -138,6 +149,46 @@ def _read_page(record: Any, config: LoadConfig, offset: int = -1) -> _Page | _Br
     )
 
 
+# What warcio raises on a damaged record: its own error, I/O and gzip errors, and the
+# attribute and type errors of a header it could not parse (a record with no WARC-Target-URI).
+_WARCIO_ERRORS = (
+    OSError,
+    EOFError,
+    ValueError,
+    zlib.error,
+    AttributeError,
+    TypeError,
+    IndexError,
+    KeyError,
+)
+_PARSE_ERRORS = (AttributeError, TypeError, IndexError, KeyError)
+
+
+@contextlib.contextmanager
+def _warcio_errors() -> Iterator[list[str]]:
+    """Collect what warcio writes to stderr (a gzip member that fails to decompress: it writes
+    the error and returns no data) into the list yielded, instead of stderr."""
+    from warcio import bufferedreaders
+
+    class _Sink:
+        def __init__(self, out: list[str]) -> None:
+            self.stderr = self
+            self.out = out
+
+        def write(self, text: str) -> int:
+            if text.strip():
+                self.out.append(_one_line(Exception(text)))
+            return len(text)
+
+    found: list[str] = []
+    saved = bufferedreaders.sys
+    bufferedreaders.sys = _Sink(found)
+    try:
+        yield found
+    finally:
+        bufferedreaders.sys = saved
+
+
 def _pages(handle: IO[bytes], gzipped: bool, config: LoadConfig) -> Iterator[_Page | _Broken]:
     """Yield the HTML pages of an archive and its broken records, resyncing after each break."""
     from warcio.archiveiterator import ArchiveIterator
@@ -149,17 +200,27 @@ def _pages(handle: IO[bytes], gzipped: bool, config: LoadConfig) -> Iterator[_Pa
         records = ArchiveIterator(handle)
         last = start - 1
         try:
-            for record in records:
-                page = _read_page(record, config)
-                # Asking warcio for the offset reads the record to its end: only after reading.
-                last = records.get_record_offset()
-                if page is not None:
-                    yield replace(page, offset=last)
-            return
-        except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as err:
+            with _warcio_errors() as damage:
+                for record in records:
+                    page = _read_page(record, config)
+                    # Asking warcio for the offset reads the record to its end: only after.
+                    last = records.get_record_offset()
+                    if damage and gzipped:
+                        # A damaged gzip member: warcio ends the archive there, silently.
+                        problem = f"damaged gzip data ({damage[0]})"
+                        uri = page.uri if page is not None else None
+                        yield _Broken(offset=last, uri=uri, problem=problem)
+                        broken_at = last
+                        break
+                    if page is not None:
+                        yield replace(page, offset=last)
+                else:
+                    return
+        except (ArchiveLoadFailed, *_WARCIO_ERRORS) as err:
             # warcio's `offset` is where the record it failed to parse begins.
             broken_at = max(int(getattr(records, "offset", start)), last + 1, start)
-            yield _Broken(offset=broken_at, problem=f"broken record: {_one_line(err)}")
+            what = "headers warcio cannot parse: " if isinstance(err, _PARSE_ERRORS) else ""
+            yield _Broken(offset=broken_at, problem=f"broken record: {what}{_readable(err)}")
         resume = _next_start(handle, broken_at + 1, gzipped)
         if resume is None:
             return
