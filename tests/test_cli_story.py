@@ -101,6 +101,23 @@ class TestLevelBoth:
         assert COPIES[1] in "\n".join(lines[copies:])
         assert lines[-1].endswith("1 duplicate (20.0%) · 1 story")
 
+    def test_story_table_summary_counts_skipped_and_too_short(self, tmp_path: Path):
+        """`scan --level story` printed its own summary line without the skipped inputs and
+        the articles too short to compare, which every other summary line gives (and which
+        is all a -q run shows of them)."""
+        import shutil
+
+        shutil.copytree(SEEDS, tmp_path / "c")
+        (tmp_path / "c" / "bin.txt").write_bytes(b"\x00\x01")
+        (tmp_path / "c" / "ad.txt").write_text("Advertisement\n", encoding="utf-8")
+        result = CliRunner(env={"COLUMNS": "200"}).invoke(
+            cli, ["scan", str(tmp_path / "c"), "--level", "story", "-q"]
+        )
+        assert result.exit_code == 0, result.output
+        assert result.stdout.splitlines()[-1] == (
+            "6 articles · 1 story of two or more (5 articles) · 1 skipped · 1 too short to compare"
+        )
+
     def test_csv_and_jsonl_list_copy_clusters_and_add_the_story(self):
         """CSV and JSONL keep the copy-cluster columns first, as at the copy level, and add
         each article's story (they left it out: all a CSV user got of --level both was the

@@ -144,6 +144,12 @@ def summary_line(result: DedupResult) -> str:
     text = (
         f"{counted(result.articles, 'article')} · {groups} · {extra} ({result.duplicate_rate:.1%})"
     )
+    return text + _left_out(result)
+
+
+def _left_out(result: DedupResult) -> str:
+    """Return the summary's counts of inputs skipped and articles too short to compare."""
+    text = ""
     if result.skipped:
         text += f" · [yellow]{len(result.skipped)} skipped[/yellow]"
     if result.too_short:
@@ -364,7 +370,7 @@ def render_stories(result: DedupResult, console: Console) -> None:
         console.print(
             f"{counted(result.articles, 'article')} · "
             f"{counted(len(result.stories), 'story', 'stories')} of two or more "
-            f"({placed} articles)"
+            f"({placed} articles){_left_out(result)}"
         )
     else:
         console.print(
