@@ -315,6 +315,22 @@ class TestExplainStory:
         report = scan_json("--level", "story")
         assert [ids(c) for c in report["clusters"]] == [SEED_IDS]
 
+    def test_copies_are_said_to_share_the_story_as_copies(self, tmp_path: Path):
+        """Two copies dated years apart, alone in their story, were 'joined through the other
+        members of the story (average-link)': there are none, and no edge. Copies share a
+        story because copy clusters start as one group, and the verdict says so."""
+        text = (SEEDS / SEED_IDS[2]).read_text(encoding="utf-8")
+        rows = [{"id": "old", "text": text, "date": "2019-01-01"}]
+        rows.append({"id": "new", "text": text, "date": "2024-01-01"})
+        path = tmp_path / "two.jsonl"
+        path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+        result = run("explain", "--level", "story", "--corpus", str(path), "old", "new")
+        assert result.exit_code == 0, result.stderr
+        assert result.stdout.startswith(
+            "same story: both are in story 1 as copies (copy cluster 1), and copies always "
+            "share a story"
+        )
+
     def test_json_names_the_stories_scores_and_shared_terms(self, tmp_path: Path):
         corpus = _story_corpus(tmp_path / "c")
         before = tree_digest(corpus)

@@ -377,7 +377,13 @@ def _story_verdict(
     apart: bool,
     config: StoryConfig,
     groups: tuple[float, int] | None = None,
+    copies: int | None = None,
 ) -> str:
+    if same and copies is not None:
+        return (
+            f"same story: both are in story {story} as copies (copy cluster {copies}), and "
+            "copies always share a story, whatever their terms and dates"
+        )
     if same:
         direct = score is not None and score >= config.threshold
         how = "directly" if direct else "through the other members of the story (average-link)"
@@ -450,6 +456,8 @@ def explain_story(
     score = None if edge is None else round(edge, SCORE_PLACES)
     story_a, story_b = story_of.get(a_id), story_of.get(b_id)
     same = story_a is not None and story_a == story_b
+    copy_of = {m.id: c.id for c in result.clusters for m in c.members}
+    copies = copy_of.get(a_id) if copy_of.get(a_id) == copy_of.get(b_id) else None
     groups = None
     if not same:
         # Each side's final group: its story's members, or the article alone.
@@ -482,7 +490,9 @@ def explain_story(
         facts_a=da.facts,
         facts_b=db.facts,
         fact_factor=round(fact_agreement(da.facts, db.facts, config.story), SCORE_PLACES),
-        verdict=_story_verdict(story_a, same, score, candidate, apart, config.story, groups),
+        verdict=_story_verdict(
+            story_a, same, score, candidate, apart, config.story, groups, copies
+        ),
         params={**config.params(), "level": "story", "story": asdict(config.story)},
     )
 
