@@ -188,6 +188,20 @@ class TestScanWarc:
 
 
 class TestWarcCli:
+    def test_clean_shows_what_the_extractor_left_out_as_for_html_files(self, tmp_path: Path):
+        """README: `clean` adds the extractor's view of a page (JSON `extractor`, the
+        `- extractor` lines of --show-dropped); a WARC's pages, extracted by the same pass,
+        got neither."""
+        path = crawl(tmp_path / "crawl.warc.gz")
+        result = CliRunner().invoke(cli, ["clean", str(path), "--format", "json"])
+        assert result.exit_code == 0, result.output
+        records = json.loads(result.stdout)
+        assert [r["id"] for r in records] == [A, B, C]
+        assert records[0]["extractor"]["title"] == "Storm hits coast"
+        assert "Celebrity chef opens new place" in records[0]["extractor"]["dropped"]
+        shown = CliRunner().invoke(cli, ["clean", str(path), "--show-dropped"])
+        assert "- extractor  Celebrity chef opens new place" in shown.stdout
+
     def test_broken_record_is_one_warning_line_naming_the_archive(self, tmp_path: Path):
         """stderr names the file and the record; the scan still exits 0 with the good records."""
         path = crawl(tmp_path / "crawl.warc", gz=False)

@@ -312,15 +312,22 @@ def page_view(path: Path, *, encoding: str | None = None) -> PageLines:
 def extractor_views(
     paths: Iterable[Path], config: LoadConfig | None = None
 ) -> dict[str, PageLines]:
-    """Return `page_view` of every HTML file under the paths, keyed by the id `load_corpus` gives
-    it; pages that fail are left out (the loader reports them)."""
+    """Return `page_view` of every HTML file and WARC page under the paths, keyed by the id
+    `load_corpus` gives it; pages that fail are left out (the loader reports them)."""
     from .load import id_roots, list_files, relative_id
+    from .warc import is_warc, warc_views
 
     config = config or LoadConfig()
     views: dict[str, PageLines] = {}
     for root, ids_from in id_roots(paths, config.glob):
         for path in list_files(root, config):
-            if not is_html(path) or not path.is_file():  # a broken link or a pipe: see the loader
+            if not path.is_file():  # a broken link or a pipe: the loader says so
+                continue
+            if is_warc(path):
+                for uri, view in warc_views(path, config):
+                    views.setdefault(uri, view)
+                continue
+            if not is_html(path):
                 continue
             try:
                 views.setdefault(

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from .config import LoadConfig
-from .html import ExtractorMissing, page_article
+from .errors import InputError
+from .html import ExtractorMissing, PageLines, page_article
 from .records import Article, LoadIssue
 
 WARC_SUFFIXES = (".warc", ".warc.gz")
@@ -225,6 +226,32 @@ def _pages(handle: IO[bytes], gzipped: bool, config: LoadConfig) -> Iterator[_Pa
         if resume is None:
             return
         start = resume
+
+
+def warc_views(path: Path, config: LoadConfig) -> Iterator[tuple[str, PageLines]]:
+    """Yield (target URI, `html.page_lines`) of each HTML page of a WARC, for `clean`; pages
+    and records that fail are left out (the loader reports them)."""
+    from .html import page_lines, page_markup
+
+    try:
+        gzipped, head = _head(path)
+        if not head.startswith(b"WARC/"):
+            return
+        with path.open("rb") as handle:
+            for item in _pages(handle, gzipped, config):
+                if isinstance(item, _Broken):
+                    continue
+                try:
+                    markup, _ = page_markup(
+                        item.payload, item.uri, encoding=config.encoding, declared=item.charset
+                    )
+                except InputError:
+                    continue
+                view = page_lines(markup, url=item.uri)
+                if view is not None:
+                    yield item.uri, view
+    except (OSError, EOFError, zlib.error, ImportError):
+        return
 
 
 def warc_articles(path: Path, root: Path, config: LoadConfig) -> Iterator[Article | LoadIssue]:
