@@ -58,6 +58,10 @@ class TestArticleFacts:
             ("aged 3 , 4 and 5", "aged 3 , 4 and 5"),  # a list, not a thousands separator
             ("paid 1 , 000 , 000 dollars", "paid 1,000,000 dollars"),  # each digit joins twice
             ("version 4 . 6 . 7", "version 4.6.7"),
+            # Prose: a space after the point or comma only. The year was lost, and a decimal
+            # "2023.12" invented that halved the story score of two reports of one event.
+            ("rose in 2023. 12 banks failed", "rose in 2023. 12 banks failed"),
+            ("In 2019, 300 people fled", "In 2019, 300 people fled"),
         ],
     )
     def test_figures_split_by_a_tokeniser_are_joined(self, text, joined):
