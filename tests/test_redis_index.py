@@ -296,3 +296,21 @@ def test_a_redis_error_met_mid_run_is_an_input_error_naming_the_server(url, corp
     assert result.stderr.startswith(f"error: {url}: Redis failed (")
     assert "WRONGTYPE" in result.stderr
     assert len(result.stderr.splitlines()) == 1
+
+
+def test_an_article_is_itself_after_templates_learnt_later_in_redis(url):
+    """As in SQLite (test_store): a digest of each text kept in the packed row tells the
+    article itself from a copy, whatever templates were learnt since it was added."""
+    from newsdedup import Article
+
+    line = "Harbour Gazette Plus Edition Page Three"
+    days: list[list[Article]] = [[], []]
+    for i in range(7):
+        first, rest = fast_article(300 + i).split("\n\n", 1)
+        text = f"{first}\n\n{line}\n\n{rest}"
+        days[i // 4].append(Article(id=f"a{i}.txt", text=text, source=f"a{i}.txt"))
+    with open_index(url, create=True) as index:
+        index.add(days[0])
+        index.add(days[1])
+        again = index.check(days[0])
+    assert [a.duplicates for a in again.articles] == [()] * 4

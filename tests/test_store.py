@@ -172,6 +172,45 @@ class TestTemplates:
         assert [a.duplicates for a in again.articles] == [()] * 6
         assert (readded.present, readded.taken) == (6, ())
 
+    def test_an_article_is_itself_after_templates_learnt_later(self, db):
+        """A line below the template floor when day 1 was added (kept in its shingles)
+        becomes a template once day 2 brings more: checking day 1 again cleaned it away, so
+        its shingles were no longer the stored ones, and each article was reported as a copy
+        of itself. The index keeps a digest of each text: the article itself is known."""
+        line = "Harbour Gazette Plus Edition Page Three"
+        days = [[], []]
+        for i in range(7):
+            first, rest = fast_article(300 + i).split("\n\n", 1)
+            days[i // 4].append(art(f"a{i}.txt", f"{first}\n\n{line}\n\n{rest}"))
+        with open_index(db, create=True) as index:
+            index.add(days[0])  # 4 articles: below the floor of 5
+            index.add(days[1])  # 7 now: the line is a template from here on
+            again = index.check(days[0])
+            readded = index.add(days[0])
+        assert [a.duplicates for a in again.articles] == [()] * 4
+        assert (readded.present, readded.taken) == (4, ())
+
+    def test_an_index_made_before_digests_is_read_and_extended(self, db, seeds):
+        """An index file without the digest column (made by an earlier version) is checked
+        read-only as before (by shingles), and the first add gives it the column."""
+        with open_index(db, create=True) as index:
+            index.add(a for i, a in seeds.items() if i != S001)
+        conn = sqlite3.connect(db)
+        conn.execute("ALTER TABLE articles DROP COLUMN digest")
+        conn.close()
+        with open_index(db, readonly=True) as index:
+            result = index.check([seeds[S000], seeds[S001]])
+        assert [[m.id for m in a.duplicates] for a in result.articles] == [[], [S000]]
+        with open_index(db) as index:
+            assert index.add([seeds[S001]]).added == 1
+            again = index.check([seeds[S000], seeds[S001]])
+        assert [[m.id for m in a.duplicates] for a in again.articles] == [[S001], [S000]]
+        conn = sqlite3.connect(db)
+        digests = conn.execute("SELECT id, length(digest) FROM articles ORDER BY id").fetchall()
+        conn.close()
+        assert dict(digests)[S001] == 8
+        assert dict(digests)[S000] is None
+
     def test_templates_off_keeps_the_line(self, db):
         """With templates off the shared line stays in every article's shingles."""
         bodies = [fast_article(100 + i) for i in range(6)]

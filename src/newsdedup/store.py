@@ -18,6 +18,7 @@ and Redis (`store_redis`, `redis://host:port/db`, for several writers sharing on
 
 from __future__ import annotations
 
+import hashlib
 import struct
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -60,6 +61,7 @@ class Entry:
     signature: npt.NDArray[np.uint32]
     bands: npt.NDArray[np.uint64]  # empty for articles too short to index
     lines: tuple[int, ...] = ()  # template line keys, counted once when the article is added
+    digest: bytes = b""  # `text_digest` of the article as added (b"": not known)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +71,29 @@ class Stored:
     id: str
     length: int
     shingles: npt.NDArray[np.uint64]
+    digest: bytes = b""  # `text_digest` of its text when added (b"": an older index's row)
+
+
+DIGEST_BYTES = 8
+
+
+def text_digest(text: str) -> bytes:
+    """Return a digest of an article's text as loaded: the same article read again has the
+    same one, whatever the templates learnt since (its cleaned shingles may not)."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=DIGEST_BYTES).digest()
+
+
+def _is_itself(
+    article_id: str, digest: bytes, shingles: npt.NDArray[np.uint64], other: Stored
+) -> bool:
+    """Return True when `other` is the article itself, indexed before: its id, and the same
+    text by digest (so templates learnt since do not matter), or, in an older index's rows,
+    which have no digest, the same shingles."""
+    if other.id != article_id:
+        return False
+    if other.digest and digest:
+        return other.digest == digest
+    return bool(np.array_equal(other.shingles, shingles))
 
 
 class Backend(Protocol):
@@ -116,22 +141,33 @@ def to_signed(keys: npt.NDArray[np.uint64]) -> list[int]:
     return [int(k) for k in np.ascontiguousarray(keys, dtype=np.uint64).view(np.int64)]
 
 
+# Set in the signature-length word of `pack_article` when a text digest follows the signature
+# (signatures are at most 4096 values, so the bit is free; older rows have it clear).
+_HAS_DIGEST = 1 << 31
+
+
 def pack_article(entry: Entry) -> bytes:
-    """Return one article as bytes: id, length, signature, shingles (used by Redis)."""
+    """Return one article as bytes: id, length, signature, digest, shingles (used by Redis)."""
     ident = entry.id.encode("utf-8")
-    head = struct.pack("<III", len(ident), entry.length, len(entry.signature))
-    return head + ident + pack_u32(entry.signature) + pack_u64(entry.shingles)
+    n_sig = len(entry.signature) | (_HAS_DIGEST if entry.digest else 0)
+    head = struct.pack("<III", len(ident), entry.length, n_sig)
+    return head + ident + pack_u32(entry.signature) + entry.digest + pack_u64(entry.shingles)
 
 
-def unpack_article(data: bytes) -> tuple[str, int, bytes, npt.NDArray[np.uint64]]:
-    """Return (id, length, signature bytes, shingles) from `pack_article` bytes."""
+def unpack_article(data: bytes) -> tuple[str, int, bytes, npt.NDArray[np.uint64], bytes]:
+    """Return (id, length, signature bytes, shingles, digest) from `pack_article` bytes; the
+    digest is b"" in rows written before it was kept."""
     n_id, length, n_sig = struct.unpack_from("<III", data)
     start = 12
     ident = data[start : start + n_id].decode("utf-8")
     start += n_id
-    signature = data[start : start + 4 * n_sig]
-    start += 4 * n_sig
-    return ident, length, signature, unpack_u64(data[start:])
+    signature = data[start : start + 4 * (n_sig & ~_HAS_DIGEST)]
+    start += len(signature)
+    digest = b""
+    if n_sig & _HAS_DIGEST:
+        digest = data[start : start + DIGEST_BYTES]
+        start += DIGEST_BYTES
+    return ident, length, signature, unpack_u64(data[start:]), digest
 
 
 # ---- the header ----------------------------------------------------------------------------
@@ -345,6 +381,7 @@ class PersistentIndex:
                     signature=sig,
                     bands=row if len(p.shingles) >= cfg.min_shingles else empty,
                     lines=lines,
+                    digest=text_digest(article.text),
                 )
             )
         return entries
@@ -396,11 +433,12 @@ class PersistentIndex:
         for chunk in _chunks(again, _QUERY_CHUNK):
             # Shingles are all the comparison needs: no signature, band keys or line keys.
             prints = [fingerprint(clean(a, cfg, templates=templates), cfg) for a in chunk]
+            digests = {a.id: text_digest(a.text) for a in chunk}
             refs = self.backend.signatures([p.id for p in prints])
             stored = self.backend.fetch(sorted(ref for ref, _ in refs.values()))
             for new in prints:
                 other = stored[refs[new.id][0]]
-                same = np.array_equal(other.shingles, new.shingles) or verify(
+                same = _is_itself(new.id, digests[new.id], new.shingles, other) or verify(
                     "new",
                     "indexed",
                     new.shingles,
@@ -444,7 +482,7 @@ class PersistentIndex:
                 found = []
                 for ref in refs:
                     other = stored[ref]
-                    if other.id == entry.id and np.array_equal(other.shingles, entry.shingles):
+                    if _is_itself(entry.id, entry.digest, entry.shingles, other):
                         continue  # the article itself, indexed before
                     candidates += 1
                     match = verify(

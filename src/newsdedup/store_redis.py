@@ -188,8 +188,8 @@ class RedisBackend:
         out = {}
         for ref, blob in zip(refs, found, strict=True):
             if blob is not None:  # removed between lookup and fetch
-                ident, length, _sig, shingles = unpack_article(blob)
-                out[ref] = Stored(ident, length, shingles)
+                ident, length, _sig, shingles, digest = unpack_article(blob)
+                out[ref] = Stored(ident, length, shingles, digest)
         return out
 
     def signatures(self, ids: Sequence[str]) -> dict[str, tuple[int, bytes]]:
@@ -210,7 +210,7 @@ class RedisBackend:
                 keys_of.setdefault(int(ref), []).append(key)
         seen = set()
         for ref, blob in self.client.hscan_iter(self._key("arts")):
-            ident, _length, signature, _shingles = unpack_article(blob)
+            ident, _length, signature, _shingles, _digest = unpack_article(blob)
             seen.add(int(ref))
             yield int(ref), ident, signature, keys_of.get(int(ref), [])
         orphans = set(keys_of) - seen

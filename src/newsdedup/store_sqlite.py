@@ -23,7 +23,7 @@ from .store import Entry, Stored, pack_u32, pack_u64, to_signed, unpack_u64
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS articles (ref INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, "
-    "length INTEGER NOT NULL, signature BLOB NOT NULL, shingles BLOB NOT NULL)",
+    "length INTEGER NOT NULL, signature BLOB NOT NULL, shingles BLOB NOT NULL, digest BLOB)",
     "CREATE TABLE IF NOT EXISTS bands (key INTEGER NOT NULL, ref INTEGER NOT NULL, "
     "PRIMARY KEY (key, ref)) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS lines (key INTEGER PRIMARY KEY, df INTEGER NOT NULL)",
@@ -50,6 +50,10 @@ class SqliteBackend:
     def __init__(self, location: str, conn: sqlite3.Connection) -> None:
         self.location = location
         self.conn = conn
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(articles)")}
+        # Files made before texts had digests lack the column: a writer adds it (old rows
+        # keep NULL, compared by shingles); a reader reads without it.
+        self.digests = "digest" in columns
 
     @classmethod
     def open(cls, location: str, *, create: bool, readonly: bool = False) -> SqliteBackend | None:
@@ -84,7 +88,12 @@ class SqliteBackend:
             with _write(conn, location):
                 for statement in _SCHEMA:
                     conn.execute(statement)
-        return cls(location, conn)
+        backend = cls(location, conn)
+        if not backend.digests and not readonly and "articles" in tables:
+            with _write(conn, location):
+                conn.execute("ALTER TABLE articles ADD COLUMN digest BLOB")
+            backend.digests = True
+        return backend
 
     def close(self) -> None:
         self.conn.close()
@@ -148,12 +157,14 @@ class SqliteBackend:
 
     def fetch(self, refs: Sequence[int]) -> dict[int, Stored]:
         out: dict[int, Stored] = {}
+        digest = "digest" if self.digests else "NULL"
         for part in _chunks(refs):
             sql = (
-                f"SELECT ref, id, length, shingles FROM articles WHERE ref IN ({_marks(len(part))})"
+                f"SELECT ref, id, length, shingles, {digest} FROM articles "
+                f"WHERE ref IN ({_marks(len(part))})"
             )
-            for ref, ident, length, shingles in self.conn.execute(sql, tuple(part)):
-                out[ref] = Stored(ident, length, unpack_u64(shingles))
+            for ref, ident, length, shingles, known in self.conn.execute(sql, tuple(part)):
+                out[ref] = Stored(ident, length, unpack_u64(shingles), known or b"")
         return out
 
     def signatures(self, ids: Sequence[str]) -> dict[str, tuple[int, bytes]]:
@@ -194,9 +205,9 @@ class SqliteBackend:
         with _write(self.conn, self.location):
             for e in entries:
                 cur = self.conn.execute(
-                    "INSERT OR IGNORE INTO articles (id, length, signature, shingles) "
-                    "VALUES (?, ?, ?, ?)",
-                    (e.id, e.length, pack_u32(e.signature), pack_u64(e.shingles)),
+                    "INSERT OR IGNORE INTO articles (id, length, signature, shingles, digest) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (e.id, e.length, pack_u32(e.signature), pack_u64(e.shingles), e.digest),
                 )
                 if cur.rowcount != 1:
                     continue  # added meanwhile by another writer
