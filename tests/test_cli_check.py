@@ -130,6 +130,20 @@ class TestFormats:
         assert report["summary"]["duplicates"] == 2
         assert report["clusters"][0]["representative"] == "a.txt"
 
+    def test_gate_rate_in_json_agrees_with_its_verdict(self, tmp_path):
+        """gate.duplicate_rate was rounded to 4 places: 1 of 3 showed 0.3333, under a budget
+        of 0.33333, beside passed: false. A script re-deriving the verdict from the JSON
+        must get the gate's answer."""
+        import shutil
+
+        for name in sorted(p.name for p in SEEDS.glob("*.txt"))[:3]:
+            shutil.copy(SEEDS / name, tmp_path / name)
+        result = run("check", str(tmp_path), "--max-duplicate-rate", "0.33333", "--format", "json")
+        assert result.exit_code == 1, result.output
+        gate = json.loads(result.stdout)["gate"]
+        assert gate["passed"] is False
+        assert gate["duplicate_rate"] > gate["max_duplicate_rate"]
+
     def test_github_gives_one_error_per_duplicate_at_its_file(self, corpus):
         """--format github: one ::error per duplicate, file= its path, naming the kept one."""
         result = run("check", str(corpus), "--format", "github")

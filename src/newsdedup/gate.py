@@ -70,7 +70,7 @@ def evaluate_gate(result: DedupResult, policy: GatePolicy, *, show: int = 5) -> 
         passed=passed,
         reason=reason,
         duplicates=count,
-        duplicate_rate=round(rate, 4),
+        duplicate_rate=rate,  # unrounded: the verdict compares it to the budget as it is
         worst=() if passed else result.clusters[:show],
     )
 

@@ -628,6 +628,4 @@ def index_gate(result: IndexCheckResult, policy: Any) -> Any:
 
     rate, count = result.duplicate_rate, result.duplicates
     passed, reason = judge_budget(count, rate, policy)
-    return GateOutcome(
-        passed=passed, reason=reason, duplicates=count, duplicate_rate=round(rate, 4)
-    )
+    return GateOutcome(passed=passed, reason=reason, duplicates=count, duplicate_rate=rate)
