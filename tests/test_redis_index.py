@@ -314,3 +314,26 @@ def test_an_article_is_itself_after_templates_learnt_later_in_redis(url):
         index.add(days[1])
         again = index.check(days[0])
     assert [a.duplicates for a in again.articles] == [()] * 4
+
+
+def test_stats_and_quiet_are_alike_on_both_backends(url, corpora, tmp_path):
+    """A daily job moved from SQLite to Redis read `template_lines` from `stats --format json`
+    and found it gone; and `-q`, taken by add and check, was a usage error for stats and
+    remove. Both backends now give the same keys (Redis's `bytes` is null: its share of the
+    server is not known), with equal counts, and every index command takes -q."""
+    archive, _ = corpora
+    runner = CliRunner()
+    stats = []
+    for location in (url, str(tmp_path / "news.db")):
+        added = runner.invoke(cli, ["index", "add", str(archive), "--index", location, "-q"])
+        assert added.exit_code == 0, added.output
+        got = runner.invoke(cli, ["index", "stats", "--index", location, "--format", "json", "-q"])
+        assert got.exit_code == 0, got.output
+        stats.append(json.loads(got.stdout))
+        gone = runner.invoke(cli, ["index", "remove", "nope.txt", "--index", location, "-q"])
+        assert gone.exit_code == 0, gone.output
+        assert gone.stderr == ""
+    redis_stats, sqlite_stats = stats
+    assert set(sqlite_stats) <= set(redis_stats)
+    assert redis_stats["template_lines"] == sqlite_stats["template_lines"] > 0
+    assert redis_stats["bytes"] is None

@@ -1224,7 +1224,8 @@ def index_check(
     show_default=True,
     help="Output format.",
 )
-def index_stats(location: str, fmt: str) -> None:
+@click.option("--quiet", "-q", is_flag=True, help="Accepted as by every index command.")
+def index_stats(location: str, fmt: str, quiet: bool) -> None:
     """Show how many articles the index holds, its size and its parameters.
 
     \b
@@ -1256,7 +1257,8 @@ def index_stats(location: str, fmt: str) -> None:
     show_default=True,
     help="Output format: one line of counts, or JSON (the ids removed and not found).",
 )
-def index_remove(ids: tuple[str, ...], location: str, fmt: str) -> None:
+@click.option("--quiet", "-q", is_flag=True, help="No warnings on stderr.")
+def index_remove(ids: tuple[str, ...], location: str, fmt: str, quiet: bool) -> None:
     """Remove articles from the index by id (ids not there are named on stderr).
 
     \b
@@ -1272,7 +1274,7 @@ def index_remove(ids: tuple[str, ...], location: str, fmt: str) -> None:
     with open_index(location) as store:
         removed, missing = store.remove(ids)
         total = len(store)
-    for article_id in missing:
+    for article_id in [] if quiet else missing:
         warn(err, f"{shown(article_id)}: not in the index")
     if fmt == "json":
         record = remove_to_dict(removed, missing, total)

@@ -67,6 +67,11 @@ return removed
 """
 
 
+def _glob_escaped(text: str) -> str:
+    """Return `text` as a literal in a Redis SCAN pattern (a prefix may hold * ? [ ] \\)."""
+    return "".join("\\" + c if c in "*?[]\\" else c for c in text)
+
+
 def _hex(key: int) -> str:
     return f"{key:016x}"
 
@@ -204,7 +209,7 @@ class RedisBackend:
 
     def iter_entries(self) -> Iterator[tuple[int, str, bytes, list[int]]]:
         keys_of: dict[int, list[int]] = {}
-        for name in self.client.scan_iter(match=f"{self.p}:b:*", count=1000):
+        for name in self.client.scan_iter(match=f"{_glob_escaped(self.p)}:b:*", count=1000):
             key = int(name.decode().rsplit(":", 1)[1], 16)
             for ref in self.client.smembers(name):
                 keys_of.setdefault(int(ref), []).append(key)
@@ -218,8 +223,19 @@ class RedisBackend:
             yield -1, f"<band keys of {len(orphans)} missing articles>", b"", [-1]
 
     def size(self) -> dict[str, Any]:
+        """The keys SQLite gives: `bytes` is None (the index's share of a server's memory is
+        not cheaply known; `redis_used_memory` is the whole server's)."""
         memory = self.client.info("memory").get("used_memory", 0)
-        return {"backend": "redis", "redis_used_memory": int(memory)}
+        lines = sum(
+            int(self.client.hlen(name))
+            for name in self.client.scan_iter(match=f"{_glob_escaped(self.p)}:l:*", count=1000)
+        )
+        return {
+            "backend": "redis",
+            "template_lines": lines,
+            "bytes": None,
+            "redis_used_memory": int(memory),
+        }
 
     # -- writes: one Lua script each, which Redis runs atomically --
 
