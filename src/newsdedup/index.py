@@ -48,9 +48,12 @@ def matching_bands(sig_a: Signature, sig_b: Signature, config: IndexConfig) -> t
     return tuple(int(i) for i in np.flatnonzero(keys[0] == keys[1]))
 
 
-def _head(max_bucket: int) -> int:
+def bucket_head(max_bucket: int) -> int:
     """Return how many members of a huge bucket every other member is linked to."""
     return max(2, max_bucket // 10)
+
+
+_head = bucket_head
 
 
 def _bucket_codes(members: npt.NDArray[np.int64], max_bucket: int, n: int) -> CodeArray:

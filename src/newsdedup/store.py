@@ -37,7 +37,7 @@ from .config import (
     ShingleConfig,
 )
 from .errors import ConfigError, InputError
-from .index import band_keys
+from .index import band_keys, bucket_head
 from .pipeline import clean, fingerprint
 from .records import Article, LoadIssue
 from .signature import sign_many
@@ -472,10 +472,17 @@ class PersistentIndex:
         )
         checked: list[CheckedArticle] = []
         candidates = 0
+        head = bucket_head(cfg.index.max_bucket)
         for chunk in _chunks(items, _QUERY_CHUNK):
             entries = self._entries(chunk, templates)
             wanted = sorted({int(k) for e in entries for k in e.bands})
             hits = self.backend.lookup(wanted) if wanted else {}
+            # A band key the archive holds for more than max_bucket articles (one wire story
+            # indexed from hundreds of sites) proposes its first-indexed few, as `scan` links a
+            # huge bucket to its head: the cost follows the batch, not the copies archived.
+            for key, bucket in hits.items():
+                if len(bucket) > cfg.index.max_bucket:
+                    hits[key] = sorted(bucket)[:head]
             refs_of = [sorted({r for k in e.bands for r in hits.get(int(k), ())}) for e in entries]
             stored = self.backend.fetch(sorted({r for refs in refs_of for r in refs}))
             for entry, refs in zip(entries, refs_of, strict=True):
