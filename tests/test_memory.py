@@ -135,3 +135,29 @@ class TestCli:
         )
         assert result.exit_code == 2
         assert "needs about" in result.stderr
+
+
+def test_the_scoring_steps_are_budgeted_too_not_only_the_candidates():
+    """--max-memory admitted a story scan on the candidates' cost alone, and the steps after
+    them (neighbourhoods, second-order scores, average-link) took it to 1.8x the budget: 10k
+    short texts of one small vocabulary, admitted at 700M, peaked at 1.29 GB. Their pairs
+    that are close enough to score are now budgeted before those steps start."""
+    import random
+
+    from newsdedup import Article, DedupConfig
+    from newsdedup.story import score_graph, story_docs
+
+    words = (SEEDS / "002_9f6bd50664dbac58.txt").read_text(encoding="utf-8").split()[:80]
+    rng = random.Random(3)
+    texts = [" ".join(rng.choice(words) for _ in range(rng.randint(4, 10))) for _ in range(1500)]
+    config = DedupConfig()
+    docs = story_docs(
+        [Article(id=f"t{i:05d}", text=t + ".", source="t") for i, t in enumerate(texts)], config
+    )
+    # ~80 MB for the candidates (1.7M raw pairs), ~126 MB for the 420k close pairs' scoring,
+    # the term vectors (~30 MB) built first.
+    with (
+        memory_budget(current_rss() + (135 << 20)),
+        pytest.raises(MemoryLimitError, match="close story pairs among 1,500 articles"),
+    ):
+        score_graph(docs, config.story)

@@ -672,6 +672,12 @@ def _index_config(config: StoryConfig) -> IndexConfig:
 # shares) ~44 bytes from gathering through scoring.
 _BYTES_PER_CHAR = 10
 _BYTES_PER_RAW_PAIR = 48
+# From the neighbourhoods on (rows, second-order scores, facts, edges, average-link), beyond
+# what the process holds when they start, per candidate pair at least `neighbour_floor`
+# similar: ~99 bytes on planted news (20k articles, 680k such pairs), ~290 on 10k tiny texts
+# of one small vocabulary, where nearly every pair is close and rows fill up. The larger one:
+# --max-memory is a ceiling, and a run it admitted peaked at 1.8x it (10k tiny: 1.29 GB at 700M).
+_BYTES_PER_NEAR_PAIR = 300
 
 
 def check_memory(need: int, what: str) -> None:
@@ -1149,6 +1155,11 @@ def score_graph(
     if not scored.all():  # candidates share salient terms: a copy of them all, mostly
         pairs, direct = pairs[scored], direct[scored]
     del scored
+    near_pairs_count = int(np.count_nonzero(direct >= config.neighbour_floor))
+    check_memory(
+        near_pairs_count * _BYTES_PER_NEAR_PAIR,
+        f"the scores of {near_pairs_count:,} close story pairs among {len(docs):,} articles",
+    )
     rows = neighbourhoods(len(docs), pairs, direct, config)
     near = direct >= config.neighbour_floor
     near_pairs = pairs[near]
