@@ -29,6 +29,20 @@ def run(*args: str):
     return CliRunner().invoke(cli, [str(a) for a in args])
 
 
+def reused_names(tmp_path: Path) -> tuple[Path, Path]:
+    """Two daily folders that reuse file names: day1 a.txt (seed 000) and b.txt (002); day2
+    a.txt (001, a copy of 000) and b.txt (003, another article)."""
+    day1, day2 = tmp_path / "day1", tmp_path / "day2"
+    for day, files in (
+        (day1, ((S000, "a.txt"), (S002, "b.txt"))),
+        (day2, ((S001, "a.txt"), (S003, "b.txt"))),
+    ):
+        day.mkdir()
+        for seed, name in files:
+            shutil.copy(SEEDS / seed, day / name)
+    return day1, day2
+
+
 @pytest.fixture
 def split(tmp_path: Path) -> tuple[Path, Path, Path]:
     """seeds/ cut into archive (all but 001), today (001) and others (002-004)."""
@@ -107,13 +121,7 @@ class TestIndexCheck:
         002) was counted as 'already present' and silently left out of the index. It is still
         not added (ids are unique), but named; day2/a.txt, a copy of the indexed a.txt, is
         present in substance and counted so."""
-        day1, day2 = tmp_path / "day1", tmp_path / "day2"
-        day1.mkdir()
-        day2.mkdir()
-        shutil.copy(SEEDS / S000, day1 / "a.txt")
-        shutil.copy(SEEDS / S002, day1 / "b.txt")
-        shutil.copy(SEEDS / S001, day2 / "a.txt")
-        shutil.copy(SEEDS / S003, day2 / "b.txt")
+        day1, day2 = reused_names(tmp_path)
         location = str(tmp_path / "d.db")
         assert run("index", "add", day1, "--index", location).exit_code == 0
         result = run("index", "add", day2, "--index", location)
@@ -132,13 +140,7 @@ class TestIndexCheck:
         """A daily job that adds each scrape needs the counts as data, not a sentence to
         parse: `--format json` gives them, with the ids held by other articles and the
         skipped inputs; `remove --format json` names what it removed and did not find."""
-        day1, day2 = tmp_path / "day1", tmp_path / "day2"
-        day1.mkdir()
-        day2.mkdir()
-        shutil.copy(SEEDS / S000, day1 / "a.txt")
-        shutil.copy(SEEDS / S002, day1 / "b.txt")
-        shutil.copy(SEEDS / S001, day2 / "a.txt")
-        shutil.copy(SEEDS / S003, day2 / "b.txt")
+        day1, day2 = reused_names(tmp_path)
         shutil.copy(SEEDS / S003, day2 / "c.txt")
         (day2 / "bin.txt").write_bytes(b"\x00\x01")
         location = str(tmp_path / "d.db")

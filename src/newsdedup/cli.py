@@ -271,19 +271,24 @@ def max_memory_option(f: F) -> F:
     )(cast(F, run))
 
 
+def format_option(choices: tuple[str, ...], help_text: str) -> Callable[[F], F]:
+    """`--format` for a command whose people's format is `choices[0]` (its default)."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(list(choices)),
+        default=choices[0],
+        show_default=True,
+        help=help_text,
+    )
+
+
 def output_options(formats: Sequence[str]) -> Callable[[F], F]:
     """Options that say where and how results are written."""
 
     def wrap(f: F) -> F:
         decorators = [
-            click.option(
-                "--format",
-                "fmt",
-                type=click.Choice(list(formats)),
-                default=formats[0],
-                show_default=True,
-                help="Output format.",
-            ),
+            format_option(tuple(formats), "Output format."),
             click.option(
                 "--output",
                 "-o",
@@ -1080,13 +1085,8 @@ def index_group() -> None:
     help="Articles written per transaction (a killed run keeps whole chunks).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress or warnings on stderr.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format: one line of counts, or JSON (counts, ids held, skipped inputs).",
+@format_option(
+    ("text", "json"), "Output format: one line of counts, or JSON (counts, ids held, skips)."
 )
 @click.pass_context
 def index_add(
@@ -1216,14 +1216,7 @@ def index_check(
 
 @index_group.command("stats")
 @index_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
+@format_option(("table", "json"), "Output format.")
 @click.option("--quiet", "-q", is_flag=True, help="Accepted as by every index command.")
 def index_stats(location: str, fmt: str, quiet: bool) -> None:
     """Show how many articles the index holds, its size and its parameters.
@@ -1249,13 +1242,8 @@ def index_stats(location: str, fmt: str, quiet: bool) -> None:
 @index_group.command("remove")
 @click.argument("ids", nargs=-1, required=True)
 @index_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format: one line of counts, or JSON (the ids removed and not found).",
+@format_option(
+    ("text", "json"), "Output format: one line of counts, or JSON (the ids removed and not found)."
 )
 @click.option("--quiet", "-q", is_flag=True, help="No warnings on stderr.")
 def index_remove(ids: tuple[str, ...], location: str, fmt: str, quiet: bool) -> None:
