@@ -657,6 +657,37 @@ class TestFindStories:
         assert _echoes("Dem", "Lib Dems")
         assert not _echoes("Pyongyang", "North Korea")
 
+    def test_label_phrases_are_names_or_repeated_pairs_without_a_trailing_possessive(self):
+        """Labels read 'Fiat outright' (one 'buy Fiat outright'), 'cartel Opec' and
+        'Presley's'. A pair side by side once is a phrase only for two names; a phrase's end
+        drops "'s" when the story also writes the bare name, not inside a phrase or for a
+        name never written bare ('McDonald's')."""
+        from collections import Counter
+
+        ranked = ["fiat", "outright", "presley", "ocean", "eleven", "mcdonald", "partizan"]
+        ranked += ["belgrade"]
+        counts = dict.fromkeys(ranked, 1) | {"fiat": 9, "presley": 6, "ocean": 3, "eleven": 3}
+        pairs = {("fiat", "outright"): 1, ("ocean", "eleven"): 3, ("partizan", "belgrade"): 1}
+        surface = {
+            "fiat": Counter({"Fiat": 3}),
+            "outright": Counter({"outright": 1}),
+            "presley": Counter({"Presley's": 3, "Presley": 2}),
+            "ocean": Counter({"Ocean's": 2}),
+            "eleven": Counter({"Eleven": 2}),
+            "mcdonald": Counter({"McDonald's": 2}),
+            "partizan": Counter({"Partizan": 1}),
+            "belgrade": Counter({"Belgrade": 1}),
+        }
+        label = label_phrases(ranked, counts, pairs, surface, terms=8)
+        assert label.split(" · ") == [
+            "Fiat",
+            "outright",
+            "Presley",
+            "Ocean's Eleven",
+            "McDonald's",
+            "Partizan Belgrade",
+        ]
+
     @settings(max_examples=40, deadline=None)
     @given(st.lists(st.integers(0, 8), min_size=1, max_size=9, unique=True))
     def test_label_reads_only_the_ranked_terms_yet_equals_the_full_count(self, picked):

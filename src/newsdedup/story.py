@@ -1401,11 +1401,18 @@ def label_phrases(
     terms: int = 5,
 ) -> str:
     """Return up to `terms` phrases of the ranked terms, heaviest first: a term with the one
-    it mostly stands beside ("North Korea"), each in its most frequent spelling, none that
-    repeats one shown (`_echoes`)."""
+    it mostly stands beside ("North Korea"; more than once, unless both are names), each in
+    its most frequent spelling, a phrase's end less a possessive "'s", none that repeats one
+    shown (`_echoes`)."""
 
-    def spell(t: str) -> str:
-        return min(surface[t].items(), key=lambda kv: (-kv[1], kv[0]))[0]
+    def spell(t: str, last: bool = True) -> str:
+        forms: Counter[str] = Counter()
+        for form, n in surface[t].items():
+            # Ending a phrase, "Presley's" counts as "Presley" when the story also writes that;
+            # inside a phrase ("Ocean's Eleven") or never bare ("McDonald's") it stays.
+            bare = form[:-2] if form.endswith(("'s", "'S")) else ""
+            forms[bare if last and bare in surface[t] else form] += n
+        return min(forms.items(), key=lambda kv: (-kv[1], kv[0]))[0]
 
     used: set[str] = set()
     words: list[str] = []
@@ -1418,9 +1425,12 @@ def label_phrases(
             if u in used:
                 continue
             together = max(pairs.get((t, u), 0), pairs.get((u, t), 0))
-            if together * 2 >= min(counts[t], counts[u]):
+            # Once side by side is a phrase for two names ("Partizan Belgrade"), not for a word
+            # that happened to follow ("buy Fiat outright", "the cartel Opec").
+            once = together == 1 and spell(t)[:1].isupper() and spell(u)[:1].isupper()
+            if (together >= 2 or once) and together * 2 >= min(counts[t], counts[u]):
                 first, second = (t, u) if pairs.get((t, u), 0) >= pairs.get((u, t), 0) else (u, t)
-                phrase = f"{spell(first)} {spell(second)}"
+                phrase = f"{spell(first, last=False)} {spell(second)}"
                 used.add(u)
                 break
         if not any(_echoes(phrase, w) for w in words):
