@@ -137,14 +137,14 @@ class TestCli:
         assert "needs about" in result.stderr
 
 
-def test_the_scoring_steps_are_budgeted_too_not_only_the_candidates():
+def test_the_scoring_steps_are_budgeted_too_not_only_the_candidates(monkeypatch):
     """--max-memory admitted a story scan on the candidates' cost alone, and the steps after
     them (neighbourhoods, second-order scores, average-link) took it to 1.8x the budget: 10k
     short texts of one small vocabulary, admitted at 700M, peaked at 1.29 GB. Their pairs
     that are close enough to score are now budgeted before those steps start."""
     import random
 
-    from newsdedup import Article, DedupConfig
+    from newsdedup import Article, DedupConfig, story
     from newsdedup.story import score_graph, story_docs
 
     words = (SEEDS / "002_9f6bd50664dbac58.txt").read_text(encoding="utf-8").split()[:80]
@@ -154,10 +154,26 @@ def test_the_scoring_steps_are_budgeted_too_not_only_the_candidates():
     docs = story_docs(
         [Article(id=f"t{i:05d}", text=t + ".", source="t") for i, t in enumerate(texts)], config
     )
-    # ~80 MB for the candidates (1.7M raw pairs), ~126 MB for the 420k close pairs' scoring,
-    # the term vectors (~30 MB) built first.
+    # Unbudgeted runs note where each check is made and what it asks for: the candidates
+    # (~80 MB, 1.7M raw pairs), then the 420k close pairs' scoring (~126 MB).
+    asked: list[tuple[str, int]] = []
+    check = story.check_memory
+
+    def noting(need: int, what: str) -> None:
+        asked.append((what, current_rss() + need))
+        check(need, what)
+
+    monkeypatch.setattr(story, "check_memory", noting)
+    for _ in range(2):  # the second run is what a third one holds: memory kept from the first
+        asked.clear()
+        score_graph(docs, config.story)
+    (gather, gathered), (score, scored) = asked
+    assert "candidate pairs" in gather
+    assert "close story pairs among 1,500 articles" in score
+    assert scored > gathered + (20 << 20), (gathered, scored)
+    # A budget between the two totals admits the candidates and refuses the scoring.
     with (
-        memory_budget(current_rss() + (135 << 20)),
+        memory_budget((gathered + scored) // 2),
         pytest.raises(MemoryLimitError, match="close story pairs among 1,500 articles"),
     ):
         score_graph(docs, config.story)
