@@ -38,7 +38,7 @@ from .config import CleanConfig, DedupConfig, LoadConfig
 from .index import band_keys
 from .load import Missing, Part, duplicate_id, read_part
 from .records import LoadIssue
-from .shingle import shingles
+from .shingle import shingle_many
 from .signature import sign_many
 from .templates import is_sentence, line_key, sentence_pairs
 
@@ -469,7 +469,7 @@ def clean_docs(
 
 def fingerprint_cleaned(cleaned: Sequence[tuple[str, str, str]], config: DedupConfig) -> Batch:
     """Shingle and sign cleaned articles, (id, kept text, canonical text) each."""
-    sets = [shingles(canon, config.shingle) for _, _, canon in cleaned]
+    sets = shingle_many([canon for _, _, canon in cleaned], config.shingle)
     signatures = sign_many(sets, config.index)
     return Batch(
         ids=tuple(article_id for article_id, _, _ in cleaned),
