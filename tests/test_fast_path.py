@@ -110,3 +110,26 @@ def test_sorted_unique_matches_numpy(values: list[int]) -> None:
 
     array = np.array(values, dtype=np.uint64)
     assert np.array_equal(sorted_unique(array), np.unique(array))
+
+
+WORDS = st.sampled_from(
+    ["the", "minister", "said", "U.S.", "caf\u00e9", "\u6771\u4eac", "2024", "_"]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.lists(WORDS, max_size=12).map(" ".join), max_size=12),
+    st.integers(min_value=1, max_value=7),
+)
+def test_shingle_many_matches_shingles(texts: list[str], size: int) -> None:
+    """Shingling a batch gives each text's own shingles: short, spaceless and empty texts too."""
+    from newsdedup.config import ShingleConfig
+    from newsdedup.shingle import shingle_many, shingles
+
+    config = ShingleConfig(size=size)
+    got = shingle_many(texts, config)
+    assert len(got) == len(texts)
+    for text, values in zip(texts, got, strict=True):
+        assert np.array_equal(values, shingles(text, config)), text
+        assert values.dtype == np.uint64

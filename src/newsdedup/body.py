@@ -209,7 +209,11 @@ def body_lines(
         for i in range(x, y + 1):
             inside[i] = True
         todo += [(lo, x), (y + 1, hi)]
-    # Rows of figures next to a stretch belong to it (a results table under its note).
+    # Rows of figures next to a stretch belong to it (a results table under its note). Only a
+    # row of figures can start a run (a short label must have figures beyond it), and most
+    # texts have none.
+    if not any([s.figures for s in shapes]):
+        return tuple(inside)
     for i in range(len(scores)):
         if inside[i] or shapes[i].blank:
             continue

@@ -19,7 +19,7 @@ from .canonical import canonicalize
 from .config import CleanConfig
 from .records import Line
 from .templates import line_key
-from .unwrap import wrapped_units
+from .unwrap import wrapped_groups
 
 # ---- phrase lists and patterns (canonical, lower-case text) -----------------------------
 
@@ -332,6 +332,9 @@ class _Unit:
     comment_heading: bool  # COMMENT_HEADING matches
     comment_opener: bool  # a commenter's line or a counted heading ("34 comments")
     comment_author: bool  # a commenter's line
+    # Derived from the fields above, for the per-article passes of `_judge`:
+    base: str | None  # the reason before context: "blank", else `rule`
+    comment: bool  # comment_heading or comment_opener: may open the comments
 
 
 # Distinct lines remembered per process. Site furniture (menus, footers, share bars) repeats
@@ -347,6 +350,8 @@ def _analyze(raw: str) -> _Unit:
     rule = _first_rule(f) if f.canon else None
     # COMMENT_AUTHOR ends in ":\s*$", and canonical text ends in no space.
     author = f.canon.endswith(":") and bool(COMMENT_AUTHOR.search(f.canon))
+    heading = bool(COMMENT_HEADING.search(f.canon))
+    opener = author or bool(_COUNTED.search(f.canon))
     return _Unit(
         f,  # f
         rule,  # rule
@@ -354,9 +359,11 @@ def _analyze(raw: str) -> _Unit:
         body_shape(raw),  # shape
         _is_teaser(f),  # teaser
         _is_prose(f),  # prose
-        bool(COMMENT_HEADING.search(f.canon)),  # comment_heading
-        author or bool(_COUNTED.search(f.canon)),  # comment_opener
+        heading,  # comment_heading
+        opener,  # comment_opener
         author,  # comment_author
+        rule if f.canon else "blank",  # base
+        heading or opener,  # comment
     )
 
 
@@ -638,6 +645,8 @@ def _is_teaser(f: _Features) -> bool:
 
 
 def _split_lines(text: str) -> list[str]:
+    if "\r" not in text:  # most texts: no line to trim
+        return text.split("\n")
     return [ln[:-1] if ln.endswith("\r") else ln for ln in text.split("\n")]
 
 
@@ -650,6 +659,9 @@ def _mark_comment_section(
     units: list[_Unit], reasons: list[str | None], nonblank: list[int]
 ) -> None:
     """Drop everything from the start of the reader comments to the end of the text."""
+    # Only a comment heading or opener starts the section or is dropped as a bare link.
+    if not any([units[i].comment for i in nonblank]):
+        return
     prose_words = 0
     for pos, i in enumerate(nonblank):
         u = units[i]
@@ -693,7 +705,7 @@ def _revise(units: list[_Unit], reasons: list[str | None]) -> None:
     # Headline lists under a related heading, until a line that is no link: prose, a row of
     # figures, or the byline or date that open an article.
     in_block = False
-    for i in nonblank:
+    for i in nonblank if "related" in reasons else ():
         if reasons[i] == "related":
             in_block = True
             continue
@@ -705,7 +717,7 @@ def _revise(units: list[_Unit], reasons: list[str | None]) -> None:
     # The caption just above a photo credit (not above a wire credit such as "Reuters",
     # which follows the last body paragraph, nor above "Image copyright ...", which comes
     # before its caption as the BBC lays them out).
-    for pos, i in enumerate(nonblank):
+    for pos, i in enumerate(nonblank) if "credit" in reasons else ():
         canon = feats[i].canon
         before_caption = canon.startswith(("image copyright", "copyright"))
         if reasons[i] == "credit" and canon not in WIRE_CREDITS and not before_caption and pos:
@@ -754,6 +766,10 @@ def _spare_article(words: list[int], prose: list[bool], reasons: list[str | None
 
 def _mark_repeats(canons: list[str], reasons: list[str | None]) -> None:
     """Drop later copies of a line already seen in this text (the state lives in the call)."""
+    # No line twice (a set of the lines is as long as the list, blank lines aside): most texts.
+    blank = canons.count("")
+    if len(set(canons)) == len(canons) - blank + (1 if blank else 0):
+        return
     seen: set[str] = set()
     for i, canon in enumerate(canons):
         if not canon:
@@ -851,8 +867,8 @@ def clean_text(
         allowed = {*only, "blank"}
         per_line = [r if r in allowed else None for r in per_line]
         units = [(c, r if r in allowed else None) for c, r in units]
-    kept = "\n".join(raw for raw, reason in zip(original, per_line, strict=True) if reason is None)
-    canon = " ".join(c for c, r in units if r is None and c)
+    kept = "\n".join([raw for raw, r in zip(original, per_line, strict=True) if r is None])
+    canon = " ".join([c for c, r in units if r is None and c])
     return kept, canon
 
 
@@ -897,36 +913,41 @@ def _judge(
         return _judge_plain(text, config, templates)
     original = _split_lines(text)
     # Hard-wrapped paragraphs are judged whole; their verdict goes to each of their lines.
-    groups = wrapped_units(original) if config.boilerplate else [[i] for i in range(len(original))]
-    raw_lines = [
-        original[g[0]] if len(g) == 1 else " ".join(original[i].strip() for i in g) for g in groups
-    ]
-    units = [_analyze(ln) for ln in raw_lines]
-    feats = [u.f for u in units]
-    reasons: list[str | None] = ["blank" if not f.canon else None for f in feats]
+    groups = wrapped_groups(original)  # None: one line each (most texts)
+    raw_lines = (
+        original
+        if groups is None
+        else [
+            original[g[0]] if len(g) == 1 else " ".join(original[i].strip() for i in g)
+            for g in groups
+        ]
+    )
+    units = list(map(_analyze, raw_lines))
     # Order: lines alone (named rules, then site templates, which need no context), then
     # repeats, then the context passes, which must see what the first passes already dropped
     # (a template menu is no part of the body; an ad line mid-body does not split it).
-    if config.boilerplate:
-        for i, u in enumerate(units):
-            if reasons[i] is None:
-                reasons[i] = u.rule
+    reasons: list[str | None]
     if config.templates and templates:
-        for i, u in enumerate(units):
-            if reasons[i] is None and u.key in templates:
-                reasons[i] = "template"
+        reasons = [
+            u.base if u.base is not None or u.key not in templates else "template" for u in units
+        ]
         if "template" in reasons:
-            _spare_article([f.words for f in feats], [u.prose for u in units], reasons)
+            _spare_article([u.f.words for u in units], [u.prose for u in units], reasons)
+    else:
+        reasons = [u.base for u in units]
+    canons = [u.f.canon for u in units]
     if config.repeats:
-        _mark_repeats([f.canon for f in feats], reasons)
-    if config.boilerplate:
-        _revise(units, reasons)
-        _mark_outside_body(units, reasons)
-    per_line: list[str | None] = [None] * len(original)
-    for group, reason in zip(groups, reasons, strict=True):
-        for i in group:
-            per_line[i] = reason
-    return original, per_line, [(u.f.canon, r) for u, r in zip(units, reasons, strict=True)]
+        _mark_repeats(canons, reasons)
+    _revise(units, reasons)
+    _mark_outside_body(units, reasons)
+    if groups is None:
+        per_line = reasons
+    else:
+        per_line = [None] * len(original)
+        for group, reason in zip(groups, reasons, strict=True):
+            for i in group:
+                per_line[i] = reason
+    return original, per_line, list(zip(canons, reasons, strict=True))
 
 
 def kept_text(lines: tuple[Line, ...]) -> str:

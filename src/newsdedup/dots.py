@@ -15,11 +15,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy import sparse
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 # Pairs scored per scipy batch: bounds the memory of the gathered rows (a pair of ~150-term
 # articles costs ~4 KB in a batch).
@@ -115,6 +117,8 @@ def pair_products(
     `_PAIR_BATCH` pairs bound the memory of the gathered rows."""
     for lo in range(0, len(pairs), _PAIR_BATCH):
         batch = pairs[lo : lo + _PAIR_BATCH]
+        from scipy import sparse  # imported on use: a copy-level scan never needs scipy
+
         products = sparse.csr_matrix(matrix[batch[:, 0]].multiply(matrix[batch[:, 1]]))
         products.sort_indices()
         yield lo, products

@@ -14,6 +14,7 @@ ranges of JSONL lines, or file paths) that each worker reads and parses itself (
 
 from __future__ import annotations
 
+import gc
 import itertools
 import multiprocessing
 import multiprocessing.forkserver
@@ -38,7 +39,7 @@ from .config import CleanConfig, DedupConfig, LoadConfig
 from .index import band_keys
 from .load import Missing, Part, duplicate_id, read_part
 from .records import LoadIssue
-from .shingle import shingles
+from .shingle import shingle_many
 from .signature import sign_many
 from .templates import is_sentence, line_key, sentence_pairs
 
@@ -107,14 +108,14 @@ class Workers:
         head = list(itertools.islice(tasks, 2))
         if self.size == 1 or (len(head) < 2 and self._pool is None):
             # One task (a small corpus) is done sooner here than a pool can start.
-            yield from map(fn, itertools.chain(head, tasks))
+            yield from map(partial(without_gc, fn), itertools.chain(head, tasks))
             return
         pool = self._executor()
         pending: deque[Future[R]] = deque()
         try:
             for task in itertools.chain(head, tasks):
                 with _signals_held():
-                    pending.append(pool.submit(fn, task))
+                    pending.append(pool.submit(without_gc, fn, task))
                 if len(pending) > 2 * self.size:
                     yield pending.popleft().result()
             while pending:
@@ -122,6 +123,31 @@ class Workers:
         finally:
             for future in pending:
                 future.cancel()
+
+
+def without_gc(fn: Callable[[T], R], task: T) -> R:
+    """Return `fn(task)`, run with the cyclic garbage collector paused.
+
+    A task allocates hundreds of thousands of objects that die young or join the line caches,
+    and frees them by reference counting: the stages build no reference cycles. Meanwhile the
+    collector ran a young collection every 700 allocations and, as the caches grew, full ones
+    over every cached line: 9% of a 30k scan's CPU (one worker, gc.disable() for the whole run:
+    17.4 -> 15.8 s, same peak RSS). Objects made during the task are still collected after it.
+    """
+    with gc_paused():
+        return fn(task)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector in the block (as it was before, after it)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _start_forkserver() -> None:
@@ -469,7 +495,7 @@ def clean_docs(
 
 def fingerprint_cleaned(cleaned: Sequence[tuple[str, str, str]], config: DedupConfig) -> Batch:
     """Shingle and sign cleaned articles, (id, kept text, canonical text) each."""
-    sets = [shingles(canon, config.shingle) for _, _, canon in cleaned]
+    sets = shingle_many([canon for _, _, canon in cleaned], config.shingle)
     signatures = sign_many(sets, config.index)
     return Batch(
         ids=tuple(article_id for article_id, _, _ in cleaned),

@@ -24,6 +24,7 @@ from .parallel import (
     Loaded,
     Workers,
     fingerprints,
+    gc_paused,
     key_counts,
     part_fingerprints,
     part_keys,
@@ -238,17 +239,18 @@ class Collected:
     ) -> DedupResult:
         """Index, verify and cluster what was gathered (which is handed over, not kept)."""
         ids, lengths, sets, keys = self.in_id_order(config)
-        return result_from_fingerprints(
-            ids,
-            lengths,
-            sets,
-            keys,
-            config,
-            templates=templates,
-            skipped=skipped,
-            warnings=warnings,
-            progress=progress,
-        )
+        with gc_paused():  # a Match per verified pair, no cycles: see parallel.without_gc
+            return result_from_fingerprints(
+                ids,
+                lengths,
+                sets,
+                keys,
+                config,
+                templates=templates,
+                skipped=skipped,
+                warnings=warnings,
+                progress=progress,
+            )
 
 
 def pooled_templates(

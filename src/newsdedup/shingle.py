@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -72,12 +73,16 @@ def _token_digest(word: str) -> bytes:
 
 def token_hashes(words: list[str]) -> npt.NDArray[np.uint64]:
     """Return one stable 64-bit hash per token."""
+    return np.frombuffer(_token_bytes(words), dtype="<u8").astype(np.uint64, copy=False)
+
+
+def _token_bytes(words: list[str]) -> bytes:
+    """Return the tokens' hashes as little-endian bytes, 8 a token."""
     cache = _TOKEN_CACHE
     try:
-        joined = b"".join([cache[w] for w in words])
+        return b"".join([cache[w] for w in words])
     except KeyError:
-        joined = b"".join([cache.get(w) or _token_digest(w) for w in words])
-    return np.frombuffer(joined, dtype="<u8").astype(np.uint64, copy=False)
+        return b"".join([cache.get(w) or _token_digest(w) for w in words])
 
 
 def fmix64(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
@@ -123,6 +128,59 @@ def shingles(canonical: str, config: ShingleConfig | None = None) -> ShingleArra
     if not units:
         return _EMPTY
     return sorted_unique(ngram_hashes(token_hashes(units), k))
+
+
+def shingle_many(
+    canonicals: Sequence[str], config: ShingleConfig | None = None
+) -> list[ShingleArray]:
+    """Return `shingles(c, config)` for each canonical text (views into one array).
+
+    The word n-grams of all the texts are hashed, sorted and deduplicated in one set of
+    numpy operations over their concatenated token hashes, where one text at a time cost
+    ~18 us of per-call overhead on a 200-token article. A window that crosses from one
+    text into the next is computed and dropped; each kept window sees only its own k
+    hashes, so its value is the one `ngram_hashes` gives.
+    """
+    config = config or ShingleConfig()
+    k = config.size
+    out: list[ShingleArray] = [_EMPTY] * len(canonicals)
+    rows: list[int] = []
+    parts: list[bytes] = []
+    counts: list[int] = []
+    for i, canonical in enumerate(canonicals):
+        if is_spaceless(canonical):
+            out[i] = shingles(canonical, config)
+            continue
+        words = tokens(canonical)
+        if len(words) < k:  # one gram of all the tokens (or none): as `shingles` does
+            out[i] = shingles(canonical, config)
+            continue
+        rows.append(i)
+        parts.append(_token_bytes(words))
+        counts.append(len(words))
+    if not rows:
+        return out
+    hashes = np.frombuffer(b"".join(parts), dtype="<u8").astype(np.uint64, copy=False)
+    grams = ngram_hashes(hashes, k)  # one per start position in the concatenation
+    sizes = np.array(counts, dtype=np.int64)
+    windows = sizes - (k - 1)  # windows of each text, all inside it
+    ends = np.cumsum(windows)
+    starts = ends - windows
+    # Window j of text t starts at token offset(t) + j: skip the k - 1 that cross after it.
+    mine = grams[np.arange(int(ends[-1])) + np.repeat(np.cumsum(sizes) - sizes - starts, windows)]
+    bounds = starts.tolist()
+    for a, b in zip(bounds, ends.tolist(), strict=True):
+        mine[a:b].sort()
+    keep = np.empty(len(mine), dtype=bool)
+    keep[0] = True
+    np.not_equal(mine[1:], mine[:-1], out=keep[1:])
+    keep[starts] = True  # each text's first gram is new to it
+    kept = np.add.reduceat(keep, starts, dtype=np.int64)
+    values = mine[keep]
+    cut = np.cumsum(kept).tolist()
+    for i, a, b in zip(rows, [0, *cut[:-1]], cut, strict=True):
+        out[i] = values[a:b]
+    return out
 
 
 def sorted_unique(values: npt.NDArray[np.uint64]) -> ShingleArray:

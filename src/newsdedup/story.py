@@ -36,12 +36,13 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache, partial
-from typing import overload
+from typing import TYPE_CHECKING, overload
 
 import numpy as np
 import numpy.typing as npt
-from scipy import sparse
-from scipy.sparse.csgraph import connected_components
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 from .config import STORY_LEVELS, DedupConfig, IndexConfig, StoryConfig, check_level
 from .dots import pair_dots, pair_products
@@ -428,6 +429,8 @@ def fact_agreements(
         return factor
     column = {d: c for c, d in enumerate(figures)}
     counts = [len(f.decimals) for f in facts]
+    from scipy import sparse  # imported on use: a copy-level scan never needs scipy
+
     rows = sparse.csr_matrix(
         (
             np.ones(sum(counts), dtype=np.float64),
@@ -646,6 +649,8 @@ def _rows(
     terms = sorted(ids)
     column = np.empty(len(ids), dtype=np.int64)
     column[[ids[t] for t in terms]] = np.arange(len(terms), dtype=np.int64)
+    from scipy import sparse
+
     matrix = sparse.csr_matrix(
         (data, column[columns], indptr), shape=(len(indptr) - 1, max(1, len(terms)))
     )
@@ -942,6 +947,9 @@ def _mergeable(
     if not len(low):
         return low, high, totals, means
     reach = means >= threshold * (1.0 - _MEAN_SLACK)
+    from scipy import sparse
+    from scipy.sparse.csgraph import connected_components
+
     graph = sparse.coo_matrix(
         (np.ones(int(reach.sum()), dtype=np.int8), (low[reach], high[reach])), shape=(n, n)
     )
@@ -1121,6 +1129,8 @@ def neighbourhoods(
         math.sqrt(math.fsum(v * v for v in listed[a:b])) for a, b in itertools.pairwise(bounds)
     ]
     vals = vals / np.array(norms, dtype=np.float64)[rows]
+    from scipy import sparse
+
     return sparse.csr_matrix((vals, cols, np.array(bounds, dtype=np.int64)), shape=(n, n))
 
 

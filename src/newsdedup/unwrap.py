@@ -132,44 +132,61 @@ def _votes(pairs: Sequence[tuple[int, int, int, bool]]) -> list[tuple[int, int, 
 
 def wrapped_units(lines: Sequence[str]) -> list[list[int]]:
     """Return the lines grouped into logical lines (indices); most groups hold one line."""
+    groups = wrapped_groups(lines)
+    return [[i] for i in range(len(lines))] if groups is None else groups
+
+
+def wrapped_groups(lines: Sequence[str]) -> list[list[int]] | None:
+    """Return what `wrapped_units` gives, or None when every group holds one line (a text
+    that is not wrapped: most texts, which then need no groups built)."""
     pairs = _pairs(lines)
     best: tuple[int, int] | None = None  # (score, width)
     # A wrapped width needs MIN_WRAPPED breaks and a share of them going on in lower case,
     # so at least one line followed by a lower-case start: most texts have none.
     if len(pairs) >= MIN_WRAPPED and any(next_lower for _, _, _, next_lower in pairs):
         for width, count, candidates, lower in _votes(pairs):
-            wrapped = (
-                count >= MIN_WRAPPED
-                and count >= MIN_SHARE * candidates
-                and lower >= MIN_LOWER_SHARE * count
-            )
             # Breaks count for the width, lines whose next word would have fitted count half
             # against it: a width a little wider than the true one (a list of 78-character
             # headlines under text wrapped at 72) sees most breaks, but misfits as well.
-            score = 3 * count - candidates
-            if wrapped and (best is None or score > best[0]):
-                best = (score, width)
+            if (
+                count >= MIN_WRAPPED
+                and count >= MIN_SHARE * candidates
+                and lower >= MIN_LOWER_SHARE * count
+                and (best is None or 3 * count - candidates > best[0])
+            ):
+                best = (3 * count - candidates, width)
     if best is None:
-        return [[i] for i in range(len(lines))]
-    flags, _, _ = _breaks(pairs, len(lines), best[1])
+        return None
+    width = best[1]
+    # A line breaks at the width when it is a candidate there and the next word would not
+    # have fitted (what `_breaks` flags); a group goes on past it unless a full stop at the
+    # end and a capital next make it a paragraph break that happens to fall at the width
+    # (texts with one newline between paragraphs). A break is never on the last line.
+    joins = [
+        i
+        for i, length, next_word, _ in pairs
+        if width - SLACK <= length <= width
+        and length + 1 + next_word > width
+        and not (_ends_sentence(lines[i]) and _first_word(lines[i + 1])[:1].isupper())
+    ]
+    if not joins:
+        return None
+    # A run of joins i, i+1, ..., j makes the group i..j+1; every other line is its own.
     units: list[list[int]] = []
-    current: list[int] = []
-    for i in range(len(lines)):
-        current.append(i)
-        # A full stop at the end and a capital next is a paragraph break that happens to fall
-        # at the width (texts with one newline between paragraphs).
-        if not flags[i]:
-            units.append(current)
-            current = []
-            continue
-        ends = _ends_sentence(lines[i])
-        capital = i + 1 < len(lines) and _first_word(lines[i + 1])[:1].isupper()
-        if ends and capital:
-            units.append(current)
-            current = []
-    if current:
-        units.append(current)
-    return [part for unit in units for part in _confirmed(lines, unit)]
+    done = 0  # the lines before this one are in `units`
+    k = 0
+    while k < len(joins):
+        first = last = joins[k]
+        k += 1
+        while k < len(joins) and joins[k] == last + 1:
+            last += 1
+            k += 1
+        units.extend([i] for i in range(done, first))
+        units.append(list(range(first, last + 2)))
+        done = last + 2
+    units.extend([i] for i in range(done, len(lines)))
+    groups = [part for unit in units for part in _confirmed(lines, unit)]
+    return groups if len(groups) < len(lines) else None
 
 
 def _ends_sentence(line: str) -> bool:
