@@ -356,6 +356,14 @@ class TestBadInput:
         assert result.exit_code == 2
         assert result.stderr == "error: unknown encoding 'bogus-enc'\n"
 
+    @pytest.mark.parametrize("codec", ["rot13", "hex", "base64", "zlib", "undefined"])
+    def test_a_codec_that_is_no_text_encoding_is_a_usage_error(self, messy, codec):
+        """--encoding rot13 (a codec, not a text encoding) was accepted, then ended in
+        'internal error' (exit 4) at the first file that was not UTF-8."""
+        result = run("scan", str(messy), "--encoding", codec)
+        assert result.exit_code == 2, result.output
+        assert result.stderr == f"error: {codec!r} is not a text encoding\n"
+
     def test_oversize_file_is_skipped(self, tmp_path):
         """A file over --max-bytes is skipped with the limit named."""
         (tmp_path / "big.txt").write_text(make_article(1, 40), encoding="utf-8")

@@ -249,6 +249,15 @@ class TestRemove:
         assert (removed, missing) == ([S000], ["nope.txt"])
         assert result.articles[0].duplicates == ()
 
+    def test_remove_refuses_one_string_instead_of_splitting_it(self, db, seeds):
+        """remove("12") removed the articles "1" and "2": a string is an iterable of its
+        characters. It is refused, and the index is left as it was."""
+        with open_index(db, create=True) as index:
+            index.add(art(str(n), a.text) for n, a in enumerate(seeds.values(), start=1))
+            with pytest.raises(TypeError, match="list of ids"):
+                index.remove("12")
+            assert len(index) == 5
+
     def test_removed_article_can_be_added_again(self, db, seeds):
         """Remove then add restores the answer."""
         with open_index(db, create=True) as index:

@@ -57,9 +57,13 @@ class LoadConfig:
             raise ConfigError("glob must not be empty")
         if self.encoding is not None:
             try:
-                codecs.lookup(self.encoding)
+                info = codecs.lookup(self.encoding)
             except LookupError:
                 raise ConfigError(f"unknown encoding {self.encoding!r}") from None
+            # rot13, hex, base64, zlib, ... are codecs but not text encodings, and "undefined"
+            # decodes nothing: each failed only at the first file that is not UTF-8.
+            if not getattr(info, "_is_text_encoding", True) or info.name == "undefined":
+                raise ConfigError(f"{self.encoding!r} is not a text encoding")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

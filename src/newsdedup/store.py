@@ -526,6 +526,8 @@ class PersistentIndex:
 
     def remove(self, ids: Iterable[str]) -> tuple[list[str], list[str]]:
         """Remove articles by id; return (removed, not found), each sorted."""
+        if isinstance(ids, (str, bytes)):  # "12" is one id, not the ids "1" and "2"
+            raise TypeError(f"remove takes a list of ids, not one {type(ids).__name__}: {ids!r}")
         wanted = sorted(set(ids))
         found = self.backend.signatures(wanted)
         items = []
