@@ -14,3 +14,28 @@ def test_all_is_sorted_and_complete():
         if not name.startswith("_") and not getattr(value, "__file__", None)
     }
     assert public - {"annotations"} == set(newsdedup.__all__) - {"__version__"}
+
+
+def test_articles_sharing_an_id_are_refused_not_mixed_up(tmp_path):
+    """Results are keyed by id: two articles under one id in a list given to the library
+    made an unrelated article a 1.0 copy, or a bare 'ValueError: a match needs a < b', or a
+    story listing one member twice. Only the loaders checked ids. Each entry point now
+    refuses them with an InputError naming the id."""
+    import pytest
+
+    from newsdedup import Article, InputError, find_duplicates, find_stories, open_index
+
+    from .conftest import make_article
+
+    a = Article(id="x", text=make_article(1), source="a")
+    b = Article(id="x", text=make_article(2), source="b")
+    with pytest.raises(InputError, match="x: two articles have this id"):
+        find_duplicates([a, b])
+    with pytest.raises(InputError, match="x: two articles have this id"):
+        find_duplicates([a, a], level="both")
+    with pytest.raises(InputError, match="x: two articles have this id"):
+        find_stories([a, b])
+    with open_index(str(tmp_path / "news.db"), create=True) as index:
+        with pytest.raises(InputError, match="x: two articles have this id"):
+            index.add([a, b])
+        assert len(index) == 0

@@ -26,7 +26,7 @@ from .canonical import canonicalize
 from .config import DedupConfig, StoryConfig
 from .index import matching_bands
 from .pipeline import clean, fingerprint
-from .records import Article, CleanText, Line
+from .records import Article, CleanText, Line, by_id
 from .shingle import is_spaceless, ngram_hashes, token_hashes, tokens
 from .signature import estimate_jaccard, sign
 from .story import (
@@ -434,7 +434,7 @@ def explain_story(
     Runs the story level over all of `articles` (copy clusters, terms with the corpus idf,
     candidates, neighbourhood scores, average-link) and reads off the pair.
     """
-    items = sorted(articles, key=lambda a: a.id)
+    items = by_id(articles)
     position = {a.id: n for n, a in enumerate(items)}
     for name in (a_id, b_id):
         if name not in position:

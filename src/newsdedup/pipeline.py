@@ -29,7 +29,7 @@ from .parallel import (
     part_fingerprints,
     part_keys,
 )
-from .records import Article, CleanText, DedupResult, LoadIssue, Match
+from .records import Article, CleanText, DedupResult, LoadIssue, Match, by_id
 from .shingle import shingles
 from .signature import sign_many
 from .spill import SpilledSets, set_sizes
@@ -318,7 +318,7 @@ def find_duplicates(
     processes (and scores story pairs on that many threads); the result is the same.
     """
     config = config or DedupConfig()
-    articles = sorted(articles, key=lambda a: a.id)
+    articles = by_id(articles)
     metadata = {a.id: meta for a in articles if (meta := article_metadata(a))}
     check_level(level)  # before the scan, not after it
     if level != "copy":

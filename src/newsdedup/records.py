@@ -6,6 +6,8 @@ path ─load─▶ Article ─clean─▶ CleanText ─canonicalize─▶ str �
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -187,3 +189,17 @@ class DedupResult:
     def clusters_are_stories(self) -> bool:
         """True at `--level story`: each cluster is the reports of one event, not copies."""
         return self.params.get("level") == "story"
+
+
+def by_id(articles: Iterable[Article]) -> list[Article]:
+    """Return the articles sorted by id, or raise `InputError` when two share an id: results
+    are keyed by id, so two articles under one would be mixed up (one reported as the other's
+    copy, or a bare error deep inside). `load_corpus` keeps the first and warns."""
+    from .errors import InputError
+
+    items = sorted(articles, key=lambda a: a.id)
+    for first, second in itertools.pairwise(items):
+        if first.id == second.id:
+            unique = "ids must be unique (load_corpus keeps the first)"
+            raise InputError(first.id, f"two articles have this id; {unique}")
+    return items

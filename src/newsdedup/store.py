@@ -39,7 +39,7 @@ from .config import (
 from .errors import ConfigError, InputError
 from .index import band_keys, bucket_head
 from .pipeline import clean, fingerprint
-from .records import Article, LoadIssue
+from .records import Article, LoadIssue, by_id
 from .signature import sign_many
 from .templates import document_keys
 from .verify import SCORE_PLACES, verify
@@ -405,7 +405,7 @@ class PersistentIndex:
         """
         if chunk_size < 1:
             raise ConfigError(f"chunk size must be at least 1, got {chunk_size}")
-        items = sorted(articles, key=lambda a: a.id)
+        items = by_id(articles)
         present = self.backend.present([a.id for a in items])
         new = [a for a in items if a.id not in present]
         again = [a for a in items if a.id in present]
@@ -465,7 +465,7 @@ class PersistentIndex:
         folder) is compared like any other.
         """
         cfg = self.config
-        items = sorted(articles, key=lambda a: a.id)
+        items = by_id(articles)
         present = self.backend.present([a.id for a in items])
         templates = self.templates_for(
             [a for a in items if a.id not in present], [a for a in items if a.id in present]

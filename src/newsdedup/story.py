@@ -51,7 +51,7 @@ from .index import band_keys, candidate_pairs, raw_pair_count
 from .memory import format_size, headroom
 from .parallel import Batch, Doc, Workers, chunked, clean_docs, fingerprint_cleaned
 from .pipeline import Collected, Progress, clean, corpus_templates, pooled_templates
-from .records import Article, Cluster, DedupResult, LoadIssue, Member
+from .records import Article, Cluster, DedupResult, LoadIssue, Member, by_id
 from .shingle import is_spaceless, token_hashes
 from .signature import sign_many
 
@@ -1590,7 +1590,7 @@ def find_stories(
     story. Articles in no story are left out, as articles in no copy cluster are.
     """
     config = config or DedupConfig()
-    items = sorted(articles, key=lambda a: a.id)
+    items = by_id(articles)
     docs = story_docs(items, config)
     stories, _ = story_clusters(docs, config.story, together=copy_groups(items, copies))
     return stories
@@ -1633,12 +1633,12 @@ def add_stories(
     config = config or DedupConfig()
     if docs is not None:
         known = sorted(zip(articles, docs, strict=True), key=lambda ad: ad[0].id)
-        items, docs = [a for a, _ in known], [d for _, d in known]
+        items, docs = by_id(a for a, _ in known), [d for _, d in known]
     elif texts is None:
-        items = sorted(articles, key=lambda a: a.id)
+        items = by_id(articles)
     else:
         paired = sorted(zip(articles, texts, strict=True), key=lambda at: at[0].id)
-        items, texts = [a for a, _ in paired], [t for _, t in paired]
+        items, texts = by_id(a for a, _ in paired), [t for _, t in paired]
     if docs is None:
         docs = story_docs(items, config, progress=progress, texts=texts, workers=workers)
     return stories_of_docs(
