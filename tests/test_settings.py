@@ -76,14 +76,14 @@ class TestReadSettings:
     @pytest.mark.parametrize(
         ("line", "problem"),
         [
-            ('threshold = "high"', "threshold must be a float or int"),
+            ('threshold = "high"', "threshold must be a number"),
             ("threshold = 1.5", "threshold must be in"),
-            ("max_duplicates = true", "max_duplicates must be a int"),
+            ("max_duplicates = true", "max_duplicates must be an integer"),
             ("max_duplicates = -1", "max_duplicates must be >= 0"),
             ("num_perm = 1", "num_perm must be at least 2"),
             ("num_perm = 100000000", "num_perm must be at most 4096"),
             ("seed = 5000000000", "seed must be in [0, 4294967295]"),
-            ("boilerplate = 1", "boilerplate must be a bool"),
+            ("boilerplate = 1", "boilerplate must be true or false"),
         ],
     )
     def test_bad_value_names_file_and_problem(self, tmp_path, line, problem):

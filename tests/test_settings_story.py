@@ -46,9 +46,9 @@ class TestStorySettings:
         ("line", "problem"),
         [
             ('level = "stories"', "level must be one of copy, story, both"),
-            ("level = 2", "level must be a str"),
+            ("level = 2", "level must be a string"),
             ("story_threshold = 1.5", "story threshold must be in (0, 1]"),
-            ('story_threshold = "high"', "story_threshold must be a float or int"),
+            ('story_threshold = "high"', "story_threshold must be a number"),
         ],
     )
     def test_bad_values_name_the_file(self, tmp_path, line, problem):

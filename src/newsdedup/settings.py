@@ -118,6 +118,9 @@ def _where(path: Path) -> str:
     return f"{path} [tool.newsdedup]" if path.name == PYPROJECT else str(path)
 
 
+_TYPE_NAMES = {int: "an integer", str: "a string", bool: "true or false"}
+
+
 def validate(values: Mapping[str, Any], source: str) -> dict[str, Any]:
     """Return `values` checked against `KEYS` and the config records' own range checks."""
     checked: dict[str, Any] = {}
@@ -127,8 +130,9 @@ def validate(values: Mapping[str, Any], source: str) -> dict[str, Any]:
             raise ConfigError(f"{source}: unknown key {key!r} (accepted: {known})")
         types, _ = KEYS[key]
         if (isinstance(value, bool) and bool not in types) or not isinstance(value, types):
-            wanted = " or ".join(t.__name__ for t in types)
-            raise ConfigError(f"{source}: {key} must be a {wanted}, got {value!r}")
+            named = [_TYPE_NAMES.get(t, t.__name__) for t in types]
+            wanted = "a number" if float in types else " or ".join(named)
+            raise ConfigError(f"{source}: {key} must be {wanted}, got {value!r}")
         checked[key] = float(cast(float, value)) if float in types else value
     try:
         LoadConfig(**{k: v for k, v in checked.items() if k in _LOAD_KEYS})
