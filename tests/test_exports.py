@@ -39,3 +39,16 @@ def test_articles_sharing_an_id_are_refused_not_mixed_up(tmp_path):
         with pytest.raises(InputError, match="x: two articles have this id"):
             index.add([a, b])
         assert len(index) == 0
+
+
+def test_readmes_explain_example_runs_as_written():
+    """README's explain example calls corpus_templates, which newsdedup did not export."""
+    from newsdedup import DedupConfig, corpus_templates, explain, load_corpus
+
+    from .conftest import SEEDS
+
+    articles = load_corpus(SEEDS).articles
+    config = DedupConfig()
+    a, b = articles[0], articles[1]
+    result = explain(a, b, config, templates=corpus_templates(articles, config))
+    assert result.jaccard == 0.8304

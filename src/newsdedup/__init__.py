@@ -20,7 +20,7 @@ from .explain import Explanation, explain
 from .gate import GateOutcome, GatePolicy, evaluate_gate
 from .load import iter_corpus, load_corpus
 from .memory import memory_budget
-from .pipeline import clean, clean_corpus, find_duplicates, scan_corpus
+from .pipeline import clean, clean_corpus, corpus_templates, find_duplicates, scan_corpus
 from .records import (
     Article,
     CleanText,
@@ -73,6 +73,7 @@ __all__ = [
     "clean",
     "clean_corpus",
     "corpus_stats",
+    "corpus_templates",
     "discover_settings",
     "evaluate_gate",
     "explain",
