@@ -267,3 +267,15 @@ def test_view_highlights_only_the_shared_words():
     bold_green = "\x1b[1;32m"
     assert f"{bold_green}MOSCOW" in rendered  # the shared passage starts highlighted
     assert f"1: \x1b[0m date 2023-10-21 {bold_green}MOSCOW" in rendered  # dateline unshared
+
+
+def test_articles_with_nothing_left_are_not_compared_not_called_unlike(tmp_path):
+    """Two identical all-boilerplate articles were 'not a duplicate: exact Jaccard 0.00',
+    where scan calls them too short to compare. explain now says the same as scan."""
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text("Advertisement\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["explain", str(tmp_path / "a.txt"), str(tmp_path / "b.txt")])
+    assert result.exit_code == 0, result.output
+    first = result.stdout.splitlines()[0]
+    assert first.startswith("not compared: ")
+    assert "both have nothing left to compare after cleaning" in first

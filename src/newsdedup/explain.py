@@ -249,6 +249,13 @@ def explain(
         )
 
     duplicate, via, verdict = _verdict(jac, cont, config, bool(matched), indexed, bands)
+    empty = [c.article_id for c, f in ((ca, fa), (cb, fb)) if not len(f.shingles)]
+    if empty:  # scan calls them too short to compare, not "not a duplicate: Jaccard 0.00"
+        has = "has" if len(empty) == 1 else "both have"
+        verdict = (
+            f"not compared: {' and '.join(empty)} {has} nothing left to compare after "
+            "cleaning (empty, or all boilerplate), as scan reports it (too_short)"
+        )
     return Explanation(
         a=side(ca, len(fa.shingles)),
         b=side(cb, len(fb.shingles)),
