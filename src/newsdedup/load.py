@@ -895,24 +895,21 @@ def read_part(part: Part, config: LoadConfig) -> Iterator[Article | LoadIssue]:
 
 def _span_articles(span: Span, config: LoadConfig) -> Iterator[Article | LoadIssue]:
     source = relative_id(span.path, span.root)
+    size = span.end - span.start
+    raws: Iterable[bytes | int]
     try:
         with span.path.open("rb") as handle:
             handle.seek(span.start)
-            data = handle.read(span.end - span.start) if _plain(span, config) else None
-            if data is None:  # a line over the limit: read line by line, past it
-                lines = list(bounded_lines(handle, config.max_bytes, span.end - span.start))
+            if size <= config.max_bytes:  # no line of it can be over the limit
+                # BytesIO splits at b"\n" only, keeping it, as iterating over the file does.
+                raws = io.BytesIO(handle.read(size))
+            else:  # a line may be over the limit: read line by line, past it
+                raws = list(bounded_lines(handle, config.max_bytes, size))
     except OSError as err:  # gone or unreadable since it was cut into parts
         problem = f"cannot read past line {span.line - 1}: {err}"
         yield LoadIssue(source=source, problem=problem, line=span.line)
         return
-    # BytesIO splits at b"\n" only, keeping it, as iterating over the file does.
-    raws = io.BytesIO(data) if data is not None else lines
     yield from _records(raws, source, span.line, config)
-
-
-def _plain(span: Span, config: LoadConfig) -> bool:
-    """Return True when no line of the span can be over the limit: it is no longer."""
-    return span.end - span.start <= config.max_bytes
 
 
 def _records(
