@@ -292,6 +292,29 @@ class TestAtomicity:
         assert files_under(out) == {"old.txt": b"previous run"}
         assert leftovers(tmp_path) == []
 
+    def test_an_old_output_that_cannot_be_moved_back_is_kept_aside(
+        self, corpus, tmp_path, monkeypatch
+    ):
+        """When moving the new output in failed and moving the old one back failed too, the
+        folder holding the old output aside was deleted with it: the user's previous output
+        was lost. It is now left where it was put aside."""
+        out = tmp_path / "out"
+        out.mkdir()
+        (out / "old.txt").write_text("previous run", encoding="utf-8")
+        real_replace = newsdedup.write.os.replace
+
+        def replace(src, dst):
+            if Path(dst) == out:  # neither the new output in nor the old one back
+                raise PermissionError(13, "Permission denied")
+            real_replace(src, dst)
+
+        monkeypatch.setattr(newsdedup.write.os, "replace", replace)
+        result = run("dedup", str(corpus), "--out", str(out), "--force")
+        assert result.exit_code == 2
+        kept = list(tmp_path.rglob("old.txt"))
+        assert len(kept) == 1
+        assert kept[0].read_text(encoding="utf-8") == "previous run"
+
     def test_failure_writing_jsonl_leaves_no_file(self, tmp_path, monkeypatch):
         """A JSONL write that fails midway leaves no output file and no removed.csv."""
         src = tmp_path / "c.jsonl"

@@ -318,7 +318,8 @@ def _fresh(parent: Path, name: str, suffix: str, *, folder: bool) -> Path:
 def _swap_in(tmp: Path, out: Path) -> None:
     """Rename `tmp` onto `out`, moving an old `out` aside first and deleting it after. When a
     rename fails (a read-only `out` cannot be moved), the old `out` is back in its place and
-    no folder made here is left behind."""
+    no folder made here is left behind; should even moving it back fail, it stays aside in
+    the hidden `.old` folder, never deleted."""
     if not out.exists():
         os.replace(tmp, out)
         return
@@ -332,7 +333,10 @@ def _swap_in(tmp: Path, out: Path) -> None:
             os.replace(aside, out)
             raise
     finally:
-        shutil.rmtree(shelf, ignore_errors=True)
+        # `out` is missing only when the old output could not be moved back: it is all that
+        # is left of the user's output, so the shelf holding it stays.
+        if out.exists():
+            shutil.rmtree(shelf, ignore_errors=True)
 
 
 def _write_folder(root: Path, plan: DedupPlan, out: Path, progress: Progress | None) -> int:
