@@ -152,17 +152,8 @@ def _read_page(record: Any, config: LoadConfig, offset: int = -1) -> _Page | _Br
 
 # What warcio raises on a damaged record: its own error, I/O and gzip errors, and the
 # attribute and type errors of a header it could not parse (a record with no WARC-Target-URI).
-_WARCIO_ERRORS = (
-    OSError,
-    EOFError,
-    ValueError,
-    zlib.error,
-    AttributeError,
-    TypeError,
-    IndexError,
-    KeyError,
-)
 _PARSE_ERRORS = (AttributeError, TypeError, IndexError, KeyError)
+_WARCIO_ERRORS = (OSError, EOFError, ValueError, zlib.error, *_PARSE_ERRORS)
 
 
 @contextlib.contextmanager
