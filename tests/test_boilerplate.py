@@ -147,6 +147,53 @@ class TestRules:
         text = "\n\n".join([body[0], line, *body[1:]])
         assert reasons_of(text)[line] == reason
 
+    @pytest.mark.parametrize(
+        "line",
+        [
+            "The regulator said the company changed its privacy policy without telling users.",
+            "Publishers have pushed readers towards digital subscription plans since 2015.",
+            "The paper said its weekly newsletter now reaches more than two million readers.",
+            "Chocolate chip cookie sales rose by a third during the holiday season, it said.",
+            "Customers who signed up for a free trial were charged a monthly fee afterwards.",
+            "The minister had no comments when reporters asked about the leaked memo on Friday.",
+            "Investigators said the group shared the messages with each other over WhatsApp.",
+            "The new terms of use allow the platform to train its models on posted photos.",
+            "Regulators said the website set tracking cookies before visitors agreed to them.",
+        ],
+    )
+    def test_article_sentences_that_name_a_blurb_phrase_are_kept(self, line):
+        """A sentence of the story that names a newsletter, cookies or a privacy policy is
+        the story; only blurbs that speak to the reader are dropped."""
+        body = make_article(4, 3).split("\n\n")
+        text = "\n\n".join([body[0], line, *body[1:]])
+        assert reasons_of(text)[line] is None
+
+    @pytest.mark.parametrize(
+        ("line", "reason"),
+        [
+            ("Get this delivered to your inbox, and more info about our products.", "newsletter"),
+            (
+                "Sign up for our free newsletter to get the day's top stories every morning.",
+                "newsletter",
+            ),
+            (
+                "Subscribe now for unlimited access to all of our award-winning reporting.",
+                "paywall",
+            ),
+            ("Already a subscriber? Log in to continue reading this story.", "paywall"),
+            ("By continuing to use this site you agree to our use of cookies.", "cookie"),
+            ("We have updated our privacy policy and terms of use, effective today.", "cookie"),
+            ("Follow us on Twitter and Facebook for the latest updates.", "share"),
+            ("Necessary cookies are absolutely essential for the website to function.", "cookie"),
+            ("By checking this box, I agree to the terms of service and privacy policy.", "cookie"),
+        ],
+    )
+    def test_blurbs_that_speak_to_the_reader_are_dropped(self, line, reason):
+        """The same phrases in a blurb addressed to the reader still go."""
+        body = make_article(4, 3).split("\n\n")
+        text = "\n\n".join([body[0], line, *body[1:]])
+        assert reasons_of(text)[line] == reason
+
 
 class TestBody:
     def test_menus_around_the_article_are_outside_the_body(self):

@@ -125,16 +125,17 @@ def plain_rules(f: bp._Features) -> dict[str, bool]:
     def has(phrases: tuple[str, ...]) -> bool:
         return any(p in canon for p in phrases)
 
+    news = bp._tells_news(f)  # a sentence of the story that names a phrase
     if "cookies" in canon and ("website" in canon or "site" in canon):
-        cookie = f.words <= 150
+        cookie = f.words <= 150 and not (news and bp._REPORTED.search(canon))
     else:
-        cookie = f.words <= 60 and has(bp.COOKIE_PHRASES)
+        cookie = f.words <= 60 and has(bp.COOKIE_PHRASES) and not news
     tail = max(0, len(canon) - bp.TAIL_REACH)
     return {
-        "paywall": f.words <= 60 and has(bp.PAYWALL_PHRASES),
-        "newsletter": f.words <= 30 and has(bp.NEWSLETTER_PHRASES),
-        "comments": f.words <= 20 and has(bp.COMMENT_PHRASES),
-        "share": f.words <= 12 and has(bp.SHARE_PHRASES),
+        "paywall": f.words <= 60 and has(bp.PAYWALL_PHRASES) and not news,
+        "newsletter": f.words <= 30 and has(bp.NEWSLETTER_PHRASES) and not news,
+        "comments": f.words <= 20 and has(bp.COMMENT_PHRASES) and not news,
+        "share": f.words <= 12 and has(bp.SHARE_PHRASES) and not news,
         "cookie": cookie,
         "footer": f.words <= 60 and any(p.search(canon) for p in bp.FOOTER_PATTERNS),
         "related_link": f.words <= 30 and bool(bp.RELATED_PREFIX.search(canon)),

@@ -412,32 +412,69 @@ def _has(phrases: Collection[str], canon: str) -> bool:
     return any(map(canon.__contains__, phrases))
 
 
+# A blurb speaks to the reader: "you", the site's "we", or a call to act at its start. A
+# sentence of the story that merely names a privacy policy, a newsletter or a free trial
+# does neither ("The regulator said the company changed its privacy policy"). Not "us":
+# lower-cased, it is also the US.
+_NEWS_WORDS = 10  # ... and ends a sentence
+_READER = re.compile(
+    r"\b(you|your|yours|we|our|ours|i agree)\b"
+    r"|\bby (checking|clicking|continuing|using|signing|submitting|subscribing)\b"
+)
+# A cookie notice need not speak to the reader ("Necessary cookies are essential for the
+# website to function"); a sentence of a story about a site's cookies reports who said so.
+_REPORTED = re.compile(r"\b(said|says|told|according to|reported)\b")
+_CALLS = (
+    *("sign ", "subscri", "unlimited ", "get ", "click", "tap ", "join ", "support "),
+    *("start ", "try "),
+    *("log in", "login", "register", "become ", "read ", "accept", "manage ", "follow "),
+    *("share ", "download", "enter ", "learn more", "continue", "already ", "don't miss"),
+)
+
+
+def _tells_news(f: _Features) -> bool:
+    """Return True when a line that holds a blurb's phrase is a sentence of the article: a
+    sentence of ten words or more, or a long run, that neither speaks to the reader nor
+    opens with a call to act."""
+    return (
+        (f.words >= _RUN_ON_WORDS or (f.words >= _NEWS_WORDS and f.ends_sentence))
+        and not f.canon.lstrip("\"'([-\u2022* ").startswith(_CALLS)
+        and _READER.search(f.canon) is None
+    )
+
+
 def _is_ad(f: _Features) -> bool:
     return f.words <= 6 and any(p.search(f.canon) for p in AD_PATTERNS)
 
 
 def _is_paywall(f: _Features) -> bool:
-    return f.phrase and f.words <= PHRASE_MAX_WORDS and _has(PAYWALL_PHRASES, f.canon)
+    return (
+        f.phrase
+        and f.words <= PHRASE_MAX_WORDS
+        and _has(PAYWALL_PHRASES, f.canon)
+        and not _tells_news(f)
+    )
 
 
 def _is_newsletter(f: _Features) -> bool:
-    return f.phrase and f.words <= 30 and _has(NEWSLETTER_PHRASES, f.canon)
+    return f.phrase and f.words <= 30 and _has(NEWSLETTER_PHRASES, f.canon) and not _tells_news(f)
 
 
 def _is_comments(f: _Features) -> bool:
-    return f.phrase and f.words <= 20 and _has(COMMENT_PHRASES, f.canon)
+    return f.phrase and f.words <= 20 and _has(COMMENT_PHRASES, f.canon) and not _tells_news(f)
 
 
 def _is_share(f: _Features) -> bool:
-    return f.phrase and f.words <= 12 and _has(SHARE_PHRASES, f.canon)
+    return f.phrase and f.words <= 12 and _has(SHARE_PHRASES, f.canon) and not _tells_news(f)
 
 
 def _is_cookie(f: _Features) -> bool:
     if not f.phrase:  # "cookies" holds the anchor "cookie"
         return False
     if "cookies" in f.canon and ("website" in f.canon or "site" in f.canon):
-        return f.words <= COOKIE_NOTICE_WORDS
-    return f.words <= PHRASE_MAX_WORDS and _has(COOKIE_PHRASES, f.canon)
+        reported = _REPORTED.search(f.canon) is not None and _tells_news(f)
+        return f.words <= COOKIE_NOTICE_WORDS and not reported
+    return f.words <= PHRASE_MAX_WORDS and _has(COOKIE_PHRASES, f.canon) and not _tells_news(f)
 
 
 _FOOTER_ANCHORED = tuple(p for p in FOOTER_PATTERNS if p.pattern.startswith("^"))
