@@ -355,13 +355,15 @@ def reference_wrapped_units(lines: list[str]) -> list[list[int]]:
     current: list[int] = []
     for i in range(len(lines)):
         current.append(i)
-        if not flags[i]:
+        # A short line that runs on in lower case joins the next in a wrapped text.
+        runs_on = i + 1 < len(lines) and unwrap._runs_on(lines[i], lines[i + 1])
+        if not flags[i] and not runs_on:
             units.append(current)
             current = []
             continue
         ends = unwrap._ends_sentence(lines[i])
         capital = i + 1 < len(lines) and unwrap._first_word(lines[i + 1])[:1].isupper()
-        if ends and capital:
+        if ends and capital and not runs_on:
             units.append(current)
             current = []
     if current:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import random
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsdedup import Article, CleanConfig, clean
+from newsdedup.boilerplate import classify
 from newsdedup.canonical import canonicalize
 from newsdedup.pipeline import clean_corpus, corpus_templates
 from newsdedup.templates import (
@@ -198,7 +200,46 @@ already."
 """
 
 
+# Wire copy as archives keep it: wrapped at 63 columns, paragraphs indented, and the
+# dateline ("LONDON, March 2 - ") cut from the front of the first line.
+WIRE = """Heavy rain fell throughout the week in
+the northern cocoa zone, easing the drought that began in early
+January and improving prospects for the main crop, although
+soil moisture has not fully recovered, the trade house said.
+    Its parent said it plans to file a registration statement
+with the securities and exchange commission for an offering of
+cumulative convertible preferred units in Harbour Partners L.P.
+    The finance minister will be explaining the moves to Treasury
+Secretary James Baker, Federal Reserve Board chairman Paul
+Volcker and International Monetary Fund managing director
+Michel Camdessus before travelling to Europe at the weekend.
+    Dealers said the currency was steady in quiet trading and
+that they expected little movement before the central bank
+meeting next week, and most said rates would stay on hold.
+ Reuter
+"""
+WIRE_LEAD = """Harbour Lines Co, a unit of
+Atlantic Shipping Holdings Inc, said it had agreed to buy three
+container vessels from a Norwegian owner for an undisclosed sum.
+    The company said the ships would join its Asia to Europe
+service from June, adding about ten pct to its capacity, and
+that it would pay for them from cash and existing credit lines.
+    It did not say how much the vessels had cost or when the
+sale had been agreed with the owner, a family company.
+ Reuter
+"""
+
+
 class TestUnwrap:
+    @pytest.mark.parametrize("text", [WIRE, WIRE_LEAD], ids=["lower-case-lead", "lead-in"])
+    def test_every_line_of_a_wrapped_wire_story_is_kept(self, text):
+        """A short first line (its dateline cut), a sentence running over capitalised
+        names, and one with no stop until "L.P." are the story, not a headline, a link
+        list or a tag list."""
+        lines = classify(text)
+        dropped = {ln.text: ln.reason for ln in lines if not ln.kept and ln.text.strip()}
+        assert list(dropped) == [" Reuter"], dropped
+
     def test_hard_wrapped_paragraphs_are_grouped(self):
         """Lines broken at a fixed width are grouped into their paragraphs."""
         lines = WRAPPED.split("\n")

@@ -19,7 +19,7 @@ from .canonical import canonicalize
 from .config import CleanConfig
 from .records import Line
 from .templates import line_key
-from .unwrap import wrapped_groups
+from .unwrap import FUNCTION_WORDS, wrapped_groups
 
 # ---- phrase lists and patterns (canonical, lower-case text) -----------------------------
 
@@ -563,14 +563,21 @@ _PUNCTUATION = re.compile(r"[^\w\s]")
 
 
 def _is_tag_list(f: _Features) -> bool:
-    """A keyword list: many short comma-separated items, or many words and no punctuation."""
+    """A keyword list: many short comma-separated items, or many words, no punctuation and
+    hardly a function word."""
     if f.ends_sentence:
         return False
     if _COMMA.search(f.canon):
         items = [p.strip() for p in _COMMA.split(f.canon)]  # not "3,376,000"
         if len(items) >= 5 and all(0 < len(p.split()) <= 4 for p in items):
             return True
-    return f.words >= 20 and not _PUNCTUATION.search(f.canon)
+    if f.words < 20 or _PUNCTUATION.search(f.canon):
+        return False
+    # A sentence run on without a stop ("... said it plans to file a registration statement
+    # with the securities and exchange commission for ...") is held together by function
+    # words; a list of tags has next to none.
+    words = f.canon.split()
+    return 10 * sum(w in FUNCTION_WORDS for w in words) < len(words)
 
 
 _DIGIT = re.compile(r"\d")
@@ -662,7 +669,14 @@ def _reads_as_prose(words: int, ends_sentence: bool) -> bool:
 
 
 def _is_headline(f: _Features) -> bool:
-    return 0 < f.words <= _HEADLINE_WORDS and not f.ends_sentence
+    """A line that may be a headline or a link: short, no sentence, and not broken off on a
+    function word ("Shearson Lehman Brothers, a unit of": the first line of a paragraph)."""
+    return 0 < f.words <= _HEADLINE_WORDS and not f.ends_sentence and not _breaks_off(f.canon)
+
+
+def _breaks_off(canon: str) -> bool:
+    end = canon.rsplit(None, 1)[-1] if canon else ""
+    return end in FUNCTION_WORDS or canon.endswith(",")
 
 
 # A run of this many headline-like lines of at least TEASER_WORDS words inside the text is a
@@ -831,6 +845,7 @@ def _mark_outside_body(units: list[_Unit], reasons: list[str | None]) -> None:
     )
     if inside is None:
         return
+    inside = _with_lead_ins(units, reasons, inside)
     titles = _title_lines(units, reasons, inside)
     for i, flag in enumerate(inside):
         if not flag and reasons[i] is None:
@@ -839,6 +854,26 @@ def _mark_outside_body(units: list[_Unit], reasons: list[str | None]) -> None:
     # story on two sites often carry two different headlines.
     for i in titles:
         reasons[i] = "title"
+
+
+def _with_lead_ins(
+    units: list[_Unit], reasons: list[str | None], inside: tuple[bool, ...]
+) -> tuple[bool, ...]:
+    """Take into the body the kept line right above a stretch of it that breaks off on a
+    function word or a comma ("Shearson Lehman Brothers, a unit of"): the first line of
+    the paragraph below, too short to count as prose."""
+    starts = [
+        i
+        for i in range(1, len(inside))
+        if inside[i] and not inside[i - 1] and reasons[i - 1] is None
+    ]
+    if not starts:
+        return inside
+    grown = list(inside)
+    for i in starts:
+        if units[i - 1].f.canon and _breaks_off(units[i - 1].f.canon):
+            grown[i - 1] = True
+    return tuple(grown)
 
 
 # How far above the body the headline may sit, in non-blank lines (dates, bylines, a caption

@@ -169,6 +169,15 @@ def wrapped_groups(lines: Sequence[str]) -> list[list[int]] | None:
         and length + 1 + next_word > width
         and not (_ends_sentence(lines[i]) and _first_word(lines[i + 1])[:1].isupper())
     ]
+    # A paragraph's first line may stop short of the width: a wire story's dateline
+    # ("SALVADOR, Feb 26 - ") cut from its front leaves "Showers continued throughout the
+    # week in", which no width explains. It still runs on: no stop at its end, and a
+    # lower-case word next.
+    wrapped = set(joins)
+    joins.extend(
+        i for i in range(len(lines) - 1) if i not in wrapped and _runs_on(lines[i], lines[i + 1])
+    )
+    joins.sort()
     if not joins:
         return None
     # A run of joins i, i+1, ..., j makes the group i..j+1; every other line is its own.
@@ -189,6 +198,16 @@ def wrapped_groups(lines: Sequence[str]) -> list[list[int]] | None:
     return groups if len(groups) < len(lines) else None
 
 
+def _runs_on(line: str, nxt: str) -> bool:
+    """Return True when a line short of the wrap width breaks a sentence: it ends on a word,
+    a comma or an abbreviation ("the U.S."), and the next line goes on in lower case."""
+    words = line.rsplit(None, 1)
+    if not words or not _first_word(nxt)[:1].islower():
+        return False
+    end = words[-1][-1]
+    return end.isalnum() or end == "," or bool(_ABBREVIATION.match(words[-1]))
+
+
 def _ends_sentence(line: str) -> bool:
     """Return True when a line ends a sentence (not an abbreviation such as "H.K." or "Inc.")."""
     words = line.rsplit(None, 1)
@@ -199,12 +218,15 @@ def _ends_sentence(line: str) -> bool:
 
 def _confirmed(lines: Sequence[str], unit: list[int]) -> list[list[int]]:
     """Keep a group that reads as running text at least once: a line going on in lower case,
-    or a line broken after a function word ("of", "the"); split a group that never does (two
+    a line broken after a function word ("of", "the"), or a full stop at its end (a sentence
+    that ran over lines of capitalised names); split a group that does none of these (two
     headlines of the wrap width, one under the other)."""
     if len(unit) == 1:
         return [unit]
-    if any(_first_word(lines[i])[:1].islower() for i in unit[1:]) or any(
-        lines[i].rsplit(None, 1)[-1].lower() in FUNCTION_WORDS for i in unit[:-1]
+    if (
+        any(_first_word(lines[i])[:1].islower() for i in unit[1:])
+        or any(lines[i].rsplit(None, 1)[-1].lower() in FUNCTION_WORDS for i in unit[:-1])
+        or _ends_sentence(lines[unit[-1]])
     ):
         return [unit]
     return [[i] for i in unit]
