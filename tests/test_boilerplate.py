@@ -147,6 +147,66 @@ class TestRules:
         text = "\n\n".join([body[0], line, *body[1:]])
         assert reasons_of(text)[line] == reason
 
+    def test_a_list_the_story_introduces_keeps_the_story_whole(self):
+        """A bulleted list after "Among the main items:" is the story's: its items and the
+        paragraph above it stay, and the story's short last sentence too; a credit line
+        and a sign-off go."""
+        text = (
+            "City council approves new budget\n\n"
+            "The city council on Tuesday approved a budget of 2.1 billion dollars for the "
+            "coming year, after a debate that ran late into the night.\n\n"
+            "Among the main items:\n"
+            "- 120 million dollars for road repairs\n"
+            "- 45 million dollars for new buses\n"
+            "- a hiring freeze in city hall\n"
+            "- free swimming lessons for children\n\n"
+            "The mayor said the budget would keep taxes flat for a third year, while critics "
+            "said it did too little about housing, which remains the city's most pressing "
+            "problem.\n\n"
+            "Council members will vote on the housing plan separately next month, and a "
+            "public hearing is scheduled for March 3.\n\n"
+            "He declined to comment further.\n\n"
+            "Jane Doe contributed reporting from the state capital.\n\n"
+            "Thanks for reading.\n"
+        )
+        got = reasons_of(text)
+        dropped = {line: reason for line, reason in got.items() if reason}
+        assert dropped == {
+            "City council approves new budget": "title",
+            "Jane Doe contributed reporting from the state capital.": "byline",
+            "Thanks for reading.": "outside-body",
+        }
+
+    @pytest.mark.parametrize("heading", ["You may also like:", "Read more from our team:"])
+    def test_a_list_of_links_under_a_reader_heading_still_goes(self, heading):
+        """A lead-in that speaks to the reader opens links, not the story's own list."""
+        body = make_article(6, 4).split("\n\n")
+        links = [
+            "- Storm closes schools across the north",
+            "- Minister resigns over expenses row",
+            "- Shares slide as oil prices climb again",
+        ]
+        text = "\n\n".join([*body, "\n".join([heading, *links])])
+        got = reasons_of(text)
+        assert all(got[link] for link in links), got
+
+    def test_a_paragraph_above_a_photo_credit_is_no_caption(self):
+        """A photo without a caption puts its credit under a body paragraph: the paragraph
+        stays; a caption above its credit goes."""
+        body = make_article(5, 4).split("\n\n")
+        paragraph = (
+            "Firefighters worked through the night to contain the blaze, which started in a "
+            "warehouse near the harbour shortly after midnight. Nobody was hurt, officials "
+            "said. Residents of nearby streets were told to keep their windows shut until "
+            "the smoke had cleared, and schools in the district will stay closed on Monday."
+        )
+        caption = "Smoke rises over the harbour district early on Sunday morning."
+        credit = "Photo: Getty Images"
+        text = "\n\n".join([body[0], paragraph, credit, body[1], caption, credit, *body[2:]])
+        got = reasons_of(text)
+        assert got[paragraph] is None
+        assert got[caption] == "caption"
+
     @pytest.mark.parametrize(
         "line",
         [

@@ -13,7 +13,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .body import Shape, body_lines
+from .body import PROSE_LOWER_SHARE, Shape, body_lines
 from .body import shape as body_shape
 from .canonical import canonicalize
 from .config import CleanConfig
@@ -604,6 +604,24 @@ def _is_byline(f: _Features) -> bool:
     return f.words <= 10 and not f.ends_sentence and bool(BYLINE_PATTERN.match(f.canon))
 
 
+# "Keith Bradsher contributed reporting from Hong Kong.", "Associated Press writer Jane Doe
+# contributed to this report.": the credits under a story, which its copies on other sites
+# carry with other names or not at all.
+CONTRIBUTOR_WORDS = 30
+_CONTRIBUTOR = re.compile(
+    r"\bcontributed( (additional|further))? "
+    r"(reporting|research|to (this|the) (report|story|article))"
+)
+
+
+def _is_contributor(f: _Features) -> bool:
+    return (
+        f.words <= CONTRIBUTOR_WORDS
+        and "contributed" in f.canon
+        and _CONTRIBUTOR.search(f.canon) is not None
+    )
+
+
 _NAV_SEPARATOR = re.compile(r"[>»|/•·]")
 _NAV_SPLIT = re.compile(r"\s*(?:>|»|\||/|•|·)\s*")
 
@@ -641,6 +659,7 @@ LINE_RULES: tuple[tuple[str, Callable[[_Features], bool]], ...] = (
     ("caption", _is_credit_tail),
     ("date", _is_date),
     ("byline", _is_byline),
+    ("byline", _is_contributor),
     ("navigation", _is_navigation),
     ("navigation", _is_tag_list),
 )
@@ -749,8 +768,9 @@ def _opens_comments(
     return not (len(around) == 2 and all(reasons[j] is None and units[j].prose for j in around))
 
 
-def _revise(units: list[_Unit], reasons: list[str | None]) -> None:
-    """Let unclear lines follow their neighbours (second pass); edits `reasons` in place."""
+def _revise(units: list[_Unit], reasons: list[str | None], listed: list[bool]) -> None:
+    """Let unclear lines follow their neighbours (second pass); edits `reasons` in place.
+    `listed` marks the lines of a list the article introduces (`_introduced_lists`)."""
     feats = [u.f for u in units]
     nonblank = [i for i, f in enumerate(feats) if f.canon]
     # Headline lists under a related heading, until a line that is no link: prose, a row of
@@ -773,14 +793,14 @@ def _revise(units: list[_Unit], reasons: list[str | None]) -> None:
         before_caption = canon.startswith(("image copyright", "copyright"))
         if reasons[i] == "credit" and canon not in WIRE_CREDITS and not before_caption and pos:
             above = nonblank[pos - 1]
-            if reasons[above] is None and 0 < feats[above].words <= 60:
+            if reasons[above] is None and _may_caption(feats[above]):
                 reasons[above] = "caption"
     _mark_comment_section(units, reasons, nonblank)
     # Runs of two or more headline-like lines once the body has started: a link list.
     body_started = False
     run: list[int] = []
     for i in [*nonblank, -1]:
-        if i >= 0 and body_started and reasons[i] is None and units[i].teaser:
+        if i >= 0 and body_started and reasons[i] is None and units[i].teaser and not listed[i]:
             run.append(i)
             continue
         if len(run) >= TEASER_RUN:
@@ -789,6 +809,21 @@ def _revise(units: list[_Unit], reasons: list[str | None]) -> None:
         run = []
         if i >= 0 and reasons[i] is None and units[i].prose:
             body_started = True
+
+
+# A caption is a sentence or two; a photo credit under a body paragraph (a photo without a
+# caption) must not take the paragraph with it. Beyond this many words, a line of more than
+# one sentence is a paragraph.
+CAPTION_WORDS = 40
+CAPTION_MAX_WORDS = 60
+_SENTENCE_BREAK = re.compile(r"[.!?][\"')\]]? +[A-Z]")
+
+
+def _may_caption(f: _Features) -> bool:
+    """Return True when the line right above a photo credit may be its caption."""
+    if not 0 < f.words <= CAPTION_MAX_WORDS:
+        return False
+    return f.words <= CAPTION_WORDS or _SENTENCE_BREAK.search(f.raw) is None
 
 
 def _spare_article(words: list[int], prose: list[bool], reasons: list[str | None]) -> None:
@@ -830,6 +865,46 @@ def _mark_repeats(canons: list[str], reasons: list[str | None]) -> None:
         seen.add(canon)
 
 
+# A list the article introduces: a kept line ending in a colon ("Among the main items:"),
+# then two or more items, each set off by a bullet or a number. Its short lines would read as
+# a run of headlines (a link list) and split the body; a menu or a related-links list has
+# no such lead-in (or one the named rules drop: "Related stories:").
+LIST_MIN_ITEMS = 2
+LEAD_IN_MAX_WORDS = 25
+_BULLET = re.compile(r"\s*(?:[-*\u2022\u00b7\u2013\u2014\u25aa\u25e6\u25cf]|\d{1,2}[.)])\s+\S")
+_NEUTRAL = Shape(0.0, 0.0, False, True)  # what the body detector makes of a blank line
+
+
+def _introduced_lists(units: list[_Unit], reasons: list[str | None]) -> list[bool]:
+    """Return, per line, whether it is the lead-in or an item of an introduced list."""
+    listed = [False] * len(units)
+    n = len(units)
+    for i, u in enumerate(units):
+        if not (
+            reasons[i] is None
+            and u.f.canon.endswith(":")
+            and u.f.words <= LEAD_IN_MAX_WORDS
+            and _READER.search(u.f.canon) is None  # "You may also like:"
+            and not u.f.canon.startswith(_CALLS)  # "Read more:", "Follow us:"
+        ):
+            continue
+        items: list[int] = []
+        j = i + 1
+        while j < n:
+            raw = units[j].f.raw
+            if not raw.strip():
+                j += 1
+                continue
+            if reasons[j] is not None or not _BULLET.match(raw):
+                break
+            items.append(j)
+            j += 1
+        if len(items) >= LIST_MIN_ITEMS:
+            for k in (i, *items):
+                listed[k] = True
+    return listed
+
+
 # Dropped lines that sit inside articles (an ad marker, a photo and its credit, a share bar):
 # they must not split the body the way a menu or a link list does.
 INLINE_REASONS = frozenset(
@@ -837,15 +912,16 @@ INLINE_REASONS = frozenset(
 )
 
 
-def _mark_outside_body(units: list[_Unit], reasons: list[str | None]) -> None:
-    """Drop the lines that lie outside the main body, when a body is found."""
-    shapes = [u.shape for u in units]
+def _mark_outside_body(units: list[_Unit], reasons: list[str | None], listed: list[bool]) -> None:
+    """Drop the lines that lie outside the main body, when a body is found. The lines of a
+    list the article introduces (`listed`) neither make the body nor split it."""
+    shapes = [_NEUTRAL if flag else u.shape for u, flag in zip(units, listed, strict=True)]
     inside = body_lines(
         shapes, [r is None for r in reasons], interruptions=[r in INLINE_REASONS for r in reasons]
     )
     if inside is None:
         return
-    inside = _with_lead_ins(units, reasons, inside)
+    inside = _with_closing_lines(units, reasons, _with_lead_ins(units, reasons, inside))
     titles = _title_lines(units, reasons, inside)
     for i, flag in enumerate(inside):
         if not flag and reasons[i] is None:
@@ -873,6 +949,43 @@ def _with_lead_ins(
     for i in starts:
         if units[i - 1].f.canon and _breaks_off(units[i - 1].f.canon):
             grown[i - 1] = True
+    return tuple(grown)
+
+
+# A story may end on a short sentence ("He declined to comment further."), too short to
+# count as prose: up to this many such lines right below the body belong to it.
+CLOSING_LINES = 2
+CLOSING_MIN_WORDS = 4
+
+
+def _closes_story(f: _Features, shape: Shape) -> bool:
+    """A short sentence in running text that does not speak to the reader."""
+    return (
+        f.words >= CLOSING_MIN_WORDS
+        and f.canon.endswith((".", '."', ".'"))
+        and shape.lower_share >= PROSE_LOWER_SHARE
+        and _READER.search(f.canon) is None
+        and not f.canon.startswith(_CALLS)
+    )
+
+
+def _with_closing_lines(
+    units: list[_Unit], reasons: list[str | None], inside: tuple[bool, ...]
+) -> tuple[bool, ...]:
+    """Take into the body the short closing sentences right below its end."""
+    last = max((i for i, flag in enumerate(inside) if flag), default=None)
+    if last is None:
+        return inside
+    grown = list(inside)
+    taken = 0
+    for i in range(last + 1, len(units)):
+        u = units[i]
+        if not u.f.canon:
+            continue
+        if taken == CLOSING_LINES or reasons[i] is not None or not _closes_story(u.f, u.shape):
+            break
+        grown[i] = True
+        taken += 1
     return tuple(grown)
 
 
@@ -1010,8 +1123,14 @@ def _judge(
     canons = [u.f.canon for u in units]
     if config.repeats:
         _mark_repeats(canons, reasons)
-    _revise(units, reasons)
-    _mark_outside_body(units, reasons)
+    # Only a text with a line ending in a colon can hold an introduced list.
+    listed = (
+        _introduced_lists(units, reasons)
+        if any([u.f.canon.endswith(":") for u in units])
+        else [False] * len(units)
+    )
+    _revise(units, reasons, listed)
+    _mark_outside_body(units, reasons, listed)
     if groups is None:
         per_line = reasons
     else:
