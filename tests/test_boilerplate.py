@@ -201,11 +201,27 @@ class TestRules:
             "the smoke had cleared, and schools in the district will stay closed on Monday."
         )
         caption = "Smoke rises over the harbour district early on Sunday morning."
+        reported = "A man in his 70s was taken to hospital with burns, police said."
         credit = "Photo: Getty Images"
-        text = "\n\n".join([body[0], paragraph, credit, body[1], caption, credit, *body[2:]])
+        parts = [body[0], paragraph, credit, body[1], caption, credit, body[2], reported, credit]
+        text = "\n\n".join([*parts, *body[3:]])
         got = reasons_of(text)
         assert got[paragraph] is None
+        assert got[reported] is None
         assert got[caption] == "caption"
+
+    def test_a_story_may_end_on_three_short_sentences(self):
+        """Short last paragraphs right below the body are the story's; the share line and
+        footer under them are not."""
+        body = make_article(7, 3)
+        ending = [
+            "Shares fell 4% in early trading.",
+            "The case is the largest of its kind this year.",
+            "It will be heard again in June.",
+        ]
+        text = "\n".join([body, *ending, "Share this article", "\u00a9 2024 Example News Ltd."])
+        got = reasons_of(text)
+        assert [got[line] for line in ending] == [None, None, None]
 
     @pytest.mark.parametrize(
         "line",

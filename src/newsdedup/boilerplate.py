@@ -823,6 +823,9 @@ def _may_caption(f: _Features) -> bool:
     """Return True when the line right above a photo credit may be its caption."""
     if not 0 < f.words <= CAPTION_MAX_WORDS:
         return False
+    # A caption shows; a sentence that reports who said it ("..., police said.") tells.
+    if f.ends_sentence and _REPORTED.search(f.canon) is not None:
+        return False
     return f.words <= CAPTION_WORDS or _SENTENCE_BREAK.search(f.raw) is None
 
 
@@ -953,8 +956,9 @@ def _with_lead_ins(
 
 
 # A story may end on a short sentence ("He declined to comment further."), too short to
-# count as prose: up to this many such lines right below the body belong to it.
-CLOSING_LINES = 2
+# count as prose ("Shares fell 4% in early trading."): up to this many such lines right
+# below the body belong to it.
+CLOSING_LINES = 3
 CLOSING_MIN_WORDS = 4
 
 
