@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
+import tempfile
 import tomllib
 from pathlib import Path
 
@@ -275,3 +278,61 @@ def test_story_level_check_speaks_of_stories_not_copies():
     assert ",title=Another report of the story of 002_9f6bd50664dbac58.txt::" in github
     copies = run("check", str(SEEDS), "--format", "github").stdout
     assert ",title=Near-duplicate of 001_23e261e2bfe35961.txt::" in copies
+
+
+class TestUnreadableFolder:
+    """A folder inside the corpus that may not be listed is reported, never passed over."""
+
+    @pytest.fixture
+    def as_user(self):
+        """Run newsdedup as a user who cannot read a chmod-000 folder (root reads all)."""
+        prefix: list[str] = []
+        if os.geteuid() == 0:
+            if shutil.which("setpriv") is None:
+                pytest.skip("needs setpriv, to run as another user than root")
+            prefix = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+            probe = subprocess.run([*prefix, sys.executable, "-c", "import newsdedup"])
+            if probe.returncode:
+                pytest.skip("another user cannot import newsdedup from this checkout")
+
+        def run(*args: str) -> subprocess.CompletedProcess[str]:
+            argv = [*prefix, sys.executable, "-m", "newsdedup", *args]
+            return subprocess.run(argv, capture_output=True, text=True)
+
+        return run
+
+    def test_check_scan_and_explain_name_the_folder(self, as_user):
+        """check --strict stops (exit 3: it passed on a corpus it had not read), scan lists
+        the folder as skipped, and explain says the file cannot be read (was exit 4)."""
+        shared = Path(tempfile.mkdtemp(prefix="newsdedup-locked-"))  # tmp_path is root's only
+        locked = shared / "c" / "locked"
+        try:
+            shared.chmod(0o755)
+            locked.mkdir(parents=True)
+            for seed in sorted(SEEDS.glob("*.txt")):
+                shutil.copy(seed, shared / "c" / seed.name)
+            first = sorted(SEEDS.glob("*.txt"))[0]
+            shutil.copy(first, locked / "x.txt")  # a third copy, out of sight
+            (shared / "c").chmod(0o755)
+            locked.chmod(0o000)
+            corpus = str(shared / "c")
+
+            strict = as_user("check", corpus, "--strict", "--max-duplicates", "1")
+            assert strict.returncode == 3, strict.stderr
+            assert strict.stderr == "error: locked: cannot read folder: Permission denied\n"
+
+            scanned = as_user("scan", corpus, "--format", "json")
+            assert scanned.returncode == 0, scanned.stderr
+            report = json.loads(scanned.stdout)
+            assert report["skipped"] == [
+                {"source": "locked", "problem": "cannot read folder: Permission denied"}
+            ]
+            assert report["summary"]["skipped"] == 1
+            assert "warning: locked: cannot read folder: Permission denied" in scanned.stderr
+
+            explained = as_user("explain", str(shared / "c" / first.name), str(locked / "x.txt"))
+            assert explained.returncode == 3, explained.stderr
+            assert explained.stderr.startswith(f"error: {locked / 'x.txt'}: cannot read: ")
+        finally:
+            locked.chmod(0o755)
+            shutil.rmtree(shared)

@@ -799,6 +799,12 @@ def _article_by_name(name: str, loaded: LoadResult, corpus: Path) -> Article:
 def _article_from_file(name: str, opts: dict[str, Any], err: Console) -> Article:
     """Return the one article in file `name` (its id is the path as given)."""
     path = Path(name)
+    try:
+        path.stat()
+    except FileNotFoundError:
+        pass  # said below, with the hint
+    except OSError as exc:  # a folder on the way that may not be read
+        raise CliError(f"{name}: cannot read: {exc.strerror or exc}", EXIT_INPUT) from exc
     if path.is_dir():
         raise CliError(
             f"{name}: a folder, not an article; pass --corpus {name} and two ids inside it",

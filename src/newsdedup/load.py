@@ -64,7 +64,8 @@ def list_files(root: Path, config: LoadConfig) -> list[Path]:
         return [root]
     patterns = glob_patterns(config.glob)
     found: list[tuple[str, Path]] = []  # (relative POSIX path, path)
-    for folder, names in walk_folders(root):
+    unreadable: list[OSError] = []
+    for folder, names in walk_folders(root, unreadable):
         base = Path(folder)
         for name in names:
             if name.startswith("."):
@@ -73,14 +74,23 @@ def list_files(root: Path, config: LoadConfig) -> list[Path]:
             rel = PurePosixPath(path.relative_to(root).as_posix())
             if any(rel.match(p) for p in patterns) and not path.is_dir():
                 found.append((rel.as_posix(), path))
+    # A folder the walk could not list is listed itself, so that its reader reports it
+    # (`read_file`): its files would be left out unseen, and a gate pass on them.
+    for error in unreadable:
+        place = Path(os.fsdecode(error.filename))
+        found.append((PurePosixPath(Path(os.path.relpath(place, root))).as_posix(), place))
     return [path for _, path in sorted(found)]
 
 
-def walk_folders(root: Path) -> Iterator[tuple[str, list[str]]]:
+def walk_folders(
+    root: Path, unreadable: list[OSError] | None = None
+) -> Iterator[tuple[str, list[str]]]:
     """Yield each folder `list_files` reads under `root` (linked folders followed, each real
-    folder once, hidden ones left out) with the names of the files and folders in it."""
+    folder once, hidden ones left out) with the names of the files and folders in it. The
+    error of each folder that cannot be listed goes to `unreadable` when given."""
     walked: set[tuple[int, int]] = set()
-    for folder, dirs, names in os.walk(root, followlinks=True):
+    onerror = None if unreadable is None else unreadable.append
+    for folder, dirs, names in os.walk(root, followlinks=True, onerror=onerror):
         here = os.stat(folder)
         if (here.st_dev, here.st_ino) in walked:
             dirs[:] = []  # a link to a folder walked already; its files are listed once
@@ -591,6 +601,9 @@ def read_file(path: Path, root: Path, config: LoadConfig) -> Iterator[Article | 
             target = ""
         yield LoadIssue(source=relative_id(path, root), problem=f"broken symbolic link{target}")
         return
+    if path.is_dir():  # listed by `list_files` because it cannot be listed
+        yield LoadIssue(source=_folder_id(path, root), problem=_unlisted(path))
+        return
     if not path.is_file():
         yield LoadIssue(
             source=relative_id(path, root),
@@ -599,6 +612,21 @@ def read_file(path: Path, root: Path, config: LoadConfig) -> Iterator[Article | 
         )
         return
     yield from _reader(path)(path, root, config)
+
+
+def _folder_id(path: Path, root: Path) -> str:
+    rel = relative_id(path, root)
+    return str(path) if rel == "." else rel
+
+
+def _unlisted(path: Path) -> str:
+    """The problem of a folder the walk could not list (its files are skipped)."""
+    try:
+        with os.scandir(path):
+            reason = "cannot list it"
+    except OSError as err:
+        reason = err.strerror or str(err)
+    return f"cannot read folder: {reason}"
 
 
 def _reader(path: Path) -> Reader:
