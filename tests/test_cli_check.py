@@ -166,6 +166,38 @@ class TestFormats:
         result = run("check", str(corpus.resolve()), "--format", "github")
         assert "::error file=corpus/b.txt,title=" in result.stdout
 
+    @pytest.mark.parametrize(
+        ("given", "cwd", "files"),
+        [
+            (["articles/2024/a.txt", "articles/2025/a.txt"], ".", None),
+            (["n.txt", "../q/n.txt"], "p", ["p/n.txt", "q/n.txt"]),
+            (["day", "../y/day"], "x", ["x/day/a.txt", "y/day/a.txt"]),
+        ],
+    )
+    def test_github_paths_of_one_name_point_at_the_files(
+        self, tmp_path, monkeypatch, given, cwd, files
+    ):
+        """Paths of one name get ids with more folders ('2024/a.txt'); the annotation still
+        points at the file as given (it pointed at the id, a file that is not there) and
+        names the kept one as given (not by an absolute path)."""
+        story = make_article(8)
+        for place in files or given:
+            (tmp_path / place).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / place).write_text(story, encoding="utf-8")
+        monkeypatch.chdir(tmp_path / cwd)
+        result = run("check", *given, "--format", "github")
+        assert result.exit_code == 1
+        (line,) = [ln for ln in result.stdout.splitlines() if ln.startswith("::error")]
+        found = re.fullmatch(
+            r"::error file=([^,]+),title=.* is a near-duplicate of (\S+) \(.*", line
+        )
+        assert found, line
+        named = {found[1], found[2]}
+        # Folders given name their files below them; files are named as given.
+        want = {g for g in given if g.endswith(".txt")} or {f"{g}/a.txt" for g in given}
+        assert named == want, line
+        assert all(Path(name).is_file() for name in named)
+
     def test_github_points_jsonl_records_at_their_line(self, tmp_path):
         """For JSONL, the annotation carries the record's line."""
         story = make_article(4)

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from .config import LoadConfig
 from .errors import ConfigError
-from .load import PIECE_BYTES, id_roots, is_jsonl, iter_corpus, walk_folders
+from .load import PIECE_BYTES, id_roots, is_jsonl, iter_corpus, relative_id, walk_folders
 from .records import Article, DedupResult
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total), as the pipeline reports
@@ -158,14 +158,19 @@ def article_locations(
     """
     out: dict[str, tuple[str, int | None]] = {}
     base = base.resolve() if base is not None else None
-    pairs = id_roots(roots, (config or LoadConfig()).glob)
+    # Each root as the user named it, whether it is a folder, and what its ids begin with:
+    # "" when they are relative to the root itself, else its path below the ids' base
+    # ("2024/a.txt" for articles/2024/a.txt beside articles/2025/a.txt).
+    leads = [
+        (r, r.is_dir(), "" if ids_from == r else relative_id(r, ids_from))
+        for r, ids_from in id_roots(roots, (config or LoadConfig()).glob)
+    ]
     for article in articles:
         path = next(
             (
-                source_path(ids_from, article.source)
-                for r, ids_from in pairs
-                if (r.is_file() and r.name == article.source)
-                or (r.is_dir() and (ids_from / article.source).is_file())
+                found
+                for r, folder, lead in leads
+                if (found := _named(r, folder, lead, article.source))
             ),
             Path(article.source),
         )
@@ -173,6 +178,19 @@ def article_locations(
             path = path.relative_to(base)
         out[article.id] = (path.as_posix(), article.line)
     return out
+
+
+def _named(root: Path, folder: bool, lead: str, source: str) -> Path | None:
+    """Return the file `source` was read from as the user named it, when it lies under
+    `root` (see `article_locations`), else None."""
+    if not folder:
+        return root if source == (lead or root.name) else None
+    if lead:
+        if not source.startswith(lead + "/"):
+            return None
+        source = source[len(lead) + 1 :]
+    path = root / source
+    return path if path.is_file() else None
 
 
 def output_is_file(root: Path) -> bool:
