@@ -82,7 +82,13 @@ class TestSeeds:
                 assert data == (SEEDS / name).read_bytes()
         rows = list(csv.DictReader(io.StringIO(written["removed.csv"].decode())))
         assert rows == [
-            {"removed": SEED_000, "kept": SEED_001, "cluster": "1", "similarity": "0.8304"}
+            {
+                "removed": SEED_000,
+                "kept": SEED_001,
+                "cluster": "1",
+                "similarity": "0.8304",
+                "via": "",
+            }
         ]
         assert tree_digest(SEEDS) == before
         assert "wrote 4 articles" in result.stderr
@@ -555,3 +561,28 @@ class TestPlanDedup:
         refs = [ArticleRef(id="r1", source="crawl.warc", line=3)]
         with pytest.raises(ConfigError, match="not a JSONL record"):
             plan_dedup(refs, DedupResult(params={}, articles=1, clusters=()))
+
+
+def test_a_digest_of_teasers_does_not_cost_the_full_stories(tmp_path):
+    """Full stories, a teaser of each (its first half) and a digest page quoting two teasers:
+    each teaser is dropped, and the digest and every full story are kept (the digest and the
+    teasers chained them into one cluster, and dedup kept one of the three)."""
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    digest = ["Morning briefing: the stories you need to know"]
+    for n in range(2):
+        paragraphs = make_article(100 + n, 4).split("\n\n")
+        (corpus / f"story{n}.txt").write_text("\n\n".join(paragraphs), encoding="utf-8")
+        (corpus / f"brief{n}.txt").write_text("\n\n".join(paragraphs[:2]), encoding="utf-8")
+        digest += paragraphs[:2]
+    (corpus / "digest.txt").write_text("\n\n".join(digest), encoding="utf-8")
+    out = tmp_path / "out"
+    result = run("dedup", str(corpus), "--out", str(out), "-q")
+    assert result.exit_code == 0, result.output
+    kept = sorted(p.name for p in out.iterdir() if p.name != "removed.csv")
+    assert kept == ["digest.txt", "story0.txt", "story1.txt"]
+    with (out / "removed.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    # Each teaser goes with one of its two containers (here the two are alike in size).
+    assert sorted(r["removed"] for r in rows) == ["brief0.txt", "brief1.txt"]
+    assert all(r["via"] == "" and r["similarity"] == "1.0" for r in rows)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from typing import ClassVar
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -89,3 +90,75 @@ class TestBuildClusters:
         shuffled = list(matches)
         rng.shuffle(shuffled)
         assert build_clusters(shuffled, lengths, lambda x, y: match(x, y)) == first
+
+
+def contained(a: str, b: str, containment: float = 1.0, jaccard: float = 0.4) -> Match:
+    a, b = sorted((a, b))
+    return Match(a=a, b=b, jaccard=jaccard, containment=containment, shared=10, via="containment")
+
+
+class TestContainment:
+    """A pair admitted on containment puts the smaller article inside the larger; it says
+    nothing about two larger articles that both hold it."""
+
+    SIZES: ClassVar[dict[str, int]] = {
+        "brief0": 150,
+        "brief1": 150,
+        "story0": 300,
+        "story1": 300,
+        "digest": 600,
+    }
+    MATCHES = (
+        contained("brief0", "story0", jaccard=0.5),
+        contained("brief0", "digest", jaccard=0.25),
+        contained("brief1", "story1", jaccard=0.5),
+        contained("brief1", "digest", jaccard=0.25),
+    )
+
+    def clusters(self, between: float):
+        return build_clusters(
+            self.MATCHES,
+            self.SIZES,
+            lambda x, y: None,
+            self.SIZES,
+            lambda x, y: between,
+        )
+
+    def test_a_digest_of_teasers_does_not_chain_unrelated_stories(self):
+        """Each teaser goes with its best container (the story: higher Jaccard); the digest
+        and the two stories, which hold 40% of each other, stay apart (they were one
+        cluster, and dedup kept only the digest)."""
+        got = [sorted(m.id for m in c.members) for c in self.clusters(between=0.4)]
+        assert got == [["brief0", "story0"], ["brief1", "story1"]]
+
+    def test_containers_that_hold_most_of_each_other_are_joined(self):
+        """Two cut copies of one story, each holding the same teaser and 70% of each other,
+        are one cluster."""
+        got = [sorted(m.id for m in c.members) for c in self.clusters(between=0.7)]
+        assert got == [["brief0", "brief1", "digest", "story0", "story1"]]
+
+    @given(
+        st.lists(
+            st.tuples(st.sampled_from("abcdefgh"), st.sampled_from("abcdefgh"), st.booleans()),
+            max_size=12,
+        ),
+        st.randoms(),
+    )
+    def test_clusters_do_not_depend_on_match_order(self, edges, rng: random.Random):
+        """Shuffling verified pairs of both kinds gives identical clusters."""
+        matches = list(
+            {
+                (min(a, b), max(a, b)): (contained if c else match)(a, b)
+                for a, b, c in edges
+                if a != b
+            }.values()
+        )
+        sizes = {k: ord(k) % 3 for k in "abcdefgh"}
+
+        def between(x: str, y: str) -> float:
+            return (ord(x) * ord(y)) % 10 / 10
+
+        first = build_clusters(matches, sizes, lambda x, y: None, sizes, between)
+        shuffled = list(matches)
+        rng.shuffle(shuffled)
+        assert build_clusters(shuffled, sizes, lambda x, y: None, sizes, between) == first

@@ -29,7 +29,9 @@ from .load import PIECE_BYTES, id_roots, is_jsonl, iter_corpus, relative_id, wal
 from .records import Article, DedupResult
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total), as the pipeline reports
-REMOVED_FIELDS = ("removed", "kept", "cluster", "similarity")
+# `via`: the article `similarity` was measured against when it is not the kept one (a member
+# that joined its cluster through another member); empty otherwise. Added 2026-11-25.
+REMOVED_FIELDS = ("removed", "kept", "cluster", "similarity", "via")
 REMOVED_NAME = "removed.csv"
 
 
@@ -41,6 +43,7 @@ class Removal:
     kept: str
     cluster: int
     similarity: float
+    via: str = ""  # the member `similarity` is measured against, when not `kept`
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -119,7 +122,13 @@ def plan_dedup(articles: Iterable[Article | ArticleRef], result: DedupResult) ->
     refs = [ArticleRef(id=a.id, source=a.source, line=a.line) for a in articles]
     _check_copyable(refs)
     removals = {
-        m.id: Removal(removed=m.id, kept=c.representative, cluster=c.id, similarity=m.similarity)
+        m.id: Removal(
+            removed=m.id,
+            kept=c.representative,
+            cluster=c.id,
+            similarity=m.similarity,
+            via="" if m.via in (None, c.representative) else m.via,
+        )
         for c in result.clusters
         for m in c.members
         if m.id != c.representative
@@ -134,7 +143,7 @@ def removed_csv(plan: DedupPlan) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(REMOVED_FIELDS)
     for r in plan.removed:
-        writer.writerow((r.removed, r.kept, r.cluster, r.similarity))
+        writer.writerow((r.removed, r.kept, r.cluster, r.similarity, r.via))
     return buffer.getvalue()
 
 
