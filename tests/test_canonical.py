@@ -30,6 +30,16 @@ class TestCanonicalize:
         """Zero-width spaces, soft hyphens and BOMs vanish."""
         assert canonicalize("\ufeffnews\u200bdesk co\u00adoperation") == "newsdesk cooperation"
 
+    def test_html_character_references_fold_like_their_characters(self):
+        """A CMS export's "&#8220;I don&#8217;t&nbsp;comment&#8221; &mdash;" is the text it
+        encodes (it was compared as the words "8217", "nbsp", "mdash"), double-encoded
+        references too; a bare "&" and "&nothing" stay as they are."""
+        encoded = "&#8220;I don&#8217;t&nbsp;comment on rumors,&#8221; he added &mdash; Lavrov"
+        plain = "“I don’t comment\u00a0on rumors,” he added — Lavrov"
+        assert canonicalize(encoded) == canonicalize(plain)
+        assert canonicalize("AT&amp;amp;T") == canonicalize("AT&T") == "at&t"
+        assert canonicalize("R&D and &nothing; else") == "r&d and &nothing; else"
+
     def test_empty_and_whitespace(self):
         """Empty and whitespace-only text give the empty string."""
         assert canonicalize("") == canonicalize(" \t\n ") == ""

@@ -9,12 +9,22 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsdedup import canonical
-from newsdedup.canonical import _DASH_RUN, _DOTTED, _INVISIBLE, _QUOTES, _undot, canonicalize
+from newsdedup.canonical import (
+    _DASH_RUN,
+    _DOTTED,
+    _INVISIBLE,
+    _QUOTES,
+    _undot,
+    canonicalize,
+    decode_entities,
+)
 
 
 def reference(text: str) -> str:
     """The canonical steps written plainly, one after the other (see canonical.STEPS)."""
+    text = decode_entities(text)
     text = unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFKC", decode_entities(text))
     text = _INVISIBLE.sub("", text)
     text = text.translate(_QUOTES)
     text = _DASH_RUN.sub("-", text)
@@ -30,6 +40,7 @@ ALPHABET = st.sampled_from(
         *"aBcU.S.-`' \t\n\r\x0b\x0c\x1c\x1f\x00\x7f\x85",
         *("\u00a0", "\u2003", "\u3000", "\u2019", "\u201c", "\u2014", "\u2026", "\u200b"),
         *("\ufb01", "\u0301", "\uff21", "\u00df", "\u03a3", "\u0130", "\u00ad", "\u2028"),
+        *("&", ";", "#", "amp;", "&nbsp;", "&#8217;", "&#x2014;", "&amp;", "\uff06", "\uff1b"),
     ]
 )
 

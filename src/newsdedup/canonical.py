@@ -5,6 +5,8 @@ Canonical text is never shown as the article: it exists to be shingled and compa
 
 from __future__ import annotations
 
+import html
+import html.entities
 import re
 import unicodedata
 
@@ -49,11 +51,15 @@ _DOTTED = re.compile(r"\b(?:[^\W\d_]\.){2,}(?![^\W\d_])")
 _DASH_RUN = re.compile(r"-{2,}")
 _SPACE = re.compile(r"\s+")
 
-# The order matters: NFKC first so compatibility forms (fullwidth letters, ligatures, NBSP)
-# become plain characters the later steps know; quotes and dashes before casefold so every
-# apostrophe is one character; dotted abbreviations after casefold; whitespace last because
-# every earlier step can create or remove spaces.
-STEPS = ("nfkc", "invisible", "quotes_dashes", "casefold", "dotted_abbreviations", "whitespace")
+# The order matters: HTML character references first, as the characters they stand for
+# must go through every step; NFKC next so compatibility forms (fullwidth letters,
+# ligatures, NBSP) become plain characters the later steps know; quotes and dashes before
+# casefold so every apostrophe is one character; dotted abbreviations after casefold;
+# whitespace last because every earlier step can create or remove spaces.
+STEPS = (
+    *("entities", "nfkc", "invisible", "quotes_dashes"),
+    *("casefold", "dotted_abbreviations", "whitespace"),
+)
 
 
 def _undot(match: re.Match[str]) -> str:
@@ -103,8 +109,35 @@ _SWAP = dict(_SWAPS)
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
+# An HTML character reference a scraper or a CMS export left in the text ("&nbsp;",
+# "&#8217;", "&mdash;"), with its semicolon: html.unescape alone also reads "&not" in
+# "&nothing" as a reference, which a plain text must keep.
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def _unescape(match: re.Match[str]) -> str:
+    ref = match.group(0)
+    if ref[1] == "#":
+        return html.unescape(ref)
+    return html.entities.html5.get(ref[1:], ref)  # a name with its ";", or left alone
+
+
+def decode_entities(text: str) -> str:
+    """Return `text` with its HTML character references decoded, as often as it was encoded
+    ("&amp;nbsp;" twice); text without "&" comes back as it is."""
+    while "&" in text:
+        decoded = _ENTITY.sub(_unescape, text)
+        if decoded == text:
+            break
+        text = decoded
+    return text
+
+
 def canonicalize(text: str) -> str:
-    """Return the folded form of `text`: NFKC, ASCII quotes and dashes, lower case, one space."""
+    """Return the folded form of `text`: HTML character references decoded, NFKC, ASCII
+    quotes and dashes, lower case, one space."""
+    if "&" in text:
+        text = decode_entities(text)
     if text.isascii():
         return _canonicalize_ascii(text)
     extra = set(_NON_ASCII.findall(text))
@@ -114,6 +147,8 @@ def canonicalize(text: str) -> str:
                 text = text.replace(ch, _SWAP[ch])
         return _canonicalize_ascii(text)
     text = unicodedata.normalize("NFKC", text)
+    if "&" in text:  # NFKC makes "&" of a fullwidth "＆" ("＆amp；")
+        text = unicodedata.normalize("NFKC", decode_entities(text))
     text = _INVISIBLE.sub("", text)
     text = text.translate(_QUOTES)
     text = _DASH_RUN.sub("-", text)
