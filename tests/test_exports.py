@@ -52,3 +52,41 @@ def test_readmes_explain_example_runs_as_written():
     a, b = articles[0], articles[1]
     result = explain(a, b, config, templates=corpus_templates(articles, config))
     assert result.jaccard == 0.8304
+
+
+def test_wrong_types_at_the_library_entry_points_are_named():
+    """A wrong type gets an error naming the parameter and the type wanted, not a bare
+    AttributeError or TypeError from deep inside (or, for threshold=True, silence)."""
+    import pytest
+
+    from newsdedup import (
+        Article,
+        ConfigError,
+        DedupConfig,
+        find_duplicates,
+        open_index,
+        story_similarity,
+        to_csv,
+        to_json,
+    )
+
+    from .conftest import make_article
+
+    text = make_article(1)
+    cases = [
+        (lambda: DedupConfig(threshold="0.5"), ConfigError, "threshold must be a number"),
+        (lambda: DedupConfig(threshold=None), ConfigError, "threshold must be a number"),
+        (lambda: DedupConfig(threshold=True), ConfigError, "threshold must be a number"),
+        (lambda: DedupConfig(min_shingles=2.5), ConfigError, "min_shingles must be a whole"),
+        (lambda: Article(id=1, text=text, source="x"), TypeError, "Article id must be a str"),
+        (lambda: Article(id="a", text=None, source="x"), TypeError, "text must be a str"),
+        (lambda: Article(id="a", text=b"x", source="x"), TypeError, "text must be a str"),
+        (lambda: find_duplicates(["a.txt"]), TypeError, "expected Article objects"),
+        (lambda: story_similarity(None, "x"), TypeError, "text_a must be a str"),
+        (lambda: open_index(5), TypeError, "location must be a path"),
+        (lambda: to_json(None), TypeError, "expected the DedupResult"),
+        (lambda: to_csv({}), TypeError, "expected the DedupResult"),
+    ]
+    for call, error, message in cases:
+        with pytest.raises(error, match=message):
+            call()

@@ -24,11 +24,16 @@ MAX_NUM_PERM = 4096
 
 
 def _unit(name: str, value: float) -> None:
+    # A bool is an int to Python; True as a threshold is a mistake, not 1.0.
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ConfigError(f"{name} must be a number, got {value!r}")
     if not 0.0 < value <= 1.0:
         raise ConfigError(f"{name} must be in (0, 1], got {value!r}")
 
 
 def _positive(name: str, value: int, *, minimum: int = 1) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConfigError(f"{name} must be a whole number, got {value!r}")
     if value < minimum:
         raise ConfigError(f"{name} must be at least {minimum}, got {value!r}")
 

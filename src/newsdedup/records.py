@@ -33,6 +33,14 @@ class Article:
     extractor: str | None = None
 
     def __post_init__(self) -> None:
+        # Ids are compared, sorted and written as strings in every report: an int id (a
+        # database key) failed deep inside on mixed ids, or came out as a JSON number.
+        for name in ("id", "text", "source"):
+            value = getattr(self, name)
+            if not isinstance(value, str):
+                raise TypeError(
+                    f"Article {name} must be a str, got {type(value).__name__} {value!r:.60}"
+                )
         if not self.id:
             raise ValueError("an article id must not be empty")
 
@@ -197,7 +205,11 @@ def by_id(articles: Iterable[Article]) -> list[Article]:
     copy, or a bare error deep inside). `load_corpus` keeps the first and warns."""
     from .errors import InputError
 
-    items = sorted(articles, key=lambda a: a.id)
+    items = list(articles)
+    for item in items:
+        if not isinstance(item, Article):
+            raise TypeError(f"expected Article objects, got {type(item).__name__} {item!r:.60}")
+    items.sort(key=lambda a: a.id)
     for first, second in itertools.pairwise(items):
         if first.id == second.id:
             unique = "ids must be unique (load_corpus keeps the first)"

@@ -76,7 +76,13 @@ def to_dict(result: DedupResult) -> dict[str, Any]:
 
 def to_json(result: DedupResult) -> str:
     """Return the report as UTF-8-safe JSON text with a final newline."""
+    _check_result(result)
     return json.dumps(to_dict(result), ensure_ascii=False, indent=2) + "\n"
+
+
+def _check_result(result: object) -> None:
+    if not isinstance(result, DedupResult):
+        raise TypeError(f"expected the DedupResult of find_duplicates, got {type(result).__name__}")
 
 
 def article_rows(result: DedupResult) -> list[dict[str, Any]]:
@@ -108,11 +114,13 @@ def _placed(clusters: Sequence[Cluster]) -> dict[str, tuple[Cluster, float]]:
 
 def to_jsonl(result: DedupResult) -> str:
     """Return one JSON object per article, one per line."""
+    _check_result(result)
     return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in article_rows(result))
 
 
 def to_csv(result: DedupResult) -> str:
     """Return one CSV row per article with a header; singletons have empty cluster fields."""
+    _check_result(result)
     buffer = io.StringIO()
     fields = CSV_FIELDS + (STORY_FIELDS if result.stories else ())
     writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")

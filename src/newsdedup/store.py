@@ -19,6 +19,7 @@ and Redis (`store_redis`, `redis://host:port/db`, for several writers sharing on
 from __future__ import annotations
 
 import hashlib
+import os
 import struct
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -612,6 +613,9 @@ def open_index(
     With `config=None` the index's own parameters are used; otherwise they must agree with
     the stored ones on everything but the verification thresholds.
     """
+    if not isinstance(location, str | os.PathLike):
+        raise TypeError(f"location must be a path or a redis:// URL, got {location!r:.60}")
+    location = os.fspath(location)
     backend = open_backend(location, create=create, readonly=readonly)
     if backend is None:
         raise ConfigError(

@@ -1687,6 +1687,9 @@ def story_similarity(
     The cosine of their boosted TF-IDF vectors; idf comes from `stats` (see `corpus_stats`)
     or, without it, from the two texts alone, smoothed.
     """
+    for name, text in (("text_a", text_a), ("text_b", text_b)):
+        if not isinstance(text, str):
+            raise TypeError(f"{name} must be a str, got {type(text).__name__}")
     config = config or StoryConfig()
     a, b = term_counts(text_a), term_counts(text_b)
     stats = stats or term_stats((a, b))
