@@ -139,6 +139,16 @@ class TestRules:
             ("This website uses cookies to improve your experience while you navigate.", "cookie"),
             ("PHOTO: AFP", "credit"),
             ("- Advertisement -", "advertisement"),
+            ("Updated 2 hours ago", "date"),
+            ("5 mins ago", "date"),
+            ("CLICK HERE TO GET THE FOX NEWS APP", "share"),
+            ("Download the BBC News app", "share"),
+            ("Related Topics", "related"),
+            (
+                "A version of this article appears in print on March 3, 2024, Section A, "
+                "Page 1 of the New York edition with the headline: Talks Go On.",
+                "footer",
+            ),
         ],
     )
     def test_named_leftovers_are_dropped_with_their_reason(self, line, reason):

@@ -40,6 +40,12 @@ class TestCanonicalize:
         assert canonicalize("AT&amp;amp;T") == canonicalize("AT&T") == "at&t"
         assert canonicalize("R&D and &nothing; else") == "r&d and &nothing; else"
 
+    def test_arabic_tatweel_is_folded_away(self):
+        """The tatweel only stretches a word on the page: "جـــديد" is "جديد"."""
+        assert canonicalize("\u062c\u0640\u0640\u0640\u062f\u064a\u062f") == canonicalize(
+            "\u062c\u062f\u064a\u062f"
+        )
+
     def test_empty_and_whitespace(self):
         """Empty and whitespace-only text give the empty string."""
         assert canonicalize("") == canonicalize(" \t\n ") == ""

@@ -74,6 +74,9 @@ COMMENT_PHRASES = (
     "log in to comment",
 )
 SHARE_PHRASES = (
+    "click here",
+    "download the",
+    "get the app",
     "share this article",
     "share on facebook",
     "share on twitter",
@@ -104,6 +107,9 @@ FOOTER_PATTERNS = (
     re.compile(
         r"^this (article|story) (was|is|has been) (first )?(published|produced|distributed)"
     ),
+    # A print edition's note under the web copy ("A version of this article appears in print
+    # on March 3, 2024, Section A, Page 1 of the New York edition with the headline: ...").
+    re.compile(r"^a version of this (article|story) appear(s|ed) in print\b"),
 )
 RELATED_HEADINGS = frozenset(
     {
@@ -120,6 +126,7 @@ RELATED_HEADINGS = frozenset(
         "related news",
         "related content",
         "related coverage",
+        "related topics",
         "read more",
         "read next",
         "more from",
@@ -236,6 +243,12 @@ DATE_PATTERNS = (
     ),
     re.compile(r"^(published|updated|posted)?:?\s*\d{4}-\d{2}-\d{2}([ t]\d{2}:\d{2}(:\d{2})?)?$"),
     re.compile(r"^(published|updated|posted|last updated)\b.{0,40}\d{4}.{0,20}$"),
+    # "Updated 2 hours ago", "5 mins ago": a page's time stamp, as of the scrape.
+    re.compile(
+        r"^((published|updated|posted|last updated):?\s*)?\d{1,3}\s*"
+        r"(s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|weeks?|months?|y|years?)"
+        r"\s+ago$"
+    ),
 )
 BYLINE_PATTERN = re.compile(r"^by\s?[a-z][\w.'-]*(\s+[\w.'-]+){0,8}$")
 # A line ends a sentence when its last character is one of these (the regex this replaces,
@@ -375,20 +388,23 @@ PHRASE_MAX_WORDS = 60
 
 # Every phrase of the phrase lists holds one of the anchors below (a test checks each
 # phrase), so a line holding no anchor matches no phrase list: 999 lines in 1000 hold none,
-# and one pass over 26 anchors stands in for five passes over 57 phrases. Written out as
+# and one pass over 29 anchors stands in for five passes over 60 phrases. Written out as
 # substring tests: 2.6 us a line, where any() over a tuple of them costs 3.7.
 def _holds_anchor(canon: str) -> bool:
     return (
         "accept all" in canon
+        or "click here" in canon
         or "comment" in canon
         or "continue" in canon
         or "conversation" in canon
         or "cookie" in canon
         or "copy link" in canon
         or "do not sell my" in canon
+        or "download the" in canon
         or "email" in canon
         or "follow" in canon
         or "get our free" in canon
+        or "get the app" in canon
         or "inbox" in canon
         or "insights" in canon
         or "manage preferences" in canon
@@ -479,7 +495,10 @@ def _is_cookie(f: _Features) -> bool:
 
 _FOOTER_ANCHORED = tuple(p for p in FOOTER_PATTERNS if p.pattern.startswith("^"))
 # How every match of _FOOTER_ANCHORED starts.
-_FOOTER_STARTS = ("published by", "\u00a9", "(c)", "copyright", "this article ", "this story ")
+_FOOTER_STARTS = (
+    *("published by", "\u00a9", "(c)", "copyright", "this article ", "this story "),
+    "a version of this ",
+)
 
 
 def _is_footer(f: _Features) -> bool:

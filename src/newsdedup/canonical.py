@@ -40,10 +40,11 @@ _QUOTES = str.maketrans(
         "\u2026": "...",  # ellipsis (NFKC also does this; kept for clarity)
     }
 )
-# Control and format characters (zero-width spaces, joiners, bidi marks, soft hyphens).
+# Control and format characters (zero-width spaces, joiners, bidi marks, soft hyphens), and
+# the Arabic tatweel (U+0640), which only stretches a word on the page.
 _INVISIBLE = re.compile(
     r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad"
-    r"\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb"
+    r"\u061c\u0640\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb"
     r"\U000e0000-\U000e007f]"
 )
 # "U.S." -> "us", "U.K." -> "uk", "a.m." -> "am": dotted abbreviations of single letters.
