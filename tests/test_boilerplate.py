@@ -220,6 +220,34 @@ class TestRules:
         assert got[reported] is None
         assert got[caption] == "caption"
 
+    def test_a_story_may_end_on_a_quote_or_a_sentence_full_of_names(self):
+        """A speaker's "we" is no site speaking to the reader, a one-word quote ends a
+        story too, and a wire story's last sentence may be mostly names and tickers."""
+        body = make_article(9, 3)
+        endings = [
+            [
+                'The chief executive said: "We are not giving up."',
+                '"No."',
+                "That was his answer when asked whether any title would close this year.",
+            ],
+            [
+                "Shares of Altria Group Inc. <MO.N> rose 5 percent on the New York Stock "
+                "Exchange, while Reynolds American Inc. <RAI.N> gained 4.5 percent."
+            ],
+        ]
+        for ending in endings:
+            got = reasons_of("\n".join([body, *ending, "\u00a9 2024 Example News Ltd."]))
+            assert [got[line] for line in ending] == [None] * len(ending), got
+
+    def test_a_labelled_blurb_is_no_sentence_of_the_story(self):
+        """'Privacy Notice: Newsletters may contain ...' names what it is: a blurb."""
+        body = make_article(10, 3).split("\n\n")
+        line = (
+            "Privacy Notice: Newsletters may contain info about charities, online ads, and "
+            "content funded by outside parties."
+        )
+        assert reasons_of("\n\n".join([body[0], line, *body[1:]]))[line] == "newsletter"
+
     def test_a_story_may_end_on_three_short_sentences(self):
         """Short last paragraphs right below the body are the story's; the share line and
         footer under them are not."""

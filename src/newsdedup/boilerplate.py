@@ -448,6 +448,14 @@ _CALLS = (
 )
 
 
+_QUOTED = re.compile(r'"[^"]*"')
+
+
+def _unquoted(canon: str) -> str:
+    """The line without what it quotes: a speaker's "we" is not the site speaking."""
+    return _QUOTED.sub(" ", canon) if '"' in canon else canon
+
+
 def _tells_news(f: _Features) -> bool:
     """Return True when a line that holds a blurb's phrase is a sentence of the article: a
     sentence of ten words or more, or a long run, that neither speaks to the reader nor
@@ -455,8 +463,18 @@ def _tells_news(f: _Features) -> bool:
     return (
         (f.words >= _RUN_ON_WORDS or (f.words >= _NEWS_WORDS and f.ends_sentence))
         and not f.canon.lstrip("\"'([-\u2022* ").startswith(_CALLS)
-        and _READER.search(f.canon) is None
+        and _READER.search(_unquoted(f.canon)) is None
+        and not _labelled(f.canon)
     )
+
+
+# "Privacy Notice: Newsletters may contain ...": a blurb under a label naming what it is.
+_LABEL = re.compile(r"^([^\W\d_]+ ?){1,3}:")
+
+
+def _labelled(canon: str) -> bool:
+    label = _LABEL.match(canon)
+    return label is not None and _holds_anchor(label.group(0))
 
 
 def _is_ad(f: _Features) -> bool:
@@ -981,13 +999,29 @@ CLOSING_LINES = 3
 CLOSING_MIN_WORDS = 4
 
 
+# A long closing sentence full of names and tickers ("Shares of Altria Group Inc. <MO.N> rose 5
+# percent on the New York Stock Exchange, while ...") has fewer lower-case words than the
+# body detector asks of prose; no menu runs this long and ends a sentence.
+CLOSING_LONG_WORDS = 20
+CLOSING_LONG_LOWER_SHARE = 0.25
+
+
 def _closes_story(f: _Features, shape: Shape) -> bool:
-    """A short sentence in running text that does not speak to the reader."""
+    """A sentence in running text right below the body, too short or too full of names to
+    count as prose, that does not speak to the reader. A quote may be a word long."""
+    short = f.words < CLOSING_MIN_WORDS
+    if short and not f.canon.startswith('"'):
+        return False
+    if short:  # a word or two in quotes ("No."): no share of lower case to speak of
+        needed = 0.0
+    elif f.words >= CLOSING_LONG_WORDS:
+        needed = CLOSING_LONG_LOWER_SHARE
+    else:
+        needed = PROSE_LOWER_SHARE
     return (
-        f.words >= CLOSING_MIN_WORDS
-        and f.canon.endswith((".", '."', ".'"))
-        and shape.lower_share >= PROSE_LOWER_SHARE
-        and _READER.search(f.canon) is None
+        f.canon.endswith((".", '."', ".'"))
+        and shape.lower_share >= needed
+        and _READER.search(_unquoted(f.canon)) is None
         and not f.canon.startswith(_CALLS)
     )
 
