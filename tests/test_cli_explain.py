@@ -279,3 +279,28 @@ def test_articles_with_nothing_left_are_not_compared_not_called_unlike(tmp_path)
     first = result.stdout.splitlines()[0]
     assert first.startswith("not compared: ")
     assert "both have nothing left to compare after cleaning" in first
+
+
+def test_explain_says_when_scan_keeps_a_verified_pair_apart(tmp_path):
+    """A teaser held by its story and by a digest page verifies against both, but scan puts
+    it with its best container only; explain --corpus says so (it said 'duplicate' alone,
+    and scan and explain seemed to disagree)."""
+    digest = ["Morning briefing: the stories you need to know"]
+    for n in range(2):
+        paragraphs = make_article(100 + n, 4).split("\n\n")
+        (tmp_path / f"story{n}.txt").write_text("\n\n".join(paragraphs), encoding="utf-8")
+        (tmp_path / f"brief{n}.txt").write_text("\n\n".join(paragraphs[:2]), encoding="utf-8")
+        digest += paragraphs[:2]
+    (tmp_path / "digest.txt").write_text("\n\n".join(digest), encoding="utf-8")
+    scanned = json.loads(run("scan", str(tmp_path), "--format", "json").stdout)
+    cluster_of = {m["id"]: c["id"] for c in scanned["clusters"] for m in c["members"]}
+    for other in ("story0.txt", "digest.txt"):
+        result = run("explain", "brief0.txt", other, "--corpus", str(tmp_path), "--format", "json")
+        assert result.exit_code == 0, result.output
+        verdict = json.loads(result.stdout)["verdict"]
+        assert verdict["duplicate"] is True
+        together = cluster_of.get("brief0.txt") == cluster_of.get(other) is not None
+        assert verdict["same_cluster"] is together
+        assert ("keeps them apart" in verdict["reason"]) is not together
+    # The teaser went with one of its containers, not both.
+    assert cluster_of.get("story0.txt") != cluster_of.get("digest.txt")

@@ -40,7 +40,12 @@ from .config import (
 )
 from .errors import ConfigError, InputError, NewsdedupError
 from .explain import explain as explain_pair
-from .explain import explain_story, explanation_to_json, story_explanation_to_json
+from .explain import (
+    explain_story,
+    explanation_to_json,
+    story_explanation_to_json,
+    with_clusters,
+)
 from .gate import (
     GatePolicy,
     effective_policy,
@@ -901,6 +906,9 @@ def explain_command(
         return
     templates = corpus_templates(articles, config) if corpus is not None else None
     explanation = explain_pair(art_a, art_b, config, templates=templates)
+    if corpus is not None and explanation.duplicate:
+        # Where scan puts them: a verified pair may still sit in two clusters.
+        explanation = with_clusters(explanation, find_duplicates(articles, config))
     if fmt == "json":
         emit(explanation_to_json(explanation), output)
     else:

@@ -15,7 +15,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Collection, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -26,7 +26,7 @@ from .canonical import canonicalize
 from .config import DedupConfig, StoryConfig
 from .index import matching_bands
 from .pipeline import clean, fingerprint
-from .records import Article, CleanText, Line, by_id
+from .records import Article, CleanText, DedupResult, Line, by_id
 from .shingle import is_spaceless, ngram_hashes, token_hashes, tokens
 from .signature import estimate_jaccard, sign
 from .story import (
@@ -95,6 +95,9 @@ class Explanation:
     verdict: str
     passages: tuple[Passage, ...]
     params: dict[str, Any]
+    # Whether a scan of the corpus puts the two in one cluster (`with_clusters`); None when
+    # no corpus was scanned.
+    same_cluster: bool | None = None
 
     @property
     def found_by_scan(self) -> bool:
@@ -207,10 +210,35 @@ def _verdict(
         text += "never indexes it"
     elif via is not None and not candidate:
         text += (
-            f"; but no LSH band matched (0 of {bands}), so scan pairs them only through a "
-            "third article"
+            f"; but no LSH band matched (0 of {bands}), so scan does not pair them directly "
+            "(only a third article can join them)"
         )
     return via is not None, via, text
+
+
+def with_clusters(e: Explanation, result: DedupResult) -> Explanation:
+    """Return `e` with where a scan of the whole corpus (`result`) put the two articles.
+
+    A pair can verify and still sit in two clusters: an article contained in several others
+    joins its best container only, so a teaser held by its story and by a digest page goes
+    with the story (`cluster.build_clusters`). The verdict then says so.
+    """
+    cluster_of = {m.id: c.id for c in result.clusters for m in c.members}
+    ca, cb = cluster_of.get(e.a.id), cluster_of.get(e.b.id)
+    same = ca is not None and ca == cb
+    verdict = e.verdict
+    if e.duplicate and not same:
+        where = ", ".join(
+            f"{side.id} in cluster {c}" if c is not None else f"{side.id} in none"
+            for side, c in ((e.a, ca), (e.b, cb))
+        )
+        verdict += f"; scan of the corpus keeps them apart ({where})"
+        if e.via == "containment":
+            verdict += (
+                ": an article held by several joins its best container only "
+                "(highest containment, then Jaccard)"
+            )
+    return replace(e, same_cluster=same, verdict=verdict)
 
 
 def explain(
@@ -317,6 +345,7 @@ def explanation_to_dict(e: Explanation) -> dict[str, Any]:
             "duplicate": e.duplicate,
             "via": e.via,
             "found_by_scan": e.found_by_scan,
+            "same_cluster": e.same_cluster,
             "reason": e.verdict,
         },
         "passages": [
