@@ -586,3 +586,20 @@ def test_a_digest_of_teasers_does_not_cost_the_full_stories(tmp_path):
     # Each teaser goes with one of its two containers (here the two are alike in size).
     assert sorted(r["removed"] for r in rows) == ["brief0.txt", "brief1.txt"]
     assert all(r["via"] == "" and r["similarity"] == "1.0" for r in rows)
+
+
+def test_a_rewrite_quoting_a_story_is_kept_whatever_teaser_both_hold(tmp_path):
+    """A rewrite that quotes a story's first four paragraphs and adds its own holds 2/3 of
+    it: no copy. A teaser of the story (its first three paragraphs) lies inside both, and
+    joined them, so dedup dropped the rewrite 'via' the teaser with similarity 1.0."""
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    story = make_article(200, 8).split("\n\n")
+    own = make_article(201, 2).split("\n\n")
+    (corpus / "story.txt").write_text("\n\n".join(story), encoding="utf-8")
+    (corpus / "rewrite.txt").write_text("\n\n".join(story[:4] + own), encoding="utf-8")
+    (corpus / "teaser.txt").write_text("\n\n".join(story[:3]), encoding="utf-8")
+    out = tmp_path / "out"
+    assert run("dedup", str(corpus), "--out", str(out), "-q").exit_code == 0
+    kept = sorted(p.name for p in out.iterdir() if p.name != "removed.csv")
+    assert kept == ["rewrite.txt", "story.txt"]

@@ -304,3 +304,28 @@ def test_explain_says_when_scan_keeps_a_verified_pair_apart(tmp_path):
         assert ("keeps them apart" in verdict["reason"]) is not together
     # The teaser went with one of its containers, not both.
     assert cluster_of.get("story0.txt") != cluster_of.get("digest.txt")
+
+
+def test_explain_says_when_scan_joins_a_pair_that_does_not_verify(tmp_path):
+    """Edited copies a-b-c, each a copy of its neighbour only: scan puts a and c in one
+    cluster through b, and explain --corpus says so instead of a bare 'not a duplicate'."""
+    import random
+
+    rng = random.Random(4)
+    words = " ".join(make_article(300, 8).split("\n\n")).split()
+
+    def edited(source: list[str], share: float) -> list[str]:
+        out = list(source)
+        for i in rng.sample(range(len(out)), int(len(out) * share)):
+            out[i] = f"zz{rng.randrange(10**6)}"
+        return out
+
+    a = words
+    b = edited(a, 0.025)
+    c = edited(b, 0.025)
+    for name, text in zip("abc", (a, b, c), strict=True):
+        (tmp_path / f"{name}.txt").write_text(" ".join(text), encoding="utf-8")
+    pair = explain_json("a.txt", "c.txt", "--corpus", str(tmp_path))
+    assert pair["verdict"]["duplicate"] is False
+    assert pair["verdict"]["same_cluster"] is True
+    assert "through other members, a chain of copies" in pair["verdict"]["reason"]

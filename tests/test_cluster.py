@@ -115,27 +115,46 @@ class TestContainment:
         contained("brief1", "digest", jaccard=0.25),
     )
 
-    def clusters(self, between: float):
-        return build_clusters(
-            self.MATCHES,
-            self.SIZES,
-            lambda x, y: None,
-            self.SIZES,
-            lambda x, y: between,
-        )
+    def clusters(self, verified: set[tuple[str, str]]):
+        def similarity_to(x: str, y: str) -> Match | None:
+            return match(x, y, 0.75) if tuple(sorted((x, y))) in verified else None
+
+        return build_clusters(self.MATCHES, self.SIZES, similarity_to, self.SIZES)
 
     def test_a_digest_of_teasers_does_not_chain_unrelated_stories(self):
-        """Each teaser goes with its best container (the story: higher Jaccard); the digest
-        and the two stories, which hold 40% of each other, stay apart (they were one
-        cluster, and dedup kept only the digest)."""
-        got = [sorted(m.id for m in c.members) for c in self.clusters(between=0.4)]
+        """Each teaser goes with its best container (the one it is the larger share of);
+        the digest and the two stories, which do not verify against each other, stay apart
+        (they were one cluster, and dedup kept only the digest)."""
+        got = [sorted(m.id for m in c.members) for c in self.clusters(verified=set())]
         assert got == [["brief0", "story0"], ["brief1", "story1"]]
 
-    def test_containers_that_hold_most_of_each_other_are_joined(self):
-        """Two cut copies of one story, each holding the same teaser and 70% of each other,
-        are one cluster."""
-        got = [sorted(m.id for m in c.members) for c in self.clusters(between=0.7)]
-        assert got == [["brief0", "brief1", "digest", "story0", "story1"]]
+    def test_containers_that_verify_against_each_other_are_joined(self):
+        """Two copies of one story that verify (here digest and story0) join through the
+        teaser both hold; story1 stays with its own teaser."""
+        got = [
+            sorted(m.id for m in c.members) for c in self.clusters(verified={("digest", "story0")})
+        ]
+        assert got == [["brief0", "digest", "story0"], ["brief1", "story1"]]
+
+    def test_via_leads_every_member_to_the_representative(self):
+        """A chain a-b-c-d of Jaccard pairs (each only with its neighbours): every member's
+        via is one step nearer the representative (a and b named each other, a loop that
+        never reached it)."""
+        lengths = {"a": 10, "b": 11, "c": 12, "d": 13}
+        chain = [match("a", "b", 0.83), match("b", "c", 0.79), match("c", "d", 0.79)]
+        verified = {(m.a, m.b): m for m in chain}
+        (cluster,) = build_clusters(
+            chain, lengths, lambda x, y: verified.get((min(x, y), max(x, y)))
+        )
+        via = {m.id: m.via for m in cluster.members}
+        assert cluster.representative == "d"
+        assert via == {"a": "b", "b": "c", "c": "d", "d": None}
+        assert {m.id: m.similarity for m in cluster.members} == {
+            "a": 0.83,
+            "b": 0.79,
+            "c": 0.79,
+            "d": 1.0,
+        }
 
     @given(
         st.lists(
@@ -145,20 +164,26 @@ class TestContainment:
         st.randoms(),
     )
     def test_clusters_do_not_depend_on_match_order(self, edges, rng: random.Random):
-        """Shuffling verified pairs of both kinds gives identical clusters."""
-        matches = list(
-            {
-                (min(a, b), max(a, b)): (contained if c else match)(a, b)
-                for a, b, c in edges
-                if a != b
-            }.values()
-        )
+        """Shuffling verified pairs of both kinds gives identical clusters, and via always
+        leads to the representative."""
+        pairs = {
+            (min(a, b), max(a, b)): (contained if c else match)(a, b) for a, b, c in edges if a != b
+        }
+        matches = list(pairs.values())
         sizes = {k: ord(k) % 3 for k in "abcdefgh"}
 
-        def between(x: str, y: str) -> float:
-            return (ord(x) * ord(y)) % 10 / 10
+        def similarity_to(x: str, y: str) -> Match | None:
+            return pairs.get((min(x, y), max(x, y))) if (ord(x) + ord(y)) % 2 else None
 
-        first = build_clusters(matches, sizes, lambda x, y: None, sizes, between)
+        first = build_clusters(matches, sizes, similarity_to, sizes)
         shuffled = list(matches)
         rng.shuffle(shuffled)
-        assert build_clusters(shuffled, sizes, lambda x, y: None, sizes, between) == first
+        assert build_clusters(shuffled, sizes, similarity_to, sizes) == first
+        for cluster in first:
+            via = {m.id: m.via for m in cluster.members}
+            for member in via:
+                steps, at = 0, member
+                while at != cluster.representative:
+                    at = via[at]
+                    steps += 1
+                    assert steps <= len(via)

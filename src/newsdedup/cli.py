@@ -906,8 +906,9 @@ def explain_command(
         return
     templates = corpus_templates(articles, config) if corpus is not None else None
     explanation = explain_pair(art_a, art_b, config, templates=templates)
-    if corpus is not None and explanation.duplicate:
-        # Where scan puts them: a verified pair may still sit in two clusters.
+    if corpus is not None:
+        # Where scan puts them: a verified pair may sit in two clusters, and a pair that
+        # does not verify in one.
         explanation = with_clusters(explanation, find_duplicates(articles, config))
     if fmt == "json":
         emit(explanation_to_json(explanation), output)

@@ -53,46 +53,40 @@ def build_clusters(
     length: Mapping[str, int],
     similarity_to: Callable[[str, str], Match | None],
     sizes: Mapping[str, int] | None = None,
-    containment_of: Callable[[str, str], float] | None = None,
 ) -> tuple[Cluster, ...]:
     """Return clusters sorted by size (desc) then representative id, numbered from 1.
 
-    Pairs admitted on Jaccard join their clusters. A pair admitted on containment says the
-    smaller article (by `sizes`, the shingle counts; else by `length`) is inside the larger,
-    and nothing about the larger articles that also hold it: a digest page and a full story
-    both holding one teaser are no copies of each other. So a contained article's group joins
-    the group of its best container only, and another container's group joins too only when
-    the two containers overlap on their own: the smaller one's containment in the other
-    (`overlap_of`; without it, their pair must verify by `similarity_to`) at least
-    BRIDGE_CONTAINMENT. Two cut copies of one story, each with its own edits, hold about
-    three quarters of each other; a digest and a story it quotes two paragraphs of, about
-    two fifths.
+    An article joins a cluster only through a pair that vouches for it: a pair admitted on
+    Jaccard (both ways), or one admitted on containment in which it is the smaller article
+    (by `sizes`, the shingle counts; else by `length`): it lies inside the larger. Such a pair
+    says nothing about the larger article, nor about two larger ones that both hold it: a
+    digest page, a full story and a rewrite that quotes its first paragraphs may all hold one
+    teaser and be no copies of each other. So a contained article joins its best container
+    only (highest containment, then the container it is the larger share of, then the
+    smallest id), and another container of it joins too only when the two containers verify
+    against each other (`similarity_to`).
 
     Each member's similarity is that of its verified pair with the representative when that
-    pair passes; otherwise that of the strongest verified edge that joined it to the cluster.
+    pair passes; otherwise that of the pair through which it joined, on the shortest path of
+    joining pairs from the representative (`via`, the strongest such pair first), so
+    following `via` from any member reaches the representative.
     """
     uf = UnionFind()
-    best_edge: dict[str, tuple[float, str]] = {}
     size = sizes if sizes is not None else length
+    links: dict[str, dict[str, float]] = {}  # the pairs that joined, both ways, with scores
     held: dict[str, list[tuple[float, float, str]]] = {}  # small -> (containment, jaccard, big)
     for m in matches:
         if m.via == "jaccard":
             uf.union(m.a, m.b)
+            _link(links, m.a, m.b, m.similarity)
         else:
             small, big = (m.a, m.b) if (size[m.a], m.b) < (size[m.b], m.a) else (m.b, m.a)
             held.setdefault(small, []).append((m.containment, m.jaccard, big))
-        for this, other in ((m.a, m.b), (m.b, m.a)):
-            current = best_edge.get(this)
-            if (
-                current is None
-                or m.similarity > current[0]
-                or (m.similarity == current[0] and other < current[1])
-            ):
-                best_edge[this] = (m.similarity, other)
-    _join_containers(uf, held, similarity_to, containment_of)
+    _join_containers(uf, links, held, similarity_to)
     drafts = []
     for group in uf.groups():
         rep = pick_representative(group, length)
+        paths = _paths_from(rep, links)
         members = [Member(id=rep, similarity=1.0)]
         for member_id in group:
             if member_id == rep:
@@ -101,7 +95,7 @@ def build_clusters(
             if direct is not None:
                 members.append(Member(id=member_id, similarity=direct.similarity, via=rep))
             else:
-                score, other = best_edge[member_id]
+                other, score = paths[member_id]
                 members.append(Member(id=member_id, similarity=score, via=other))
         members.sort(key=lambda mem: mem.id)
         drafts.append((rep, tuple(members)))
@@ -112,30 +106,54 @@ def build_clusters(
     )
 
 
-# How much of the smaller of two containers of one article must lie in the other for the
-# two to be one story's copies (see `build_clusters`).
-BRIDGE_CONTAINMENT = 0.6
+def _link(links: dict[str, dict[str, float]], a: str, b: str, score: float) -> None:
+    links.setdefault(a, {})[b] = score
+    links.setdefault(b, {})[a] = score
 
 
 def _join_containers(
     uf: UnionFind,
+    links: dict[str, dict[str, float]],
     held: Mapping[str, list[tuple[float, float, str]]],
     similarity_to: Callable[[str, str], Match | None],
-    containment_of: Callable[[str, str], float] | None,
 ) -> None:
-    """Join each contained article's group to its containers' (see `build_clusters`), in id
-    order of the contained article, so the result is the same in every run."""
+    """Join each contained article to its best container, and another container of it to
+    that one when the two verify (see `build_clusters`); in id order of the contained
+    article, so the result is the same in every run."""
     for small in sorted(held):
-        # The best container: highest containment, then Jaccard, then the smallest id.
         containers = sorted(held[small], key=lambda c: (-c[0], -c[1], c[2]))
-        parent = containers[0][2]
+        score, _, parent = containers[0]
         uf.union(small, parent)
+        _link(links, small, parent, score)
         for _, _, big in containers[1:]:
             if uf.find(big) == uf.find(parent):
                 continue
-            if containment_of is None:
-                joined = similarity_to(big, parent) is not None
-            else:
-                joined = containment_of(big, parent) >= BRIDGE_CONTAINMENT
-            if joined:
+            bridge = similarity_to(big, parent)
+            if bridge is not None:
                 uf.union(big, parent)
+                _link(links, big, parent, bridge.similarity)
+
+
+def _paths_from(
+    root: str, links: Mapping[str, Mapping[str, float]]
+) -> dict[str, tuple[str, float]]:
+    """Return, for each article reachable from `root` over the joining pairs, the article it
+    is reached from on a shortest path and that pair's score: of the pairs from the layer
+    before, the strongest, ties to the smallest id (a breadth-first tree, the same in every
+    run)."""
+    reached: dict[str, tuple[str, float]] = {}
+    seen = {root}
+    frontier = [root]
+    while frontier:
+        layer: dict[str, tuple[str, float]] = {}
+        for node in frontier:
+            for other, score in links.get(node, {}).items():
+                if other in seen:
+                    continue
+                best = layer.get(other)
+                if best is None or score > best[1] or (score == best[1] and node < best[0]):
+                    layer[other] = (node, score)
+        seen.update(layer)
+        reached.update(layer)
+        frontier = sorted(layer)
+    return reached

@@ -219,12 +219,14 @@ def _verdict(
 def with_clusters(e: Explanation, result: DedupResult) -> Explanation:
     """Return `e` with where a scan of the whole corpus (`result`) put the two articles.
 
-    A pair can verify and still sit in two clusters: an article contained in several others
-    joins its best container only, so a teaser held by its story and by a digest page goes
-    with the story (`cluster.build_clusters`). The verdict then says so.
+    The pair's verdict and the clusters can differ both ways. A pair that verifies may sit
+    in two clusters: an article contained in several others joins its best container only
+    (`cluster.build_clusters`). A pair that does not verify may share a cluster: each joined
+    it through other members (a chain of copies). The verdict then says so.
     """
-    cluster_of = {m.id: c.id for c in result.clusters for m in c.members}
-    ca, cb = cluster_of.get(e.a.id), cluster_of.get(e.b.id)
+    member_of = {m.id: (c.id, m.via) for c in result.clusters for m in c.members}
+    ca = member_of.get(e.a.id, (None, None))[0]
+    cb = member_of.get(e.b.id, (None, None))[0]
     same = ca is not None and ca == cb
     verdict = e.verdict
     if e.duplicate and not same:
@@ -236,8 +238,16 @@ def with_clusters(e: Explanation, result: DedupResult) -> Explanation:
         if e.via == "containment":
             verdict += (
                 ": an article held by several joins its best container only "
-                "(highest containment, then Jaccard)"
+                "(highest containment, then the one it is the larger share of)"
             )
+    elif not e.duplicate and same:
+        joined = ", ".join(
+            f"{side.id} via {member_of[side.id][1]}"
+            for side in (e.a, e.b)
+            if member_of[side.id][1] is not None
+        )
+        verdict += f"; but scan of the corpus puts them in one cluster ({ca}) through other "
+        verdict += f"members, a chain of copies ({joined})"
     return replace(e, same_cluster=same, verdict=verdict)
 
 

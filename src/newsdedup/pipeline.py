@@ -34,7 +34,7 @@ from .shingle import shingles
 from .signature import sign_many
 from .spill import SpilledSets, set_sizes
 from .templates import learn_templates
-from .verify import overlap, verify
+from .verify import verify
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 T = TypeVar("T")
@@ -184,11 +184,7 @@ def result_from_fingerprints(
 
     length = {k: int(lengths[i]) for k, i in position.items()}
     shingles = {k: int(sizes[i]) for k, i in position.items()}
-
-    def containment_of(x: str, y: str) -> float:
-        return overlap(sets[position[x]], sets[position[y]])[1]
-
-    clusters = build_clusters(matches, length, similarity_to, shingles, containment_of)
+    clusters = build_clusters(matches, length, similarity_to, shingles)
     return DedupResult(
         params=config.params(),
         articles=len(ids),
