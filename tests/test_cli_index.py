@@ -418,6 +418,46 @@ class TestIndexFiles:
         assert empty.read_bytes() == b""
         assert sorted(p.name for p in tmp_path.iterdir()) == ["z.db"]
 
+    def test_changes_left_in_the_wal_are_never_passed_over(self):
+        """An index whose last writer died before folding its WAL in, in a read-only folder
+        with no -shm file: stats and check said 1 article (the WAL's were passed over in
+        silence, and a gate passed on the older index); they now stop with exit 3."""
+        if os.geteuid() != 0 or shutil.which("setpriv") is None:
+            pytest.skip("needs root and setpriv, to run as another user")
+        as_nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+        python = [*as_nobody, sys.executable]
+        if subprocess.run([*python, "-c", "import newsdedup"], capture_output=True).returncode:
+            pytest.skip("another user cannot import newsdedup from this checkout")
+        shared = Path(tempfile.mkdtemp(prefix="newsdedup-wal-"))
+        shelf = shared / "shelf"
+        try:
+            shared.chmod(0o755)
+            shelf.mkdir()
+            index = shelf / "x.db"
+            assert run("index", "add", SEEDS / S000, "--index", index).exit_code == 0
+            die_before_checkpoint = (
+                "import os, sys\n"
+                "from newsdedup import load_corpus, open_index\n"
+                "ix = open_index(sys.argv[1])\n"
+                "ix.add(load_corpus(sys.argv[2]).articles)\n"
+                "os._exit(0)\n"
+            )
+            argv = [sys.executable, "-c", die_before_checkpoint, str(index), str(SEEDS / S001)]
+            subprocess.run(argv, check=True)
+            assert (shelf / "x.db-wal").stat().st_size > 0
+            (shelf / "x.db-shm").unlink(missing_ok=True)
+            index.chmod(0o644)
+            (shelf / "x.db-wal").chmod(0o644)
+            shelf.chmod(0o555)
+            for args in (("stats",), ("check", str(SEEDS / S001))):
+                argv = [*python, "-m", "newsdedup", "index", *args, "--index", str(index)]
+                result = subprocess.run(argv, capture_output=True, text=True)
+                assert result.returncode == 3, result.stdout + result.stderr
+                assert "holds changes in x.db-wal" in result.stderr
+        finally:
+            shelf.chmod(0o755)
+            shutil.rmtree(shared)
+
     def test_read_only_index_and_folder(self, tmp_path):
         """As a user who may not write: add and remove say the index cannot be written
         (they exited 4, 'attempt to write a readonly database'); check and stats read an

@@ -275,7 +275,18 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
         return conn
     except sqlite3.OperationalError:
         conn.close()
-        return sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None)
+    # Immutable reads the main file only. Committed changes still in the -wal file (its last
+    # writer was killed before folding them in, or the file was synced without its -shm)
+    # would be passed over in silence: an older index, and a gate passing on it.
+    wal = path.with_name(path.name + "-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        raise InputError(
+            str(path),
+            f"holds changes in {wal.name} that cannot be read where no {path.name}-shm can "
+            "be made (a read-only folder); open the index once where it can be written "
+            "(`newsdedup index stats --index ...`) to fold them in",
+        )
+    return sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None)
 
 
 class _write:
