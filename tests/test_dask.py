@@ -241,3 +241,10 @@ def test_local_cluster_starts_while_another_holds_port_8787():
     assert remote.exit_code == 0, remote.stderr or remote.exception
     assert remote.stderr == ""
     assert remote.stdout == local.stdout
+
+
+def test_a_tls_scheduler_is_a_usage_error_not_a_crash():
+    """tls:// made Dask's Client raise TypeError (no ssl_context): an internal error, exit 4."""
+    result = run("scan", str(SEEDS), "--dask", "tls://127.0.0.1:8786", "-q")
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("error: --dask tls://127.0.0.1:8786: a TLS scheduler needs")

@@ -204,6 +204,22 @@ class TestRedisCli:
         assert dead in result.stderr
         assert "Traceback" not in result.stderr
 
+    def test_tls_to_a_plain_server_fails_within_the_connect_timeout(self, redis_server):
+        """rediss:// to a server that speaks plain text: the TLS handshake waited for the
+        5-minute socket timeout; it now fails as a connection does, in seconds (exit 3)."""
+        tls = f"rediss://127.0.0.1:{redis_server}/0"
+        started = time.monotonic()
+        result = CliRunner().invoke(cli, ["index", "stats", "--index", tls])
+        assert result.exit_code == 3, result.output
+        assert result.stderr.startswith(f"error: {tls}: cannot reach Redis")
+        assert time.monotonic() - started < 60
+
+    def test_the_working_timeout_is_back_after_the_first_reply(self, url):
+        """The short timeout is for connecting only: commands after it get 300 s."""
+        with open_index(url, create=True) as index:
+            kwargs = index.backend.client.connection_pool.connection_kwargs
+            assert kwargs["socket_timeout"] == 300
+
 
 class TestSharedWriters:
     def test_two_writers_adding_overlapping_batches_store_each_id_once(self, url, tmp_path):

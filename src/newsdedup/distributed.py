@@ -216,6 +216,11 @@ def connect(scheduler: str) -> tuple[Any, Any]:
             raise ConfigError(f"--dask {scheduler}: use local, local:N or a scheduler address")
         cluster = local_cluster(int(count))
         return Client(cluster), cluster  # type: ignore[no-untyped-call, unused-ignore]
+    if scheduler.startswith("tls://"):  # Dask's Client wants a security object for TLS
+        raise ConfigError(
+            f"--dask {scheduler}: a TLS scheduler needs a Dask security configuration, which "
+            "newsdedup does not pass; use a tcp:// address (inside a trusted network) or local"
+        )
     try:
         return Client(scheduler, timeout="20s"), None  # type: ignore[no-untyped-call, unused-ignore]
     except (OSError, TimeoutError, ValueError) as err:

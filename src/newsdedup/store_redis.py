@@ -95,6 +95,10 @@ def split_url(location: str) -> tuple[str, str]:
     return (f"{base}?{rest}" if rest else base), prefix
 
 
+# How long connecting to Redis, and its first reply, may take.
+CONNECT_SECONDS = 5
+
+
 class RedisBackend:
     """An index in a Redis database, under one key prefix."""
 
@@ -117,13 +121,24 @@ class RedisBackend:
         try:
             # A chunk's script or a long pipeline can take seconds on a busy server; the URL's
             # own socket_timeout=… wins over this default.
-            client = redis.Redis.from_url(url, socket_connect_timeout=5, socket_timeout=300)
+            client = redis.Redis.from_url(
+                url, socket_connect_timeout=CONNECT_SECONDS, socket_timeout=300
+            )
         except ValueError as err:  # a port or database that is no number: a usage error
             raise ConfigError(f"{location}: not a valid Redis URL ({err})") from err
+        # The first reply within the connect timeout too: a TLS handshake (rediss://) with a
+        # server that speaks plain text, or a port that accepts and never answers, waited for
+        # socket_timeout (5 minutes). Later connections get the working timeout back.
+        kwargs = client.connection_pool.connection_kwargs
+        working = kwargs.get("socket_timeout")
+        kwargs["socket_timeout"] = min(working or CONNECT_SECONDS, CONNECT_SECONDS)
         try:
             client.ping()
         except (redis.RedisError, ValueError) as err:
             raise InputError(location, f"cannot reach Redis ({err})") from err
+        finally:
+            kwargs["socket_timeout"] = working
+            client.connection_pool.disconnect()
         return cls(location, client, prefix)
 
     def close(self) -> None:
