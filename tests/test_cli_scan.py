@@ -772,3 +772,17 @@ def test_a_pipe_inside_a_folder_is_a_skipped_input_not_left_out_unseen(tmp_path:
         {"source": "page.html", "problem": problem},
     ]
     assert report["summary"]["articles"] == 3
+
+
+@pytest.mark.parametrize("output", ["afile/x.json", "afile/sub/x.json"])
+def test_output_under_a_file_names_the_file_in_the_way(tmp_path, output):
+    """-o afile/x.json where afile is a file said 'cannot write: File exists', as if x.json
+    were there."""
+    (tmp_path / "afile").write_text("keep me\n", encoding="utf-8")
+    target = tmp_path / output
+    result = run("scan", str(SEEDS), "-o", str(target))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"error: {target}: cannot write: {tmp_path / 'afile'} is a file, not a folder\n"
+    )
+    assert (tmp_path / "afile").read_text(encoding="utf-8") == "keep me\n"

@@ -482,7 +482,14 @@ def _silence_stdout() -> None:
 
 def cannot_write(where: str, error: OSError, note: str = "") -> CliError:
     """The one-line error (exit 2) of output that could not be written, and why."""
-    return CliError(f"{where}: cannot write: {error.strerror or error}{note}", EXIT_USAGE)
+    reason = error.strerror or str(error)
+    # Making the folders of afile/x.json fails with "File exists", which reads as if x.json
+    # were there: name the file that stands where a folder must go.
+    if isinstance(error, FileExistsError | NotADirectoryError) and where != "stdout":
+        blocking = next((p for p in Path(where).parents if p.is_file()), None)
+        if blocking is not None:
+            reason = f"{blocking} is a file, not a folder"
+    return CliError(f"{where}: cannot write: {reason}{note}", EXIT_USAGE)
 
 
 def warn(err: Console, markup: str) -> None:
@@ -678,7 +685,8 @@ def _rendered(draw: Callable[[Console], None], output: Path | None, out: Console
         with writing_stdout():
             draw(out)
         return
-    buffer = Console(record=True, width=100, file=open(os.devnull, "w"))  # noqa: SIM115
+    # Recorded, and drawn into a string that is dropped (an open /dev/null was never closed).
+    buffer = Console(record=True, width=100, file=io.StringIO())
     draw(buffer)
     emit(buffer.export_text(), output)
 
