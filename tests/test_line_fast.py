@@ -332,6 +332,8 @@ def test_unwrap_helpers_match_the_plain_versions(lines: list[str]) -> None:
         assert unwrap._first_word(line) == (words[0] if words else "")
         want = bool(words) and words[-1].endswith((".", "!", "?", '."', ".\u201d"))
         assert unwrap._ends_sentence(line) == (want and not unwrap._ABBREVIATION.match(words[-1]))
+    lower = [i for i in range(len(lines) - 1) if unwrap._first_word(lines[i + 1])[:1].islower()]
+    assert unwrap._before_lower(lines) == lower
 
 
 def reference_wrapped_units(lines: list[str]) -> list[list[int]]:
@@ -405,3 +407,93 @@ def test_scores_match_the_plain_score(rows: list[tuple[body.Shape, bool, bool]])
     want = [reference_score(*r) for r in rows]
     assert got == want
     assert [type(v) for v in got] == [type(v) for v in want]
+
+
+# ---- boilerplate: the per-article passes ------------------------------------------------
+
+# Lines of each kind the teaser-run and body-edge passes tell apart: prose, teasers (short
+# headline-like lines), a closing sentence, a line broken off on a function word, blank lines.
+PASS_LINES = [
+    "The minister said on Tuesday that the talks would resume next week in the capital city.",
+    "Oil prices rose",
+    "Storm hits coast",
+    "Shares fell 4% in early trading.",
+    "Shearson Lehman Brothers, a unit of",
+    "",
+    "  ",
+    "Among the main items:",
+    "- first item",
+]
+REASONS = st.sampled_from([None, None, None, "template", "related", "caption"])
+
+
+def reference_teaser_runs(
+    units: list[bp._Unit], reasons: list[str | None], listed: list[bool] | None
+) -> None:
+    """`_revise`'s teaser-run loop as it read before `_mark_teaser_runs`."""
+    flags = listed or [False] * len(units)
+    nonblank = [i for i, u in enumerate(units) if u.f.canon]
+    body_started = False
+    run: list[int] = []
+    for i in [*nonblank, -1]:
+        if i >= 0 and body_started and reasons[i] is None and units[i].teaser and not flags[i]:
+            run.append(i)
+            continue
+        if len(run) >= bp.TEASER_RUN:
+            for j in run:
+                reasons[j] = "related"
+        run = []
+        if i >= 0 and reasons[i] is None and units[i].prose:
+            body_started = True
+
+
+def reference_edges(
+    units: list[bp._Unit], reasons: list[str | None], inside: tuple[bool, ...]
+) -> tuple[bool, ...]:
+    """`_with_lead_ins` then `_with_closing_lines`, as they read before the index() scans."""
+    starts = [i for i in range(1, len(inside)) if inside[i] and not inside[i - 1]]
+    grown = list(inside)
+    for i in starts:
+        canon = units[i - 1].f.canon
+        if reasons[i - 1] is None and canon and bp._breaks_off(canon):
+            grown[i - 1] = True
+    inside = tuple(grown)
+    last = max((i for i, flag in enumerate(inside) if flag), default=None)
+    if last is None:
+        return inside
+    taken = 0
+    for i in range(last + 1, len(units)):
+        u = units[i]
+        if not u.f.canon:
+            continue
+        if (
+            taken == bp.CLOSING_LINES
+            or reasons[i] is not None
+            or not bp._closes_story(u.f, u.shape)
+        ):
+            break
+        grown[i] = True
+        taken += 1
+    return tuple(grown)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(PASS_LINES), REASONS, st.booleans(), st.booleans()), max_size=25
+    ),
+    st.booleans(),
+)
+def test_article_passes_match_the_plain_loops(
+    rows: list[tuple[str, str | None, bool, bool]], with_listed: bool
+) -> None:
+    units = [bp._analyze(line) for line, _, _, _ in rows]
+    reasons = [reason if line.strip() else "blank" for line, reason, _, _ in rows]
+    listed = [flag for _, _, flag, _ in rows] if with_listed else None
+    got, want = list(reasons), list(reasons)
+    bp._mark_teaser_runs(units, got, listed)
+    reference_teaser_runs(units, want, listed)
+    assert got == want
+    inside = tuple(flag for _, _, _, flag in rows)
+    grown = bp._with_closing_lines(units, reasons, bp._with_lead_ins(units, reasons, inside))
+    assert grown == reference_edges(units, reasons, inside)

@@ -195,8 +195,7 @@ def body_lines(
     if best < MIN_BODY_WORDS:
         return None
     inside = [False] * len(scores)
-    for i in range(a, b + 1):
-        inside[i] = True
+    inside[a : b + 1] = [True] * (b + 1 - a)
     # Further stretches on either side, each searched only in the gap it lies in.
     todo = [(0, a), (b + 1, len(scores))]
     while todo:
@@ -206,8 +205,7 @@ def body_lines(
         total, x, y = _best_segment(scores, lo, hi)
         if x < 0 or total < EXTRA_SHARE * best or total < MIN_EXTRA_WORDS:
             continue
-        for i in range(x, y + 1):
-            inside[i] = True
+        inside[x : y + 1] = [True] * (y + 1 - x)
         todo += [(lo, x), (y + 1, hi)]
     # Rows of figures next to a stretch belong to it (a results table under its note). Only a
     # row of figures can start a run (a short label must have figures beyond it), and most

@@ -340,6 +340,7 @@ class _Unit:
     rule: str | None  # the first line rule that fires, or None
     key: int  # site-template key of the canonical line
     shape: Shape  # what the body detector needs
+    headline: bool
     teaser: bool
     prose: bool
     comment_heading: bool  # COMMENT_HEADING matches
@@ -348,6 +349,7 @@ class _Unit:
     # Derived from the fields above, for the per-article passes of `_judge`:
     base: str | None  # the reason before context: "blank", else `rule`
     comment: bool  # comment_heading or comment_opener: may open the comments
+    lead_in: bool  # may introduce a list, if kept (`_introduced_lists`)
 
 
 # Distinct lines remembered per process. Site furniture (menus, footers, share bars) repeats
@@ -362,21 +364,25 @@ def _analyze(raw: str) -> _Unit:
     f = _features(raw)
     rule = _first_rule(f) if f.canon else None
     # COMMENT_AUTHOR ends in ":\s*$", and canonical text ends in no space.
-    author = f.canon.endswith(":") and bool(COMMENT_AUTHOR.search(f.canon))
+    colon = f.canon.endswith(":")
+    author = colon and bool(COMMENT_AUTHOR.search(f.canon))
     heading = bool(COMMENT_HEADING.search(f.canon))
     opener = author or bool(_COUNTED.search(f.canon))
+    headline = _is_headline(f)
     return _Unit(
         f,  # f
         rule,  # rule
         line_key(f.canon),  # key
         body_shape(raw),  # shape
-        _is_teaser(f),  # teaser
+        headline,  # headline
+        headline and _links_out(f),  # teaser: what _is_teaser gives
         _is_prose(f),  # prose
         heading,  # comment_heading
         opener,  # comment_opener
         author,  # comment_author
         rule if f.canon else "blank",  # base
         heading or opener,  # comment
+        colon and _may_lead_in(f),  # lead_in
     )
 
 
@@ -742,7 +748,12 @@ TEASER_WORDS = 1
 
 
 def _is_teaser(f: _Features) -> bool:
-    if not (_is_headline(f) and f.words >= TEASER_WORDS):
+    return _is_headline(f) and _links_out(f)
+
+
+def _links_out(f: _Features) -> bool:
+    """Return True when a headline-like line reads as a link to another story."""
+    if f.words < TEASER_WORDS:
         return False
     # A row of figures ("Revs 291.8 mln vs 151.1 mln") is a table in the article, not a link.
     tokens, digits = _word_digit_counts(f.canon)
@@ -767,7 +778,7 @@ def _mark_comment_section(
 ) -> None:
     """Drop everything from the start of the reader comments to the end of the text."""
     # Only a comment heading or opener starts the section or is dropped as a bare link.
-    if not any([units[i].comment for i in nonblank]):
+    if not any([u.comment for u in units]):  # a blank line is none
         return
     prose_words = 0
     for pos, i in enumerate(nonblank):
@@ -805,11 +816,11 @@ def _opens_comments(
     return not (len(around) == 2 and all(reasons[j] is None and units[j].prose for j in around))
 
 
-def _revise(units: list[_Unit], reasons: list[str | None], listed: list[bool]) -> None:
+def _revise(units: list[_Unit], reasons: list[str | None], listed: list[bool] | None) -> None:
     """Let unclear lines follow their neighbours (second pass); edits `reasons` in place.
-    `listed` marks the lines of a list the article introduces (`_introduced_lists`)."""
-    feats = [u.f for u in units]
-    nonblank = [i for i, f in enumerate(feats) if f.canon]
+    `listed` marks the lines of a list the article introduces (`_introduced_lists`; None:
+    no line)."""
+    nonblank = [i for i, u in enumerate(units) if u.f.canon]
     # Headline lists under a related heading, until a line that is no link: prose, a row of
     # figures, or the byline or date that open an article.
     in_block = False
@@ -826,26 +837,43 @@ def _revise(units: list[_Unit], reasons: list[str | None], listed: list[bool]) -
     # which follows the last body paragraph, nor above "Image copyright ...", which comes
     # before its caption as the BBC lays them out).
     for pos, i in enumerate(nonblank) if "credit" in reasons else ():
-        canon = feats[i].canon
+        canon = units[i].f.canon
         before_caption = canon.startswith(("image copyright", "copyright"))
         if reasons[i] == "credit" and canon not in WIRE_CREDITS and not before_caption and pos:
             above = nonblank[pos - 1]
-            if reasons[above] is None and _may_caption(feats[above]):
+            if reasons[above] is None and _may_caption(units[above].f):
                 reasons[above] = "caption"
     _mark_comment_section(units, reasons, nonblank)
-    # Runs of two or more headline-like lines once the body has started: a link list.
-    body_started = False
+    _mark_teaser_runs(units, reasons, listed)
+
+
+def _mark_teaser_runs(
+    units: list[_Unit], reasons: list[str | None], listed: list[bool] | None
+) -> None:
+    """Drop the runs of two or more kept headline-like lines (teasers) below the first kept
+    prose line: a link list. A run is broken by any other non-blank line; the lines of an
+    introduced list (`listed`) are no teasers."""
+    n = len(units)
+    # The body starts at the first kept prose line (a teaser is never prose, so no run
+    # forms above it).
+    start = next((i for i, u in enumerate(units) if u.prose and reasons[i] is None), n)
+    teasers = [
+        i
+        for i in range(start + 1, n)
+        if units[i].teaser and reasons[i] is None and not (listed and listed[i])
+    ]
     run: list[int] = []
-    for i in [*nonblank, -1]:
-        if i >= 0 and body_started and reasons[i] is None and units[i].teaser and not listed[i]:
-            run.append(i)
-            continue
-        if len(run) >= TEASER_RUN:
-            for j in run:
-                reasons[j] = "related"
-        run = []
-        if i >= 0 and reasons[i] is None and units[i].prose:
-            body_started = True
+    for i in teasers:
+        # Two teasers are in one run when only blank lines lie between them.
+        if run and any([u.f.canon for u in units[run[-1] + 1 : i]]):
+            if len(run) >= TEASER_RUN:
+                for j in run:
+                    reasons[j] = "related"
+            run = []
+        run.append(i)
+    if len(run) >= TEASER_RUN:
+        for j in run:
+            reasons[j] = "related"
 
 
 # A caption is a sentence or two; a photo credit under a body paragraph (a photo without a
@@ -915,18 +943,23 @@ _BULLET = re.compile(r"\s*(?:[-*\u2022\u00b7\u2013\u2014\u25aa\u25e6\u25cf]|\d{1
 _NEUTRAL = Shape(0.0, 0.0, False, True)  # what the body detector makes of a blank line
 
 
-def _introduced_lists(units: list[_Unit], reasons: list[str | None]) -> list[bool]:
-    """Return, per line, whether it is the lead-in or an item of an introduced list."""
-    listed = [False] * len(units)
+def _may_lead_in(f: _Features) -> bool:
+    """Return True when a line ending in a colon may introduce a list: short, and neither
+    speaking to the reader ("You may also like:") nor calling to act ("Read more:")."""
+    return (
+        f.words <= LEAD_IN_MAX_WORDS
+        and _READER.search(f.canon) is None
+        and not f.canon.startswith(_CALLS)
+    )
+
+
+def _introduced_lists(units: list[_Unit], reasons: list[str | None]) -> list[bool] | None:
+    """Return, per line, whether it is the lead-in or an item of an introduced list; None
+    when no line is (most texts)."""
+    listed: list[bool] | None = None
     n = len(units)
     for i, u in enumerate(units):
-        if not (
-            reasons[i] is None
-            and u.f.canon.endswith(":")
-            and u.f.words <= LEAD_IN_MAX_WORDS
-            and _READER.search(u.f.canon) is None  # "You may also like:"
-            and not u.f.canon.startswith(_CALLS)  # "Read more:", "Follow us:"
-        ):
+        if not (u.lead_in and reasons[i] is None):  # `_Unit.lead_in`: a colon at the end...
             continue
         items: list[int] = []
         j = i + 1
@@ -940,6 +973,8 @@ def _introduced_lists(units: list[_Unit], reasons: list[str | None]) -> list[boo
             items.append(j)
             j += 1
         if len(items) >= LIST_MIN_ITEMS:
+            if listed is None:
+                listed = [False] * n
             for k in (i, *items):
                 listed[k] = True
     return listed
@@ -952,10 +987,14 @@ INLINE_REASONS = frozenset(
 )
 
 
-def _mark_outside_body(units: list[_Unit], reasons: list[str | None], listed: list[bool]) -> None:
+def _mark_outside_body(
+    units: list[_Unit], reasons: list[str | None], listed: list[bool] | None
+) -> None:
     """Drop the lines that lie outside the main body, when a body is found. The lines of a
     list the article introduces (`listed`) neither make the body nor split it."""
-    shapes = [_NEUTRAL if flag else u.shape for u, flag in zip(units, listed, strict=True)]
+    shapes = [u.shape for u in units]
+    if listed is not None:
+        shapes = [_NEUTRAL if flag else s for s, flag in zip(shapes, listed, strict=True)]
     inside = body_lines(
         shapes, [r is None for r in reasons], interruptions=[r in INLINE_REASONS for r in reasons]
     )
@@ -978,11 +1017,17 @@ def _with_lead_ins(
     """Take into the body the kept line right above a stretch of it that breaks off on a
     function word or a comma ("Shearson Lehman Brothers, a unit of"): the first line of
     the paragraph below, too short to count as prose."""
-    starts = [
-        i
-        for i in range(1, len(inside))
-        if inside[i] and not inside[i - 1] and reasons[i - 1] is None
-    ]
+    # The stretches' first lines, found by index() in C: a body is a stretch or three.
+    starts = []
+    i = 0
+    try:
+        while True:
+            i = inside.index(True, i)
+            if i and reasons[i - 1] is None:
+                starts.append(i)
+            i = inside.index(False, i)
+    except ValueError:  # no stretch further on, or none ends before the last line
+        pass
     if not starts:
         return inside
     grown = list(inside)
@@ -1030,9 +1075,9 @@ def _with_closing_lines(
     units: list[_Unit], reasons: list[str | None], inside: tuple[bool, ...]
 ) -> tuple[bool, ...]:
     """Take into the body the short closing sentences right below its end."""
-    last = max((i for i, flag in enumerate(inside) if flag), default=None)
-    if last is None:
+    if True not in inside:
         return inside
+    last = len(inside) - 1 - inside[::-1].index(True)
     grown = list(inside)
     taken = 0
     for i in range(last + 1, len(units)):
@@ -1066,7 +1111,7 @@ def _title_lines(
             continue
         seen += 1
         allowed = (None,) if found else (None, "related")
-        headline = reasons[i] in allowed and _is_headline(units[i].f)
+        headline = reasons[i] in allowed and units[i].headline
         if headline and (found or seen <= TITLE_REACH):
             found.append(i)
             if len(found) == 2:
@@ -1180,12 +1225,8 @@ def _judge(
     canons = [u.f.canon for u in units]
     if config.repeats:
         _mark_repeats(canons, reasons)
-    # Only a text with a line ending in a colon can hold an introduced list.
-    listed = (
-        _introduced_lists(units, reasons)
-        if any([u.f.canon.endswith(":") for u in units])
-        else [False] * len(units)
-    )
+    # Only a text with a line that may lead in can hold an introduced list.
+    listed = _introduced_lists(units, reasons) if any([u.lead_in for u in units]) else None
     _revise(units, reasons, listed)
     _mark_outside_body(units, reasons, listed)
     if groups is None:

@@ -175,14 +175,15 @@ def wrapped_groups(lines: Sequence[str]) -> list[list[int]] | None:
     # lower-case word next.
     wrapped = set(joins)
     joins.extend(
-        i for i in range(len(lines) - 1) if i not in wrapped and _runs_on(lines[i], lines[i + 1])
+        i for i in _before_lower(lines) if i not in wrapped and _runs_on(lines[i], lines[i + 1])
     )
     joins.sort()
     if not joins:
         return None
-    # A run of joins i, i+1, ..., j makes the group i..j+1; every other line is its own.
-    units: list[list[int]] = []
-    done = 0  # the lines before this one are in `units`
+    # A run of joins i, i+1, ..., j makes the group i..j+1 (if `_confirmed`); every other
+    # line is its own.
+    groups: list[list[int]] = []
+    done = 0  # the lines before this one are in `groups`
     k = 0
     while k < len(joins):
         first = last = joins[k]
@@ -190,12 +191,18 @@ def wrapped_groups(lines: Sequence[str]) -> list[list[int]] | None:
         while k < len(joins) and joins[k] == last + 1:
             last += 1
             k += 1
-        units.extend([i] for i in range(done, first))
-        units.append(list(range(first, last + 2)))
+        groups += [[i] for i in range(done, first)]
+        groups += _confirmed(lines, list(range(first, last + 2)))
         done = last + 2
-    units.extend([i] for i in range(done, len(lines)))
-    groups = [part for unit in units for part in _confirmed(lines, unit)]
+    groups += [[i] for i in range(done, len(lines))]
     return groups if len(groups) < len(lines) else None
+
+
+def _before_lower(lines: Sequence[str]) -> list[int]:
+    """Return the indices of the lines followed by a line whose first word starts in lower
+    case: the only lines `_runs_on` may accept, found without splitting every line (`lstrip()`
+    strips what `split()` splits on, so the first character left is the first word's)."""
+    return [i for i, nxt in enumerate(lines[1:]) if nxt.lstrip()[:1].islower()]
 
 
 def _runs_on(line: str, nxt: str) -> bool:
