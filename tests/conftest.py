@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import os
 import random
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -95,3 +98,26 @@ def load_bench(name: str) -> ModuleType:
     finally:
         sys.path.remove(str(BENCH))
     return module
+
+
+def python_as_another_user() -> list[str]:
+    """Return the argv that runs this Python as user 'nobody', for what root may always do
+    (read a chmod-000 folder, write a read-only one); skip the test when that cannot be."""
+    if os.geteuid() != 0 or shutil.which("setpriv") is None:
+        pytest.skip("needs root and setpriv, to run as another user")
+    python = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable]
+    if subprocess.run([*python, "-c", "import newsdedup"], capture_output=True).returncode:
+        pytest.skip("another user cannot import newsdedup from this checkout")
+    return python
+
+
+def write_digest_corpus(folder: Path) -> None:
+    """Write two stories, a teaser of each (its first half) and a digest page quoting both
+    teasers: each teaser lies whole inside its story and inside the digest."""
+    digest = ["Morning briefing: the stories you need to know"]
+    for n in range(2):
+        paragraphs = make_article(100 + n, 4).split("\n\n")
+        (folder / f"story{n}.txt").write_text("\n\n".join(paragraphs), encoding="utf-8")
+        (folder / f"brief{n}.txt").write_text("\n\n".join(paragraphs[:2]), encoding="utf-8")
+        digest += paragraphs[:2]
+    (folder / "digest.txt").write_text("\n\n".join(digest), encoding="utf-8")

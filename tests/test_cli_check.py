@@ -19,7 +19,7 @@ from click.testing import CliRunner
 import newsdedup.cli
 from newsdedup.cli import cli
 
-from .conftest import ROOT, SEEDS, make_article, tree_digest
+from .conftest import ROOT, SEEDS, make_article, python_as_another_user, tree_digest
 
 SEED_000 = "000_9e2556e38fb8484b.txt"
 SEED_001 = "001_23e261e2bfe35961.txt"
@@ -318,17 +318,10 @@ class TestUnreadableFolder:
     @pytest.fixture
     def as_user(self):
         """Run newsdedup as a user who cannot read a chmod-000 folder (root reads all)."""
-        prefix: list[str] = []
-        if os.geteuid() == 0:
-            if shutil.which("setpriv") is None:
-                pytest.skip("needs setpriv, to run as another user than root")
-            prefix = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
-            probe = subprocess.run([*prefix, sys.executable, "-c", "import newsdedup"])
-            if probe.returncode:
-                pytest.skip("another user cannot import newsdedup from this checkout")
+        python = python_as_another_user() if os.geteuid() == 0 else [sys.executable]
 
         def run(*args: str) -> subprocess.CompletedProcess[str]:
-            argv = [*prefix, sys.executable, "-m", "newsdedup", *args]
+            argv = [*python, "-m", "newsdedup", *args]
             return subprocess.run(argv, capture_output=True, text=True)
 
         return run

@@ -28,7 +28,7 @@ from newsdedup.write import (
     write_deduplicated,
 )
 
-from .conftest import SEEDS, make_article, tree_digest
+from .conftest import SEEDS, make_article, tree_digest, write_digest_corpus
 
 SEED_000 = "000_9e2556e38fb8484b.txt"
 SEED_001 = "001_23e261e2bfe35961.txt"
@@ -569,13 +569,7 @@ def test_a_digest_of_teasers_does_not_cost_the_full_stories(tmp_path):
     teasers chained them into one cluster, and dedup kept one of the three)."""
     corpus = tmp_path / "in"
     corpus.mkdir()
-    digest = ["Morning briefing: the stories you need to know"]
-    for n in range(2):
-        paragraphs = make_article(100 + n, 4).split("\n\n")
-        (corpus / f"story{n}.txt").write_text("\n\n".join(paragraphs), encoding="utf-8")
-        (corpus / f"brief{n}.txt").write_text("\n\n".join(paragraphs[:2]), encoding="utf-8")
-        digest += paragraphs[:2]
-    (corpus / "digest.txt").write_text("\n\n".join(digest), encoding="utf-8")
+    write_digest_corpus(corpus)
     out = tmp_path / "out"
     result = run("dedup", str(corpus), "--out", str(out), "-q")
     assert result.exit_code == 0, result.output

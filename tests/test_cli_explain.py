@@ -14,7 +14,7 @@ from newsdedup.load import load_corpus
 from newsdedup.pipeline import corpus_templates
 from newsdedup.records import Article
 
-from .conftest import SEEDS, make_article
+from .conftest import SEEDS, make_article, write_digest_corpus
 
 SEED_000 = "000_9e2556e38fb8484b.txt"
 SEED_001 = "001_23e261e2bfe35961.txt"
@@ -285,13 +285,7 @@ def test_explain_says_when_scan_keeps_a_verified_pair_apart(tmp_path):
     """A teaser held by its story and by a digest page verifies against both, but scan puts
     it with its best container only; explain --corpus says so (it said 'duplicate' alone,
     and scan and explain seemed to disagree)."""
-    digest = ["Morning briefing: the stories you need to know"]
-    for n in range(2):
-        paragraphs = make_article(100 + n, 4).split("\n\n")
-        (tmp_path / f"story{n}.txt").write_text("\n\n".join(paragraphs), encoding="utf-8")
-        (tmp_path / f"brief{n}.txt").write_text("\n\n".join(paragraphs[:2]), encoding="utf-8")
-        digest += paragraphs[:2]
-    (tmp_path / "digest.txt").write_text("\n\n".join(digest), encoding="utf-8")
+    write_digest_corpus(tmp_path)
     scanned = json.loads(run("scan", str(tmp_path), "--format", "json").stdout)
     cluster_of = {m["id"]: c["id"] for c in scanned["clusters"] for m in c["members"]}
     for other in ("story0.txt", "digest.txt"):

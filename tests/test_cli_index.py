@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -18,7 +17,7 @@ from click.testing import CliRunner
 from newsdedup.cli import cli
 from newsdedup.store import open_index
 
-from .conftest import SEEDS, tree_digest
+from .conftest import SEEDS, python_as_another_user, tree_digest
 from .fastcorpus import write_corpus
 
 S000, S001 = "000_9e2556e38fb8484b.txt", "001_23e261e2bfe35961.txt"
@@ -422,12 +421,7 @@ class TestIndexFiles:
         """An index whose last writer died before folding its WAL in, in a read-only folder
         with no -shm file: stats and check said 1 article (the WAL's were passed over in
         silence, and a gate passed on the older index); they now stop with exit 3."""
-        if os.geteuid() != 0 or shutil.which("setpriv") is None:
-            pytest.skip("needs root and setpriv, to run as another user")
-        as_nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
-        python = [*as_nobody, sys.executable]
-        if subprocess.run([*python, "-c", "import newsdedup"], capture_output=True).returncode:
-            pytest.skip("another user cannot import newsdedup from this checkout")
+        python = python_as_another_user()
         shared = Path(tempfile.mkdtemp(prefix="newsdedup-wal-"))
         shelf = shared / "shelf"
         try:
@@ -462,12 +456,7 @@ class TestIndexFiles:
         """As a user who may not write: add and remove say the index cannot be written
         (they exited 4, 'attempt to write a readonly database'); check and stats read an
         index in a read-only folder (they said 'not a newsdedup index')."""
-        if os.geteuid() != 0 or shutil.which("setpriv") is None:
-            pytest.skip("needs root and setpriv, to run as another user")
-        as_nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
-        python = [*as_nobody, sys.executable]
-        if subprocess.run([*python, "-c", "import newsdedup"], capture_output=True).returncode:
-            pytest.skip("another user cannot import newsdedup from this checkout")
+        python = python_as_another_user()
         shared = Path(tempfile.mkdtemp(prefix="newsdedup-ro-"))  # tmp_path is root's only
         try:
             shared.chmod(0o755)
