@@ -202,6 +202,23 @@ class TestIndexCheck:
             assert result.stderr.startswith(f"error: {location}: the index file is damaged (")
             assert "internal error" not in result.stderr
 
+    def test_add_refuses_a_file_damaged_where_it_does_not_read(self, tmp_path):
+        """Pages damaged in the middle of the file: an add of other articles read none of
+        them, wrote into the file and said all was well (exit 0); it now stops before
+        writing, exit 3, in one line, and the file is left as it was."""
+        write_corpus(tmp_path / "in", 400)
+        location = tmp_path / "news.db"
+        assert run("index", "add", tmp_path / "in", "--index", location).exit_code == 0
+        data = bytearray(location.read_bytes())
+        middle = len(data) // 2 // 4096 * 4096
+        data[middle : middle + 8 * 4096] = b"\xff" * (8 * 4096)
+        location.write_bytes(bytes(data))
+        result = run("index", "add", SEEDS, "--index", location, "-q")
+        assert result.exit_code == 3, result.output
+        assert result.stderr.startswith(f"error: {location}: the index file is damaged (")
+        assert result.stderr.count("\n") == 1
+        assert location.read_bytes() == bytes(data)
+
     def test_articles_too_short_to_compare_are_counted_within_added(self, tmp_path):
         """A file that is all boilerplate is added (held under its id) but cannot be compared:
         the summary says so as a part of 'added', so the counts add up to what was given."""

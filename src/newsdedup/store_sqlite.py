@@ -88,6 +88,8 @@ class SqliteBackend:
             with _write(conn, location):
                 for statement in _SCHEMA:
                     conn.execute(statement)
+        if not readonly and tables:
+            _check_pages(conn, location)
         backend = cls(location, conn)
         if not backend.digests and not readonly and "articles" in tables:
             with _write(conn, location):
@@ -287,6 +289,23 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
             "(`newsdedup index stats --index ...`) to fold them in",
         )
     return sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None)
+
+
+def _check_pages(conn: sqlite3.Connection, location: str) -> None:
+    """Refuse to write into a damaged file. Reading finds damage as it reads the pages, but an
+    `add` reads few of them, so a daily job that only adds went on appending to a file whose
+    older entries could no longer be read, told all was well. A quick check reads every page
+    once (about a second per GB), small beside cleaning the batch."""
+    try:
+        rows = conn.execute("PRAGMA quick_check(1)").fetchall()
+    except sqlite3.DatabaseError as err:
+        conn.close()
+        raise InputError(location, f"the index file is damaged ({err})") from err
+    if rows != [("ok",)]:
+        conn.close()
+        # "*** in database main ***\nPage 841: btreeInitPage() returns error code 11"
+        found = str(rows[0][0]).replace("*** in database main ***", "")
+        raise InputError(location, f"the index file is damaged ({' '.join(found.split())})")
 
 
 class _write:
