@@ -115,26 +115,34 @@ class TestContainment:
         contained("brief1", "digest", jaccard=0.25),
     )
 
-    def clusters(self, verified: set[tuple[str, str]]):
-        def similarity_to(x: str, y: str) -> Match | None:
-            return match(x, y, 0.75) if tuple(sorted((x, y))) in verified else None
-
-        return build_clusters(self.MATCHES, self.SIZES, similarity_to, self.SIZES)
+    def clusters(self, *extra: Match):
+        return build_clusters((*self.MATCHES, *extra), self.SIZES, lambda x, y: None, self.SIZES)
 
     def test_a_digest_of_teasers_does_not_chain_unrelated_stories(self):
         """Each teaser goes with its best container (the one it is the larger share of);
-        the digest and the two stories, which do not verify against each other, stay apart
-        (they were one cluster, and dedup kept only the digest)."""
-        got = [sorted(m.id for m in c.members) for c in self.clusters(verified=set())]
+        the digest and the two stories stay apart (they were one cluster, and dedup kept
+        only the digest)."""
+        got = [sorted(m.id for m in c.members) for c in self.clusters()]
         assert got == [["brief0", "story0"], ["brief1", "story1"]]
 
-    def test_containers_that_verify_against_each_other_are_joined(self):
-        """Two copies of one story that verify (here digest and story0) join through the
-        teaser both hold; story1 stays with its own teaser."""
-        got = [
-            sorted(m.id for m in c.members) for c in self.clusters(verified={("digest", "story0")})
-        ]
+    def test_containers_that_are_copies_of_each_other_are_joined(self):
+        """Two containers that are a Jaccard pair themselves are one cluster."""
+        got = [sorted(m.id for m in c.members) for c in self.clusters(match("digest", "story0"))]
         assert got == [["brief0", "digest", "story0"], ["brief1", "story1"]]
+
+    def test_near_identical_teasers_in_two_containers_do_not_chain_them(self):
+        """brief0 inside story0, its edited copy brief0x (a Jaccard pair with it) inside the
+        digest: the two teasers are one group, which joins one container (story0 and the
+        digest were chained through the teasers' pair, and dedup kept only the digest)."""
+        sizes = {**self.SIZES, "brief0x": 150}
+        matches = [
+            contained("brief0", "story0", jaccard=0.5),
+            contained("brief0x", "digest", jaccard=0.25),
+            match("brief0", "brief0x", 0.75),
+        ]
+        clusters = build_clusters(matches, sizes, lambda x, y: None, sizes)
+        got = [sorted(m.id for m in c.members) for c in clusters]
+        assert got == [["brief0", "brief0x", "story0"]]
 
     def test_via_leads_every_member_to_the_representative(self):
         """A chain a-b-c-d of Jaccard pairs (each only with its neighbours): every member's

@@ -63,8 +63,8 @@ def build_clusters(
     digest page, a full story and a rewrite that quotes its first paragraphs may all hold one
     teaser and be no copies of each other. So a contained article joins its best container
     only (highest containment, then the container it is the larger share of, then the
-    smallest id), and another container of it joins too only when the two containers verify
-    against each other (`similarity_to`).
+    smallest id), and so does a group of contained articles that are copies of one another
+    (Jaccard pairs): each group joins one container.
 
     Each member's similarity is that of its verified pair with the representative when that
     pair passes; otherwise that of the pair through which it joined, on the shortest path of
@@ -82,7 +82,7 @@ def build_clusters(
         else:
             small, big = (m.a, m.b) if (size[m.a], m.b) < (size[m.b], m.a) else (m.b, m.a)
             held.setdefault(small, []).append((m.containment, m.jaccard, big))
-    _join_containers(uf, links, held, similarity_to)
+    _join_containers(uf, links, held)
     drafts = []
     for group in uf.groups():
         rep = pick_representative(group, length)
@@ -115,23 +115,24 @@ def _join_containers(
     uf: UnionFind,
     links: dict[str, dict[str, float]],
     held: Mapping[str, list[tuple[float, float, str]]],
-    similarity_to: Callable[[str, str], Match | None],
 ) -> None:
-    """Join each contained article to its best container, and another container of it to
-    that one when the two verify (see `build_clusters`); in id order of the contained
-    article, so the result is the same in every run."""
-    for small in sorted(held):
-        containers = sorted(held[small], key=lambda c: (-c[0], -c[1], c[2]))
-        score, _, parent = containers[0]
-        uf.union(small, parent)
-        _link(links, small, parent, score)
-        for _, _, big in containers[1:]:
-            if uf.find(big) == uf.find(parent):
-                continue
-            bridge = similarity_to(big, parent)
-            if bridge is not None:
-                uf.union(big, parent)
-                _link(links, big, parent, bridge.similarity)
+    """Join each group of contained articles to its best container (see `build_clusters`).
+
+    Groups, not articles: two near-identical teasers (one Jaccard group), one inside a story
+    and one inside a digest page, would otherwise chain the story to the digest. The groups
+    are those of the Jaccard pairs; each picks one container outside itself, in the order of
+    its smallest id, so the result is the same in every run.
+    """
+    by_group: dict[str, list[tuple[float, float, str, str]]] = {}
+    for small, containers in held.items():
+        root = uf.find(small)
+        for containment, jaccard, big in containers:
+            if uf.find(big) != root:
+                by_group.setdefault(root, []).append((containment, jaccard, big, small))
+    for root in sorted(by_group):
+        containment, _, big, small = min(by_group[root], key=lambda c: (-c[0], -c[1], c[2], c[3]))
+        uf.union(small, big)
+        _link(links, small, big, containment)
 
 
 def _paths_from(
