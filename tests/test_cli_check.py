@@ -358,6 +358,15 @@ class TestUnreadableFolder:
             explained = as_user("explain", str(shared / "c" / first.name), str(locked / "x.txt"))
             assert explained.returncode == 3, explained.stderr
             assert explained.stderr.startswith(f"error: {locked / 'x.txt'}: cannot read: ")
+
+            # A folder that can be listed but not entered (mode 444): its files are named
+            # and skipped (the run was an internal error, exit 4).
+            locked.chmod(0o444)
+            listed = as_user("scan", corpus, "--format", "json")
+            assert listed.returncode == 0, listed.stderr
+            assert json.loads(listed.stdout)["skipped"] == [
+                {"source": "locked/x.txt", "problem": "cannot read: Permission denied"}
+            ]
         finally:
             locked.chmod(0o755)
             shutil.rmtree(shared)

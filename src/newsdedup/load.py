@@ -72,7 +72,7 @@ def list_files(root: Path, config: LoadConfig) -> list[Path]:
                 continue
             path = base / name
             rel = PurePosixPath(path.relative_to(root).as_posix())
-            if any(rel.match(p) for p in patterns) and not path.is_dir():
+            if any(rel.match(p) for p in patterns) and not _is_folder(path):
                 found.append((rel.as_posix(), path))
     # A folder the walk could not list is listed itself, so that its reader reports it
     # (`read_file`): its files would be left out unseen, and a gate pass on them.
@@ -80,6 +80,15 @@ def list_files(root: Path, config: LoadConfig) -> list[Path]:
         place = Path(os.fsdecode(error.filename))
         found.append((PurePosixPath(Path(os.path.relpath(place, root))).as_posix(), place))
     return [path for _, path in sorted(found)]
+
+
+def _is_folder(path: Path) -> bool:
+    """Path.is_dir, False where the entry cannot be looked at (a folder that can be listed
+    but not entered, mode 444: its reader then says it cannot be read)."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
 
 
 def walk_folders(
@@ -594,6 +603,13 @@ Reader = Callable[[Path, Path, LoadConfig], Iterator[Article | LoadIssue]]
 
 def read_file(path: Path, root: Path, config: LoadConfig) -> Iterator[Article | LoadIssue]:
     """Yield the articles and issues of one file of a corpus, with the reader its name says."""
+    try:
+        path.lstat()
+    except FileNotFoundError:
+        pass  # gone since the walk, or a broken link's target: said below
+    except OSError as err:  # in a folder that can be listed but not entered
+        yield LoadIssue(source=relative_id(path, root), problem=f"cannot read: {err.strerror}")
+        return
     if _broken_link(path):
         try:
             target = f" to {os.readlink(path)}"
