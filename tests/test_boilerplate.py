@@ -248,6 +248,39 @@ class TestRules:
         )
         assert reasons_of("\n\n".join([body[0], line, *body[1:]]))[line] == "newsletter"
 
+    def test_furniture_under_the_story_is_not_its_closing_lines(self):
+        """Short sentences below the body that credit, moderate or give an address are no
+        closing lines of the story."""
+        body = make_article(11, 3)
+        below = {
+            "Additional reporting by Jane Smith.": "byline",
+            "Reader comments are moderated.": "outside-body",
+            "Contact the reporter at jsmith@herald.co.uk.": "outside-body",
+            "Published 3 days ago.": "date",
+        }
+        for line, reason in below.items():
+            got = reasons_of("\n".join([body, line]))
+            assert got[line] == reason, (line, got[line])
+
+    def test_a_link_list_under_a_lead_in_is_no_list_of_the_story(self):
+        """'Latest headlines:' over bulleted headlines mid-story is a link list; items that
+        go on in lower case or with a figure are the story's own list."""
+        body = make_article(12, 4).split("\n\n")
+        links = [
+            "- Man arrested after Edinburgh crash",
+            "- Celtic sign new striker",
+            "- Storm warning for Highlands",
+        ]
+        text = "\n\n".join([body[0], body[1], "\n".join(["Latest headlines:", *links]), *body[2:]])
+        got = reasons_of(text)
+        assert [got[link] for link in links] == ["related"] * 3
+
+    def test_a_caption_naming_who_is_pictured_is_a_caption(self):
+        body = make_article(13, 4).split("\n\n")
+        caption = "Jack McConnell, pictured, said the vote would be close."
+        text = "\n\n".join([body[0], body[1], f"{caption}\nPhoto: PA", *body[2:]])
+        assert reasons_of(text)[caption] == "caption"
+
     def test_a_story_may_end_on_three_short_sentences(self):
         """Short last paragraphs right below the body are the story's; the share line and
         footer under them are not."""
@@ -299,6 +332,26 @@ class TestRules:
             ("We have updated our privacy policy and terms of use, effective today.", "cookie"),
             ("Follow us on Twitter and Facebook for the latest updates.", "share"),
             ("Necessary cookies are absolutely essential for the website to function.", "cookie"),
+            (
+                "This site is protected by reCAPTCHA and the Google Privacy Policy and Terms "
+                "of Service apply.",
+                "cookie",
+            ),
+            (
+                "This article is for subscribers only and the remaining text is available "
+                "with a digital subscription plan.",
+                "paywall",
+            ),
+            (
+                "There are no comments yet on this article and the comment section will "
+                "close after seven days.",
+                "comments",
+            ),
+            (
+                "A free trial gives full digital access to every story, the puzzles and the "
+                "archive for the first month.",
+                "paywall",
+            ),
             ("By checking this box, I agree to the terms of service and privacy policy.", "cookie"),
         ],
     )

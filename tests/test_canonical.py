@@ -39,6 +39,8 @@ class TestCanonicalize:
         assert canonicalize(encoded) == canonicalize(plain)
         assert canonicalize("AT&amp;amp;T") == canonicalize("AT&T") == "at&t"
         assert canonicalize("R&D and &nothing; else") == "r&d and &nothing; else"
+        assert canonicalize("old&nbsp;page&nbsp") == canonicalize("old page") == "old page"
+        assert canonicalize("Q&A, P&amp R&Dx") == "q&a, p& r&dx"
 
     def test_arabic_tatweel_is_folded_away(self):
         """The tatweel only stretches a word on the page: "جـــديد" is "جديد"."""

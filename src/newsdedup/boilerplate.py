@@ -247,7 +247,7 @@ DATE_PATTERNS = (
     re.compile(
         r"^((published|updated|posted|last updated):?\s*)?\d{1,3}\s*"
         r"(s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|weeks?|months?|y|years?)"
-        r"\s+ago$"
+        r"\s+ago\.?$"
     ),
 )
 BYLINE_PATTERN = re.compile(r"^by\s?[a-z][\w.'-]*(\s+[\w.'-]+){0,8}$")
@@ -462,6 +462,15 @@ def _unquoted(canon: str) -> str:
     return _QUOTED.sub(" ", canon) if '"' in canon else canon
 
 
+# A blurb may name the page it sits on instead of the reader ("This site is protected by
+# reCAPTCHA ...", "This article is for subscribers only ...") or what a subscription gives.
+_SELF = re.compile(
+    r"\bthis (site|website|page|article|story|newsletter)\b|\brecaptcha\b"
+    r"|\bnewsletters? (is|are|may)\b|\bsubscribers (receive|get)\b"
+    r"|\b(full|unlimited) (digital )?access\b"
+)
+
+
 def _tells_news(f: _Features) -> bool:
     """Return True when a line that holds a blurb's phrase is a sentence of the article: a
     sentence of ten words or more, or a long run, that neither speaks to the reader nor
@@ -470,6 +479,7 @@ def _tells_news(f: _Features) -> bool:
         (f.words >= _RUN_ON_WORDS or (f.words >= _NEWS_WORDS and f.ends_sentence))
         and not f.canon.lstrip("\"'([-\u2022* ").startswith(_CALLS)
         and _READER.search(_unquoted(f.canon)) is None
+        and _SELF.search(f.canon) is None
         and not _labelled(f.canon)
     )
 
@@ -654,13 +664,14 @@ CONTRIBUTOR_WORDS = 30
 _CONTRIBUTOR = re.compile(
     r"\bcontributed( (additional|further))? "
     r"(reporting|research|to (this|the) (report|story|article))"
+    r"|^\(?(additional |further )?(reporting|editing|writing) by\b"
 )
 
 
 def _is_contributor(f: _Features) -> bool:
     return (
         f.words <= CONTRIBUTOR_WORDS
-        and "contributed" in f.canon
+        and ("contributed" in f.canon or " by " in f.canon)
         and _CONTRIBUTOR.search(f.canon) is not None
     )
 
@@ -888,8 +899,9 @@ def _may_caption(f: _Features) -> bool:
     """Return True when the line right above a photo credit may be its caption."""
     if not 0 < f.words <= CAPTION_MAX_WORDS:
         return False
-    # A caption shows; a sentence that reports who said it ("..., police said.") tells.
-    if f.ends_sentence and _REPORTED.search(f.canon) is not None:
+    # A caption shows; a sentence that reports who said it ("..., police said.") tells,
+    # unless it names the one in the picture ("Jack McConnell, pictured, said ...").
+    if f.ends_sentence and _REPORTED.search(f.canon) is not None and "pictured" not in f.canon:
         return False
     return f.words <= CAPTION_WORDS or _SENTENCE_BREAK.search(f.raw) is None
 
@@ -940,6 +952,7 @@ def _mark_repeats(canons: list[str], reasons: list[str | None]) -> None:
 LIST_MIN_ITEMS = 2
 LEAD_IN_MAX_WORDS = 25
 _BULLET = re.compile(r"\s*(?:[-*\u2022\u00b7\u2013\u2014\u25aa\u25e6\u25cf]|\d{1,2}[.)])\s+\S")
+_BULLET_MARK = re.compile(r"\s*(?:[-*\u2022\u00b7\u2013\u2014\u25aa\u25e6\u25cf]|\d{1,2}[.)])\s+")
 _NEUTRAL = Shape(0.0, 0.0, False, True)  # what the body detector makes of a blank line
 
 
@@ -951,6 +964,14 @@ def _may_lead_in(f: _Features) -> bool:
         and _READER.search(f.canon) is None
         and not f.canon.startswith(_CALLS)
     )
+
+
+def _list_fragment(raw: str) -> bool:
+    """An item of a list the story runs into: it goes on in lower case or with a figure
+    ("- a hiring freeze in city hall", "- 120 million dollars ..."), or ends as a clause
+    does; a headline of a link list starts with a capital and stops bare."""
+    item = _BULLET_MARK.sub("", raw, count=1).strip()
+    return item[:1].islower() or item[:1].isdigit() or item.endswith((".", ";", ",", ":"))
 
 
 def _introduced_lists(units: list[_Unit], reasons: list[str | None]) -> list[bool] | None:
@@ -969,6 +990,9 @@ def _introduced_lists(units: list[_Unit], reasons: list[str | None]) -> list[boo
                 j += 1
                 continue
             if reasons[j] is not None or not _BULLET.match(raw):
+                break
+            if not _list_fragment(raw):  # "- Man arrested after Edinburgh crash": a link
+                items = []
                 break
             items.append(j)
             j += 1
@@ -1051,6 +1075,12 @@ CLOSING_LONG_WORDS = 20
 CLOSING_LONG_LOWER_SHARE = 0.25
 
 
+_FURNITURE = re.compile(
+    r"\bcomments (are|is|will|may)\b|\bmoderat|\bletters to the editor\b|\bnewsletter"
+    r"|\bsubscri|\bcookie|\bprivacy\b"
+)
+
+
 def _closes_story(f: _Features, shape: Shape) -> bool:
     """A sentence in running text right below the body, too short or too full of names to
     count as prose, that does not speak to the reader. A quote may be a word long."""
@@ -1068,6 +1098,11 @@ def _closes_story(f: _Features, shape: Shape) -> bool:
         and shape.lower_share >= needed
         and _READER.search(_unquoted(f.canon)) is None
         and not f.canon.startswith(_CALLS)
+        # No word of the site's furniture ("Reader comments are moderated.") and no
+        # address ("Contact the reporter at jsmith@herald.co.uk.").
+        and _FURNITURE.search(f.canon) is None
+        and "@" not in f.canon
+        and "http" not in f.canon
     )
 
 

@@ -113,14 +113,20 @@ _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 # An HTML character reference a scraper or a CMS export left in the text ("&nbsp;",
 # "&#8217;", "&mdash;"), with its semicolon: html.unescape alone also reads "&not" in
 # "&nothing" as a reference, which a plain text must keep.
-_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+# Old pages also write the commonest names without it ("&nbsp", "&amp"): those are read
+# when no letter or digit follows, so "&nothing" and "R&Dx" stay as they are.
+_ENTITY = re.compile(
+    r"&(?:#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};"
+    r"|(?:nbsp|amp|quot|lt|gt|copy|reg)(?![A-Za-z0-9]))"
+)
 
 
 def _unescape(match: re.Match[str]) -> str:
     ref = match.group(0)
     if ref[1] == "#":
         return html.unescape(ref)
-    return html.entities.html5.get(ref[1:], ref)  # a name with its ";", or left alone
+    name = ref[1:] if ref.endswith(";") else ref[1:] + ";"
+    return html.entities.html5.get(name, ref)  # a name HTML5 knows, or left alone
 
 
 def decode_entities(text: str) -> str:
