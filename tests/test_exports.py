@@ -61,8 +61,11 @@ def test_wrong_types_at_the_library_entry_points_are_named():
 
     from newsdedup import (
         Article,
+        CleanConfig,
         ConfigError,
         DedupConfig,
+        clean,
+        explain,
         find_duplicates,
         open_index,
         story_similarity,
@@ -86,6 +89,11 @@ def test_wrong_types_at_the_library_entry_points_are_named():
         (lambda: open_index(5), TypeError, "location must be a path"),
         (lambda: to_json(None), TypeError, "expected the DedupResult"),
         (lambda: to_csv({}), TypeError, "expected the DedupResult"),
+        (lambda: find_duplicates([], {"threshold": 0.5}), TypeError, "config must be a Dedup"),
+        (lambda: explain("a.txt", "b.txt"), TypeError, "a must be an Article"),
+        (lambda: clean("some text"), TypeError, "expected an Article"),
+        (lambda: DedupConfig(clean="no"), ConfigError, "clean must be a CleanConfig"),
+        (lambda: CleanConfig(boilerplate="false"), ConfigError, "boilerplate must be true or"),
     ]
     for call, error, message in cases:
         with pytest.raises(error, match=message):

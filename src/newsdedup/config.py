@@ -31,6 +31,12 @@ def _unit(name: str, value: float) -> None:
         raise ConfigError(f"{name} must be in (0, 1], got {value!r}")
 
 
+def _flag(name: str, value: bool) -> None:
+    # "false" is a true string: a setting given as text would have meant the opposite.
+    if not isinstance(value, bool):
+        raise ConfigError(f"{name} must be true or false, got {value!r}")
+
+
 def _positive(name: str, value: int, *, minimum: int = 1) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ConfigError(f"{name} must be a whole number, got {value!r}")
@@ -88,6 +94,8 @@ class CleanConfig:
     template_max_chars: int = 400
 
     def __post_init__(self) -> None:
+        for name in ("boilerplate", "repeats", "templates"):
+            _flag(name, getattr(self, name))
         _unit("template_df", self.template_df)
         _positive("template_min_docs", self.template_min_docs, minimum=2)
         _positive("template_max_chars", self.template_max_chars)
@@ -243,6 +251,14 @@ class DedupConfig:
     story: StoryConfig = field(default_factory=StoryConfig)
 
     def __post_init__(self) -> None:
+        for name, kind in (
+            ("clean", CleanConfig),
+            ("shingle", ShingleConfig),
+            ("index", IndexConfig),
+            ("story", StoryConfig),
+        ):
+            if not isinstance(getattr(self, name), kind):
+                raise ConfigError(f"{name} must be a {kind.__name__}, got {getattr(self, name)!r}")
         _unit("threshold", self.threshold)
         _unit("containment", self.containment)
         _positive("min_shingles", self.min_shingles)
@@ -298,3 +314,13 @@ class DedupConfig:
             return replace(self, **top)
         except TypeError as err:
             raise ConfigError(str(err)) from err
+
+
+def check_config(config: object) -> DedupConfig:
+    """Return `config`, or DedupConfig() for None; a TypeError for anything else (a dict of
+    settings failed deep inside)."""
+    if config is None:
+        return DedupConfig()
+    if not isinstance(config, DedupConfig):
+        raise TypeError(f"config must be a DedupConfig, got {type(config).__name__}")
+    return config

@@ -37,6 +37,7 @@ from .config import (
     CleanConfig,
     DedupConfig,
     LoadConfig,
+    check_config,
     check_level,
 )
 from .errors import ConfigError, InputError
@@ -253,7 +254,7 @@ def scan_dask(
     `threads` threads) from the docs the workers make."""
     check_level(level)
     load = load or LoadConfig()
-    config = config or DedupConfig()
+    config = check_config(config)
     client, cluster = connect(scheduler)
     try:
         check_workers(client)

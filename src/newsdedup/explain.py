@@ -23,7 +23,7 @@ import numpy.typing as npt
 
 from . import __version__
 from .canonical import canonicalize
-from .config import DedupConfig, StoryConfig
+from .config import DedupConfig, StoryConfig, check_config
 from .index import matching_bands
 from .pipeline import clean, fingerprint
 from .records import Article, CleanText, DedupResult, Line, by_id
@@ -263,7 +263,10 @@ def explain(
     Pass the corpus's site templates (`pipeline.corpus_templates`) to clean both articles
     exactly as `scan` cleaned them inside that corpus; None means the pair stands alone.
     """
-    config = config or DedupConfig()
+    for name, article in (("a", a), ("b", b)):
+        if not isinstance(article, Article):
+            raise TypeError(f"{name} must be an Article, got {type(article).__name__}")
+    config = check_config(config)
     known = templates
     templates = frozenset() if templates is None else templates
     ca, cb = clean(a, config, templates=templates), clean(b, config, templates=templates)

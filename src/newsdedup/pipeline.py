@@ -13,7 +13,7 @@ import numpy.typing as npt
 from .boilerplate import classify, kept_text
 from .canonical import canonicalize
 from .cluster import build_clusters
-from .config import CleanConfig, DedupConfig, LoadConfig, check_level
+from .config import CleanConfig, DedupConfig, LoadConfig, check_config, check_level
 from .errors import InputError
 from .index import BandKeys, band_keys, candidate_pairs
 from .load import Lines, Part, corpus_parts, id_roots, overlap_issues, raise_issue
@@ -43,6 +43,8 @@ T = TypeVar("T")
 def _clean_config(config: DedupConfig | CleanConfig | None) -> CleanConfig:
     if config is None:
         return CleanConfig()
+    if not isinstance(config, DedupConfig | CleanConfig):
+        raise TypeError(f"config must be a DedupConfig or CleanConfig, got {type(config).__name__}")
     return config.clean if isinstance(config, DedupConfig) else config
 
 
@@ -53,6 +55,8 @@ def clean(
     templates: Collection[int] = frozenset(),
 ) -> CleanText:
     """Return what cleaning keeps of one article, with every dropped line and its reason."""
+    if not isinstance(article, Article):
+        raise TypeError(f"expected an Article, got {type(article).__name__}")
     lines = classify(article.text, _clean_config(config), templates)
     if article.extractor is not None:
         from .html import soften
@@ -318,7 +322,7 @@ def find_duplicates(
     (`newsdedup.story.add_stories`). `workers` > 1 cleans, shingles and signs on that many
     processes (and scores story pairs on that many threads); the result is the same.
     """
-    config = config or DedupConfig()
+    config = check_config(config)
     articles = by_id(articles)
     metadata = {a.id: meta for a in articles if (meta := article_metadata(a))}
     check_level(level)  # before the scan, not after it
@@ -383,7 +387,7 @@ def scan_corpus(
     process only cuts the input into parts and merges what comes back, in order, finding
     duplicate ids and reporting issues as `iter_corpus` would.
     """
-    config = config or DedupConfig()
+    config = check_config(config)
     load = load or LoadConfig()
     roots = [Path(paths)] if isinstance(paths, (str, Path)) else [Path(p) for p in paths]
     issues: list[LoadIssue] = overlap_issues(roots, load.glob)

@@ -44,7 +44,7 @@ import numpy.typing as npt
 if TYPE_CHECKING:
     from scipy import sparse
 
-from .config import STORY_LEVELS, DedupConfig, IndexConfig, StoryConfig, check_level
+from .config import STORY_LEVELS, DedupConfig, IndexConfig, StoryConfig, check_config, check_level
 from .dots import pair_dots, pair_products
 from .errors import MemoryLimitError
 from .index import band_keys, candidate_pairs, raw_pair_count
@@ -1589,7 +1589,7 @@ def find_stories(
     Members of each cluster in `copies` (copy clusters of these articles) are kept in one
     story. Articles in no story are left out, as articles in no copy cluster are.
     """
-    config = config or DedupConfig()
+    config = check_config(config)
     items = by_id(articles)
     docs = story_docs(items, config)
     stories, _ = story_clusters(docs, config.story, together=copy_groups(items, copies))
@@ -1630,7 +1630,7 @@ def add_stories(
     check_level(level)
     if level == "copy":
         return result
-    config = config or DedupConfig()
+    config = check_config(config)
     if docs is not None:
         known = sorted(zip(articles, docs, strict=True), key=lambda ad: ad[0].id)
         items, docs = by_id(a for a, _ in known), [d for _, d in known]
