@@ -262,6 +262,19 @@ class TestRules:
             got = reasons_of("\n".join([body, line]))
             assert got[line] == reason, (line, got[line])
 
+    def test_a_list_that_ends_the_story_is_kept(self):
+        """A list the story introduces right below its last paragraph is the story's (it was
+        dropped as outside-body; the same list mid-story was kept)."""
+        items = [
+            "- small casinos with up to 20 machines",
+            "- large casinos with up to 150 machines",
+            "- regional casinos with up to 1,250 machines",
+        ]
+        lead = "The bill would allow three kinds of casino:"
+        text = "\n\n".join([make_article(14, 3), "\n".join([lead, *items])])
+        got = reasons_of(text)
+        assert [got[line] for line in (lead, *items)] == [None] * 4
+
     def test_a_link_list_under_a_lead_in_is_no_list_of_the_story(self):
         """'Latest headlines:' over bulleted headlines mid-story is a link list; items that
         go on in lower case or with a figure are the story's own list."""

@@ -1024,7 +1024,7 @@ def _mark_outside_body(
     )
     if inside is None:
         return
-    inside = _with_closing_lines(units, reasons, _with_lead_ins(units, reasons, inside))
+    inside = _with_closing_lines(units, reasons, _with_lead_ins(units, reasons, inside), listed)
     titles = _title_lines(units, reasons, inside)
     for i, flag in enumerate(inside):
         if not flag and reasons[i] is None:
@@ -1107,9 +1107,13 @@ def _closes_story(f: _Features, shape: Shape) -> bool:
 
 
 def _with_closing_lines(
-    units: list[_Unit], reasons: list[str | None], inside: tuple[bool, ...]
+    units: list[_Unit],
+    reasons: list[str | None],
+    inside: tuple[bool, ...],
+    listed: list[bool] | None = None,
 ) -> tuple[bool, ...]:
-    """Take into the body the short closing sentences right below its end."""
+    """Take into the body the short closing sentences right below its end, and a list the
+    story introduces there ("The bill would allow three kinds of casino:" and its items)."""
     if True not in inside:
         return inside
     last = len(inside) - 1 - inside[::-1].index(True)
@@ -1118,6 +1122,9 @@ def _with_closing_lines(
     for i in range(last + 1, len(units)):
         u = units[i]
         if not u.f.canon:
+            continue
+        if listed is not None and listed[i]:
+            grown[i] = True
             continue
         if taken == CLOSING_LINES or reasons[i] is not None or not _closes_story(u.f, u.shape):
             break
