@@ -604,23 +604,23 @@ Reader = Callable[[Path, Path, LoadConfig], Iterator[Article | LoadIssue]]
 def read_file(path: Path, root: Path, config: LoadConfig) -> Iterator[Article | LoadIssue]:
     """Yield the articles and issues of one file of a corpus, with the reader its name says."""
     try:
-        path.lstat()
-    except FileNotFoundError:
-        pass  # gone since the walk, or a broken link's target: said below
-    except OSError as err:  # in a folder that can be listed but not entered
+        broken = _broken_link(path)
+        regular = not broken and path.is_file()
+        folder = not broken and not regular and path.is_dir()
+    except OSError as err:  # in a folder that can be listed but not entered (mode 444)
         yield LoadIssue(source=relative_id(path, root), problem=f"cannot read: {err.strerror}")
         return
-    if _broken_link(path):
+    if broken:
         try:
             target = f" to {os.readlink(path)}"
         except OSError:
             target = ""
         yield LoadIssue(source=relative_id(path, root), problem=f"broken symbolic link{target}")
         return
-    if path.is_dir():  # listed by `list_files` because it cannot be listed
+    if folder:  # listed by `list_files` because it cannot be listed
         yield LoadIssue(source=_folder_id(path, root), problem=_unlisted(path))
         return
-    if not path.is_file():
+    if not regular:
         yield LoadIssue(
             source=relative_id(path, root),
             problem="not a regular file or folder (a pipe, socket or device); newsdedup reads its "
