@@ -285,8 +285,8 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
         raise InputError(
             str(path),
             f"holds changes in {wal.name} that cannot be read where no {path.name}-shm can "
-            "be made (a read-only folder); open the index once where it can be written "
-            "(`newsdedup index stats --index ...`) to fold them in",
+            "be made (a read-only folder); fold them in where the folder can be written: "
+            "any `newsdedup index add` or `index remove` of this index does",
         )
     return sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None)
 
