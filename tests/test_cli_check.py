@@ -359,6 +359,13 @@ class TestUnreadableFolder:
             assert explained.returncode == 3, explained.stderr
             assert explained.stderr.startswith(f"error: {locked / 'x.txt'}: cannot read: ")
 
+            # The folder given as the path itself: an input error, exit 3 (it was click's
+            # usage error, exit 2, "Path ... is not readable").
+            alone = as_user("scan", str(locked))
+            assert alone.returncode == 3, alone.stderr
+            assert "cannot read folder: Permission denied (skipped)" in alone.stderr
+            assert "no readable articles found" in alone.stderr
+
             # A folder that can be listed but not entered (mode 444): its files are named
             # and skipped (the run was an internal error, exit 4).
             locked.chmod(0o444)

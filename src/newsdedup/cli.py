@@ -79,6 +79,9 @@ from .write import (
 )
 
 EXIT_OK, EXIT_GATE, EXIT_USAGE, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3, 4
+# An input path must exist; whether it can be read is the loader's to say, as an input error
+# naming it (exit 3), not click's usage error (exit 2, "Path ... is not readable").
+INPUT_PATH = click.Path(exists=True, readable=False, path_type=Path)
 F = TypeVar("F", bound=Callable[..., Any])
 # Defaults live only in the config dataclasses; the flags show them.
 _LOAD, _DEDUP, _INDEX, _SHINGLE = LoadConfig(), DedupConfig(), IndexConfig(), ShingleConfig()
@@ -613,7 +616,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=INPUT_PATH)
 @corpus_options
 @dedup_options
 @output_options(("table", "json", "jsonl", "csv"))
@@ -692,7 +695,7 @@ def _rendered(draw: Callable[[Console], None], output: Path | None, out: Console
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=INPUT_PATH)
 @click.option(
     "--max-duplicate-rate",
     type=click.FloatRange(0, 1),
@@ -841,7 +844,7 @@ def _article_from_file(name: str, opts: dict[str, Any], err: Console) -> Article
 @click.argument("b")
 @click.option(
     "--corpus",
-    type=click.Path(exists=True, path_type=Path),
+    type=INPUT_PATH,
     default=None,
     help="Name A and B by id inside this corpus, and clean them with its site templates "
     "exactly as scan does.",
@@ -925,7 +928,7 @@ def explain_command(
 
 
 @cli.command()
-@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.argument("path", type=INPUT_PATH)
 @click.option(
     "--out",
     "-o",
@@ -1096,7 +1099,7 @@ def index_group() -> None:
 
 
 @index_group.command("add")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=INPUT_PATH)
 @index_option
 @corpus_options
 @dedup_options
@@ -1160,7 +1163,7 @@ def index_add(
 
 
 @index_group.command("check")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=INPUT_PATH)
 @index_option
 @corpus_options
 @dedup_options
@@ -1319,7 +1322,7 @@ def run_scan_dask(paths: Sequence[Path], opts: dict[str, Any], err: Console) -> 
 
 
 @cli.command("clean")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=INPUT_PATH)
 @corpus_options
 @click.option("--no-boilerplate", is_flag=True, help="Keep every line (no cleaning rules).")
 @click.option("--no-templates", is_flag=True, help="Do not learn site templates from the corpus.")

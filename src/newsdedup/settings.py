@@ -106,12 +106,21 @@ def find_settings_file(start: Path) -> Path | None:
     folder = start if start.is_dir() else start.parent
     for candidate in (folder, *folder.parents):
         own = candidate / SETTINGS_FILE
-        if own.is_file():
+        if _is_file(own):
             return own
         pyproject = candidate / PYPROJECT
-        if pyproject.is_file() and _table(pyproject) is not None:
+        if _is_file(pyproject) and _table(pyproject) is not None:
             return pyproject
     return None
+
+
+def _is_file(path: Path) -> bool:
+    """Path.is_file, False in a folder that cannot be looked into (its corpus files cannot be
+    read either; the loader says so)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 def _where(path: Path) -> str:
