@@ -375,7 +375,7 @@ def _analyze(raw: str) -> _Unit:
         line_key(f.canon),  # key
         body_shape(raw),  # shape
         headline,  # headline
-        headline and _links_out(f),  # teaser: what _is_teaser gives
+        headline and _links_out(f),  # teaser
         _is_prose(f),  # prose
         heading,  # comment_heading
         opener,  # comment_opener
@@ -758,12 +758,9 @@ TEASER_RUN = 2
 TEASER_WORDS = 1
 
 
-def _is_teaser(f: _Features) -> bool:
-    return _is_headline(f) and _links_out(f)
-
-
 def _links_out(f: _Features) -> bool:
-    """Return True when a headline-like line reads as a link to another story."""
+    """Return True when a headline-like line (`_is_headline`) reads as a link to another
+    story: a teaser."""
     if f.words < TEASER_WORDS:
         return False
     # A row of figures ("Revs 291.8 mln vs 151.1 mln") is a table in the article, not a link.
@@ -951,8 +948,8 @@ def _mark_repeats(canons: list[str], reasons: list[str | None]) -> None:
 # no such lead-in (or one the named rules drop: "Related stories:").
 LIST_MIN_ITEMS = 2
 LEAD_IN_MAX_WORDS = 25
-_BULLET = re.compile(r"\s*(?:[-*\u2022\u00b7\u2013\u2014\u25aa\u25e6\u25cf]|\d{1,2}[.)])\s+\S")
 _BULLET_MARK = re.compile(r"\s*(?:[-*\u2022\u00b7\u2013\u2014\u25aa\u25e6\u25cf]|\d{1,2}[.)])\s+")
+_BULLET = re.compile(_BULLET_MARK.pattern + r"\S")  # a mark with an item after it
 _NEUTRAL = Shape(0.0, 0.0, False, True)  # what the body detector makes of a blank line
 
 
