@@ -129,11 +129,43 @@ class TestIndexCheck:
             "added 0 · already present 1 · id held by another article 1 · index holds 2\n"
         )
         assert result.stderr == (
-            "warning: b.txt: the index holds another article under this id (not added)\n"
+            "warning: b.txt: the index holds another article under this id "
+            "(not added; --replace replaces it)\n"
         )
         again = run("index", "add", day1, "--index", location)
         assert again.stdout.startswith("added 0 · already present 2 · index holds")
         assert again.stderr == ""
+
+    def test_add_replace_gives_an_indexed_id_its_new_article(self, tmp_path):
+        """A daily scrape re-fetches updated stories under their old ids: `add` kept the
+        stale text ("already present", or "id held" when it changed a lot), and the only way
+        in was `remove` then `add` per id. `--replace` swaps each changed article in: the
+        index then answers for day 2's texts, and day 1's a.txt (seed 000) is found as a
+        copy of the a.txt it now holds (seed 001)."""
+        day1, day2 = reused_names(tmp_path)
+        location = str(tmp_path / "d.db")
+        assert run("index", "add", day1, "--index", location).exit_code == 0
+        before = run("index", "check", day1, "--index", location, "--format", "json")
+        assert json.loads(before.stdout)["summary"]["duplicates"] == 0
+        result = run("index", "add", day2, "--index", location, "--replace")
+        assert result.exit_code == 0, result.stderr
+        assert result.stdout == (
+            "added 2 (2 replacing changed articles) · already present 0 · index holds 2\n"
+        )
+        assert result.stderr == ""
+        old = run("index", "check", day1, "--index", location, "--format", "json")
+        found = json.loads(old.stdout)["articles"]
+        assert [(a["id"], [d["id"] for d in a["duplicates"]]) for a in found] == [
+            ("a.txt", ["a.txt"])
+        ]
+        new = run("index", "check", day2, "--index", location, "--max-duplicates", "0")
+        assert new.exit_code == 0, new.stdout  # day 2 is the indexed text now: itself
+        again = run("index", "add", day2, "--index", location, "--replace", "--format", "json")
+        report = json.loads(again.stdout)
+        assert (report["summary"]["added"], report["summary"]["already_present"]) == (0, 2)
+        assert report["replaced"] == []
+        with open_index(location) as index:
+            assert index.stats()["added_ever"] == 4  # 2 added, 2 replaced, none re-added
 
     def test_add_and_remove_report_as_json_for_scripts(self, tmp_path):
         """A daily job that adds each scrape needs the counts as data, not a sentence to
@@ -153,10 +185,12 @@ class TestIndexCheck:
             "too_short": 0,
             "already_present": 1,
             "id_held": 1,
+            "replaced": 0,
             "index_articles": 3,
             "skipped": 1,
         }
         assert report["id_held"] == ["b.txt"]
+        assert report["replaced"] == []
         assert report["skipped"] == [{"source": "bin.txt", "problem": "binary file (NUL bytes)"}]
         removed = run("index", "remove", "c.txt", "zzz", "--index", location, "--format", "json")
         assert removed.exit_code == 0, removed.stderr

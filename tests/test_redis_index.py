@@ -353,3 +353,31 @@ def test_stats_and_quiet_are_alike_on_both_backends(url, corpora, tmp_path):
     assert set(sqlite_stats) <= set(redis_stats)
     assert redis_stats["template_lines"] == sqlite_stats["template_lines"] > 0
     assert redis_stats["bytes"] is None
+
+
+def test_add_replace_swaps_changed_articles_in_redis(url):
+    """`add(replace=True)` as in SQLite (test_cli_index): an id whose article changed gets
+    the new text, and the old one's band keys go with it (a copy of the old text finds
+    nothing); an unchanged article is left as it is."""
+    from newsdedup import Article
+
+    def art(ident: str, seed: int) -> Article:
+        return Article(id=ident, text=fast_article(seed), source=ident)
+
+    with open_index(url, create=True) as index:
+        index.add([art("a.txt", 500), art("b.txt", 501)])
+        kept = index.add([art("a.txt", 502), art("b.txt", 501)])
+        swapped = index.add([art("a.txt", 502), art("b.txt", 501)], replace=True)
+        old = index.check([art("old.txt", 500)])
+        new = index.check([art("new.txt", 502)])
+        total = len(index)
+    assert (kept.added, kept.taken, kept.replaced) == (0, ("a.txt",), ())
+    assert (swapped.added, swapped.present, swapped.taken, swapped.replaced) == (
+        1,
+        1,
+        (),
+        ("a.txt",),
+    )
+    assert [a.duplicates for a in old.articles] == [()]
+    assert [[d.id for d in a.duplicates] for a in new.articles] == [["a.txt"]]
+    assert total == 2

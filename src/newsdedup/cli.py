@@ -1110,6 +1110,12 @@ def index_group() -> None:
     show_default=True,
     help="Articles written per transaction (a killed run keeps whole chunks).",
 )
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="An id the index holds whose article now has another text (a re-scraped, updated "
+    "story) gets the new one.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress or warnings on stderr.")
 @format_option(
     ("text", "json"), "Output format: one line of counts, or JSON (counts, ids held, skips)."
@@ -1121,15 +1127,18 @@ def index_add(
     paths: tuple[Path, ...],
     location: str,
     chunk_size: int,
+    replace: bool,
     fmt: str,
     **opts: Any,
 ) -> None:
-    """Add articles to the index (creating it); ids already there are left as they are.
+    """Add articles to the index (creating it); ids already there are left as they are,
+    unless --replace.
 
     \b
     Examples:
       newsdedup index add today/ --index news.db
       newsdedup index add today/ --index news.db --format json
+      newsdedup index add rescraped/ --index news.db --replace
     """
     import json
 
@@ -1142,16 +1151,25 @@ def index_add(
     progress = LazyProgress(err, enabled=not opts["quiet"])
     try:
         with open_index(location, config=config, create=True) as store:
-            summary = store.add(loaded.articles, chunk_size=chunk_size, progress=progress)
+            summary = store.add(
+                loaded.articles, chunk_size=chunk_size, progress=progress, replace=replace
+            )
     finally:
         progress.close()
     if not opts["quiet"]:
         for taken in summary.taken:
-            warn(err, f"{shown(taken)}: the index holds another article under this id (not added)")
+            warn(
+                err,
+                f"{shown(taken)}: the index holds another article under this id "
+                "(not added; --replace replaces it)",
+            )
     held = f" · id held by another article {len(summary.taken)}" if summary.taken else ""
     # Articles too short to compare are added all the same (held under their id, so a later
     # add skips them, though no check finds them): a part of "added", not a count beside it.
-    short = f" ({summary.unindexed} of them too short to compare)" * bool(summary.unindexed)
+    # So are the replacements.
+    parts = [f"{summary.unindexed} of them too short to compare"] * bool(summary.unindexed)
+    parts += [f"{len(summary.replaced)} replacing changed articles"] * bool(summary.replaced)
+    short = f" ({', '.join(parts)})" if parts else ""
     if fmt == "json":
         emit(json.dumps(add_to_dict(summary, loaded), ensure_ascii=False, indent=2) + "\n", None)
         return

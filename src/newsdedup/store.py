@@ -18,6 +18,7 @@ and Redis (`store_redis`, `redis://host:port/db`, for several writers sharing on
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import struct
@@ -300,6 +301,8 @@ class AddSummary:
     unindexed: int
     total: int  # articles in the index afterwards
     taken: tuple[str, ...] = ()
+    replaced: tuple[str, ...] = ()  # ids whose changed article replaced the indexed one (a
+    # part of `added`; only with `add(replace=True)`)
 
 
 # ---- the index -----------------------------------------------------------------------------
@@ -395,6 +398,7 @@ class PersistentIndex:
         *,
         chunk_size: int = 500,
         progress: Progress | None = None,
+        replace: bool = False,
     ) -> AddSummary:
         """Add the articles whose ids are not indexed yet; each chunk is one transaction.
 
@@ -403,15 +407,23 @@ class PersistentIndex:
         from the same counts). An id indexed already is left as it is; when the article under
         it now is not the indexed one (not a duplicate of it: yesterday's `a.txt` of a daily
         folder), its id is listed in `taken`.
+
+        With `replace`, an indexed id whose article now has another text (a re-scrape of an
+        updated story, or yesterday's `a.txt`) is removed and the article added under it
+        (listed in `replaced`). Its template lines are not counted again: they were counted
+        when its id was first added, and the counts are per id. A run killed between the
+        removal and the addition leaves the id out; running it again adds it.
         """
         if chunk_size < 1:
             raise ConfigError(f"chunk size must be at least 1, got {chunk_size}")
+        if not isinstance(replace, bool):
+            raise TypeError(f"replace must be a bool, got {type(replace).__name__}")
         items = by_id(articles)
         present = self.backend.present([a.id for a in items])
         new = [a for a in items if a.id not in present]
         again = [a for a in items if a.id in present]
         templates = self.templates_for(new, again)
-        taken = self._taken(again, templates)
+        changed, taken = self._changed(again, templates)
         added = unindexed = 0
         for chunk in _chunks(new, chunk_size):
             entries = self._entries(chunk, templates)
@@ -419,27 +431,52 @@ class PersistentIndex:
             unindexed += sum(1 for e in entries if not len(e.bands))
             if progress:
                 progress("add", added, len(new))
+        replaced: list[str] = []
+        if replace:
+            for chunk in _chunks(changed, chunk_size):
+                entries = [
+                    dataclasses.replace(e, lines=()) for e in self._entries(chunk, templates)
+                ]
+                gone = set(self.remove([e.id for e in entries])[0])
+                entries = [e for e in entries if e.id in gone]
+                done = self.backend.add(entries)
+                added += done
+                unindexed += sum(1 for e in entries if not len(e.bands))
+                # Another writer may add an id between the removal and this addition.
+                if done == len(entries):
+                    replaced.extend(e.id for e in entries)
+                else:
+                    now = self.backend.signatures([e.id for e in entries])
+                    replaced.extend(e.id for e in entries if e.id in now)
+            taken = ()
         return AddSummary(
             added=added,
             present=len(items) - added - len(taken),
             unindexed=unindexed,
             total=self.backend.count(),
             taken=taken,
+            replaced=tuple(sorted(replaced)),
         )
 
-    def _taken(self, again: Sequence[Article], templates: frozenset[int]) -> tuple[str, ...]:
-        """Return the ids of `again` (indexed ids) whose indexed article is another one."""
+    def _changed(
+        self, again: Sequence[Article], templates: frozenset[int]
+    ) -> tuple[list[Article], tuple[str, ...]]:
+        """Return the articles of `again` (indexed ids) that are not the indexed article (another
+        text), and the ids of those among them that do not even duplicate it (`taken`)."""
+        changed: list[Article] = []
         taken: list[str] = []
         cfg = self.config
         for chunk in _chunks(again, _QUERY_CHUNK):
             # Shingles are all the comparison needs: no signature, band keys or line keys.
             prints = [fingerprint(clean(a, cfg, templates=templates), cfg) for a in chunk]
-            digests = {a.id: text_digest(a.text) for a in chunk}
             refs = self.backend.signatures([p.id for p in prints])
             stored = self.backend.fetch(sorted(ref for ref, _ in refs.values()))
-            for new in prints:
+            for article, new in zip(chunk, prints, strict=True):
                 other = stored[refs[new.id][0]]
-                same = _is_itself(new.id, digests[new.id], new.shingles, other) or verify(
+                if _is_itself(new.id, text_digest(article.text), new.shingles, other):
+                    continue
+                changed.append(article)
+                copy = verify(
                     "new",
                     "indexed",
                     new.shingles,
@@ -447,9 +484,9 @@ class PersistentIndex:
                     threshold=cfg.threshold,
                     containment=cfg.containment,
                 )
-                if not same:
+                if copy is None:
                     taken.append(new.id)
-        return tuple(taken)
+        return changed, tuple(taken)
 
     def check(
         self,

@@ -80,10 +80,12 @@ def add_to_dict(summary: AddSummary, loaded: LoadResult) -> dict[str, Any]:
             "too_short": summary.unindexed,
             "already_present": summary.present,
             "id_held": len(summary.taken),
+            "replaced": len(summary.replaced),
             "index_articles": summary.total,
             "skipped": len(loaded.skipped),
         },
         "id_held": sorted(summary.taken),
+        "replaced": sorted(summary.replaced),
         "skipped": [_issue(i) for i in loaded.skipped],
         "warnings": [_issue(i) for i in loaded.warnings],
     }
