@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import os
+import random
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsdedup import Article, CleanConfig, clean
 from newsdedup.body import body_lines, shape
 from newsdedup.boilerplate import classify, kept_text
+from newsdedup.cli import cli
 
 from .conftest import ROOT, SEEDS, load_bench, make_article
 
@@ -414,6 +418,62 @@ class TestBody:
         lines = classify(text)
         assert paragraph in kept_text(lines)
         assert "Contact" not in kept_text(lines)
+
+    # A wire price report: a fixed prose intro, then a table under a column-header row.
+    PRICE_INTRO = (
+        "ASCS TERMINAL MARKET VALUES FOR PIK GRAIN\n"
+        "The Agricultural Stabilization and\n"
+        "Conservation Service (ASCS) has established these unit values\n"
+        "for commodities offered from government stocks through\n"
+        "redemption of Commodity Credit Corporation commodity\n"
+        "certificates, effective through the next business day.\n"
+        "    Price per bushel is in U.S. dollars. Sorghum is priced per\n"
+        "CWT, corn yellow grade only.\n"
+    )
+
+    def price_report(self, seed: int) -> str:
+        rng = random.Random(seed)
+        rows = []
+        for crop in ("WHEAT", "CORN"):
+            rows.append(f"     {crop}     HRW   HRS    SRW   SWW   DURUM")
+            for city in ("Chicago", "Toledo", "Kansas City", "Amarillo/", "St. Louis", "Duluth"):
+                if city.endswith("/"):  # a label wrapped over two lines
+                    rows.append(f" {city}")
+                    city = "Lubbock"
+                figures = 1 if city == "Lubbock" else 3
+                cells = [f"{rng.uniform(1.5, 3.5):.2f}" for _ in range(figures)]
+                cells += ["--"] * (5 - figures)
+                rng.shuffle(cells)
+                rows.append(f" {city:<13} " + "  ".join(cells))
+        return self.PRICE_INTRO + "\n".join(rows) + "\n Reuter\n"
+
+    def test_a_table_under_its_column_header_is_the_article(self, tmp_path):
+        """QA 9: two days' price reports, every figure different, were duplicates at 1.00:
+        the header row ("WHEAT HRW HRS SRW", no figures, more than a label's words) stopped
+        the table from joining the body, so every row went as outside-body and only the fixed
+        intro was compared. Rows of one figure in the table stay too."""
+        mon, tue = self.price_report(1), self.price_report(2)
+        kept = kept_text(classify(mon))
+        for part in ("WHEAT     HRW", "Lubbock", "Amarillo/"):
+            assert part in kept
+        assert "Duluth" in kept.rsplit("CORN", 1)[1]
+        for day, text in (("mon", mon), ("tue", tue)):
+            (tmp_path / f"{day}.txt").write_text(text, encoding="utf-8")
+        result = CliRunner().invoke(cli, ["scan", str(tmp_path), "--format", "json"])
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout)["clusters"] == []
+
+    def test_a_headline_with_a_year_above_figures_is_no_table_row(self):
+        """A headline holding a number ("1986 YEAR") right above a results block is still
+        the title, not a row the table takes in."""
+        text = (
+            "PHARMACIA AB <PHAB ST>  1986 YEAR\n"
+            "Sales 3.65 billion crowns vs 3.40\n"
+            "billion.\n"
+            "    Profit  after financial items 821.2 mln crowns vs 740.2\n"
+            "mln.\n" + make_article(9, 3)
+        )
+        assert reasons_of(text)["PHARMACIA AB <PHAB ST>  1986 YEAR"] == "title"
 
     def test_the_body_is_one_or_more_stretches_of_prose(self):
         """The body detector marks the prose stretch and not the menu before it."""

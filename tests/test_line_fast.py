@@ -65,8 +65,14 @@ def reference_shape(text: str) -> body.Shape:
         ends_sentence=bool(last) and last in body._ENDERS,
         blank=False,
         figures=size <= body.FIGURE_MAX_WORDS
-        and len(body._NUMBER.findall(stripped)) >= body.FIGURE_NUMBERS
+        and len(body._NUMBER.findall(stripped)) >= 1
+        and len(body._NUMBER.findall(stripped))
+        + len(re.findall(r"(?<!\S)(--|---|n/a|N/A)(?!\S)", stripped))
+        >= body.FIGURE_NUMBERS
         and not body._DATE_OR_TIME.search(stripped),
+        columns=len(re.findall(r"(?<=\S)( {2,}|\t)(?=\S)", stripped)) + 1
+        if size <= body.FIGURE_MAX_WORDS
+        else 1,
     )
 
 

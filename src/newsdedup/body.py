@@ -32,6 +32,10 @@ _LETTER_CLASSES = bytes(
 # A non-ASCII word character (letter, digit, underscore): the fast counts do not apply.
 _NON_ASCII_WORD = re.compile(r"[^\W\x00-\x7f]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# An empty table cell: "--", "---" or "n/a" standing alone ("Stockton  2.78  --  --").
+_EMPTY_CELL = re.compile(r"(?<!\S)(?:-{2,3}|n/a|N/A)(?!\S)")
+# Columns: text, a gap of two or more spaces (or a tab), text.
+_COLUMN_GAP = re.compile(r"(?<=\S)(?: {2,}|\t)(?=\S)")
 # Dates and times next to an article are its metadata (or a comment's), not a table.
 _DATE_OR_TIME = re.compile(
     r"\d{1,2}:\d{2}|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d"
@@ -66,6 +70,10 @@ MIN_EXTRA_WORDS = 20
 # longer than a table row.
 FIGURE_NUMBERS = 2
 FIGURE_MAX_WORDS = 15
+# A short label between rows of figures ("Nine mths", "Year") belongs to the table.
+TABLE_LABEL_WORDS = 3
+# A column header ("WHEAT   HRW   HRS   SRW") has its words set apart in this many columns.
+HEADER_COLUMNS = 3
 
 
 class Shape(NamedTuple):
@@ -77,6 +85,7 @@ class Shape(NamedTuple):
     ends_sentence: bool
     blank: bool
     figures: bool = False  # a short row of numbers, as in a results table
+    columns: int = 1  # stretches of text set apart by wide gaps (aligned columns)
 
 
 def shape(text: str) -> Shape:
@@ -106,15 +115,31 @@ def shape(text: str) -> Shape:
             lower = 0.0
         size = len(words) + cjk / 2
     last = stripped.rstrip(_CLOSERS)[-1:]
+    short = size <= FIGURE_MAX_WORDS
     return Shape(
         size,  # words
         lower,  # lower_share
         bool(last) and last in _ENDERS,  # ends_sentence
         False,  # blank
-        size <= FIGURE_MAX_WORDS  # figures
-        and len(_NUMBER.findall(stripped)) >= FIGURE_NUMBERS
-        and not _has_date_or_time(stripped),
+        short and _is_figures(stripped),  # figures
+        # columns: only short lines can be table rows or headers
+        len(_COLUMN_GAP.findall(stripped)) + 1
+        if short and ("  " in stripped or "\t" in stripped)
+        else 1,
     )
+
+
+def _is_figures(text: str) -> bool:
+    """Return True for a row of figures: FIGURE_NUMBERS numbers, or one and empty cells
+    ("Stockton  2.78  --  --"), and no date or time."""
+    numbers = len(_NUMBER.findall(text))
+    if not numbers:
+        return False
+    if numbers < FIGURE_NUMBERS and ("-" not in text and "/" not in text):
+        return False
+    if numbers + len(_EMPTY_CELL.findall(text)) < FIGURE_NUMBERS:
+        return False
+    return not _has_date_or_time(text)
 
 
 def _has_date_or_time(text: str) -> bool:
@@ -219,13 +244,13 @@ def body_lines(
             j = i + step
             while 0 <= j < len(scores) and shapes[j].blank:
                 j += step
-            if 0 <= j < len(scores) and inside[j] and _grows(shapes, usable, inside, i, -step):
+            if (
+                0 <= j < len(scores)
+                and inside[j]
+                and _grows(shapes, usable, inline, inside, i, -step)
+            ):
                 break
     return tuple(inside)
-
-
-# A short label between rows of figures ("Nine mths", "Year") belongs to the table.
-TABLE_LABEL_WORDS = 3
 
 
 def _figures_follow(shapes: Sequence[Shape], i: int, step: int) -> bool:
@@ -236,19 +261,38 @@ def _figures_follow(shapes: Sequence[Shape], i: int, step: int) -> bool:
     return 0 <= j < len(shapes) and shapes[j].figures
 
 
+def _is_label(s: Shape, step: int) -> bool:
+    """Return True when a line may label a table: a few words, or, above the table (`step`
+    going down), a column header that is no sentence."""
+    if s.words <= TABLE_LABEL_WORDS:
+        return True
+    return step > 0 and s.columns >= HEADER_COLUMNS and not s.ends_sentence
+
+
 def _grows(
-    shapes: Sequence[Shape], usable: Sequence[bool], inside: list[bool], i: int, step: int
+    shapes: Sequence[Shape],
+    usable: Sequence[bool],
+    inline: Sequence[bool],
+    inside: list[bool],
+    i: int,
+    step: int,
 ) -> bool:
-    """Take the run of figure rows that starts at line i into the body, going by `step`."""
+    """Take the run of figure rows that starts at line i into the body, going by `step`.
+
+    A run starts at a row of figures, or at a label or column header over one (a short
+    label either way; going down from the text above a table, a header whose words stand
+    in columns: "WHEAT   HRW   HRS   SRW"). A line dropped as an interruption inside a
+    table (a label repeated from the table above) stays dropped, and the table goes on.
+    """
     grown = False
     while 0 <= i < len(shapes) and not inside[i]:
-        if shapes[i].blank:
+        if shapes[i].blank or (grown and not usable[i] and inline[i]):
             i += step
             continue
         if not usable[i]:
             break
         if not shapes[i].figures and not (
-            shapes[i].words <= TABLE_LABEL_WORDS and _figures_follow(shapes, i, step)
+            _is_label(shapes[i], step) and _figures_follow(shapes, i, step)
         ):
             break
         inside[i] = True
