@@ -126,6 +126,34 @@ class TestRules:
         assert got["I think this is a fine article and I agree with most of what it says here."]
         assert kept_text(classify(text)) == kept_text(classify(body))
 
+    def test_a_quote_introduced_on_its_own_line_is_no_reader_comment(self):
+        """QA 9: "In a statement, the prime minister said:" on its own line, above the quote,
+        opened a comment section that ran to the end: the quote and every later paragraph
+        went as 'comments', and a follow-up sharing the first two paragraphs was a 1.00
+        duplicate. A quotation under it is the story's."""
+        body = make_article(2, 3)
+        quote = '"I have accepted her resignation with regret," the statement went on.'
+        tail = make_article(3, 2)
+        text = f"{body}\n\nIn a statement, the prime minister said:\n\n{quote}\n\n{tail}\n"
+        got = reasons_of(text)
+        assert got["In a statement, the prime minister said:"] is None
+        assert got[quote] is None
+        for paragraph in tail.split("\n\n"):
+            assert got[paragraph] is None
+
+    @pytest.mark.parametrize(
+        "author",
+        ["Alex on September 17, 2018 at 6:34 am said:", "alice says:\n\nGood.\n\nbob says:"],
+    )
+    def test_commenters_are_still_told_by_a_time_or_a_second_commenter(self, author):
+        """A commenter's line with a time, or two commenters' lines close together, still
+        open the comments."""
+        body = make_article(4, 4)
+        comment = "I think this is a fine article and I agree with most of what it says here."
+        text = f"{body}\n\n{author}\n\n{comment}\n"
+        assert reasons_of(text)[comment] == "comments"
+        assert kept_text(classify(text)) == kept_text(classify(body))
+
     def test_a_comments_link_above_the_article_does_not_drop_the_article(self):
         """A 'Comments' menu item before any prose opens no comment section."""
         body = make_article(2, 4)

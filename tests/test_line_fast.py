@@ -109,7 +109,7 @@ DATE_ALPHABET = st.sampled_from(
 @settings(max_examples=300, deadline=None)
 @given(st.one_of(st.lists(DATE_ALPHABET, max_size=12).map("".join), news_text))
 def test_date_prefilter_matches_the_regex(text: str) -> None:
-    assert body._has_date_or_time(text) == bool(body._DATE_OR_TIME.search(text))
+    assert body.has_date_or_time(text) == bool(body._DATE_OR_TIME.search(text))
 
 
 # ---- boilerplate: word counts and the rules' prefilters ---------------------------------

@@ -139,10 +139,10 @@ def _is_figures(text: str) -> bool:
         return False
     if numbers + len(_EMPTY_CELL.findall(text)) < FIGURE_NUMBERS:
         return False
-    return not _has_date_or_time(text)
+    return not has_date_or_time(text)
 
 
-def _has_date_or_time(text: str) -> bool:
+def has_date_or_time(text: str) -> bool:
     """Return True when _DATE_OR_TIME matches in `text`."""
     if text.isascii() and ":" not in text and "-" not in text:
         lower = text.lower()

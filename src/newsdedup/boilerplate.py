@@ -13,7 +13,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .body import PROSE_LOWER_SHARE, Shape, body_lines
+from .body import PROSE_LOWER_SHARE, Shape, body_lines, has_date_or_time
 from .body import shape as body_shape
 from .canonical import canonicalize
 from .config import CleanConfig
@@ -812,16 +812,39 @@ def _opens_comments(
     units: list[_Unit], reasons: list[str | None], nonblank: list[int], pos: int
 ) -> bool:
     u = units[nonblank[pos]]
+    ahead = nonblank[pos + 1 : pos + 1 + COMMENT_CONFIRM_LINES]
+    if u.comment_author:
+        return _is_commenter(u, units, reasons, ahead)
     if u.comment_opener:
         return True
     if not u.comment_heading:
         return False
-    ahead = nonblank[pos + 1 : pos + 1 + COMMENT_CONFIRM_LINES]
     if any(units[j].comment_author or reasons[j] == "comments" for j in ahead):
         return True
     # A heading with article prose on both sides is a link dropped into the article.
     around = [nonblank[k] for k in (pos - 1, pos + 1) if 0 <= k < len(nonblank)]
     return not (len(around) == 2 and all(reasons[j] is None and units[j].prose for j in around))
+
+
+def _is_commenter(
+    u: _Unit, units: list[_Unit], reasons: list[str | None], ahead: list[int]
+) -> bool:
+    """Return True when a line ending in "said:" or "says:" names a commenter, not a speaker
+    the story quotes ("In a statement, the prime minister said:"): a quotation under it is
+    the story's; a time on it ("Alex on May 3, 2018 at 6:34 am said:") or another commenter
+    or comment line close below makes it a comment."""
+    if ahead and units[ahead[0]].f.canon.startswith(_QUOTE_OPENERS):
+        return False
+    if has_date_or_time(u.f.canon):
+        return True
+    return any(
+        units[j].comment_author or units[j].comment_heading or reasons[j] == "comments"
+        for j in ahead
+    )
+
+
+# How a quotation opens, in canonical text (curly quotes fold to ASCII ones).
+_QUOTE_OPENERS = ('"', "'")
 
 
 def _revise(units: list[_Unit], reasons: list[str | None], listed: list[bool] | None) -> None:
