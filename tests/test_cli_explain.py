@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from newsdedup.cli import cli
@@ -15,6 +16,7 @@ from newsdedup.pipeline import corpus_templates
 from newsdedup.records import Article
 
 from .conftest import SEEDS, make_article, write_digest_corpus
+from .pages import write_warc
 
 SEED_000 = "000_9e2556e38fb8484b.txt"
 SEED_001 = "001_23e261e2bfe35961.txt"
@@ -184,6 +186,29 @@ class TestCorpusIds:
         result = run("explain", str(path), str(path))
         assert result.exit_code == 2
         assert "--corpus" in result.stderr
+
+    def test_a_warc_of_several_pages_without_corpus_says_how(self, tmp_path):
+        """QA 9: a WARC of two pages given as A was explained as its first page, in silence,
+        and called 'not a duplicate' of a copy of its second. It is a usage error naming the
+        count and --corpus, as a JSONL file is; a WARC of one page is that page."""
+        pytest.importorskip("warcio")
+        pages = [make_article(11), make_article(12)]
+        html = "<html><body><article><p>{}</p></article></body></html>"
+        records = [
+            (f"http://ex.com/{i}", html.format("</p><p>".join(t.split("\n\n"))), "text/html")
+            for i, t in enumerate(pages)
+        ]
+        two, one = tmp_path / "two.warc.gz", tmp_path / "one.warc.gz"
+        write_warc(two, records)
+        write_warc(one, records[1:])
+        copy = tmp_path / "copy.txt"
+        copy.write_text(pages[1], encoding="utf-8")
+        result = run("explain", str(two), str(copy))
+        assert result.exit_code == 2
+        assert result.stderr == (
+            f"error: {two}: holds 2 articles; pass --corpus {two} and two of their ids\n"
+        )
+        assert explain_json(str(one), str(copy))["verdict"]["duplicate"] is True
 
     def test_missing_file_is_a_usage_error(self, tmp_path):
         """A file that does not exist exits 2 naming it."""

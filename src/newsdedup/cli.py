@@ -836,6 +836,12 @@ def _article_from_file(name: str, opts: dict[str, Any], err: Console) -> Article
             EXIT_USAGE,
         )
     loaded = load_or_fail([path], opts, err)
+    if len(loaded.articles) > 1:  # a WARC archive of several pages
+        raise CliError(
+            f"{name}: holds {len(loaded.articles)} articles; pass --corpus {name} and two of "
+            "their ids",
+            EXIT_USAGE,
+        )
     return dataclasses.replace(loaded.articles[0], id=name)
 
 
