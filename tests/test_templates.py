@@ -184,6 +184,21 @@ class TestTemplatesInCleaning:
             [f"a{i:02d}" for i in range(7)]
         ]
 
+    def test_prose_furniture_right_below_the_article_is_still_dropped(self):
+        """A site's 'about us' paragraph right under each of six different articles (no menu
+        between; its contact line under it) stays a template: only template prose above the
+        article leads into it."""
+        about = (
+            "Example News is an independent newsroom that covers the city and its suburbs, "
+            "funded by readers and published every morning since the spring of 1998."
+        )
+        pages = [
+            f"{make_article(300 + i, 3)}\n\n{about}\n\nContact: desk@example.org" for i in range(6)
+        ]
+        articles = [Article(id=f"p{i}", text=t, source="p") for i, t in enumerate(pages)]
+        for cleaned in clean_corpus(articles):
+            assert {ln.text: ln.reason for ln in cleaned.lines}[about] == "template"
+
     def test_prose_furniture_of_a_site_is_still_dropped(self):
         """A disclaimer paragraph under six different articles is furniture: 'template'."""
         disclaimer = (

@@ -928,8 +928,8 @@ def _may_caption(f: _Features) -> bool:
 
 def _spare_article(words: list[int], prose: list[bool], reasons: list[str | None]) -> None:
     """Give back the prose lines taken as site templates when they hold more words than all
-    the lines left, or when they sit next to the article's kept prose (blank lines aside),
-    or next to a line given back so.
+    the lines left, or when they sit right above the article's kept prose (blank lines
+    aside), or above a line given back so.
 
     Templates are furniture around articles, and furniture never outweighs the article. When
     the lines learned as templates hold more prose than the article keeps in all, they are
@@ -950,22 +950,21 @@ def _spare_article(words: list[int], prose: list[bool], reasons: list[str | None
             if is_prose and reasons[i] == "template":
                 reasons[i] = None
         return
-    # Prose taken as a template right next to the article's own prose goes on with it: the
-    # lede of a story that five copies carry (its headline recurs as a menu item does, and
-    # the lede sits next to it in every copy). Site prose sits among menu lines instead.
-    solid = [i for i, n in enumerate(words) if n]  # blank lines skipped
-    for order in (solid, solid[::-1]):  # down from the body, then up from it
-        before: int | None = None
-        for i in order:
-            if (
-                reasons[i] == "template"
-                and prose[i]
-                and before is not None
-                and reasons[before] is None
-                and prose[before]
-            ):
-                reasons[i] = None
-            before = i
+    # Prose taken as a template right above the article's own prose leads into it: the lede
+    # of a story that five copies carry (its headline recurs as a menu item does, and the
+    # lede sits under it in every copy). Site prose sits among menu lines, or below the
+    # article (an "About the company" paragraph, a disclaimer), and stays a template.
+    below: int | None = None
+    for i in reversed([i for i, n in enumerate(words) if n]):  # blank lines skipped
+        if (
+            reasons[i] == "template"
+            and prose[i]
+            and below is not None
+            and reasons[below] is None
+            and prose[below]
+        ):
+            reasons[i] = None
+        below = i
 
 
 def _mark_repeats(canons: list[str], reasons: list[str | None]) -> None:
