@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from newsdedup.cli import cli
 from newsdedup.store import open_index
 
-from .conftest import SEEDS, python_as_another_user, tree_digest
+from .conftest import SEEDS, make_article, python_as_another_user, tree_digest
 from .fastcorpus import write_corpus
 
 S000, S001 = "000_9e2556e38fb8484b.txt", "001_23e261e2bfe35961.txt"
@@ -97,6 +97,28 @@ class TestIndexCheck:
             "candidates": 1,
             "skipped": 0,
         }
+
+    def test_a_full_story_is_no_copy_of_its_indexed_teaser(self, tmp_path):
+        """QA 9: yesterday's teaser (headline and first paragraphs) is indexed; today's full
+        story holds it whole. `index check` reported the full story as a duplicate of the
+        teaser and failed the gate, while `scan` of both keeps the full story and calls the
+        teaser the copy. The check agrees with scan now; the teaser checked again is found."""
+        day1, day2 = tmp_path / "day1", tmp_path / "day2"
+        day1.mkdir()
+        day2.mkdir()
+        full = make_article(61, 10)
+        (day1 / "teaser.txt").write_text("\n\n".join(full.split("\n\n")[:3]), encoding="utf-8")
+        (day2 / "full.txt").write_text(full, encoding="utf-8")
+        location = str(tmp_path / "d.db")
+        assert run("index", "add", day1, "--index", location).exit_code == 0
+        today = run("index", "check", day2, "--index", location, "--max-duplicates", "0")
+        assert today.exit_code == 0, today.stdout
+        assert run("index", "add", day2, "--index", location).exit_code == 0
+        again = run("index", "check", day1, "--index", location, "--format", "json")
+        found = json.loads(again.stdout)["articles"]
+        assert [(a["id"], [d["id"] for d in a["duplicates"]]) for a in found] == [
+            ("teaser.txt", ["full.txt"])
+        ]
 
     def test_a_new_article_under_an_indexed_id_is_still_checked(self, tmp_path):
         """Daily folders reuse names: day2/a.txt (seed 001) is checked against day1/a.txt

@@ -500,7 +500,9 @@ class PersistentIndex:
 
         An article is never reported as a duplicate of itself: the indexed article with its
         id and its shingles. One with its id but other text (yesterday's `a.txt` of a daily
-        folder) is compared like any other.
+        folder) is compared like any other. Nor is it a duplicate of an indexed article it
+        holds whole (its teaser, added earlier): a containment pair makes only the shorter
+        article a copy, as in `scan`.
         """
         cfg = self.config
         items = by_id(articles)
@@ -538,7 +540,12 @@ class PersistentIndex:
                         threshold=cfg.threshold,
                         containment=cfg.containment,
                     )
-                    if match is not None:
+                    # A containment pair vouches for the shorter article only (as `scan`'s
+                    # clusters have it): a new full story that holds an indexed teaser is
+                    # no copy of it.
+                    if match is not None and not (
+                        match.via == "containment" and len(entry.shingles) > len(other.shingles)
+                    ):
                         found.append(
                             IndexMatch(
                                 id=other.id,
