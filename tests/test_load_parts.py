@@ -30,6 +30,7 @@ from newsdedup.load import (
     read_part,
 )
 from newsdedup.pipeline import find_duplicates, scan_corpus
+from newsdedup.records import LoadIssue
 from newsdedup.serialize import to_json
 from newsdedup.spill import SpilledSets
 
@@ -352,3 +353,32 @@ def test_encoding_applies_to_jsonl_lines_that_are_not_utf8(tmp_path, workers):
     code, out, err = scan_cli([str(path), "--format", "csv", "--workers", workers])
     assert "c.jsonl:1: not UTF-8 at byte" in err
     assert "(name its encoding with --encoding)" in err
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_files_that_change_between_the_two_passes_are_reported(tmp_path, workers):
+    """QA 9: scan reads a folder twice (templates, then fingerprints). A file deleted or
+    overwritten with binary bytes between the passes (a scraper rewriting its folder) fell
+    out of the result in silence: no skipped entry, no warning, exit 0. Each is reported
+    now, and a deleted one is said to have vanished (it was called a pipe or device)."""
+    folder = tmp_path / "d"
+    folder.mkdir()
+    for i in range(600):  # several parts, so pass 1 reports progress before it ends
+        (folder / f"a{i:03d}.txt").write_text(make_article(i, 2), encoding="utf-8")
+    done = []
+
+    def progress(stage: str, n: int, total: int) -> None:
+        if stage == "templates" and not done:
+            done.append(True)
+            (folder / "a001.txt").unlink()
+            (folder / "a002.txt").write_bytes(b"\x00\x01")
+
+    met: list[LoadIssue] = []
+    result = scan_corpus(folder, workers=workers, progress=progress, on_issue=met.append)
+    assert done
+    assert result.articles == 598
+    assert [(i.source, i.problem) for i in result.skipped] == [
+        ("a001.txt", "vanished (deleted or moved since listed)"),
+        ("a002.txt", "binary file (NUL bytes)"),
+    ]
+    assert met == list(result.skipped)

@@ -620,6 +620,11 @@ def read_file(path: Path, root: Path, config: LoadConfig) -> Iterator[Article | 
     if folder:  # listed by `list_files` because it cannot be listed
         yield LoadIssue(source=_folder_id(path, root), problem=_unlisted(path))
         return
+    if not regular and not os.path.lexists(path):
+        yield LoadIssue(
+            source=relative_id(path, root), problem="vanished (deleted or moved since listed)"
+        )
+        return
     if not regular:
         yield LoadIssue(
             source=relative_id(path, root),

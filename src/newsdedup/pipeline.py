@@ -409,8 +409,12 @@ def scan_corpus(
                 yield part
 
     def merged(results: Iterable[tuple[Loaded, T]]) -> Iterator[tuple[T, list[int]]]:
-        """Yield each part's result with its articles whose id came earlier (to drop)."""
+        """Yield each part's result with its articles whose id came earlier (to drop).
+
+        Issues are reported as the first pass meets them; the second reports only new ones
+        (a file deleted, emptied or overwritten between the passes, which scrapers do)."""
         first = not counted
+        known = {(i.source, i.problem) for i in issues}
         seen: set[str] = set()
         for loaded, value in results:
             if loaded.missing is not None:
@@ -424,10 +428,13 @@ def scan_corpus(
                     else:
                         issue = loaded.duplicate(event)
                         drop.append(event)
-                    if first:
+                    if first or (
+                        isinstance(event, LoadIssue) and (issue.source, issue.problem) not in known
+                    ):
                         if strict and issue.severity == "skipped":
                             raise_issue(issue)
                         issues.append(issue)
+                        known.add((issue.source, issue.problem))
                         if on_issue:
                             on_issue(issue)
                     continue
