@@ -67,7 +67,7 @@ def tree_digest(root: Path) -> str:
     """Return one hash of every file's relative path and bytes under root."""
     digest = hashlib.sha256()
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(os.fsencode(path.relative_to(root).as_posix()))
         digest.update(path.read_bytes())
     return digest.hexdigest()
 

@@ -597,3 +597,31 @@ def test_a_rewrite_quoting_a_story_is_kept_whatever_teaser_both_hold(tmp_path):
     assert run("dedup", str(corpus), "--out", str(out), "-q").exit_code == 0
     kept = sorted(p.name for p in out.iterdir() if p.name != "removed.csv")
     assert kept == ["rewrite.txt", "story.txt"]
+
+
+def test_a_file_name_that_is_not_utf8_is_skipped_with_its_name(tmp_path):
+    """QA 9: a Latin-1 file name (unzip of a Windows archive) made dedup, index add and
+    scan -o fail with exit 4 (internal error: surrogates not allowed), writing nothing, and
+    scan's JSON on stdout held a raw 0xE9 byte. The file is skipped with one warning that
+    shows the name's bytes; the rest of the folder is deduplicated and reported."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for seed in sorted(SEEDS.glob("*.txt")):
+        (folder / seed.name).write_bytes(seed.read_bytes())
+    odd = os.fsdecode(b"r\xe9sum\xe9.txt")
+    (folder / odd).write_bytes(next(SEEDS.glob("002_*.txt")).read_bytes())
+    before = tree_digest(folder)
+    result = CliRunner().invoke(cli, ["dedup", str(folder), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    warning = (
+        "warning: r\\xe9sum\\xe9.txt: its name is not UTF-8 (bytes shown as \\xNN); rename the "
+        "file to read it (skipped)"
+    )
+    assert warning in result.stderr.splitlines()
+    assert sorted(p.name for p in (tmp_path / "out").iterdir() if p.suffix == ".txt") == sorted(
+        p.name for p in SEEDS.glob("*.txt") if not p.name.startswith("000")
+    )
+    scan = CliRunner().invoke(cli, ["scan", str(folder), "--format", "json", "-q"])
+    assert scan.exit_code == 0
+    assert json.loads(scan.stdout_bytes.decode("utf-8"))["summary"]["skipped"] == 1
+    assert tree_digest(folder) == before

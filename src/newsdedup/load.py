@@ -603,6 +603,13 @@ Reader = Callable[[Path, Path, LoadConfig], Iterator[Article | LoadIssue]]
 
 def read_file(path: Path, root: Path, config: LoadConfig) -> Iterator[Article | LoadIssue]:
     """Yield the articles and issues of one file of a corpus, with the reader its name says."""
+    name = relative_id(path, root)
+    if not _is_text(name):  # ids and reports are UTF-8 text: "r\udce9sum\udce9.txt" is none
+        yield LoadIssue(
+            source=printable_name(name),
+            problem="its name is not UTF-8 (bytes shown as \\xNN); rename the file to read it",
+        )
+        return
     try:
         broken = _broken_link(path)
         regular = not broken and path.is_file()
@@ -633,6 +640,20 @@ def read_file(path: Path, root: Path, config: LoadConfig) -> Iterator[Article | 
         )
         return
     yield from _reader(path)(path, root, config)
+
+
+def _is_text(name: str) -> bool:
+    """Return False for a name holding bytes that are no UTF-8 (surrogate escapes)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def printable_name(name: str) -> str:
+    """Return a file name with the bytes that are no UTF-8 written as \\xNN."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
 def _folder_id(path: Path, root: Path) -> str:
