@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -209,6 +210,22 @@ class TestCorpusIds:
             f"error: {two}: holds 2 articles; pass --corpus {two} and two of their ids\n"
         )
         assert explain_json(str(one), str(copy))["verdict"]["duplicate"] is True
+
+    def test_a_link_loop_or_a_pipe_is_one_line_naming_it(self, tmp_path):
+        """QA 9: explain on a symbolic link loop was an internal error (exit 4: the settings
+        lookup resolved the path first), and on a FIFO it said 'no such file'."""
+        (tmp_path / "loop1").symlink_to(tmp_path / "loop2")
+        (tmp_path / "loop2").symlink_to(tmp_path / "loop1")
+        os.mkfifo(tmp_path / "pipe.txt")
+        other = str(SEEDS / SEED_000)
+        loop = run("explain", str(tmp_path / "loop1"), other)
+        assert loop.exit_code == 3
+        assert loop.stderr == (
+            f"error: {tmp_path / 'loop1'}: cannot read: Too many levels of symbolic links\n"
+        )
+        pipe = run("explain", str(tmp_path / "pipe.txt"), other)
+        assert pipe.exit_code == 3
+        assert "not a regular file (a pipe, socket or device)" in pipe.stderr
 
     def test_missing_file_is_a_usage_error(self, tmp_path):
         """A file that does not exist exits 2 naming it."""

@@ -826,6 +826,11 @@ def _article_from_file(name: str, opts: dict[str, Any], err: Console) -> Article
             f"{name}: a folder, not an article; pass --corpus {name} and two ids inside it",
             EXIT_USAGE,
         )
+    if path.exists() and not path.is_file():
+        raise CliError(
+            f"{name}: not a regular file (a pipe, socket or device); save it to a file first",
+            EXIT_INPUT,
+        )
     if not path.is_file():
         raise CliError(
             f"{name}: no such file (to name an article by id, pass --corpus PATH)", EXIT_USAGE

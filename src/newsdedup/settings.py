@@ -9,6 +9,7 @@ An unknown key or a value of the wrong type or range is a `ConfigError` naming t
 
 from __future__ import annotations
 
+import os
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -102,8 +103,11 @@ def _table(path: Path) -> dict[str, Any] | None:
 
 def find_settings_file(start: Path) -> Path | None:
     """Return the settings file that applies to a corpus at `start`, or None."""
-    start = start.resolve()
-    folder = start if start.is_dir() else start.parent
+    try:
+        start = start.resolve()
+    except (OSError, RuntimeError):  # a symbolic link loop: its reader says so
+        start = Path(os.path.abspath(start))
+    folder = start if _is_folder(start) else start.parent
     for candidate in (folder, *folder.parents):
         own = candidate / SETTINGS_FILE
         if _is_file(own):
@@ -112,6 +116,13 @@ def find_settings_file(start: Path) -> Path | None:
         if _is_file(pyproject) and _table(pyproject) is not None:
             return pyproject
     return None
+
+
+def _is_folder(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
 
 
 def _is_file(path: Path) -> bool:
