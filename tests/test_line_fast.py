@@ -280,7 +280,7 @@ def reference_pairs(lines: list[str]) -> list[tuple[int, int, int, bool]]:
         if not low <= len(line) <= high or not line.strip():
             continue
         nxt = lines[i + 1].strip()
-        if nxt:
+        if nxt and not (nxt[:1].isupper() and unwrap._ends_sentence(line)):
             parts = nxt.split()
             found.append((i, len(line), len(parts[0] if parts else ""), nxt[:1].islower()))
     return found
@@ -359,12 +359,23 @@ def reference_wrapped_units(lines: list[str]) -> list[list[int]]:
     if best is None:
         return [[i] for i in range(len(lines))]
     flags, _, _ = unwrap._breaks(pairs, len(lines), best[1])
+
+    def wrapped(i: int) -> bool:  # breaks at the width, and no paragraph end
+        ends = unwrap._ends_sentence(lines[i])
+        capital = i + 1 < len(lines) and unwrap._first_word(lines[i + 1])[:1].isupper()
+        return flags[i] and not (ends and capital)
+
     units: list[list[int]] = []
     current: list[int] = []
     for i in range(len(lines)):
         current.append(i)
-        # A short line that runs on in lower case joins the next in a wrapped text.
+        # A short line that runs on in lower case joins the next in a wrapped text, and so
+        # does a line of running text broken off above a line wrapped at the width.
         runs_on = i + 1 < len(lines) and unwrap._runs_on(lines[i], lines[i + 1])
+        leads = (
+            i + 1 < len(lines) and not wrapped(i) and wrapped(i + 1) and unwrap._leads_in(lines[i])
+        )
+        runs_on = runs_on or leads
         if not flags[i] and not runs_on:
             units.append(current)
             current = []

@@ -265,6 +265,23 @@ sale had been agreed with the owner, a family company.
 """
 
 
+LIBYA = """LIBYA STILL BOMBING CHAD AIRSTRIP SAY FRENCH
+
+Libyan forces are still bombing the key
+Ouadi Doum airstrip in northern Chad captured by Chadian troops
+on March 22, French Defence Minister Andre Giraud said.
+    The bombing was still going on even though Libyan troops
+had been driven out of most of northern Chad, Giraud told Radio
+France Internationale in an interview monitored by the British
+Broadcasting Corporation. He added Chad had not asked France to
+help drive the Libyans out of the north.
+    Chad said yesterday its troops had captured the Libyan
+outpost of Gouro, some 150 km south of the disputed Aouzou
+strip in the far north of the central African country.
+ REUTER
+"""
+
+
 class TestUnwrap:
     @pytest.mark.parametrize("text", [WIRE, WIRE_LEAD], ids=["lower-case-lead", "lead-in"])
     def test_every_line_of_a_wrapped_wire_story_is_kept(self, text):
@@ -274,6 +291,16 @@ class TestUnwrap:
         lines = classify(text)
         dropped = {ln.text: ln.reason for ln in lines if not ln.kept and ln.text.strip()}
         assert list(dropped) == [" Reuter"], dropped
+
+    def test_a_cut_first_line_above_a_name_joins_its_paragraph(self):
+        """QA 9 (Reuters 10285, 10747 and ~2,000 more): a lede whose first line stops short
+        (its dateline cut) above a line starting with a name was not joined ("Libyan forces
+        are still bombing the key" / "Ouadi Doum airstrip ..."), and the width was not even
+        voted, as each indented paragraph's end counted against it: the lede and half the
+        story went as outside-body and a mid-sentence line as 'title'."""
+        lines = classify(LIBYA)
+        dropped = {ln.text: ln.reason for ln in lines if not ln.kept and ln.text.strip()}
+        assert dropped == {LIBYA.split("\n")[0]: "title", " REUTER": "outside-body"}
 
     def test_hard_wrapped_paragraphs_are_grouped(self):
         """Lines broken at a fixed width are grouped into their paragraphs."""

@@ -281,12 +281,21 @@ def _grows(
 
     A run starts at a row of figures, or at a label or column header over one (a short
     label either way; going down from the text above a table, a header whose words stand
-    in columns: "WHEAT   HRW   HRS   SRW"). A line dropped as an interruption inside a
-    table (a label repeated from the table above) stays dropped, and the table goes on.
+    in columns: "WHEAT   HRW   HRS   SRW"). A line dropped inside a table stays dropped,
+    and the table goes on past it: an interruption (a label repeated from the table above),
+    or a short label over more figures (an earnings table's "Nine mths", dropped as a
+    site template because every such table has it).
     """
     grown = False
     while 0 <= i < len(shapes) and not inside[i]:
-        if shapes[i].blank or (grown and not usable[i] and inline[i]):
+        s = shapes[i]
+        if s.blank or (
+            not usable[i]
+            and (
+                (grown and inline[i])
+                or (s.words <= TABLE_LABEL_WORDS and _figures_follow(shapes, i, step))
+            )
+        ):
             i += step
             continue
         if not usable[i]:

@@ -75,7 +75,9 @@ def _pairs(lines: Sequence[str]) -> list[tuple[int, int, int, bool]]:
         if not low <= length <= high:
             continue
         nxt = lines[i + 1].strip()
-        if nxt:
+        # A sentence's end above a capital is where a paragraph may end, at any length: it
+        # tells nothing of the width (an indented wire paragraph under "... Giraud said.").
+        if nxt and not (nxt[:1].isupper() and _ends_sentence(raw)):
             found.append((i, length, len(_first_word(nxt)), nxt[:1].islower()))
     return found
 
@@ -177,7 +179,15 @@ def wrapped_groups(lines: Sequence[str]) -> list[list[int]] | None:
     joins.extend(
         i for i in _before_lower(lines) if i not in wrapped and _runs_on(lines[i], lines[i + 1])
     )
-    joins.sort()
+    # The same first line above a name ("Libyan forces are still bombing the key" over
+    # "Ouadi Doum airstrip ..."): words in lower case as running text's, no stop at its end,
+    # and the line below breaks at the width.
+    joins.extend(
+        i
+        for i in range(len(lines) - 1)
+        if i + 1 in wrapped and i not in wrapped and _leads_in(lines[i])
+    )
+    joins = sorted(set(joins))
     if not joins:
         return None
     # A run of joins i, i+1, ..., j makes the group i..j+1 (if `_confirmed`); every other
@@ -213,6 +223,22 @@ def _runs_on(line: str, nxt: str) -> bool:
         return False
     end = words[-1][-1]
     return end.isalnum() or end == "," or bool(_ABBREVIATION.match(words[-1]))
+
+
+# A paragraph's cut first line: at least this many words, and this share of them after the
+# first in lower case (a headline has few).
+LEAD_WORDS = 4
+LEAD_LOWER_SHARE = 0.5
+
+
+def _leads_in(line: str) -> bool:
+    """Return True for a line that reads as running text broken off: words in lower case,
+    and no stop, colon, semicolon or closing quote at its end."""
+    words = line.split()
+    if len(words) < LEAD_WORDS or words[-1][-1] in ".!?:;\"'\u201d\u2019)":
+        return False
+    lower = sum(1 for w in words[1:] if w[:1].islower())
+    return lower >= LEAD_LOWER_SHARE * (len(words) - 1)
 
 
 def _ends_sentence(line: str) -> bool:
