@@ -141,6 +141,19 @@ class TestRules:
         for paragraph in tail.split("\n\n"):
             assert got[paragraph] is None
 
+    def test_a_sentence_starting_with_a_count_of_responses_is_the_story(self):
+        """QA 9: '340 responses were received from residents ...' matched the counted
+        comment heading ('34 comments') and dropped the rest of the story as comments."""
+        body = make_article(5, 3)
+        line = (
+            "340 responses were received from residents and businesses, most of them opposed "
+            "to the plan, according to a summary published by the council."
+        )
+        tail = make_article(6, 2)
+        got = reasons_of(f"{body}\n\n{line}\n\n{tail}\n")
+        assert got[line] is None
+        assert all(got[p] is None for p in tail.split("\n\n"))
+
     @pytest.mark.parametrize(
         "author",
         ["Alex on September 17, 2018 at 6:34 am said:", "alice says:\n\nGood.\n\nbob says:"],

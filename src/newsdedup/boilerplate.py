@@ -367,7 +367,10 @@ def _analyze(raw: str) -> _Unit:
     colon = f.canon.endswith(":")
     author = colon and bool(COMMENT_AUTHOR.search(f.canon))
     heading = bool(COMMENT_HEADING.search(f.canon))
-    opener = author or bool(_COUNTED.search(f.canon))
+    prose = _is_prose(f)
+    # "34 comments" heads a comment section; "340 responses were received from residents,
+    # ..." is a sentence of the story.
+    opener = author or (not prose and bool(_COUNTED.search(f.canon)))
     headline = _is_headline(f)
     return _Unit(
         f,  # f
@@ -376,7 +379,7 @@ def _analyze(raw: str) -> _Unit:
         body_shape(raw),  # shape
         headline,  # headline
         headline and _links_out(f),  # teaser
-        _is_prose(f),  # prose
+        prose,  # prose
         heading,  # comment_heading
         opener,  # comment_opener
         author,  # comment_author
