@@ -431,6 +431,19 @@ class TestBody:
         assert kept_text(lines) == kept_text(classify(body))
         assert not any(ln.kept for ln in lines if ln.text in top + bottom)
 
+    def test_a_one_sentence_lede_full_of_names_is_the_body(self):
+        """QA 9 (BBC sport 202, 251, 093): a lede of nine words, half of them names, is too
+        short to count as prose, so it went as outside-body above the body it opens, and the
+        headline with it. It is the story's first line; the headline stays the title."""
+        text = (
+            "Santini resigns as Spurs manager\n\n"
+            'Tottenham manager Jacques Santini has resigned for "personal reasons".\n\n'
+            f"{make_article(12, 3)}\n"
+        )
+        got = reasons_of(text)
+        assert got['Tottenham manager Jacques Santini has resigned for "personal reasons".'] is None
+        assert got["Santini resigns as Spurs manager"] == "title"
+
     def test_short_lines_inside_the_body_follow_their_neighbours(self):
         """A subheading between two paragraphs stays."""
         paras = make_article(5, 6).split("\n\n")

@@ -1064,7 +1064,8 @@ def _mark_outside_body(
     )
     if inside is None:
         return
-    inside = _with_closing_lines(units, reasons, _with_lead_ins(units, reasons, inside), listed)
+    inside = _with_lede(units, reasons, _with_lead_ins(units, reasons, inside))
+    inside = _with_closing_lines(units, reasons, inside, listed)
     titles = _title_lines(units, reasons, inside)
     for i, flag in enumerate(inside):
         if not flag and reasons[i] is None:
@@ -1073,6 +1074,36 @@ def _mark_outside_body(
     # story on two sites often carry two different headlines.
     for i in titles:
         reasons[i] = "title"
+
+
+# A one-sentence lede: at least this many words (prose needs PROSE_WORDS).
+LEDE_WORDS = 5
+_LEDE_CLOSERS = "\"')]"
+
+
+def _with_lede(
+    units: list[_Unit], reasons: list[str | None], inside: tuple[bool, ...]
+) -> tuple[bool, ...]:
+    """Take into the body the kept sentence right above it (blank lines aside), too short to
+    count as prose: a one-sentence lede full of names ("Tottenham manager Jacques Santini
+    has resigned for "personal reasons".") under the headline."""
+    try:
+        first = inside.index(True)
+    except ValueError:
+        return inside
+    solid = [i for i in range(first) if units[i].f.canon]
+    # The nearest line above, ending on a full stop, and not the text's first (a headline).
+    if len(solid) < 2 or reasons[solid[-1]] is not None:
+        return inside
+    above = solid[-1]
+    s = units[above].shape
+    if s.words < LEDE_WORDS or s.lower_share < PROSE_LOWER_SHARE:
+        return inside
+    if not units[above].f.canon.rstrip(_LEDE_CLOSERS).endswith("."):
+        return inside
+    grown = list(inside)
+    grown[above] = True
+    return tuple(grown)
 
 
 def _with_lead_ins(
