@@ -606,7 +606,7 @@ def read_file(path: Path, root: Path, config: LoadConfig) -> Iterator[Article | 
     name = relative_id(path, root)
     if not _is_text(name):  # ids and reports are UTF-8 text: "r\udce9sum\udce9.txt" is none
         yield LoadIssue(
-            source=printable_name(name),
+            source=_printable_name(name),
             problem="its name is not UTF-8 (bytes shown as \\xNN); rename the file to read it",
         )
         return
@@ -651,7 +651,7 @@ def _is_text(name: str) -> bool:
     return True
 
 
-def printable_name(name: str) -> str:
+def _printable_name(name: str) -> str:
     """Return a file name with the bytes that are no UTF-8 written as \\xNN."""
     return os.fsencode(name).decode("utf-8", "backslashreplace")
 
