@@ -242,6 +242,34 @@ class TestScanPages:
         assert [sorted(m) for m in members] == [["site_a.html", "site_b.html.gz"]]
         assert tree_digest(root) == before
 
+    def test_html_pages_in_a_jsonl_field_are_extracted_like_files(self, tmp_path: Path):
+        """QA 9: a crawler's {"url", "html"} export read with --text-field html was compared
+        as markup: two different articles in one site's chrome were copies (0.95) and dedup
+        dropped one. A field holding a whole page is extracted as an .html file is; the
+        record's own id and url stay."""
+        rows = [
+            {"id": "a", "url": "https://x.example/a", "html": page(story(1), site="x.example")},
+            {"id": "b", "url": "https://x.example/b", "html": page(story(2), site="x.example")},
+            {"id": "c", "url": "https://y.example/c", "html": page(story(1), site="y.example")},
+            {"id": "d", "html": "Plain text, not a page: <b>bold</b> stays as written here."},
+        ]
+        path = tmp_path / "crawl.jsonl"
+        path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+        result = CliRunner().invoke(
+            cli, ["scan", str(path), "--text-field", "html", "--format", "json"]
+        )
+        assert result.exit_code == 0, result.stderr
+        members = [
+            sorted(m["id"] for m in c["members"]) for c in json.loads(result.stdout)["clusters"]
+        ]
+        assert members == [["a", "c"]]
+        loaded = load_corpus(path, config=LoadConfig(text_field="html"))
+        by_id = {a.id: a for a in loaded.articles}
+        assert "<p>" not in by_id["a"].text
+        assert story(1).split("\n\n")[0] in by_id["a"].text
+        assert by_id["a"].url == "https://x.example/a"
+        assert by_id["d"].text == rows[3]["html"]
+
 
 def _bench(name: str) -> ModuleType:
     return load_bench(name)

@@ -587,14 +587,60 @@ def _jsonl_record(
     if "\x00" in text:
         return LoadIssue(source=source, line=lineno, problem="binary text (NUL characters)")
     article_id = _field(record, config.id_field) or f"{source}:{lineno}"
+    title = _field(record, config.title_field)
+    date = _field(record, config.date_field)
+    url = _field(record, config.url_field)
+    if _is_html_document(text):  # a crawler's {"url", "html"} record: a page, not a text
+        return _record_page(text, article_id, source, lineno, title, date, url)
     return Article(
         id=article_id,
         text=_line_ends(text),
         source=source,
         line=lineno,
-        title=_field(record, config.title_field),
-        date=_field(record, config.date_field),
-        url=_field(record, config.url_field),
+        title=title,
+        date=date,
+        url=url,
+    )
+
+
+def _is_html_document(text: str) -> bool:
+    """Return True for a whole HTML page: it opens with a doctype or an <html> tag."""
+    head = text[:512].lstrip().lower()
+    return head.startswith(("<!doctype html", "<html"))
+
+
+def _record_page(
+    markup: str,
+    article_id: str,
+    source: str,
+    lineno: int,
+    title: str | None,
+    date: str | None,
+    url: str | None,
+) -> Article | LoadIssue:
+    """Return the article extracted from a record's HTML page, as an .html file's is (its
+    own fields win over what the page says), or the issue that stopped it."""
+    from .html import ExtractorMissing, extract
+
+    try:
+        extraction = extract(markup, url=url)
+    except ExtractorMissing as err:
+        return LoadIssue(source=source, line=lineno, problem=str(err))
+    except Exception as err:  # an extractor crash on one page skips that record
+        problem = f"extractor failed: {type(err).__name__}: {err}"
+        return LoadIssue(source=source, line=lineno, problem=problem)
+    if extraction is None:
+        problem = "an HTML page with no extractable text (trafilatura found no article body)"
+        return LoadIssue(source=source, line=lineno, problem=problem)
+    return Article(
+        id=article_id,
+        text=extraction.text,
+        source=source,
+        line=lineno,
+        title=title or extraction.title,
+        date=date or extraction.date,
+        url=url or extraction.url,
+        extractor=extraction.extractor,
     )
 
 
