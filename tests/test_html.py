@@ -87,6 +87,21 @@ class TestExtract:
         assert first_sentence(1) in "\n".join(ln.text for ln in view.lines if ln.kept)
 
 
+def test_a_date_written_only_in_the_text_does_not_date_the_page():
+    """QA 9: a page with no date markup was dated 2019-03-04 from 'first signed on
+    2019-03-04' in its text (htmldate reads ISO dates from text even without extensive
+    search); README promises the markup only. With a published_time <meta>, that date."""
+    paras = "".join(f"<p>{p}</p>" for p in story(3).split("\n\n"))
+    body = f"<body><article><p>The deal was first signed on 2019-03-04 in Geneva.</p>{paras}"
+    bare = f"<html><head><title>T</title></head>{body}</article></body></html>"
+    meta = '<meta property="article:published_time" content="2024-03-05T08:00:00Z">'
+    marked = f"<html><head><title>T</title>{meta}</head>{body}</article></body></html>"
+    first, second = extract(bare), extract(marked)
+    assert first is not None
+    assert second is not None
+    assert (first.date, second.date) == (None, "2024-03-05")
+
+
 class TestPageView:
     def test_shows_what_the_extractor_left_out_and_the_cleaner_then_drops(self, tmp_path: Path):
         """The `clean page.html` pair: extractor drops (menus, sidebar) then cleaner drops."""

@@ -167,6 +167,14 @@ def _is_utf8(data: bytes) -> bool:
 # 2024-01-01, a guess the story level took for a fact. A fixed latest date: the default, today,
 # would make a page's date depend on the day of the run.
 _DATE_PARAMS = {"original_date": True, "extensive_search": False, "max_date": "2099-12-31"}
+# htmldate still reads ISO dates from the page's text without extensive search ("signed on
+# 2019-03-04"), so a date is kept only when the markup holds a date to read: a <time>
+# element, a date in JSON-LD or microdata, or a date or time <meta> tag.
+_DATE_MARKUP = re.compile(
+    r"<time\b|\bdate(?:published|created|modified)\b|itemprop=[\"']?date"
+    r"|<meta\b[^>]*(?:date|time|published|modified|dc\.)",
+    re.IGNORECASE,
+)
 
 
 def extract(markup: str | bytes, *, url: str | None = None) -> Extraction | None:
@@ -185,10 +193,12 @@ def extract(markup: str | bytes, *, url: str | None = None) -> Extraction | None
     text = _tidy(doc.text or "")
     if not text:
         return None
+    source = markup if isinstance(markup, str) else markup.decode("utf-8", "replace")
+    dated = _DATE_MARKUP.search(source) is not None
     return Extraction(
         text=text,
         title=_meta(doc.title),
-        date=_meta(doc.date),
+        date=_meta(doc.date) if dated else None,
         url=_meta(doc.url) or url,
         extractor=extractor_name(),
     )
