@@ -141,6 +141,29 @@ class TestRules:
         for paragraph in tail.split("\n\n"):
             assert got[paragraph] is None
 
+    def test_a_list_the_paragraph_ends_by_introducing_is_the_story(self):
+        """QA 9 (BBC business 159, politics 050, entertainment 258): a paragraph whose last
+        sentence introduces a list ("... grew 6.9% in 2004. In his budget Mr Chidambaram
+        has:") was too long to be a lead-in, and its capitalised items ("- Increased
+        spending on health ...") went as a 'related' link run. Under a heading, such items
+        are still links."""
+        body = make_article(7, 2)
+        intro = (
+            "Presenting his budget in the lower house of parliament, Mr Chidambaram said the "
+            "Indian economy was performing strongly and that inflation has been reined in. "
+            "In his budget Mr Chidambaram has:"
+        )
+        items = [
+            "- Increased spending on primary education to 71.56bn rupees",
+            "- Announced a package for the sugar industry",
+            "- Pledged new money for tsunami victims",
+        ]
+        tail = make_article(8, 2)
+        got = reasons_of("\n\n".join([body, intro, *items, tail]))
+        assert [got[item] for item in items] == [None] * 3
+        links = "\n\n".join([body, "Latest headlines:", *items, tail])
+        assert [reasons_of(links)[item] for item in items] == ["related"] * 3
+
     def test_a_sentence_starting_with_a_count_of_responses_is_the_story(self):
         """QA 9: '340 responses were received from residents ...' matched the counted
         comment heading ('34 comments') and dropped the rest of the story as comments."""
