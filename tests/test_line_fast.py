@@ -280,7 +280,7 @@ def reference_pairs(lines: list[str]) -> list[tuple[int, int, int, bool]]:
         if not low <= len(line) <= high or not line.strip():
             continue
         nxt = lines[i + 1].strip()
-        if nxt and not (nxt[:1].isupper() and unwrap._ends_sentence(line)):
+        if nxt:
             parts = nxt.split()
             found.append((i, len(line), len(parts[0] if parts else ""), nxt[:1].islower()))
     return found

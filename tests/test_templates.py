@@ -269,15 +269,14 @@ LIBYA = """LIBYA STILL BOMBING CHAD AIRSTRIP SAY FRENCH
 
 Libyan forces are still bombing the key
 Ouadi Doum airstrip in northern Chad captured by Chadian troops
-on March 22, French Defence Minister Andre Giraud said.
+on March 22 after a week of heavy fighting across the desert in
+the north of the country, French Defence Minister Andre Giraud
+told reporters in Paris.
     The bombing was still going on even though Libyan troops
 had been driven out of most of northern Chad, Giraud told Radio
 France Internationale in an interview monitored by the British
 Broadcasting Corporation. He added Chad had not asked France to
 help drive the Libyans out of the north.
-    Chad said yesterday its troops had captured the Libyan
-outpost of Gouro, some 150 km south of the disputed Aouzou
-strip in the far north of the central African country.
  REUTER
 """
 
@@ -293,14 +292,40 @@ class TestUnwrap:
         assert list(dropped) == [" Reuter"], dropped
 
     def test_a_cut_first_line_above_a_name_joins_its_paragraph(self):
-        """QA 9 (Reuters 10285, 10747 and ~2,000 more): a lede whose first line stops short
+        """QA 9 (Reuters 10285, 10747 and ~1,000 more): a lede whose first line stops short
         (its dateline cut) above a line starting with a name was not joined ("Libyan forces
-        are still bombing the key" / "Ouadi Doum airstrip ..."), and the width was not even
-        voted, as each indented paragraph's end counted against it: the lede and half the
-        story went as outside-body and a mid-sentence line as 'title'."""
+        are still bombing the key" / "Ouadi Doum airstrip ..."): the lede went as
+        outside-body or 'title'. A row of figures is no such line (QA 10)."""
         lines = classify(LIBYA)
         dropped = {ln.text: ln.reason for ln in lines if not ln.kept and ln.text.strip()}
         assert dropped == {LIBYA.split("\n")[0]: "title", " REUTER": "outside-body"}
+
+    def test_a_table_row_above_a_wrapped_note_is_no_cut_first_line(self):
+        """QA 10: 'Avg shrs 12.5 mln vs 10.3 mln' reads as running text ('mln', 'vs' in
+        lower case) and was joined to the wrapped NOTE paragraph under it; the body then
+        began there and the earnings table above went as outside-body (a true copy with
+        the NOTE and one without it were no longer found). Rows stay rows."""
+        text = (
+            "ACME WIDGET CORP <ACW> 4TH QTR LOSS\n"
+            "Shr loss five cts vs loss 15 cts\n"
+            "    Net loss 619,000 vs loss 1,730,000\n"
+            "    Sales 3,138,000 vs 5,667,000\n"
+            "    Avg shrs 12.5 mln vs 11.5 mln\n"
+            "    Year\n"
+            "    Shr loss four cts vs loss 40 cts\n"
+            "    Net loss 343,000 vs loss 3,963,000\n"
+            "    Sales 13.4 mln vs 35.3 mln\n"
+            "    Avg shrs 12.5 mln vs 10.3 mln\n"
+            "    NOTE: 1986 year net includes gain 1,678,000 dlrs from\n"
+            "settlement of litigation with Belcher Oil Co, 375,000 dlr\n"
+            "provision connected with resignation of former president, legal\n"
+            "settlements and costs of 1,074,000 dlrs and 552,000 dlrs in\n"
+            "expenses from closing of contract packaging division.\n"
+            " Reuter\n"
+        )
+        kept = {ln.text for ln in classify(text) if ln.kept}
+        for row in ("    Net loss 619,000 vs loss 1,730,000", "    Avg shrs 12.5 mln vs 10.3 mln"):
+            assert row in kept
 
     def test_hard_wrapped_paragraphs_are_grouped(self):
         """Lines broken at a fixed width are grouped into their paragraphs."""

@@ -75,9 +75,7 @@ def _pairs(lines: Sequence[str]) -> list[tuple[int, int, int, bool]]:
         if not low <= length <= high:
             continue
         nxt = lines[i + 1].strip()
-        # A sentence's end above a capital is where a paragraph may end, at any length: it
-        # tells nothing of the width (an indented wire paragraph under "... Giraud said.").
-        if nxt and not (nxt[:1].isupper() and _ends_sentence(raw)):
+        if nxt:
             found.append((i, length, len(_first_word(nxt)), nxt[:1].islower()))
     return found
 
@@ -236,6 +234,8 @@ def _leads_in(line: str) -> bool:
     and no stop, colon, semicolon or closing quote at its end."""
     words = line.split()
     if len(words) < LEAD_WORDS or words[-1][-1] in ".!?:;\"'\u201d\u2019)":
+        return False
+    if sum(1 for w in words if w[:1].isdigit()) >= 2:  # "Avg shrs 12.5 mln vs 10.3 mln": a row
         return False
     lower = sum(1 for w in words[1:] if w[:1].islower())
     return lower >= LEAD_LOWER_SHARE * (len(words) - 1)
