@@ -141,6 +141,26 @@ class TestRules:
         for paragraph in tail.split("\n\n"):
             assert got[paragraph] is None
 
+    def test_a_timed_commenter_who_opens_with_a_quote_is_a_comment(self):
+        """QA 10: the quotation test ran first, so a comment line with a time that opened by
+        quoting the article was kept as the story's quote."""
+        body = make_article(9, 3)
+        author = "Dave Turner on March 3, 2024 at 6:34 am said:"
+        comment = '"Fairest budget in a decade"? My council tax has gone up every single year.'
+        got = reasons_of(f"{body}\n\n{author}\n{comment}\n")
+        assert (got[author], got[comment]) == ("comments", "comments")
+
+    def test_a_promo_line_or_caption_above_the_body_is_no_lede(self):
+        """QA 10: any short sentence between the headline and the body was taken as its
+        one-sentence lede: a promo line, an update stamp, a caption."""
+        body = make_article(10, 3)
+        for line in (
+            "More from BBC Yorkshire on Facebook and Twitter.",
+            "Updated 3 hours ago by Tom Reed.",
+            "Leeds City Council's headquarters in Calverley Street.",
+        ):
+            assert reasons_of(f"Council passes budget\n\n{line}\n\n{body}\n")[line] is not None
+
     def test_a_list_the_paragraph_ends_by_introducing_is_the_story(self):
         """QA 9 (BBC business 159, politics 050, entertainment 258): a paragraph whose last
         sentence introduces a list ("... grew 6.9% in 2004. In his budget Mr Chidambaram
@@ -539,6 +559,26 @@ class TestBody:
         result = CliRunner().invoke(cli, ["scan", str(tmp_path), "--format", "json"])
         assert result.exit_code == 0, result.output
         assert json.loads(result.stdout)["clusters"] == []
+
+    BUDGET = (
+        "The city council approved the new budget on Tuesday after a long debate that ran "
+        "late into the evening and drew a large crowd of residents. Council members voted "
+        "seven to two in favour of the plan, which raises spending on roads and schools."
+    )
+
+    def test_scores_above_a_dateline_and_a_ticker_under_a_menu_are_no_table(self):
+        """QA 10: growth through a dropped short label took the scores above a dateline
+        ('12 March 2024') into the body, and a menu set out with wide gaps counted as the
+        column header of the market ticker under it. A dateline is no table label, and a
+        header must have the columns of the row under it."""
+        scores = ["Arsenal 2 Chelsea 1", "Tottenham 0 Everton 3", "Leeds 1 Fulham 1"]
+        text = "\n".join(["Latest scores", *scores, "12 March 2024", self.BUDGET, self.BUDGET])
+        got = reasons_of(text)
+        assert all(got[line] is not None for line in scores)
+        menu = "Home    Markets    Stocks    Currencies"
+        ticker = ["FTSE 100    7,512.3    +0.4%", "Dow Jones    38,904.0    -0.2%"]
+        got = reasons_of("\n".join(["Council passes budget", self.BUDGET, menu, *ticker]))
+        assert [got[menu], *(got[t] for t in ticker)] == ["outside-body"] * 3
 
     def test_a_headline_with_a_year_above_figures_is_no_table_row(self):
         """A headline holding a number ("1986 YEAR") right above a results block is still

@@ -100,6 +100,21 @@ def test_a_date_written_only_in_the_text_does_not_date_the_page():
     assert first is not None
     assert second is not None
     assert (first.date, second.date) == (None, "2024-03-05")
+    # QA 10: a tag whose content says "time" is no date markup; an address with a date,
+    # and a date element by its class (hAtom's "published"), are.
+    described = bare.replace(
+        "<title>T</title>", "<title>T</title><meta name='description' content='News all the time'>"
+    )
+    abbr = body.replace(
+        "<article>",
+        "<article><abbr class='published' title='2019-03-05T10:00:00'>March 5, 2019</abbr>",
+    )
+    dated = [
+        extract(described),
+        extract(bare, url="https://example.com/news/2019/03/05/council-budget"),
+        extract(f"<html><head><title>T</title></head>{abbr}</article></body></html>"),
+    ]
+    assert [d.date if d else "none" for d in dated] == [None, "2019-03-05", "2019-03-05"]
 
 
 class TestPageView:

@@ -59,20 +59,21 @@ def reference_shape(text: str) -> body.Shape:
             lower = 0.0
     size = len(words) + cjk / 2
     last = stripped.rstrip(body._CLOSERS)[-1:]
+    short = size <= body.FIGURE_MAX_WORDS
+    columns = len(re.findall(r"(?<=\S)( {2,}|\t)(?=\S)", stripped)) + 1 if short else 1
+    numbers = len(body._NUMBER.findall(stripped)) if short else 0
+    # Empty cells ("--", "n/a") count as figures only in a row set in columns.
+    cells = len(re.findall(r"(?<!\S)(--|---|n/a|N/A)(?!\S)", stripped)) if columns >= 2 else 0
     return body.Shape(
         words=size,
         lower_share=lower,
         ends_sentence=bool(last) and last in body._ENDERS,
         blank=False,
-        figures=size <= body.FIGURE_MAX_WORDS
-        and len(body._NUMBER.findall(stripped)) >= 1
-        and len(body._NUMBER.findall(stripped))
-        + len(re.findall(r"(?<!\S)(--|---|n/a|N/A)(?!\S)", stripped))
-        >= body.FIGURE_NUMBERS
+        figures=numbers >= 1
+        and numbers + cells >= body.FIGURE_NUMBERS
         and not body._DATE_OR_TIME.search(stripped),
-        columns=len(re.findall(r"(?<=\S)( {2,}|\t)(?=\S)", stripped)) + 1
-        if size <= body.FIGURE_MAX_WORDS
-        else 1,
+        columns=columns,
+        numbered=numbers >= 1,
     )
 
 

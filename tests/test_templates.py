@@ -199,6 +199,22 @@ class TestTemplatesInCleaning:
         for cleaned in clean_corpus(articles):
             assert {ln.text: ln.reason for ln in cleaned.lines}[about] == "template"
 
+    def test_a_site_tagline_under_its_menu_stays_a_template(self):
+        """QA 10: template prose right above the article is given back (a story's lede), but
+        a site's tagline under its menu is the site's: it stayed on all eight pages."""
+        tagline = (
+            "Dales Herald: independent local journalism from the heart of the Yorkshire "
+            "Dales since 1854."
+        )
+        pages = [
+            f"Story number {i} makes the news\nHome\nNews\nSport\nBusiness\nWeather\n\n"
+            f"{tagline}\n\n{make_article(400 + i, 4)}\n\nContact us\nPrivacy policy\n"
+            for i in range(8)
+        ]
+        articles = [Article(id=f"p{i}", text=t, source="p") for i, t in enumerate(pages)]
+        for cleaned in clean_corpus(articles):
+            assert {ln.text: ln.reason for ln in cleaned.lines}[tagline] == "template"
+
     def test_prose_furniture_of_a_site_is_still_dropped(self):
         """A disclaimer paragraph under six different articles is furniture: 'template'."""
         disclaimer = (

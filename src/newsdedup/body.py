@@ -86,6 +86,7 @@ class Shape(NamedTuple):
     blank: bool
     figures: bool = False  # a short row of numbers, as in a results table
     columns: int = 1  # stretches of text set apart by wide gaps (aligned columns)
+    numbered: bool = False  # a short line holding a number (a date, a score, a figure)
 
 
 def shape(text: str) -> Shape:
@@ -116,29 +117,32 @@ def shape(text: str) -> Shape:
         size = len(words) + cjk / 2
     last = stripped.rstrip(_CLOSERS)[-1:]
     short = size <= FIGURE_MAX_WORDS
+    # Columns: only short lines can be table rows or headers.
+    columns = (
+        len(_COLUMN_GAP.findall(stripped)) + 1
+        if short and ("  " in stripped or "\t" in stripped)
+        else 1
+    )
+    numbers = len(_NUMBER.findall(stripped)) if short else 0
     return Shape(
         size,  # words
         lower,  # lower_share
         bool(last) and last in _ENDERS,  # ends_sentence
         False,  # blank
-        short and _is_figures(stripped),  # figures
-        # columns: only short lines can be table rows or headers
-        len(_COLUMN_GAP.findall(stripped)) + 1
-        if short and ("  " in stripped or "\t" in stripped)
-        else 1,
+        numbers > 0 and _is_figures(stripped, numbers, columns),  # figures
+        columns,  # columns
+        numbers > 0,  # numbered
     )
 
 
-def _is_figures(text: str) -> bool:
-    """Return True for a row of figures: FIGURE_NUMBERS numbers, or one and empty cells
-    ("Stockton  2.78  --  --"), and no date or time."""
-    numbers = len(_NUMBER.findall(text))
-    if not numbers:
-        return False
-    if numbers < FIGURE_NUMBERS and ("-" not in text and "/" not in text):
-        return False
-    if numbers + len(_EMPTY_CELL.findall(text)) < FIGURE_NUMBERS:
-        return False
+def _is_figures(text: str, numbers: int, columns: int) -> bool:
+    """Return True for a row of figures: FIGURE_NUMBERS numbers, or, in a row set in
+    columns, one and empty cells ("Stockton  2.78  --  --"), and no date or time."""
+    if numbers < FIGURE_NUMBERS:
+        if columns < FIGURE_NUMBERS or ("-" not in text and "/" not in text):
+            return False
+        if numbers + len(_EMPTY_CELL.findall(text)) < FIGURE_NUMBERS:
+            return False
     return not has_date_or_time(text)
 
 
@@ -261,12 +265,25 @@ def _figures_follow(shapes: Sequence[Shape], i: int, step: int) -> bool:
     return 0 <= j < len(shapes) and shapes[j].figures
 
 
-def _is_label(s: Shape, step: int) -> bool:
-    """Return True when a line may label a table: a few words, or, above the table (`step`
-    going down), a column header that is no sentence."""
+def _heads(shapes: Sequence[Shape], i: int, step: int) -> bool:
+    """Return True when line i labels the figures after it, going by `step`: a label of a
+    few words, or, above the table (going down), a column header that is no sentence and
+    has the columns of the row under it (that row may add one: its label). A menu set out
+    with tabs over a market ticker has other columns than the ticker."""
+    s = shapes[i]
+    j = i + step
+    while 0 <= j < len(shapes) and shapes[j].blank:
+        j += step
+    if not (0 <= j < len(shapes) and shapes[j].figures):
+        return False
     if s.words <= TABLE_LABEL_WORDS:
         return True
-    return step > 0 and s.columns >= HEADER_COLUMNS and not s.ends_sentence
+    return (
+        step > 0
+        and s.columns >= HEADER_COLUMNS
+        and not s.ends_sentence
+        and shapes[j].columns in (s.columns, s.columns + 1)
+    )
 
 
 def _grows(
@@ -293,16 +310,18 @@ def _grows(
             not usable[i]
             and (
                 (grown and inline[i])
-                or (s.words <= TABLE_LABEL_WORDS and _figures_follow(shapes, i, step))
+                or (
+                    s.words <= TABLE_LABEL_WORDS
+                    and not s.numbered  # "Nine mths", not a dateline ("12 March 2024")
+                    and _figures_follow(shapes, i, step)
+                )
             )
         ):
             i += step
             continue
         if not usable[i]:
             break
-        if not shapes[i].figures and not (
-            _is_label(shapes[i], step) and _figures_follow(shapes, i, step)
-        ):
+        if not shapes[i].figures and not _heads(shapes, i, step):
             break
         inside[i] = True
         grown = True

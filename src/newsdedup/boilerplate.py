@@ -833,13 +833,15 @@ def _is_commenter(
     u: _Unit, units: list[_Unit], reasons: list[str | None], ahead: list[int]
 ) -> bool:
     """Return True when a line ending in "said:" or "says:" names a commenter, not a speaker
-    the story quotes ("In a statement, the prime minister said:"): a quotation under it is
-    the story's; a time on it ("Alex on May 3, 2018 at 6:34 am said:") or another commenter
-    or comment line close below makes it a comment."""
+    the story quotes ("In a statement, the prime minister said:"): a time on it ("Alex on
+    May 3, 2018 at 6:34 am said:") makes it a comment, whatever follows; else a quotation
+    under it is the story's, and another commenter or comment line close below makes it a
+    comment. (Commenters without times who open by quoting are read as the story's quotes:
+    the two look alike, and a story's lost quote is worse than a kept comment.)"""
+    if has_date_or_time(u.f.canon):  # "Dave on March 3, 2024 at 6:34 am said:"
+        return True
     if ahead and units[ahead[0]].f.canon.startswith(_QUOTE_OPENERS):
         return False
-    if has_date_or_time(u.f.canon):
-        return True
     return any(
         units[j].comment_author or units[j].comment_heading or reasons[j] == "comments"
         for j in ahead
@@ -957,17 +959,20 @@ def _spare_article(words: list[int], prose: list[bool], reasons: list[str | None
     # of a story that five copies carry (its headline recurs as a menu item does, and the
     # lede sits under it in every copy). Site prose sits among menu lines, or below the
     # article (an "About the company" paragraph, a disclaimer), and stays a template.
-    below: int | None = None
-    for i in reversed([i for i, n in enumerate(words) if n]):  # blank lines skipped
+    solid = [i for i, n in enumerate(words) if n]  # blank lines skipped
+    for k in range(len(solid) - 2, -1, -1):
+        i, below = solid[k], solid[k + 1]
+        # Under a menu item (a dropped line of a few words) it is the site's own tagline.
+        above = solid[k - 1] if k else None
+        under_menu = above is not None and reasons[above] is not None and words[above] <= 3
         if (
             reasons[i] == "template"
             and prose[i]
-            and below is not None
             and reasons[below] is None
             and prose[below]
+            and not under_menu
         ):
             reasons[i] = None
-        below = i
 
 
 def _mark_repeats(canons: list[str], reasons: list[str | None]) -> None:
@@ -1084,8 +1089,11 @@ def _mark_outside_body(
         reasons[i] = "title"
 
 
-# A one-sentence lede: at least this many words (prose needs PROSE_WORDS).
-LEDE_WORDS = 5
+# A one-sentence lede: at least this many words (prose needs PROSE_WORDS), and this share
+# of them after the first in lower case (a promo line or a caption has fewer: "More from
+# BBC Yorkshire on Facebook and Twitter.", "Leeds City Council's headquarters in ...").
+LEDE_WORDS = 7
+LEDE_LOWER_SHARE = 0.5
 _LEDE_CLOSERS = "\"')]"
 
 
@@ -1105,7 +1113,7 @@ def _with_lede(
         return inside
     above = solid[-1]
     s = units[above].shape
-    if s.words < LEDE_WORDS or s.lower_share < PROSE_LOWER_SHARE:
+    if s.words < LEDE_WORDS or s.lower_share < LEDE_LOWER_SHARE:
         return inside
     if not units[above].f.canon.rstrip(_LEDE_CLOSERS).endswith("."):
         return inside

@@ -171,10 +171,16 @@ _DATE_PARAMS = {"original_date": True, "extensive_search": False, "max_date": "2
 # 2019-03-04"), so a date is kept only when the markup holds a date to read: a <time>
 # element, a date in JSON-LD or microdata, or a date or time <meta> tag.
 _DATE_MARKUP = re.compile(
-    r"<time\b|\bdate(?:published|created|modified)\b|itemprop=[\"']?date"
-    r"|<meta\b[^>]*(?:date|time|published|modified|dc\.)",
+    r"<time\b|\bdate(?:published|created|modified)\b"
+    # a <meta> or element whose name, property, itemprop or class names a date
+    r"|\b(?:name|property|itemprop|class)\s*=\s*[\"']?[^\"'>]*"
+    r"(?:date|time|published|updated|modified|dc\.)",
     re.IGNORECASE,
 )
+# A date in the page's address (/2019/03/04/, /2019-03-04-): htmldate reads it, and it is no
+# guess from the text.
+_URL_DATE = re.compile(r"/(?:19|20)\d\d[/-][01]?\d[/-][0-3]?\d(?:[/-]|$)")
+_CANONICAL = re.compile(r"<link\b[^>]*rel=[\"']?canonical[^>]*>", re.IGNORECASE)
 
 
 def extract(markup: str | bytes, *, url: str | None = None) -> Extraction | None:
@@ -194,7 +200,12 @@ def extract(markup: str | bytes, *, url: str | None = None) -> Extraction | None
     if not text:
         return None
     source = markup if isinstance(markup, str) else markup.decode("utf-8", "replace")
-    dated = _DATE_MARKUP.search(source) is not None
+    canonical = _CANONICAL.search(source)
+    dated = (
+        _DATE_MARKUP.search(source) is not None
+        or (url is not None and _URL_DATE.search(url) is not None)
+        or (canonical is not None and _URL_DATE.search(canonical.group(0)) is not None)
+    )
     return Extraction(
         text=text,
         title=_meta(doc.title),
