@@ -304,3 +304,26 @@ class TestCrashSafety:
         with open_index(clean, create=True) as index:
             index.add(load_corpus(corpus).articles)
         assert dump(killed) == dump(clean)
+
+
+def test_replace_counts_only_the_ids_that_hold_its_text(db, monkeypatch):
+    """`add(replace=True)` removes a changed article, then adds the new text. Another writer
+    may add the id in between; the index then holds that writer's text, and the id is not
+    reported as replaced by this run."""
+    with open_index(db, create=True) as index:
+        index.add([art("a.txt", fast_article(600)), art("b.txt", fast_article(601))])
+    with open_index(db) as index, open_index(db) as other:
+        remove = index.remove
+
+        def remove_then_race(ids):
+            found = remove(ids)
+            other.add([art("b.txt", fast_article(700))])  # the other writer wins b.txt
+            return found
+
+        monkeypatch.setattr(index, "remove", remove_then_race)
+        summary = index.add(
+            [art("a.txt", fast_article(602)), art("b.txt", fast_article(603))], replace=True
+        )
+        held = index.check([art("x", fast_article(700))])
+    assert summary.replaced == ("a.txt",)
+    assert [[d.id for d in a.duplicates] for a in held.articles] == [["b.txt"]]

@@ -442,12 +442,19 @@ class PersistentIndex:
                 done = self.backend.add(entries)
                 added += done
                 unindexed += sum(1 for e in entries if not len(e.bands))
-                # Another writer may add an id between the removal and this addition.
+                # Another writer may add an id between the removal and this addition: the
+                # ids are ours where the index now holds our text.
                 if done == len(entries):
                     replaced.extend(e.id for e in entries)
                 else:
                     now = self.backend.signatures([e.id for e in entries])
-                    replaced.extend(e.id for e in entries if e.id in now)
+                    held = self.backend.fetch(sorted(ref for ref, _ in now.values()))
+                    ours = {held[ref].id for ref, _ in now.values() if held[ref].digest}
+                    replaced.extend(
+                        e.id
+                        for e in entries
+                        if e.id in ours and held[now[e.id][0]].digest == e.digest
+                    )
             taken = ()
         return AddSummary(
             added=added,
