@@ -449,11 +449,10 @@ class PersistentIndex:
                 else:
                     now = self.backend.signatures([e.id for e in entries])
                     held = self.backend.fetch(sorted(ref for ref, _ in now.values()))
-                    ours = {held[ref].id for ref, _ in now.values() if held[ref].digest}
                     replaced.extend(
                         e.id
                         for e in entries
-                        if e.id in ours and held[now[e.id][0]].digest == e.digest
+                        if e.id in now and held[now[e.id][0]].digest == e.digest
                     )
             taken = ()
         return AddSummary(
