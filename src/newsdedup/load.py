@@ -649,8 +649,9 @@ Reader = Callable[[Path, Path, LoadConfig], Iterator[Article | LoadIssue]]
 
 def read_file(path: Path, root: Path, config: LoadConfig) -> Iterator[Article | LoadIssue]:
     """Yield the articles and issues of one file of a corpus, with the reader its name says."""
-    name = relative_id(path, root)
-    if not _is_text(name):  # ids and reports are UTF-8 text: "r\udce9sum\udce9.txt" is none
+    # Ids and reports are UTF-8 text: "r\udce9sum\udce9.txt" is none. The whole path is
+    # tested first, with no system call (relative_id asks whether root is a folder).
+    if not _is_text(str(path)) and not _is_text(name := relative_id(path, root)):
         yield LoadIssue(
             source=_printable_name(name),
             problem="its name is not UTF-8 (bytes shown as \\xNN); rename the file to read it",
