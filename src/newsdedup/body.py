@@ -72,8 +72,10 @@ FIGURE_NUMBERS = 2
 FIGURE_MAX_WORDS = 15
 # A short label between rows of figures ("Nine mths", "Year") belongs to the table.
 TABLE_LABEL_WORDS = 3
-# A column header ("WHEAT   HRW   HRS   SRW") has its words set apart in this many columns.
+# A column header ("WHEAT   HRW   HRS   SRW") has its words set apart in this many columns;
+# a row needs this many for its empty cells ("--") to count as figures.
 HEADER_COLUMNS = 3
+ROW_COLUMNS = 2
 
 
 class Shape(NamedTuple):
@@ -139,7 +141,7 @@ def _is_figures(text: str, numbers: int, columns: int) -> bool:
     """Return True for a row of figures: FIGURE_NUMBERS numbers, or, in a row set in
     columns, one and empty cells ("Stockton  2.78  --  --"), and no date or time."""
     if numbers < FIGURE_NUMBERS:
-        if columns < FIGURE_NUMBERS or ("-" not in text and "/" not in text):
+        if columns < ROW_COLUMNS or ("-" not in text and "/" not in text):
             return False
         if numbers + len(_EMPTY_CELL.findall(text)) < FIGURE_NUMBERS:
             return False
