@@ -72,7 +72,7 @@ def list_files(root: Path, config: LoadConfig) -> list[Path]:
                 continue
             path = base / name
             rel = PurePosixPath(path.relative_to(root).as_posix())
-            if any(rel.match(p) for p in patterns) and not _is_folder(path):
+            if any(rel.match(p) for p in patterns) and not is_folder(path):
                 found.append((rel.as_posix(), path))
     # A folder the walk could not list is listed itself, so that its reader reports it
     # (`read_file`): its files would be left out unseen, and a gate pass on them.
@@ -82,7 +82,7 @@ def list_files(root: Path, config: LoadConfig) -> list[Path]:
     return [path for _, path in sorted(found)]
 
 
-def _is_folder(path: Path) -> bool:
+def is_folder(path: Path) -> bool:
     """Path.is_dir, False where the entry cannot be looked at (a folder that can be listed
     but not entered, mode 444: its reader then says it cannot be read)."""
     try:

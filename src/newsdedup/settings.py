@@ -27,6 +27,7 @@ from .config import (
 )
 from .errors import ConfigError
 from .gate import GatePolicy
+from .load import is_folder
 
 SETTINGS_FILE = "newsdedup.toml"
 
@@ -107,7 +108,7 @@ def find_settings_file(start: Path) -> Path | None:
         start = start.resolve()
     except (OSError, RuntimeError):  # a symbolic link loop: its reader says so
         start = Path(os.path.abspath(start))
-    folder = start if _is_folder(start) else start.parent
+    folder = start if is_folder(start) else start.parent
     for candidate in (folder, *folder.parents):
         own = candidate / SETTINGS_FILE
         if _is_file(own):
@@ -116,13 +117,6 @@ def find_settings_file(start: Path) -> Path | None:
         if _is_file(pyproject) and _table(pyproject) is not None:
             return pyproject
     return None
-
-
-def _is_folder(path: Path) -> bool:
-    try:
-        return path.is_dir()
-    except OSError:
-        return False
 
 
 def _is_file(path: Path) -> bool:
