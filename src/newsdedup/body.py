@@ -247,24 +247,24 @@ def body_lines(
         if inside[i] or shapes[i].blank:
             continue
         for step in (-1, 1):
-            j = i + step
-            while 0 <= j < len(scores) and shapes[j].blank:
-                j += step
-            if (
-                0 <= j < len(scores)
-                and inside[j]
-                and _grows(shapes, usable, inline, inside, i, -step)
-            ):
+            j = _next_line(shapes, i, step)
+            if j is not None and inside[j] and _grows(shapes, usable, inline, inside, i, -step):
                 break
     return tuple(inside)
 
 
-def _figures_follow(shapes: Sequence[Shape], i: int, step: int) -> bool:
-    """Return True when the next non-blank line after line i, going by `step`, is figures."""
+def _next_line(shapes: Sequence[Shape], i: int, step: int) -> int | None:
+    """Return the next non-blank line after line i, going by `step`, or None."""
     j = i + step
     while 0 <= j < len(shapes) and shapes[j].blank:
         j += step
-    return 0 <= j < len(shapes) and shapes[j].figures
+    return j if 0 <= j < len(shapes) else None
+
+
+def _figures_follow(shapes: Sequence[Shape], i: int, step: int) -> bool:
+    """Return True when the next non-blank line after line i, going by `step`, is figures."""
+    j = _next_line(shapes, i, step)
+    return j is not None and shapes[j].figures
 
 
 def _heads(shapes: Sequence[Shape], i: int, step: int) -> bool:
@@ -273,10 +273,8 @@ def _heads(shapes: Sequence[Shape], i: int, step: int) -> bool:
     has the columns of the row under it (that row may add one: its label). A menu set out
     with tabs over a market ticker has other columns than the ticker."""
     s = shapes[i]
-    j = i + step
-    while 0 <= j < len(shapes) and shapes[j].blank:
-        j += step
-    if not (0 <= j < len(shapes) and shapes[j].figures):
+    j = _next_line(shapes, i, step)
+    if j is None or not shapes[j].figures:
         return False
     if s.words <= TABLE_LABEL_WORDS:
         return True
