@@ -18,7 +18,7 @@ from .body import shape as body_shape
 from .canonical import canonicalize
 from .config import CleanConfig
 from .records import Line
-from .templates import line_key
+from .templates import CLOSERS, line_key
 from .unwrap import FUNCTION_WORDS, wrapped_groups
 
 # ---- phrase lists and patterns (canonical, lower-case text) -----------------------------
@@ -1094,7 +1094,6 @@ def _mark_outside_body(
 # BBC Yorkshire on Facebook and Twitter.", "Leeds City Council's headquarters in ...").
 LEDE_WORDS = 7
 LEDE_LOWER_SHARE = 0.5
-_LEDE_CLOSERS = "\"')]"
 
 
 def _with_lede(
@@ -1115,7 +1114,7 @@ def _with_lede(
     s = units[above].shape
     if s.words < LEDE_WORDS or s.lower_share < LEDE_LOWER_SHARE:
         return inside
-    if not units[above].f.canon.rstrip(_LEDE_CLOSERS).endswith("."):
+    if not units[above].f.canon.rstrip(CLOSERS).endswith("."):
         return inside
     grown = list(inside)
     grown[above] = True
