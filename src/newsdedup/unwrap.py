@@ -180,11 +180,7 @@ def wrapped_groups(lines: Sequence[str]) -> list[list[int]] | None:
     # The same first line above a name ("Libyan forces are still bombing the key" over
     # "Ouadi Doum airstrip ..."): words in lower case as running text's, no stop at its end,
     # and the line below breaks at the width.
-    joins.extend(
-        i
-        for i in range(len(lines) - 1)
-        if i + 1 in wrapped and i not in wrapped and _leads_in(lines[i])
-    )
+    joins.extend(j - 1 for j in wrapped if j and j - 1 not in wrapped and _leads_in(lines[j - 1]))
     joins = sorted(set(joins))
     if not joins:
         return None
