@@ -816,24 +816,22 @@ def _article_from_file(name: str, opts: dict[str, Any], err: Console) -> Article
     """Return the one article in file `name` (its id is the path as given)."""
     path = Path(name)
     try:
-        path.stat()
-    except FileNotFoundError:
-        pass  # said below, with the hint
-    except OSError as exc:  # a folder on the way that may not be read
+        mode = path.stat().st_mode  # one look: the checks below read it
+    except FileNotFoundError as exc:  # a broken link too
+        raise CliError(
+            f"{name}: no such file (to name an article by id, pass --corpus PATH)", EXIT_USAGE
+        ) from exc
+    except OSError as exc:  # a folder on the way that may not be read, a link loop
         raise CliError(f"{name}: cannot read: {exc.strerror or exc}", EXIT_INPUT) from exc
-    if path.is_dir():
+    if stat.S_ISDIR(mode):
         raise CliError(
             f"{name}: a folder, not an article; pass --corpus {name} and two ids inside it",
             EXIT_USAGE,
         )
-    if path.exists() and not path.is_file():
+    if not stat.S_ISREG(mode):
         raise CliError(
             f"{name}: not a regular file (a pipe, socket or device); save it to a file first",
             EXIT_INPUT,
-        )
-    if not path.is_file():
-        raise CliError(
-            f"{name}: no such file (to name an article by id, pass --corpus PATH)", EXIT_USAGE
         )
     if is_jsonl(path):
         raise CliError(
