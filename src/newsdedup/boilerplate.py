@@ -931,6 +931,11 @@ def _may_caption(f: _Features) -> bool:
     return f.words <= CAPTION_WORDS or _SENTENCE_BREAK.search(f.raw) is None
 
 
+# A dropped line of at most this many words above template prose is a menu item: the prose
+# under it is the site's tagline, not a story's lede (`_spare_article`).
+MENU_ITEM_WORDS = 3
+
+
 def _spare_article(words: list[int], prose: list[bool], reasons: list[str | None]) -> None:
     """Give back the prose lines taken as site templates when they hold more words than all
     the lines left, or when they sit right above the article's kept prose (blank lines
@@ -964,7 +969,9 @@ def _spare_article(words: list[int], prose: list[bool], reasons: list[str | None
         i, below = solid[k], solid[k + 1]
         # Under a menu item (a dropped line of a few words) it is the site's own tagline.
         above = solid[k - 1] if k else None
-        under_menu = above is not None and reasons[above] is not None and words[above] <= 3
+        under_menu = (
+            above is not None and reasons[above] is not None and words[above] <= MENU_ITEM_WORDS
+        )
         if (
             reasons[i] == "template"
             and prose[i]
