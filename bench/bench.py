@@ -163,7 +163,7 @@ def front_end(path: Path) -> tuple[list[Any], float]:
     from newsdedup.load import load_corpus
     from newsdedup.parallel import KeyCounter, chunked, count_line_keys
     from newsdedup.pipeline import Fingerprint
-    from newsdedup.shingle import shingles
+    from newsdedup.shingle import ledes, shingles
 
     # The scan's own fast path, in one process: the same template counting (pass 1) and
     # clean_text (no Line objects), so the references pay what one newsdedup worker pays.
@@ -177,7 +177,8 @@ def front_end(path: Path) -> tuple[list[Any], float]:
     prints = []
     for a in articles:
         kept, canon = clean_text(a.text, config.clean, templates)
-        prints.append(Fingerprint(id=a.id, length=len(kept), shingles=shingles(canon)))
+        lede = ledes([canon], config.index.lede_words)[0]
+        prints.append(Fingerprint(id=a.id, length=len(kept), shingles=shingles(canon), lede=lede))
     elapsed = time.perf_counter() - start
     # Imports and permutation tables are set up before any back end is timed.
     import datasketch  # noqa: F401

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from newsdedup.cli import cli
 from newsdedup.config import DedupConfig
-from newsdedup.explain import explain
+from newsdedup.explain import explain, explanation_to_dict
 from newsdedup.load import load_corpus
 from newsdedup.pipeline import corpus_templates
 from newsdedup.records import Article
@@ -266,18 +266,34 @@ class TestLibrary:
         assert (e.jaccard, e.found_by_scan) == (0.8304, True)
 
     def test_pair_below_lsh_says_scan_misses_it(self):
-        """A short story inside a long text verifies by containment, but (Jaccard ~0.1) shares
-        no LSH band; the verdict says scan would miss it."""
+        """A short story at the end of a long text verifies by containment, but (Jaccard ~0.1)
+        shares no LSH band, nor a lede band; the verdict says scan would miss it."""
         story = make_article(6)
-        other = story + "\n\n" + make_article(7, paragraphs=80)
+        other = make_article(7, paragraphs=80) + "\n\n" + story
         e = explain(
             Article(id="a", text=story, source="a"), Article(id="b", text=other, source="b")
         )
         assert e.jaccard < 0.15
         assert e.duplicate
         assert e.matched_bands == ()
+        assert e.matched_lede_bands == ()
         assert not e.found_by_scan
-        assert "no LSH band matched (0 of 37)" in e.verdict
+        assert "no LSH band matched (0 of 37, nor a lede band)" in e.verdict
+
+    def test_teaser_found_by_its_lede(self):
+        """The same short story opening the long text (a teaser of it) shares no band but its
+        lede bands: scan proposes the pair, and the report shows which lede bands matched."""
+        story = make_article(6)
+        other = story + "\n\n" + make_article(7, paragraphs=80)
+        e = explain(
+            Article(id="a", text=story, source="a"), Article(id="b", text=other, source="b")
+        )
+        assert e.matched_bands == ()
+        assert e.matched_lede_bands == tuple(range(8))
+        assert e.found_by_scan
+        data = explanation_to_dict(e)
+        assert data["lsh"]["matched_lede_bands"] == list(range(8))
+        assert data["lsh"]["candidate"] is True
 
 
 def test_output_file_and_input_untouched(tmp_path):

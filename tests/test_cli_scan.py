@@ -786,3 +786,26 @@ def test_output_under_a_file_names_the_file_in_the_way(tmp_path, output):
         f"error: {target}: cannot write: {tmp_path / 'afile'} is a file, not a folder\n"
     )
     assert (tmp_path / "afile").read_text(encoding="utf-8") == "keep me\n"
+
+
+def test_a_teaser_joins_the_story_it_opens(tmp_path):
+    """A headline and the first paragraph of a long story (Jaccard ~0.02 against it) is a cut
+    copy: the lede keys propose the pair, and it clusters with the story; `--lede-words 0`
+    (no lede keys) leaves it apart. The teaser's headline is named as the story's is."""
+    paragraphs = make_article(11, paragraphs=80).split("\n\n")
+    headline = "Council approves the new harbour plan"
+    story = headline + "\n\n" + "\n\n".join(paragraphs)
+    teaser = headline + "\n\n" + paragraphs[0]
+    (tmp_path / "story.txt").write_text(story, encoding="utf-8")
+    (tmp_path / "teaser.txt").write_text(teaser, encoding="utf-8")
+    (tmp_path / "other.txt").write_text(make_article(12), encoding="utf-8")
+    result = run("scan", str(tmp_path), "--format", "json", "-q")
+    assert result.exit_code == 0, result.output
+    clusters = json.loads(result.output)["clusters"]
+    assert [sorted(m["id"] for m in c["members"]) for c in clusters] == [
+        ["story.txt", "teaser.txt"]
+    ]
+    teaser_member = next(m for m in clusters[0]["members"] if m["id"] == "teaser.txt")
+    assert teaser_member["similarity"] == 1.0
+    off = run("scan", str(tmp_path), "--format", "json", "-q", "--lede-words", "0")
+    assert json.loads(off.output)["clusters"] == []

@@ -133,3 +133,35 @@ def test_shingle_many_matches_shingles(texts: list[str], size: int) -> None:
     for text, values in zip(texts, got, strict=True):
         assert np.array_equal(values, shingles(text, config)), text
         assert values.dtype == np.uint64
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.lists(WORDS, max_size=30).map(" ".join), max_size=12),
+    st.integers(min_value=1, max_value=7),
+    st.integers(min_value=0, max_value=25),
+)
+def test_shingles_and_ledes_match_their_references(texts: list[str], size: int, words: int) -> None:
+    """The batch's ledes (first windows, taken before the sort) are `ledes` of each text, and
+    its shingles are `shingles`: ledes shorter or longer than a shingle, spaceless texts too."""
+    from newsdedup.config import ShingleConfig
+    from newsdedup.shingle import ledes, shingles, shingles_and_ledes
+
+    config = ShingleConfig(size=size)
+    sets, lede_sets = shingles_and_ledes(texts, words, config)
+    want = ledes(texts, words, config)
+    for text, values, lede, expected in zip(texts, sets, lede_sets, want, strict=True):
+        assert np.array_equal(values, shingles(text, config)), text
+        assert np.array_equal(lede, expected), text
+
+
+def test_lede_text_is_the_first_words() -> None:
+    """A lede is the first n tokens, even where the read prefix cuts a word or runs short."""
+    from newsdedup.shingle import lede_text
+
+    text = " ".join(f"word{i}" for i in range(100))
+    assert lede_text(text, 3) == "word0 word1 word2"
+    long_words = " ".join("x" * 40 + str(i) for i in range(10))  # past the prefix
+    assert lede_text(long_words, 4).split() == long_words.split()[:4]
+    assert lede_text("one two", 20) == "one two"
+    assert lede_text(text, 0) == ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -10,11 +11,13 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from newsdedup import ConfigError, DedupConfig, IndexConfig, InputError, load_corpus
+from newsdedup.index import band_keys
 from newsdedup.records import Article
-from newsdedup.store import open_index, read_config
+from newsdedup.store import open_index, read_config, to_signed
 
 from .conftest import SEEDS
 from .fastcorpus import fast_article, write_corpus
@@ -327,3 +330,85 @@ def test_replace_counts_only_the_ids_that_hold_its_text(db, monkeypatch):
         held = index.check([art("x", fast_article(700))])
     assert summary.replaced == ("a.txt",)
     assert [[d.id for d in a.duplicates] for a in held.articles] == [["b.txt"]]
+
+
+class TestLedeKeys:
+    """A teaser (the first paragraph of a long story) shares no band of the whole text with
+    the story, only its lede keys."""
+
+    STORY = fast_article(41, words=900, paragraphs=12)
+    TEASER = STORY.split("\n\n")[0]
+
+    def test_check_finds_the_teaser_of_an_indexed_story_by_its_lede(self, db):
+        with open_index(db, create=True) as index:
+            index.add([art("story", self.STORY)])
+            found = index.check([art("teaser", self.TEASER)])
+        (match,) = found.articles[0].duplicates
+        assert (match.id, match.via) == ("story", "containment")
+
+    def test_without_lede_keys_the_teaser_is_not_proposed(self, db):
+        """The same index built with `lede_words` 0: the pair is not even a candidate, so
+        the test above is about the lede keys."""
+        config = DedupConfig(index=IndexConfig(lede_words=0))
+        with open_index(db, create=True, config=config) as index:
+            index.add([art("story", self.STORY)])
+            found = index.check([art("teaser", self.TEASER)])
+        assert found.articles[0].duplicates == ()
+        assert found.candidates == 0
+
+    def test_removing_an_article_removes_its_lede_keys(self, db):
+        with open_index(db, create=True) as index:
+            index.add([art("story", self.STORY), art("other", fast_article(42))])
+            index.remove(["story"])
+            assert index.problems() == []
+        _, bands, _, _ = dump(db)
+        assert {article_id for _, article_id in bands} == {"other"}
+        assert len(bands) == 37 + 8
+
+    def test_an_entry_added_before_lede_keys_is_sound_and_removable(self, db):
+        """A row stored with the article's signature alone (made before lede keys) checks
+        sound, and `remove` finds its keys from that signature."""
+        with open_index(db, create=True) as index:
+            index.add([art("story", self.STORY)])
+        conn = sqlite3.connect(db)
+        # As an earlier version stored it: 128 signature values, and the 37 bands only.
+        conn.execute("UPDATE articles SET signature = substr(signature, 1, 512)")
+        (signature,) = conn.execute("SELECT signature FROM articles").fetchone()
+        sig = np.frombuffer(signature, dtype="<u4").astype(np.uint32)[None, :]
+        kept = to_signed(band_keys(sig, IndexConfig())[0])
+        marks = ",".join("?" * len(kept))
+        conn.execute(f"DELETE FROM bands WHERE key NOT IN ({marks})", kept)
+        conn.commit()
+        assert conn.execute("SELECT count(*) FROM bands").fetchone() == (37,)
+        conn.close()
+        with open_index(db) as index:
+            assert index.problems() == []
+            assert index.remove(["story"]) == (["story"], [])
+            assert index.problems() == []
+        _, bands, _, _ = dump(db)
+        assert bands == []
+
+
+def test_an_index_made_before_lede_keys_keeps_working_without_them(db):
+    """A header without `lede_words` (an index made before lede keys) opens as lede_words 0:
+    every article in it, old or added later, is found the same way, and its parameters say
+    so, instead of claiming lede keys only the newer articles have."""
+    story = TestLedeKeys.STORY
+    # What an earlier version stored: no lede signature, no lede keys, no lede_words.
+    with open_index(db, create=True, config=DedupConfig(index=IndexConfig(lede_words=0))) as index:
+        index.add([art("story", story)])
+    conn = sqlite3.connect(db)
+    (raw,) = conn.execute("SELECT value FROM meta WHERE key = 'header'").fetchone()
+    header = json.loads(raw)
+    del header["config"]["index"]["lede_words"]
+    del header["compat"]["index.lede_words"]
+    conn.execute("UPDATE meta SET value = ? WHERE key = 'header'", (json.dumps(header),))
+    conn.commit()
+    conn.close()
+    assert read_config(db).index.lede_words == 0
+    with open_index(db) as index:
+        index.add([art("later", fast_article(43, words=900, paragraphs=12))])
+        assert index.stats()["params"]["index.lede_words"] == 0
+        assert index.problems() == []
+    arts, _, _, _ = dump(db)
+    assert {len(signature) for _, _, signature, _ in arts} == {4 * 128}

@@ -53,7 +53,13 @@ from .gate import (
     github_annotations,
     outcome_to_dict,
 )
-from .load import is_duplicate_id, is_jsonl, load_corpus, matches_glob, relative_id
+from .load import (
+    is_duplicate_id,
+    is_jsonl,
+    load_corpus,
+    matches_glob,
+    relative_id,
+)
 from .memory import memory_budget, parse_size
 from .parallel import default_workers
 from .pipeline import corpus_templates, find_duplicates, scan_corpus
@@ -220,6 +226,14 @@ def dedup_options(f: F) -> F:
             "or more (at 128 permutations, up to 0.98).",
         ),
         click.option(
+            "--lede-words",
+            type=click.IntRange(min=0),
+            default=_INDEX.lede_words,
+            show_default=True,
+            help="Also propose pairs whose first this many words are alike, so a teaser meets "
+            "the full story it opens (0: off).",
+        ),
+        click.option(
             "--seed",
             type=click.IntRange(min=0, max=MAX_SEED),
             default=_INDEX.seed,
@@ -340,7 +354,10 @@ def dedup_config_from(opts: dict[str, Any]) -> DedupConfig:
         ),
         shingle=ShingleConfig(size=opts["shingle_size"]),
         index=IndexConfig(
-            num_perm=opts["num_perm"], lsh_threshold=opts["lsh_threshold"], seed=opts["seed"]
+            num_perm=opts["num_perm"],
+            lsh_threshold=opts["lsh_threshold"],
+            seed=opts["seed"],
+            lede_words=opts["lede_words"],
         ),
     )
 
@@ -1053,6 +1070,7 @@ _INDEX_FLAGS = {
     "shingle_size": "shingle.size",
     "num_perm": "index.num_perm",
     "lsh_threshold": "index.lsh_threshold",
+    "lede_words": "index.lede_words",
     "seed": "index.seed",
 }
 

@@ -41,7 +41,7 @@ from .config import (
     check_level,
 )
 from .errors import ConfigError, InputError
-from .index import band_keys
+from .index import lsh_keys
 from .load import (
     SPAN_BYTES,
     Part,
@@ -57,7 +57,6 @@ from .load import (
 )
 from .pipeline import article_metadata, clean, fingerprint, result_from_fingerprints
 from .records import Article, DedupResult, LoadIssue
-from .signature import sign_many
 from .story import StoryDoc, check_text_memory, stories_of_docs, story_doc
 from .templates import TemplateCounter
 
@@ -135,12 +134,13 @@ def sign_part(
     if stories:
         docs = tuple(story_doc(a, c.text) for a, c in zip(kept, cleaned, strict=True))
     usable = [len(p.shingles) >= config.min_shingles for p in prints]
-    bands = config.index.bands_rows[0]
-    keys = np.zeros((len(prints), bands), dtype=np.uint64)
+    keys = np.zeros((len(prints), config.index.key_count), dtype=np.uint64)
     rows = [i for i, ok in enumerate(usable) if ok]
     if rows:
-        signatures = sign_many([prints[i].shingles for i in rows], config.index)
-        keys[rows] = band_keys(signatures, config.index)
+        picked = [prints[i] for i in rows]
+        _, keys[rows] = lsh_keys(
+            [p.shingles for p in picked], [p.lede for p in picked], config.index
+        )
     return Signed(
         ids=tuple(p.id for p in prints),
         lengths=tuple(p.length for p in prints),
@@ -351,8 +351,8 @@ def _result(
         ),
         key=lambda r: r[0],
     )
-    bands, _ = config.index.bands_rows
-    keys = np.stack([r[3] for r in rows]) if rows else np.zeros((0, bands), dtype=np.uint64)
+    width = config.index.key_count
+    keys = np.stack([r[3] for r in rows]) if rows else np.zeros((0, width), dtype=np.uint64)
     return result_from_fingerprints(
         [r[0] for r in rows],
         np.array([r[1] for r in rows], dtype=np.int64),

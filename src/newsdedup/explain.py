@@ -24,11 +24,11 @@ import numpy.typing as npt
 from . import __version__
 from .canonical import canonicalize
 from .config import DedupConfig, StoryConfig, check_config
-from .index import matching_bands
+from .index import matching_bands, matching_ledes
 from .pipeline import clean, fingerprint
 from .records import Article, CleanText, DedupResult, Line, by_id
 from .shingle import is_spaceless, ngram_hashes, token_hashes, tokens
-from .signature import estimate_jaccard, sign
+from .signature import estimate_jaccard, sign, sign_many
 from .story import (
     Facts,
     StoryGraph,
@@ -88,10 +88,12 @@ class Explanation:
     bands: int
     rows: int
     matched_bands: tuple[int, ...]
+    lede_bands: int  # lede keys (`IndexConfig.lede_words`): 0 when off
+    matched_lede_bands: tuple[int, ...]
     template_lines: int | None  # site-template lines learned from the corpus; None: no corpus
     duplicate: bool  # passes exact verification
     via: str | None  # "jaccard" or "containment" when duplicate
-    candidate: bool  # LSH proposes the pair (at least one band matched)
+    candidate: bool  # LSH proposes the pair (a band or a lede band matched)
     verdict: str
     passages: tuple[Passage, ...]
     params: dict[str, Any]
@@ -210,7 +212,8 @@ def _verdict(
         text += "never indexes it"
     elif via is not None and not candidate:
         text += (
-            f"; but no LSH band matched (0 of {bands}), so scan does not pair them directly "
+            f"; but no LSH band matched (0 of {bands}, nor a lede band), so scan does not "
+            "pair them directly "
             "(only a third article can join them)"
         )
     return via is not None, via, text
@@ -277,6 +280,14 @@ def explain(
     estimate = estimate_jaccard(sig_a, sig_b) if both else 0.0
     matched = matching_bands(sig_a, sig_b, config.index) if both else ()
     bands, rows = config.index.bands_rows
+    lede_bands, lede_rows = config.index.lede_bands_rows
+    ledes_matched: tuple[int, ...] = ()
+    if both and lede_bands:
+        lede_a, lede_b = (
+            sign_many([f.lede], config.index, width=lede_bands * lede_rows)[0] for f in (fa, fb)
+        )
+        ledes_matched = matching_ledes(lede_a, lede_b, config.index)
+    candidate = bool(matched or ledes_matched)
     indexed = min(len(fa.shingles), len(fb.shingles)) >= config.min_shingles
 
     def side(cleaned: CleanText, count: int) -> Side:
@@ -289,7 +300,7 @@ def explain(
             indexed=count >= config.min_shingles,
         )
 
-    duplicate, via, verdict = _verdict(jac, cont, config, bool(matched), indexed, bands)
+    duplicate, via, verdict = _verdict(jac, cont, config, candidate, indexed, bands)
     empty = [c.article_id for c, f in ((ca, fa), (cb, fb)) if not len(f.shingles)]
     if empty:  # scan calls them too short to compare, not "not a duplicate: Jaccard 0.00"
         has = "has" if len(empty) == 1 else "both have"
@@ -307,10 +318,12 @@ def explain(
         bands=bands,
         rows=rows,
         matched_bands=matched,
+        lede_bands=lede_bands,
+        matched_lede_bands=ledes_matched,
         template_lines=None if known is None else len(templates),
         duplicate=duplicate,
         via=via,
-        candidate=bool(matched),
+        candidate=candidate,
         verdict=verdict,
         passages=_passages(ca, cb, config),
         params=config.params(),
@@ -351,6 +364,8 @@ def explanation_to_dict(e: Explanation) -> dict[str, Any]:
             "bands": e.bands,
             "rows": e.rows,
             "matched_bands": list(e.matched_bands),
+            "lede_bands": e.lede_bands,
+            "matched_lede_bands": list(e.matched_lede_bands),
             "candidate": e.candidate,
         },
         "template_lines": e.template_lines,

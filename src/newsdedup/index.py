@@ -7,14 +7,14 @@ and in a fraction of the memory; `MinHashLSH` itself serves the persistent index
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import numpy.typing as npt
 
 from .config import IndexConfig
 from .shingle import fmix64
-from .signature import Signature
+from .signature import Signature, sign_many
 
 BandKeys = npt.NDArray[np.uint64]
 PairArray = npt.NDArray[np.int64]  # shape (n, 2), each row i < j
@@ -42,9 +42,52 @@ def band_keys(signatures: Signature, config: IndexConfig) -> BandKeys:
     return out
 
 
+# Salts the lede bands apart from the signature's bands (an odd constant of its own).
+_LEDE_SALT = np.uint64(0xD6E8FEB86659FD93)
+
+
+def lede_keys(lede_signatures: Signature, config: IndexConfig) -> BandKeys:
+    """Return the lede keys of lede signatures (`sign_many(..., width=bands * rows)` of
+    `shingle.ledes`), shape (n, lede bands): (n, 0) when lede keys are off."""
+    bands, rows = config.lede_bands_rows
+    n = lede_signatures.shape[0]
+    if not bands:
+        return np.zeros((n, 0), dtype=np.uint64)
+    sig = lede_signatures[:, : bands * rows].astype(np.uint64).reshape(n, bands, rows)
+    acc = np.zeros((n, bands), dtype=np.uint64)
+    salt = (np.arange(bands, dtype=np.uint64)[None, :] + np.uint64(1)) * _LEDE_SALT
+    with np.errstate(over="ignore"):
+        for r in range(rows):
+            acc = acc * np.uint64(0x100000001B3) + sig[:, :, r]
+        acc ^= salt
+    return fmix64(acc)
+
+
+def lsh_keys(
+    sets: Sequence[npt.NDArray[np.uint64]],
+    lede_sets: Sequence[npt.NDArray[np.uint64]],
+    config: IndexConfig,
+) -> tuple[Signature, BandKeys]:
+    """Return the signatures of shingle sets and every LSH key of each article: its bands,
+    then its lede bands (`config.key_count` keys a row)."""
+    signatures = sign_many(sets, config)
+    keys = band_keys(signatures, config)
+    bands, rows = config.lede_bands_rows
+    if not bands:
+        return signatures, keys
+    ledes = lede_keys(sign_many(lede_sets, config, width=bands * rows), config)
+    return signatures, np.hstack((keys, ledes))
+
+
 def matching_bands(sig_a: Signature, sig_b: Signature, config: IndexConfig) -> tuple[int, ...]:
     """Return the (0-based) bands in which two signatures agree on every row."""
     keys = band_keys(np.stack([sig_a, sig_b]), config)
+    return tuple(int(i) for i in np.flatnonzero(keys[0] == keys[1]))
+
+
+def matching_ledes(lede_a: Signature, lede_b: Signature, config: IndexConfig) -> tuple[int, ...]:
+    """Return the (0-based) lede bands in which two lede signatures agree on every row."""
+    keys = lede_keys(np.stack([lede_a, lede_b]), config)
     return tuple(int(i) for i in np.flatnonzero(keys[0] == keys[1]))
 
 

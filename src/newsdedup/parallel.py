@@ -36,11 +36,10 @@ import numpy.typing as npt
 from .boilerplate import CACHE_LINES, clean_text
 from .canonical import canonicalize
 from .config import CleanConfig, DedupConfig, LoadConfig
-from .index import band_keys
+from .index import lsh_keys
 from .load import Missing, Part, duplicate_id, read_part
 from .records import LoadIssue
-from .shingle import shingle_many
-from .signature import sign_many
+from .shingle import shingles_and_ledes
 from .templates import is_sentence, line_key, sentence_pairs
 
 T = TypeVar("T")
@@ -495,14 +494,15 @@ def clean_docs(
 
 def fingerprint_cleaned(cleaned: Sequence[tuple[str, str, str]], config: DedupConfig) -> Batch:
     """Shingle and sign cleaned articles, (id, kept text, canonical text) each."""
-    sets = shingle_many([canon for _, _, canon in cleaned], config.shingle)
-    signatures = sign_many(sets, config.index)
+    canons = [canon for _, _, canon in cleaned]
+    sets, lede_sets = shingles_and_ledes(canons, config.index.lede_words, config.shingle)
+    _, keys = lsh_keys(sets, lede_sets, config.index)
     return Batch(
         ids=tuple(article_id for article_id, _, _ in cleaned),
         lengths=np.array([len(kept) for _, kept, _ in cleaned], dtype=np.int64),
         sizes=np.array([len(s) for s in sets], dtype=np.int64),
         shingles=np.concatenate(sets) if sets else np.zeros(0, dtype=np.uint64),
-        keys=band_keys(signatures, config.index),
+        keys=keys,
     )
 
 

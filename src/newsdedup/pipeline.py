@@ -15,7 +15,7 @@ from .canonical import canonicalize
 from .cluster import build_clusters
 from .config import CleanConfig, DedupConfig, LoadConfig, check_config, check_level
 from .errors import InputError
-from .index import BandKeys, band_keys, candidate_pairs
+from .index import BandKeys, candidate_pairs, lsh_keys
 from .load import Lines, Part, corpus_parts, id_roots, overlap_issues, raise_issue
 from .parallel import (
     Batch,
@@ -30,8 +30,7 @@ from .parallel import (
     part_keys,
 )
 from .records import Article, CleanText, DedupResult, LoadIssue, Match, by_id
-from .shingle import shingles
-from .signature import sign_many
+from .shingle import ledes, shingles
 from .spill import SpilledSets, set_sizes
 from .templates import learn_templates
 from .verify import verify
@@ -91,14 +90,17 @@ class Fingerprint:
     id: str
     length: int  # characters of clean text: the representative rule prefers the longest
     shingles: npt.NDArray[np.uint64]
+    lede: npt.NDArray[np.uint64]  # the shingles of its first words (`shingle.ledes`)
 
 
 def fingerprint(cleaned: CleanText, config: DedupConfig) -> Fingerprint:
-    """Return the shingle set of a cleaned article."""
+    """Return the shingle set (and lede shingles) of a cleaned article."""
+    canon = canonicalize(cleaned.text)
     return Fingerprint(
         id=cleaned.article_id,
         length=len(cleaned.text),
-        shingles=shingles(canonicalize(cleaned.text), config.shingle),
+        shingles=shingles(canon, config.shingle),
+        lede=ledes([canon], config.index.lede_words, config.shingle)[0],
     )
 
 
@@ -107,7 +109,7 @@ def find_matches(
 ) -> tuple[list[Match], int]:
     """Return verified matches among fingerprints (sorted by id pair) and the candidate count."""
     sets = [p.shingles for p in prints]
-    keys = band_keys(sign_many(sets, config.index), config.index)
+    _, keys = lsh_keys(sets, [p.lede for p in prints], config.index)
     if progress:
         progress("sign", len(prints), len(prints))
     sizes = np.array([len(s) for s in sets], dtype=np.int64)
@@ -223,7 +225,7 @@ class Collected:
     def in_id_order(
         self, config: DedupConfig
     ) -> tuple[list[str], npt.NDArray[np.int64], SpilledSets, BandKeys]:
-        bands = config.index.bands_rows[0]
+        bands = config.index.key_count
         order = sorted(range(len(self.ids)), key=self.ids.__getitem__)
         lengths = np.concatenate(self.lengths) if self.lengths else np.zeros(0, dtype=np.int64)
         keys = np.concatenate(self.keys) if self.keys else np.zeros((0, bands), dtype=np.uint64)

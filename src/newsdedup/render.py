@@ -262,6 +262,13 @@ def render_explanation(e: Explanation, console: Console) -> None:
         "LSH bands matched",
         f"{len(e.matched_bands)} of {e.bands} ({e.rows} rows each): {bands}",
     )
+    if e.lede_bands:
+        ledes = ", ".join(str(b) for b in e.matched_lede_bands) or "none"
+        scores.add_row(
+            "lede bands matched",
+            f"{len(e.matched_lede_bands)} of {e.lede_bands} (first "
+            f"{e.params['lede_words']} words): {ledes}",
+        )
     scores.add_row(
         "site templates",
         "none: no corpus (name the articles inside --corpus to apply its templates)"

@@ -48,6 +48,7 @@ KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "shingle_size": ((int,), "words per shingle"),
     "num_perm": ((int,), "MinHash permutations"),
     "lsh_threshold": ((float, int), "looser threshold LSH uses to propose candidates"),
+    "lede_words": ((int,), "first words whose likeness also proposes a pair (0: off)"),
     "seed": ((int,), "MinHash seed"),
     "boilerplate": ((bool,), "apply the cleaning rules (false = --no-boilerplate)"),
     "templates": ((bool,), "learn site templates (false = --no-templates)"),
@@ -158,6 +159,7 @@ def validate(values: Mapping[str, Any], source: str) -> dict[str, Any]:
                 num_perm=checked.get("num_perm", IndexConfig().num_perm),
                 lsh_threshold=checked.get("lsh_threshold", IndexConfig().lsh_threshold),
                 seed=checked.get("seed", IndexConfig().seed),
+                lede_words=checked.get("lede_words", IndexConfig().lede_words),
             ),
             clean=CleanConfig(),
         )

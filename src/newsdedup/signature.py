@@ -52,15 +52,21 @@ def minhash_inputs(shingles: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint32]:
     return (shingles & np.uint64(0xFFFFFFFF)).astype(np.uint32)
 
 
-def sign_many(shingle_sets: Sequence[npt.NDArray[np.uint64]], config: IndexConfig) -> Signature:
-    """Return one signature row per shingle set, shape (len(sets), num_perm), dtype uint32."""
+def sign_many(
+    shingle_sets: Sequence[npt.NDArray[np.uint64]], config: IndexConfig, *, width: int = 0
+) -> Signature:
+    """Return one signature row per shingle set, shape (len(sets), num_perm), dtype uint32;
+    with `width`, only the first `width` permutations (the columns a full signature starts
+    with)."""
     a, b = permutations(config.num_perm, config.seed)
-    out = np.full((len(shingle_sets), config.num_perm), EMPTY_VALUE, dtype=np.uint32)
+    if width:
+        a, b = a[:width], b[:width]
+    out = np.full((len(shingle_sets), len(a)), EMPTY_VALUE, dtype=np.uint32)
     start = 0
     while start < len(shingle_sets):
         stop, cells = start, 0
         while stop < len(shingle_sets) and (cells == 0 or cells < _BATCH_CELLS):
-            cells += max(len(shingle_sets[stop]), 1) * config.num_perm
+            cells += max(len(shingle_sets[stop]), 1) * len(a)
             stop += 1
         _sign_batch(shingle_sets[start:stop], a, b, out[start:stop])
         start = stop

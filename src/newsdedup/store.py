@@ -39,7 +39,7 @@ from .config import (
     ShingleConfig,
 )
 from .errors import ConfigError, InputError
-from .index import band_keys, bucket_head
+from .index import band_keys, bucket_head, lede_keys, lsh_keys
 from .pipeline import clean, fingerprint
 from .records import Article, LoadIssue, by_id
 from .signature import sign_many
@@ -192,6 +192,7 @@ def compat_params(config: DedupConfig) -> dict[str, Any]:
         "index.num_perm": config.index.num_perm,
         "index.seed": config.index.seed,
         "index.lsh_threshold": config.index.lsh_threshold,
+        "index.lede_words": config.index.lede_words,
         "bands": bands,
         "rows": rows,
         "min_shingles": config.min_shingles,
@@ -221,10 +222,13 @@ def config_from_header(header: Mapping[str, Any]) -> DedupConfig:
     """Return the `DedupConfig` an index was created with (unknown fields ignored)."""
     stored = dict(header["config"])
     top = {f.name for f in fields(DedupConfig)} - {"clean", "shingle", "index"}
+    # An index made before lede keys (2026-11-25) holds none: it keeps working without them,
+    # as it did, rather than find teasers only among the articles added since.
+    index = {"lede_words": 0, **stored.get("index", {})}
     return DedupConfig(
         clean=_part(CleanConfig, stored.get("clean", {})),
         shingle=_part(ShingleConfig, stored.get("shingle", {})),
-        index=_part(IndexConfig, stored.get("index", {})),
+        index=_part(IndexConfig, index),
         **{k: v for k, v in stored.items() if k in top and not isinstance(v, dict)},
     )
 
@@ -369,8 +373,15 @@ class PersistentIndex:
     def _entries(self, articles: Sequence[Article], templates: frozenset[int]) -> list[Entry]:
         cfg = self.config
         prints = [fingerprint(clean(a, cfg, templates=templates), cfg) for a in articles]
-        signatures = sign_many([p.shingles for p in prints], cfg.index)
-        keys = band_keys(signatures, cfg.index)
+        signatures, keys = lsh_keys(
+            [p.shingles for p in prints], [p.lede for p in prints], cfg.index
+        )
+        bands, rows = cfg.index.lede_bands_rows
+        if bands:
+            # The lede's signature is stored after the article's, so its keys can be found
+            # again (to remove them, to check them) from what is stored.
+            lede = sign_many([p.lede for p in prints], cfg.index, width=bands * rows)
+            signatures = np.hstack((signatures, lede))
         empty = np.zeros(0, dtype=np.uint64)
         entries = []
         for article, p, sig, row in zip(articles, prints, signatures, keys, strict=True):
@@ -591,8 +602,14 @@ class PersistentIndex:
         return removed, missing
 
     def _keys_of(self, signature: bytes) -> list[int]:
+        """Return the LSH keys of a stored signature: its bands, then the bands of the lede
+        signature stored after it (none in an entry added before lede keys were)."""
+        index = self.config.index
         sig = np.frombuffer(signature, dtype=_U32).astype(np.uint32)[None, :]
-        return [int(k) for k in band_keys(sig, self.config.index)[0]]
+        keys = [int(k) for k in band_keys(sig[:, : index.num_perm], index)[0]]
+        if sig.shape[1] > index.num_perm:
+            keys += [int(k) for k in lede_keys(sig[:, index.num_perm :], index)[0]]
+        return keys
 
     def stats(self) -> dict[str, Any]:
         """Return counts and parameters of the index."""
