@@ -652,3 +652,34 @@ def test_boilerplate_f1_on_the_page_dumps_stays_above_its_floor():
     assert result["pages"] >= 100
     assert result["f1"] >= AEB_F1_FLOOR, result["f1"]
     assert result["precision"] >= AEB_PRECISION_FLOOR, result["precision"]
+
+
+class TestTeaserTitle:
+    """A text too short for a body of prose (a teaser) has its headline named as the full
+    story's is, so the two compare on the same words."""
+
+    LEDE = (
+        "The government has written to two of the British men freed from Guantanamo Bay "
+        "telling them they will not be allowed passports."
+    )
+
+    def test_headline_over_a_lede_is_the_title(self):
+        got = reasons_of("Guantanamo pair's passport ban\n\n" + self.LEDE)
+        assert got["Guantanamo pair's passport ban"] == "title"
+        assert got[self.LEDE] is None
+
+    def test_same_as_the_full_story(self):
+        """The teaser keeps what the full story keeps of its first lines."""
+        story = "Guantanamo pair's passport ban\n\n" + self.LEDE + "\n\n" + make_article(3)
+        assert reasons_of(story)["Guantanamo pair's passport ban"] == "title"
+
+    @pytest.mark.parametrize(
+        "below",
+        [
+            "Read more about the ban",  # no full stop: a link, not a lede
+            "Passports. Men. Ban.",  # too few words
+        ],
+    )
+    def test_kept_when_no_lede_follows(self, below):
+        got = reasons_of("Guantanamo pair's passport ban\n\n" + below)
+        assert got["Guantanamo pair's passport ban"] is None

@@ -1083,6 +1083,12 @@ def _mark_outside_body(
         shapes, [r is None for r in reasons], interruptions=[r in INLINE_REASONS for r in reasons]
     )
     if inside is None:
+        # Too short for a body (a teaser: a headline over a sentence or two). Its headline is
+        # named all the same, as it is above the full story's body: else the teaser's text
+        # differs from the story it opens by its headline, which is most of a short text.
+        title = _teaser_title(units, reasons)
+        if title is not None:
+            reasons[title] = "title"
         return
     inside = _with_lede(units, reasons, _with_lead_ins(units, reasons, inside))
     inside = _with_closing_lines(units, reasons, inside, listed)
@@ -1126,6 +1132,22 @@ def _with_lede(
     grown = list(inside)
     grown[above] = True
     return tuple(grown)
+
+
+def _teaser_title(units: list[_Unit], reasons: list[str | None]) -> int | None:
+    """Return the headline of a text too short for a body, or None: its first kept line when
+    that is headline-like and the kept line below it is a lede (`LEDE_WORDS`+ words, mostly
+    lower case, ending on a full stop)."""
+    kept = [i for i, u in enumerate(units) if u.f.canon and reasons[i] is None]
+    if len(kept) < 2 or not units[kept[0]].headline:
+        return None
+    below = units[kept[1]]
+    s = below.shape
+    if s.words < LEDE_WORDS or s.lower_share < LEDE_LOWER_SHARE:
+        return None
+    if not below.f.canon.rstrip(CLOSERS).endswith("."):
+        return None
+    return kept[0]
 
 
 def _with_lead_ins(
