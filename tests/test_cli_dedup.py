@@ -625,3 +625,19 @@ def test_a_file_name_that_is_not_utf8_is_skipped_with_its_name(tmp_path):
     assert scan.exit_code == 0
     assert json.loads(scan.stdout_bytes.decode("utf-8"))["summary"]["skipped"] == 1
     assert tree_digest(folder) == before
+
+
+def test_force_never_replaces_a_folder_holding_a_linked_input_article(tmp_path):
+    """An article linked into the input folder from the folder named as --out: --force would
+    replace that folder, and the article with it. Refused (exit 2); the article stays."""
+    corpus, archive = tmp_path / "corpus", tmp_path / "archive"
+    corpus.mkdir()
+    archive.mkdir()
+    (corpus / SEED_001).write_bytes((SEEDS / SEED_001).read_bytes())
+    (archive / "wire.txt").write_bytes((SEEDS / SEED_000).read_bytes())
+    (corpus / "wire.txt").symlink_to(Path("..") / "archive" / "wire.txt")
+    before = tree_digest(tmp_path)
+    result = run("dedup", str(corpus), "--out", str(archive), "--force", "-q")
+    assert result.exit_code == 2, result.output
+    assert "holds the input article" in result.output
+    assert tree_digest(tmp_path) == before

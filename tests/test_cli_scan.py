@@ -809,3 +809,23 @@ def test_a_teaser_joins_the_story_it_opens(tmp_path):
     assert teaser_member["similarity"] == 1.0
     off = run("scan", str(tmp_path), "--format", "json", "-q", "--lede-words", "0")
     assert json.loads(off.output)["clusters"] == []
+
+
+@pytest.mark.parametrize("where", ["linked file", "linked folder"])
+def test_report_never_overwrites_an_article_read_through_a_link(tmp_path, where):
+    """-o naming an article the input reads through a link (a file linked in, or a file in a
+    linked folder) is refused like one named inside the input (exit 2, input untouched)."""
+    corpus, outside = tmp_path / "corpus", tmp_path / "outside"
+    corpus.mkdir()
+    outside.mkdir()
+    (corpus / "a.txt").write_text(make_article(1), encoding="utf-8")
+    (outside / "b.txt").write_text(make_article(2), encoding="utf-8")
+    if where == "linked file":
+        (corpus / "b.txt").symlink_to(outside / "b.txt")
+    else:
+        (corpus / "more").symlink_to(outside)
+    before = tree_digest(tmp_path)
+    result = run("scan", str(corpus), "-o", str(outside / "b.txt"), "--format", "json")
+    assert result.exit_code == 2, result.output
+    assert "b.txt" in result.output
+    assert tree_digest(tmp_path) == before

@@ -58,6 +58,7 @@ from .load import (
     is_jsonl,
     load_corpus,
     matches_glob,
+    read_places,
     relative_id,
 )
 from .memory import memory_budget, parse_size
@@ -426,6 +427,22 @@ def check_output_path(output: Path, inputs: Sequence[Path], load: LoadConfig) ->
                     "write it elsewhere",
                     EXIT_USAGE,
                 )
+        # Through links the input reaches places outside it: an article file linked in, or
+        # a linked folder whose files it reads.
+        for real, linked in read_places(given, load) if root.is_dir() else ():
+            if target == real:
+                raise CliError(
+                    f"{output}: refusing to overwrite the input article {linked} (a link to it)",
+                    EXIT_USAGE,
+                )
+            if real.is_dir() and real in target.parents:
+                rel = target.relative_to(real)
+                if matches_glob(rel, load.glob) or is_jsonl(target):
+                    raise CliError(
+                        f"{output}: inside the folder {linked} the input reads (a link to "
+                        f"{real}) and matching its articles; write it elsewhere",
+                        EXIT_USAGE,
+                    )
 
 
 def write_text_atomic(path: Path, text: str) -> None:
@@ -989,7 +1006,9 @@ def dedup(path: Path, out_arg: str, force: bool, config_file: Path | None, **opt
     apply_settings([path], opts, config_file)
     out = Path(out_arg)
     # Before the scan, so a refusal costs nothing.
-    check_target(path, out, force=force, folder=out_arg.endswith(("/", os.sep)))
+    check_target(
+        path, out, force=force, folder=out_arg.endswith(("/", os.sep)), load=load_config_from(opts)
+    )
     result = run_scan([path], opts, err)
     plan = plan_dedup(article_refs([path], load_config_from(opts)), result)
     progress = LazyProgress(err, enabled=not opts["quiet"])

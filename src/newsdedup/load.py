@@ -82,6 +82,21 @@ def list_files(root: Path, config: LoadConfig) -> list[Path]:
     return [path for _, path in sorted(found)]
 
 
+def read_places(root: Path, config: LoadConfig) -> list[tuple[Path, Path]]:
+    """Return (real place, path as read) of what a read of `root` reaches through links: each
+    linked folder it walks and each linked file it lists, at their real locations, which lie
+    anywhere. An output written to one of them would overwrite, or delete, an input."""
+    if not root.is_dir():
+        return [(root.resolve(), root)] if root.is_symlink() else []
+    places = []
+    for folder, _ in walk_folders(root):
+        real = Path(folder).resolve()
+        if real != Path(folder).absolute():
+            places.append((real, Path(folder)))
+    places += [(path.resolve(), path) for path in list_files(root, config) if path.is_symlink()]
+    return places
+
+
 def is_folder(path: Path) -> bool:
     """Path.is_dir, False where the entry cannot be looked at (a folder that can be listed
     but not entered, mode 444: its reader then says it cannot be read)."""

@@ -25,7 +25,15 @@ from pathlib import Path
 
 from .config import LoadConfig
 from .errors import ConfigError
-from .load import PIECE_BYTES, id_roots, is_jsonl, iter_corpus, relative_id, walk_folders
+from .load import (
+    PIECE_BYTES,
+    id_roots,
+    is_jsonl,
+    iter_corpus,
+    read_places,
+    relative_id,
+    walk_folders,
+)
 from .records import Article, DedupResult
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total), as the pipeline reports
@@ -223,11 +231,30 @@ def _occupied(path: Path) -> bool:
     return path.exists() and path.stat().st_size > 0
 
 
-def check_target(root: Path, out: Path, *, force: bool = False, folder: bool = False) -> None:
+def check_target(
+    root: Path,
+    out: Path,
+    *,
+    force: bool = False,
+    folder: bool = False,
+    load: LoadConfig | None = None,
+) -> None:
     """Raise `ConfigError` when writing to `out` could touch the input or clobber output.
 
-    `folder`: the user wrote `out` as a folder (`outdir/`), which `Path` forgets."""
+    `folder`: the user wrote `out` as a folder (`outdir/`), which `Path` forgets. `load`: how
+    the input is read (which files of a folder, whose links lead anywhere)."""
     src, dst = root.resolve(), out.resolve()
+    # An article file linked into the input folder lives where its link leads: an output
+    # there, or around it, would overwrite or delete it (`--force` replaces a folder whole).
+    if root.is_dir():
+        for real, linked in read_places(root, load or LoadConfig()):
+            if real.is_dir():
+                continue  # linked folders: below, with the input's own
+            if dst == real or dst in real.parents:
+                raise ConfigError(
+                    f"{out}: holds the input article {linked} (a link to {real}); replacing "
+                    "it would delete the input, write the deduplicated copy elsewhere"
+                )
     as_file = output_is_file(root)
     # The folders the input is read from: linked folders inside it are a part of it.
     read_from = [src] if not src.is_dir() else [Path(f).resolve() for f, _ in walk_folders(src)]
