@@ -10,11 +10,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from newsdedup.cli import cli
 
-from .conftest import SEEDS, tree_digest
+from .conftest import SEEDS, make_article, tree_digest
 from .test_story import QUAKE_A, QUAKE_B, RECIPE
 
 SEED_IDS = sorted(p.name for p in SEEDS.glob("*.txt"))
@@ -360,3 +361,21 @@ class TestExplainStory:
         result = run("explain", "--level", "story", "--corpus", str(SEEDS), "000", "000")
         assert result.exit_code == 2
         assert "name the same article" in result.stderr
+
+
+@pytest.mark.parametrize("level", ["story", "both"])
+def test_story_keys_and_columns_are_there_when_no_story_is_found(tmp_path, level):
+    """One article makes no story of two, but the story level's output has its shape all the
+    same: `stories` (empty) and `summary.stories` in JSON, the story columns in CSV and JSONL,
+    so a script reading them does not break on a quiet day."""
+    (tmp_path / "a.txt").write_text(make_article(1), encoding="utf-8")
+    out = run("scan", str(tmp_path), "--level", level, "--format", "json", "-q")
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    assert (data["stories"], data["summary"]["stories"]) == ([], 0)
+    header = run("scan", str(tmp_path), "--level", level, "--format", "csv", "-q").output
+    assert header.splitlines()[0].endswith("story,story_representative,story_similarity")
+    row = json.loads(run("scan", str(tmp_path), "--level", level, "--format", "jsonl", "-q").output)
+    assert {"story", "story_representative", "story_similarity"} <= row.keys()
+    table = run("scan", str(tmp_path), "--level", level, "-q").output
+    assert "0 stories" in table

@@ -194,6 +194,12 @@ class DedupResult:
         return self.duplicates / self.articles if self.articles else 0.0
 
     @property
+    def has_stories(self) -> bool:
+        """True at `--level story` and `both`: the report has a story level, even when no
+        story holds two articles (its `stories` keys and columns are there, empty)."""
+        return self.params.get("level") in ("story", "both")
+
+    @property
     def clusters_are_stories(self) -> bool:
         """True at `--level story`: each cluster is the reports of one event, not copies."""
         return self.params.get("level") == "story"

@@ -35,7 +35,7 @@ def shown(text: str) -> str:
 
 def render_report(result: DedupResult, console: Console) -> None:
     """Draw one block per cluster (representative, members, similarity), then a summary."""
-    if result.stories:
+    if result.has_stories:
         render_stories(result, console)
         return
     for cluster in result.clusters:

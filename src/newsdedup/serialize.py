@@ -65,7 +65,7 @@ def to_dict(result: DedupResult) -> dict[str, Any]:
         },
         "clusters": [_cluster(c, result.metadata) for c in result.clusters],
     }
-    if result.stories:
+    if result.has_stories:
         out["summary"]["stories"] = len(result.stories)
         out["stories"] = [_cluster(s, result.metadata) for s in result.stories]
     out["skipped"] = [_issue(i) for i in result.skipped]
@@ -89,7 +89,7 @@ def article_rows(result: DedupResult) -> list[dict[str, Any]]:
     """Return one row per article: its cluster, representative and similarity (or empty);
     with `--level both`, also its story, the story's representative and its similarity."""
     placed = _placed(result.clusters)
-    stories = _placed(result.stories) if result.stories else None
+    stories = _placed(result.stories) if result.has_stories else None
     rows: list[dict[str, Any]] = []
     for article_id in result.article_ids:
         cluster, similarity = placed.get(article_id, (None, None))
@@ -122,7 +122,7 @@ def to_csv(result: DedupResult) -> str:
     """Return one CSV row per article with a header; singletons have empty cluster fields."""
     _check_result(result)
     buffer = io.StringIO()
-    fields = CSV_FIELDS + (STORY_FIELDS if result.stories else ())
+    fields = CSV_FIELDS + (STORY_FIELDS if result.has_stories else ())
     writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
     for row in article_rows(result):
