@@ -196,6 +196,60 @@ class TestRedisCli:
         assert result.stderr == f"error: {location}: {problem}" + result.stderr.split(problem)[1]
         assert result.stderr.count("\n") == 1
 
+    @pytest.mark.parametrize(
+        ("query", "problem"),
+        [
+            ("?prefx=a", "unknown option 'prefx'"),
+            ("?prefix=a&prefix=b", "prefix is given 2 times"),
+        ],
+    )
+    def test_a_typo_in_the_url_options_is_a_usage_error(self, query, problem):
+        """An option redis-py does not know was an internal error (exit 4, TypeError); two
+        prefixes silently used one. Both are the user's typo: exit 2, one line."""
+        location = f"redis://127.0.0.1:{_free_port()}/0{query}"
+        result = CliRunner().invoke(cli, ["index", "stats", "--index", location])
+        assert result.exit_code == 2, result.stderr
+        assert problem in result.stderr
+        assert result.stderr.count("\n") == 1
+
+    def test_a_password_in_the_url_is_never_shown(self, redis_server, tmp_path_factory):
+        """`index stats` and every error line show the URL with its password as ***."""
+        port = _free_port()
+        proc = subprocess.Popen(
+            [
+                *(shutil.which("redis-server") or "redis-server", "--port", str(port)),
+                *("--bind", "127.0.0.1", "--save", "", "--requirepass", "s3cret"),
+                *("--dir", str(tmp_path_factory.mktemp("redis-auth"))),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            client = redis.Redis(host="127.0.0.1", port=port, password="s3cret")
+            deadline = time.monotonic() + 15
+            while True:
+                try:
+                    client.ping()
+                    break
+                except redis.ConnectionError:
+                    assert time.monotonic() < deadline, "redis-server did not start"
+                    time.sleep(0.05)
+            client.close()
+            good = f"redis://:s3cret@127.0.0.1:{port}/0"
+            add = CliRunner().invoke(cli, ["index", "add", str(SEEDS), "--index", good, "-q"])
+            assert add.exit_code == 0, add.stderr
+            stats = CliRunner().invoke(cli, ["index", "stats", "--index", good, "--format", "json"])
+            assert json.loads(stats.stdout)["location"] == f"redis://:***@127.0.0.1:{port}/0"
+            bad = CliRunner().invoke(
+                cli, ["index", "stats", "--index", f"redis://:wr0ng@127.0.0.1:{port}/0"]
+            )
+            assert bad.exit_code == 3
+            assert "wr0ng" not in bad.stderr
+            assert ":***@" in bad.stderr
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+
     def test_unreachable_server_is_one_line_exit_3(self):
         """No server at the URL: one line naming it, exit 3, no traceback."""
         dead = f"redis://127.0.0.1:{_free_port()}/0"

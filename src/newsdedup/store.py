@@ -684,6 +684,8 @@ def open_index(
         raise TypeError(f"location must be a path or a redis:// URL, got {location!r:.60}")
     location = os.fspath(location)
     backend = open_backend(location, create=create, readonly=readonly)
+    if backend is not None:
+        location = backend.location  # as it may be shown: a Redis password hidden
     if backend is None:
         raise ConfigError(
             f"{location}: no index there (make one with `newsdedup index add PATH --index "

@@ -76,18 +76,33 @@ def _hex(key: int) -> str:
     return f"{key:016x}"
 
 
+def redacted(location: str) -> str:
+    """Return a Redis URL as it may be shown: its password, if any, as `***` (it would
+    otherwise reach logs through every message and `index stats`)."""
+    parts = urlsplit(location)
+    if parts.password is None:
+        return location
+    user = parts.username or ""
+    host = parts.netloc.rpartition("@")[2]
+    return location.replace(parts.netloc, f"{user}:***@{host}", 1)
+
+
 def split_url(location: str) -> tuple[str, str]:
     """Return (redis URL without our `prefix` parameter, prefix)."""
+    shown = redacted(location)
     parts = urlsplit(location)
     query = parse_qsl(parts.query)
-    prefix = next((v for k, v in query if k == "prefix"), "newsdedup")
+    prefixes = [v for k, v in query if k == "prefix"]
+    if len(prefixes) > 1:
+        raise ConfigError(f"{shown}: prefix is given {len(prefixes)} times; give it once")
+    prefix = prefixes[0] if prefixes else "newsdedup"
     rest = urlencode([(k, v) for k, v in query if k != "prefix"])
     if not prefix or ":" in prefix:
-        raise ConfigError(f"{location}: prefix must be a non-empty name without ':'")
+        raise ConfigError(f"{shown}: prefix must be a non-empty name without ':'")
     # redis-py reads a database that is no number (`/abc`) as database 0, without a word.
     if parts.scheme in ("redis", "rediss") and not re.fullmatch(r"/?|/\d+", parts.path):
         raise ConfigError(
-            f"{location}: the database after the port must be a number, such as "
+            f"{shown}: the database after the port must be a number, such as "
             "redis://localhost:6379/0"
         )
     # Cut the query off the text as given: urlunsplit would write unix:///s.sock as unix:/s.sock.
@@ -118,6 +133,7 @@ class RedisBackend:
                 "a redis:// index needs the redis client: pip install 'newsdedup[redis]'"
             ) from err
         url, prefix = split_url(location)
+        shown = redacted(location)
         try:
             # A chunk's script or a long pipeline can take seconds on a busy server; the URL's
             # own socket_timeout=… wins over this default.
@@ -125,7 +141,7 @@ class RedisBackend:
                 url, socket_connect_timeout=CONNECT_SECONDS, socket_timeout=300
             )
         except ValueError as err:  # a port or database that is no number: a usage error
-            raise ConfigError(f"{location}: not a valid Redis URL ({err})") from err
+            raise ConfigError(f"{shown}: not a valid Redis URL ({err})") from err
         # The first reply within the connect timeout too: a TLS handshake (rediss://) with a
         # server that speaks plain text, or a port that accepts and never answers, waited for
         # socket_timeout (5 minutes). Later connections get the working timeout back.
@@ -134,12 +150,18 @@ class RedisBackend:
         kwargs["socket_timeout"] = min(working or CONNECT_SECONDS, CONNECT_SECONDS)
         try:
             client.ping()
+        except TypeError as err:  # an option redis-py does not know (`?prefx=a`): a typo
+            unknown = str(err).rpartition("argument ")[2] or str(err)
+            raise ConfigError(
+                f"{shown}: not a valid Redis URL (unknown option {unknown}; newsdedup's own "
+                "is ?prefix=NAME)"
+            ) from err
         except (redis.RedisError, ValueError) as err:
-            raise InputError(location, f"cannot reach Redis ({err})") from err
+            raise InputError(shown, f"cannot reach Redis ({err})") from err
         finally:
             kwargs["socket_timeout"] = working
             client.connection_pool.disconnect()
-        return cls(location, client, prefix)
+        return cls(shown, client, prefix)
 
     def close(self) -> None:
         self.client.close()
