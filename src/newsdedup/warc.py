@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import os
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -121,6 +122,12 @@ def _read_page(record: Any, config: LoadConfig, offset: int = -1) -> _Page | _Br
     uri = record.rec_headers.get_header("WARC-Target-URI") or ""
     content_type = record.http_headers.get_header("Content-Type") or ""
     if content_type.split(";")[0].strip().lower() not in HTML_TYPES:
+        # No Content-Type at all may be a record cut inside its HTTP headers (a crawler killed
+        # mid-write): reading to its end tells. A page lost there is reported, not skipped unseen.
+        if not content_type and uri and _cut_short(record):
+            return _Broken(
+                offset=offset, uri=uri, problem="truncated record (cut inside its HTTP headers)"
+            )
         return None
     status = _status(record)
     if status is not None and 300 <= status < 400:
@@ -148,6 +155,28 @@ def _read_page(record: Any, config: LoadConfig, offset: int = -1) -> _Page | _Br
         payload=payload,
         charset=_charset(content_type),
     )
+
+
+def _size(handle: IO[bytes]) -> int:
+    return handle.seek(0, os.SEEK_END)
+
+
+def _left_over(handle: IO[bytes], end: int) -> bool:
+    """Return whether more than blank lines follow byte `end` (an uncompressed record's
+    closing blank lines lie outside the length warcio gives it)."""
+    handle.seek(end)
+    return bool(handle.read(1 << 16).strip())
+
+
+def _cut_short(record: Any) -> bool:
+    """Return whether the record ends before the length its WARC header declares (read to
+    its end; warcio would skip the same bytes)."""
+    try:
+        while record.raw_stream.read(1 << 16):
+            pass
+    except (OSError, EOFError, ValueError, zlib.error):
+        return True
+    return getattr(record.raw_stream, "limit", 0) > 0
 
 
 # What warcio raises on a damaged record: its own error, I/O and gzip errors, and the
@@ -197,6 +226,7 @@ def _pages(handle: IO[bytes], gzipped: bool, config: LoadConfig) -> Iterator[_Pa
                     page = _read_page(record, config)
                     # Asking warcio for the offset reads the record to its end: only after.
                     last = records.get_record_offset()
+                    end = last + records.get_record_length()
                     if damage and gzipped:
                         # A damaged gzip member: warcio ends the archive there, silently.
                         problem = f"damaged gzip data ({damage[0]})"
@@ -207,6 +237,14 @@ def _pages(handle: IO[bytes], gzipped: bool, config: LoadConfig) -> Iterator[_Pa
                     if page is not None:
                         yield replace(page, offset=last)
                 else:
+                    # warcio ends quietly at a gzip member cut short (a crawler killed while
+                    # writing): bytes left past the last record it read are that record.
+                    if last >= start and _left_over(handle, end):
+                        yield _Broken(
+                            offset=end,
+                            problem=f"truncated record ({_size(handle) - end:,} bytes after the "
+                            "last whole record cannot be read)",
+                        )
                     return
         except (ArchiveLoadFailed, *_WARCIO_ERRORS) as err:
             # warcio's `offset` is where the record it failed to parse begins.
