@@ -301,10 +301,8 @@ def test_a_record_cut_inside_its_http_headers_is_reported(tmp_path: Path, gz: bo
     path = crawl(tmp_path / ("crawl.warc.gz" if gz else "crawl.warc"), gz=gz)
     data = path.read_bytes()
     last = record_offsets(path)[-1]
-    if gz:
-        cut = last + (len(data) - last) // 5  # inside the last gzip member
-    else:
-        cut = data.index(b"HTTP/1.1 200", last) + 20  # inside its HTTP headers
+    # Inside the last gzip member; inside the HTTP headers of the last record.
+    cut = last + (len(data) - last) // 5 if gz else data.index(b"HTTP/1.1 200", last) + 20
     path.write_bytes(data[:cut])
     loaded = load_corpus(path)
     assert [a.id for a in loaded.articles] == [A, B]
