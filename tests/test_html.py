@@ -248,6 +248,20 @@ class TestLoadPages:
         assert "café déjà vu" in loaded.articles[0].text
         assert loaded.issues == ()
 
+    @pytest.mark.parametrize("label", ["ISO-8859-1", "latin1", "us-ascii"])
+    def test_a_latin1_label_is_read_as_windows_1252_as_browsers_read_it(
+        self, tmp_path: Path, label: str
+    ):
+        """QA 11c: pages labelled ISO-8859-1 hold windows-1252 curly quotes (0x91-0x94), which
+        Latin-1 made invisible control characters: "I dont comment". Browsers (the WHATWG
+        Encoding Standard) read the label as windows-1252, and so do we."""
+        body = story(1).replace("\n\n", " \u201cI don\u2019t comment,\u201d he said.\n\n", 1)
+        data = page(body).replace('<meta charset="utf-8">', f'<meta charset="{label}">')
+        (tmp_path / "p.html").write_bytes(data.encode("cp1252"))
+        loaded = load_corpus(tmp_path)
+        assert "\u201cI don\u2019t comment,\u201d he said." in loaded.articles[0].text
+        assert loaded.issues == ()
+
     def test_glob_option_takes_several_patterns(self, folder: Path):
         """A comma-separated --glob reads only the named kinds."""
         loaded = load_corpus(folder, config=LoadConfig(glob="*.htm, *.txt"))
@@ -282,6 +296,10 @@ class TestScanPages:
             {"id": "b", "url": "https://x.example/b", "html": page(story(2), site="x.example")},
             {"id": "c", "url": "https://y.example/c", "html": page(story(1), site="y.example")},
             {"id": "d", "html": "Plain text, not a page: <b>bold</b> stays as written here."},
+            # QA 11c: a page opening with a BOM, a comment or an XML declaration is a page too.
+            {"id": "e", "html": "\ufeff" + page(story(3), site="x.example")},
+            {"id": "f", "html": "<!-- cache-7 -->\n" + page(story(4), site="x.example")},
+            {"id": "g", "html": '<?xml version="1.0"?>\n' + page(story(5), site="x.example")},
         ]
         path = tmp_path / "crawl.jsonl"
         path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
@@ -299,6 +317,8 @@ class TestScanPages:
         assert story(1).split("\n\n")[0] in by_id["a"].text
         assert by_id["a"].url == "https://x.example/a"
         assert by_id["d"].text == rows[3]["html"]
+        for extracted in "efg":
+            assert "<p>" not in by_id[extracted].text, extracted
 
 
 def _bench(name: str) -> ModuleType:

@@ -128,12 +128,20 @@ def declared_charset(data: bytes) -> str | None:
     return _codec(found.group(1).decode("ascii", "replace"))
 
 
+# Labels the WHATWG Encoding Standard (what browsers follow) reads as a Windows code page:
+# pages labelled ISO-8859-1 are nearly always windows-1252, with its curly quotes and dashes at
+# 0x80-0x9F, which Latin-1 would turn into invisible control characters.
+_AS_BROWSERS_READ = {"iso8859-1": "cp1252", "ascii": "cp1252", "iso8859-9": "cp1254"}
+
+
 def _codec(name: str) -> str | None:
-    """Return Python's name for a charset label, or None when Python has no such codec."""
+    """Return Python's name for a charset label (as browsers read it: `_AS_BROWSERS_READ`), or
+    None when Python has no such codec."""
     try:
-        return codecs.lookup(name).name
+        found = codecs.lookup(name).name
     except LookupError:
         return None
+    return _AS_BROWSERS_READ.get(found, found)
 
 
 def decode_markup(

@@ -619,8 +619,16 @@ def _jsonl_record(
 
 
 def _is_html_document(text: str) -> bool:
-    """Return True for a whole HTML page: it opens with a doctype or an <html> tag."""
-    head = text[:512].lstrip().lower()
+    """Return True for a whole HTML page: it opens with a doctype or an <html> tag, after any
+    byte order mark, comments (`<!-- served by cache-7 -->`) and an `<?xml ...?>` declaration
+    (an XHTML page)."""
+    head = text[:4096].lstrip("\ufeff \t\r\n").lower()
+    while head.startswith(("<!--", "<?xml")):
+        close = "-->" if head.startswith("<!--") else "?>"
+        end = head.find(close)
+        if end < 0:
+            return False
+        head = head[end + len(close) :].lstrip()
     return head.startswith(("<!doctype html", "<html"))
 
 
