@@ -43,6 +43,7 @@ from newsdedup.story import (
     neighbourhoods,
     normalize_term,
     parse_date,
+    parse_field_date,
     row_cosines,
     salient_terms,
     score_graph,
@@ -227,6 +228,50 @@ class TestParseDate:
         assert parse_date("on Sept 13 they met") is None
         assert parse_date("February 31, 2020") is None
         assert parse_date("code 2024-03-041") is None
+
+
+class TestParseFieldDate:
+    @pytest.mark.parametrize(
+        ("value", "iso"),
+        [
+            ("26-FEB-1987 15:01:01.79", "1987-02-26"),  # Reuters-21578's own DATE field
+            ("Tue, 03 Mar 2009 10:00:00 GMT", "2009-03-03"),  # RFC 2822: feeds, e-mail
+            ("2009/09/01", "2009-09-01"),
+            ("2009.09.01", "2009-09-01"),
+            ("20090901", "2009-09-01"),
+            ("25/12/2009", "2009-12-25"),
+            ("12/25/2009", "2009-12-25"),
+            ("1236038400", "2009-03-03"),  # Unix seconds
+            ("1236038400000", "2009-03-03"),  # milliseconds
+            ("March 3, 2009", "2009-03-03"),
+        ],
+    )
+    def test_the_forms_date_fields_use(self, value, iso):
+        """QA 11a: only ISO and month-name dates were read; Reuters' `26-FEB-1987` and the
+        rest counted as undated without a word, so the 180-day rule never applied."""
+        import datetime as dt
+
+        assert parse_field_date(value) == dt.date.fromisoformat(iso).toordinal()
+
+    @pytest.mark.parametrize("value", ["09/01/2009", "garbage", "", "2009", "13/13/2009"])
+    def test_ambiguous_or_unreadable_is_none(self, value):
+        """09/01/2009 is 9 January or 1 September: no date rather than a wrong one."""
+        assert parse_field_date(value) is None
+
+    def test_unreadable_date_fields_are_one_warning(self):
+        """Reports a year apart with Reuters-style dates are two stories; a date field that
+        cannot be read is named in one warning (how many, the first), not skipped unseen."""
+        dated = [
+            art("a.txt", QUAKE_A, date="02-JUL-2012 10:00:00.00"),
+            art("b.txt", QUAKE_B, date="02-JUL-2013 10:00:00.00"),
+        ]
+        assert find_stories(dated) == ()
+        unread = [replace(a, date="soon") for a in dated]
+        result = find_duplicates(unread, level="story")
+        (warning,) = result.warnings
+        assert warning.source == "a.txt"
+        assert warning.problem.startswith("2 articles' date fields could not be read")
+        assert "'soon'" in warning.problem
 
 
 class TestStoryGraph:

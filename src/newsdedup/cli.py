@@ -589,7 +589,7 @@ def _run_scan(paths: Sequence[Path], opts: dict[str, Any], err: Console) -> Dedu
         loaded = load_or_fail(paths, opts, err)
         progress = LazyProgress(err, enabled=not opts.get("quiet", False))
         try:
-            return find_duplicates(
+            result = find_duplicates(
                 loaded.articles,
                 config,
                 skipped=loaded.skipped,
@@ -600,6 +600,13 @@ def _run_scan(paths: Sequence[Path], opts: dict[str, Any], err: Console) -> Dedu
             )
         finally:
             progress.close()
+        # The story level's own warnings (date fields it cannot read), after the loader's.
+        report_issues(
+            LoadResult(articles=(), issues=result.warnings[len(loaded.warnings) :]),
+            err,
+            opts.get("quiet", False),
+        )
+        return result
     load = load_config_from(opts)
     quiet = opts.get("quiet", False)
     progress = LazyProgress(err, enabled=not quiet)

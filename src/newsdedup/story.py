@@ -114,9 +114,17 @@ _ISO_DATE = re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)(?!\d)")
 _MDY_DATE = re.compile(
     rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s*((?:19|20)\d\d)\b", re.IGNORECASE
 )
+# "3 March 2009", "3rd of March, 2009", and "26-FEB-1987" (Reuters' own date field).
 _DMY_DATE = re.compile(
-    rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\s*,?\s*((?:19|20)\d\d)\b", re.IGNORECASE
+    rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+(?:of\s+)?|-){_MONTH}(?:\s*,?\s*|-)((?:19|20)\d\d)\b",
+    re.IGNORECASE,
 )
+# In a date field only (in text they are as often figures): 2009/09/01, 2009.09.01, 20090901,
+# day and month as numbers when one is over 12 (25/12/2009, 12/25/2009), and Unix times.
+_YMD_FIELD = re.compile(r"((?:19|20)\d\d)[/.](\d{1,2})[/.](\d{1,2})(?!\d)")
+_COMPACT_FIELD = re.compile(r"((?:19|20)\d\d)(\d\d)(\d\d)(?:T|\s|$)")
+_NUMERIC_FIELD = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-]((?:19|20)\d\d)(?!\d)")
+_EPOCH_FIELD = re.compile(r"\d{9,10}(?:\.\d+)?|\d{12,13}")
 _CENTURY = re.compile(r"(?:19|20)\d\d")
 _TITLE_MAX_WORDS = 25
 _MAX_NEIGHBOURS = 50
@@ -330,6 +338,32 @@ def parse_date(value: str) -> int | None:
     return min(found)[1] if found else None
 
 
+def parse_field_date(value: str) -> int | None:
+    """Return the proleptic ordinal of a date field's value, or None when it cannot be read
+    for sure: what `parse_date` reads, and the forms only a date field uses (`_YMD_FIELD`,
+    `_COMPACT_FIELD`, `_NUMERIC_FIELD` when day and month cannot be mistaken, Unix seconds
+    or milliseconds)."""
+    value = value.strip()
+    day = parse_date(value)
+    if day is not None:
+        return day
+    if m := _YMD_FIELD.match(value):
+        return _ordinal(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    if m := _COMPACT_FIELD.match(value):
+        return _ordinal(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    if m := _NUMERIC_FIELD.match(value):
+        first, second, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if first > 12 >= second:
+            return _ordinal(year, second, first)
+        if second > 12 >= first:
+            return _ordinal(year, first, second)
+        return None  # 09/01/2009: 9 January or September 1
+    if _EPOCH_FIELD.fullmatch(value):
+        seconds = float(value) / (1000 if len(value.split(".")[0]) >= 12 else 1)
+        return dt.datetime.fromtimestamp(seconds, dt.UTC).date().toordinal()
+    return None
+
+
 def article_date(article: Article, text: str) -> int | None:
     """Return the article's date as an ordinal: its date field, else a date in its head.
 
@@ -337,7 +371,7 @@ def article_date(article: Article, text: str) -> int | None:
     as often those of earlier events the report recalls.
     """
     if article.date:
-        day = parse_date(article.date)
+        day = parse_field_date(article.date)
         if day is not None:
             return day
     return parse_date(text[:_DATELINE_CHARS])
@@ -1023,17 +1057,40 @@ class StoryDoc:
     date: int | None
     terms: TermCounts
     facts: Facts = field(default_factory=Facts)
+    unread_date: str | None = None  # a date field `parse_field_date` could not read
 
 
 def story_doc(article: Article, text: str) -> StoryDoc:
     """Return the story representation of an article from its cleaned text."""
     date = article_date(article, text)
+    unread = None
+    if article.date and parse_field_date(article.date) is None:
+        unread = article.date[:40]
     return StoryDoc(
         id=article.id,
         length=len(text),
         date=date,
         terms=term_counts(text, title=article.title),
         facts=article_facts(text, date=date),
+        unread_date=unread,
+    )
+
+
+def unread_dates_warning(ids: Sequence[str], docs: Sequence[StoryDoc]) -> LoadIssue | None:
+    """Return one warning for the articles whose date field could not be read (they count as
+    undated, so the `max_days` rule cannot part them), naming the first; None if none."""
+    unread = [(i, d.unread_date) for i, d in zip(ids, docs, strict=True) if d.unread_date]
+    if not unread:
+        return None
+    first, value = unread[0]
+    many = "article's date field" if len(unread) == 1 else "articles' date fields"
+    return LoadIssue(
+        source=first,
+        problem=(
+            f"{len(unread):,} {many} could not be read as a date (such as {value!r}); they "
+            "count as undated at the story level (write ISO 8601 dates: 2009-03-03)"
+        ),
+        severity="warning",
     )
 
 
@@ -1667,6 +1724,9 @@ def stories_of_docs(
     )
     story_of = {m.id: s.id for s in stories for m in s.members}
     extra = {**result.extra, "story_candidates": graph.candidates}
+    unread = unread_dates_warning(ids, docs)
+    if unread is not None:
+        result = replace(result, warnings=(*result.warnings, unread))
     params = {**result.params, "level": level, "story": asdict(config.story)}
     if level == "story":
         tagged = tuple(replace(s, story=s.id) for s in stories)
