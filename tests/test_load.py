@@ -7,7 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from newsdedup import ConfigError, DecodeError, InputError, LoadConfig, RecordError, load_corpus
+from newsdedup import (
+    Article,
+    ConfigError,
+    DecodeError,
+    InputError,
+    LoadConfig,
+    RecordError,
+    load_corpus,
+)
 from newsdedup.load import decode_bytes
 
 from .conftest import SEEDS, make_article, tree_digest
@@ -298,3 +306,35 @@ def test_a_gzipped_text_file_is_named_as_such(tmp_path: Path):
     assert [(i.source, i.problem) for i in loaded.skipped] == [
         ("a.txt.gz", "gzip-compressed (only .jsonl.gz, .html.gz and .warc.gz are unpacked)")
     ]
+
+
+def test_upper_case_extensions_and_a_leading_double_star_are_read(tmp_path):
+    """QA 11c: `A.TXT` and `C.HTML` (a Windows share) were left out without a word, and
+    `--glob '**/*.txt'` left out every top-level file."""
+    from newsdedup.config import LoadConfig
+
+    (tmp_path / "A.TXT").write_text(make_article(1), encoding="utf-8")
+    (tmp_path / "b.txt").write_text(make_article(2), encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "c.Txt").write_text(make_article(3), encoding="utf-8")
+    assert [a.id for a in load_corpus(tmp_path).articles] == ["A.TXT", "b.txt", "sub/c.Txt"]
+    deep = load_corpus(tmp_path, config=LoadConfig(glob="**/*.txt"))
+    assert [a.id for a in deep.articles] == ["A.TXT", "b.txt", "sub/c.Txt"]
+    only_sub = load_corpus(tmp_path, config=LoadConfig(glob="sub/*.txt"))
+    assert [a.id for a in only_sub.articles] == ["sub/c.Txt"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("date", __import__("datetime").date(2009, 3, 3)),
+        ("title", 123),
+        ("url", b"x"),
+        ("line", "4"),
+    ],
+)
+def test_article_fields_of_the_wrong_type_are_refused_by_name(field, value):
+    """QA 11a: `Article(date=datetime.date(...))` was taken, then failed deep in the story
+    level with an error naming no field."""
+    with pytest.raises(TypeError, match=f"Article {field} must be"):
+        Article(id="a", text="t", source="s", **{field: value})

@@ -47,8 +47,26 @@ def glob_patterns(glob: str) -> tuple[str, ...]:
 
 
 def matches_glob(path: PurePosixPath | Path, glob: str) -> bool:
-    """Return True when a relative path matches any pattern of the glob option."""
-    return any(path.match(p) for p in glob_patterns(glob))
+    """Return True when a relative path matches any pattern of the glob option, whatever the
+    case of either (`A.HTML`, `NOTE.TXT` from a Windows share are articles too). A pattern
+    opening with `**/` also matches at the top (`a.txt` for `**/*.txt`), as in a shell."""
+    return glob_matcher(glob)(path)
+
+
+def glob_matcher(glob: str) -> Callable[[PurePosixPath | Path], bool]:
+    """Return `matches_glob` for one glob option, its patterns parsed once (a folder walk asks
+    it of every file)."""
+    patterns: list[str] = []
+    for pattern in glob_patterns(glob.lower()):
+        patterns.append(pattern)
+        if pattern.startswith("**/"):
+            patterns.append(pattern[3:])
+
+    def matches(path: PurePosixPath | Path) -> bool:
+        lowered = PurePosixPath(PurePosixPath(path).as_posix().lower())
+        return any(lowered.match(p) for p in patterns)
+
+    return matches
 
 
 def list_files(root: Path, config: LoadConfig) -> list[Path]:
@@ -62,7 +80,7 @@ def list_files(root: Path, config: LoadConfig) -> list[Path]:
     """
     if not root.is_dir():  # a file, or a pipe or device that its reader reports
         return [root]
-    patterns = glob_patterns(config.glob)
+    matches = glob_matcher(config.glob)
     found: list[tuple[str, Path]] = []  # (relative POSIX path, path)
     unreadable: list[OSError] = []
     for folder, names in walk_folders(root, unreadable):
@@ -72,7 +90,7 @@ def list_files(root: Path, config: LoadConfig) -> list[Path]:
                 continue
             path = base / name
             rel = PurePosixPath(path.relative_to(root).as_posix())
-            if any(rel.match(p) for p in patterns) and not is_folder(path):
+            if matches(rel) and not is_folder(path):
                 found.append((rel.as_posix(), path))
     # A folder the walk could not list is listed itself, so that its reader reports it
     # (`read_file`): its files would be left out unseen, and a gate pass on them.

@@ -43,6 +43,19 @@ class Article:
                 )
         if not self.id:
             raise ValueError("an article id must not be empty")
+        # Optional fields are text as a source gave it: a datetime.date or a number failed
+        # far inside the story level (QA 11a), with an error naming no field.
+        for name in ("title", "date", "url", "extractor"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, str):
+                hint = " (give dates as ISO text: date.isoformat())" if name == "date" else ""
+                raise TypeError(
+                    f"Article {name} must be a str or None, got {type(value).__name__} "
+                    f"{value!r:.60}{hint}"
+                )
+        line = self.line
+        if line is not None and (isinstance(line, bool) or not isinstance(line, int)):
+            raise TypeError(f"Article line must be an int or None, got {line!r:.60}")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
