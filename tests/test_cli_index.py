@@ -559,3 +559,28 @@ class TestIndexFiles:
         finally:
             shelf.chmod(0o755)
             shutil.rmtree(shared)
+
+
+def test_an_empty_index_option_is_a_usage_error():
+    """QA 11b: `--index ""` said ": is a directory, not an index file" (exit 3)."""
+    result = run("index", "stats", "--index", "")
+    assert result.exit_code == 2
+    assert "--index is empty" in result.stderr
+
+
+def test_an_index_behind_a_link_is_named_for_what_it_is(tmp_path):
+    """QA 11b: a broken link as the index read "not a newsdedup index (unable to open database
+    file)". A link to an index yet to be made is made where it leads; a link whose target's
+    folder is missing, or (to check) whose target is missing, is named as such."""
+    (tmp_path / "later.db").unlink(missing_ok=True)
+    (tmp_path / "news.db").symlink_to("later.db")
+    (tmp_path / "lost.db").symlink_to(tmp_path / "nowhere" / "x.db")
+    checked = run("index", "check", str(SEEDS), "--index", str(tmp_path / "lost.db"))
+    assert checked.exit_code == 2
+    assert "no index there, a link to" in checked.stderr
+    lost = run("index", "add", str(SEEDS), "--index", str(tmp_path / "lost.db"))
+    assert lost.exit_code == 3
+    assert "whose folder does not exist" in lost.stderr
+    made = run("index", "add", str(SEEDS), "--index", str(tmp_path / "news.db"), "-q")
+    assert made.exit_code == 0, made.stderr
+    assert (tmp_path / "later.db").is_file()

@@ -25,6 +25,7 @@ import struct
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
+from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
@@ -687,9 +688,11 @@ def open_index(
     if backend is not None:
         location = backend.location  # as it may be shown: a Redis password hidden
     if backend is None:
+        link = Path(location)
+        dangling = f", a link to {link.parent / os.readlink(link)}" if link.is_symlink() else ""
         raise ConfigError(
-            f"{location}: no index there (make one with `newsdedup index add PATH --index "
-            f"{location}`)"
+            f"{location}: no index there{dangling} (make one with `newsdedup index add PATH "
+            f"--index {location}`)"
         )
     try:
         header = backend.read_header()

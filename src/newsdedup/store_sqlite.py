@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
+from .errors import ConfigError, InputError
 from .store import Entry, Stored, pack_u32, pack_u64, to_signed, unpack_u64
 
 _SCHEMA = (
@@ -59,7 +59,16 @@ class SqliteBackend:
     def open(cls, location: str, *, create: bool, readonly: bool = False) -> SqliteBackend | None:
         """Open the index file; None when there is none and `create` is off. `readonly`:
         open it for reading only, as `check` and `stats` need (also on a read-only mount)."""
+        if not location.strip():
+            raise ConfigError("--index is empty: name an index file or a redis:// URL")
         path = Path(location)
+        if path.is_symlink() and not path.exists():
+            # A link to an index yet to be made is fine where that can be made.
+            target = path.parent / os.readlink(path)
+            if not create:
+                return None  # no index there yet (open_index names the link)
+            if not target.parent.is_dir():
+                raise InputError(location, f"a link to {target}, whose folder does not exist")
         if path.is_dir():
             raise InputError(location, "is a directory, not an index file")
         if path.exists() and not path.is_file():
