@@ -21,7 +21,6 @@ Usage: python bench/eval_teasers.py [--data DIR] [--n 1000] [--seed 0] [--extra 
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import random
 import shlex
@@ -31,7 +30,6 @@ import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 BENCH = Path(__file__).resolve().parent
@@ -39,20 +37,11 @@ DEFAULT_DATA = BENCH.parents[0].parent / "shared" / "data"
 SHARE_BINS = (0.05, 0.1, 0.2, 0.3, 0.5, 1.0)
 
 
-def _load(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
-    if spec is None or spec.loader is None:
-        raise ImportError(name)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 def build(data_dir: Path, n: int, seed: int, out: Path) -> dict[str, float]:
     """Write `n` stories and a teaser of each to `out` (JSONL); return teaser id -> share of
     its story's words."""
-    synth = _load("synth")
+    import synth  # beside this script (sys.path[0] when it runs)
+
     raw = data_dir / "raw"
     sources = synth.load_bbc(raw / "bbc-fulltext") + synth.load_reuters(raw / "reuters21578")
     # Stories long enough to have a teaser shorter than themselves, each text once.

@@ -45,31 +45,43 @@ def redis_server(tmp_path_factory):
     binary = shutil.which("redis-server")
     if binary is None:
         pytest.skip("redis-server not found: apt-get install redis-server to run the Redis tests")
+    socket = ("--unixsocket", str(_socket_path(tmp_path_factory)))
+    proc, port = _start_redis(binary, tmp_path_factory.mktemp("redis"), *socket)
+    if proc is None:
+        pytest.skip(f"redis-server could not be started on port {port}")
+    yield port
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def _start_redis(
+    binary: str, workdir: Path, *extra: str, password: str | None = None
+) -> tuple[subprocess.Popen | None, int]:
+    """Start a redis-server on a free localhost port and wait for its first reply; return
+    (process, port), the process None when it did not come up within 15 s."""
     port = _free_port()
-    workdir = tmp_path_factory.mktemp("redis")
     proc = subprocess.Popen(
         [
             *(binary, "--port", str(port), "--bind", "127.0.0.1", "--save", ""),
-            *("--dir", str(workdir), "--unixsocket", str(_socket_path(tmp_path_factory))),
+            *("--dir", str(workdir), *extra),
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    client = redis.Redis(host="127.0.0.1", port=port)
+    client = redis.Redis(host="127.0.0.1", port=port, password=password)
     deadline = time.monotonic() + 15
-    while True:
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.skip(f"redis-server could not be started on port {port}")
-            time.sleep(0.05)
-    yield port
-    client.close()
-    proc.terminate()
-    proc.wait(timeout=10)
+    try:
+        while True:
+            try:
+                client.ping()
+                return proc, port
+            except redis.ConnectionError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    proc.kill()
+                    return None, port
+                time.sleep(0.05)
+    finally:
+        client.close()
 
 
 @pytest.fixture
@@ -214,27 +226,11 @@ class TestRedisCli:
 
     def test_a_password_in_the_url_is_never_shown(self, redis_server, tmp_path_factory):
         """`index stats` and every error line show the URL with its password as ***."""
-        port = _free_port()
-        proc = subprocess.Popen(
-            [
-                *(shutil.which("redis-server") or "redis-server", "--port", str(port)),
-                *("--bind", "127.0.0.1", "--save", "", "--requirepass", "s3cret"),
-                *("--dir", str(tmp_path_factory.mktemp("redis-auth"))),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        binary = shutil.which("redis-server") or "redis-server"
+        workdir = tmp_path_factory.mktemp("redis-auth")
+        proc, port = _start_redis(binary, workdir, "--requirepass", "s3cret", password="s3cret")
+        assert proc is not None, "redis-server did not start"
         try:
-            client = redis.Redis(host="127.0.0.1", port=port, password="s3cret")
-            deadline = time.monotonic() + 15
-            while True:
-                try:
-                    client.ping()
-                    break
-                except redis.ConnectionError:
-                    assert time.monotonic() < deadline, "redis-server did not start"
-                    time.sleep(0.05)
-            client.close()
             good = f"redis://:s3cret@127.0.0.1:{port}/0"
             add = CliRunner().invoke(cli, ["index", "add", str(SEEDS), "--index", good, "-q"])
             assert add.exit_code == 0, add.stderr

@@ -119,12 +119,17 @@ def ngram_hashes(hashes: npt.NDArray[np.uint64], k: int) -> ShingleArray:
 
 def shingles(canonical: str, config: ShingleConfig | None = None) -> ShingleArray:
     """Return the sorted unique shingle hashes of canonical text."""
-    config = config or ShingleConfig()
-    if is_spaceless(canonical):
-        units = [ch for ch in canonical if not ch.isspace()]
+    return _shingled(canonical, is_spaceless(canonical), config or ShingleConfig())
+
+
+def _shingled(text: str, spaceless: bool, config: ShingleConfig) -> ShingleArray:
+    """Return the sorted unique shingles of `text`: character n-grams when `spaceless` (the
+    whole text is written without spaces), else word n-grams."""
+    if spaceless:
+        units = [ch for ch in text if not ch.isspace()]
         k = config.char_size
     else:
-        units = tokens(canonical)
+        units = tokens(text)
         k = config.size
     if not units:
         return _EMPTY
@@ -157,17 +162,7 @@ def ledes(
     """Return the shingles of each text's lede (`lede_text`), shingled as the whole text is
     (by words, or by characters when the whole text is spaceless): empty when `words` is 0."""
     config = config or ShingleConfig()
-    out: list[ShingleArray] = []
-    for canonical in canonicals:
-        lede = lede_text(canonical, words)
-        if is_spaceless(canonical):
-            units = [ch for ch in lede if not ch.isspace()]
-            k = config.char_size
-        else:
-            units = tokens(lede)
-            k = config.size
-        out.append(sorted_unique(ngram_hashes(token_hashes(units), k)) if units else _EMPTY)
-    return out
+    return [_shingled(lede_text(c, words), is_spaceless(c), config) for c in canonicals]
 
 
 def shingle_many(
