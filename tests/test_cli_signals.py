@@ -138,3 +138,21 @@ def test_ctrl_c_while_the_workers_start_prints_no_traceback(tmp_path: Path) -> N
     assert proc.returncode == 130, err
     assert b"Traceback" not in err, err
     assert err.strip().splitlines() == [b"error: aborted"]
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_an_unwritable_stderr_does_not_fail_the_gate(tmp_path: Path) -> None:
+    """QA 11c: with stderr on a full disk, the first warning (a binary file skipped) raised,
+    and its own error message failed again: exit 1, the gate's "over budget" code, and no
+    report. Warnings are lost; the report and the exit code are the run's."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for i in range(3):
+        (corpus / f"{i}.txt").write_text(fast_article(i), encoding="utf-8")
+    (corpus / "bad.txt").write_bytes(b"\x00binary")
+    report = tmp_path / "report.json"
+    argv = [sys.executable, "-m", "newsdedup", "check", str(corpus), "--max-duplicate-rate", "1"]
+    with report.open("wb") as out, open("/dev/full", "wb") as full:
+        done = subprocess.run([*argv, "--format", "json"], stdout=out, stderr=full, timeout=120)
+    assert done.returncode == 0
+    assert json.loads(report.read_text(encoding="utf-8"))["summary"]["articles"] == 3

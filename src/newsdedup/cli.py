@@ -1059,6 +1059,28 @@ def _on_sigterm(signum: int, frame: object) -> None:
     raise _Terminated
 
 
+class _Unfailing:
+    """A text stream whose writes never raise: stderr on a full disk (`2>/dev/full`) or into
+    a reader that stopped. Warnings and progress are advice; losing them must not turn a run
+    into a failure (a CI gate read exit 1, "over budget", for a stderr it could not write)."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return int(self._stream.write(text))
+        except (OSError, ValueError):  # ValueError: the stream was closed
+            return len(text)
+
+    def flush(self) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            self._stream.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
 def main(argv: Sequence[str] | None = None) -> NoReturn:
     """Run the CLI and exit with its code."""
     import signal
@@ -1066,6 +1088,8 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
 
     if threading.current_thread() is threading.main_thread():  # only it may set handlers
         signal.signal(signal.SIGTERM, _on_sigterm)
+    if sys.stderr is not None and not isinstance(sys.stderr, _Unfailing):
+        sys.stderr = _Unfailing(sys.stderr)
     try:
         code = cli.main(args=argv, prog_name="newsdedup", standalone_mode=False)
     except click.exceptions.Exit as exc:
