@@ -309,3 +309,17 @@ def test_a_record_cut_inside_its_http_headers_is_reported(tmp_path: Path, gz: bo
     (issue,) = loaded.skipped
     assert "truncated record" in issue.problem
     assert issue.source == path.name or issue.source.endswith(path.name)
+
+
+def test_a_page_the_crawler_cut_is_read_with_a_warning(tmp_path: Path):
+    """QA 11c: a record marked WARC-Truncated (the crawler hit a size or time limit) was read
+    as a whole page without a word; it may pass for a teaser of the whole story. It is read,
+    and a warning names it."""
+    path = crawl(tmp_path / "crawl.warc", gz=False)
+    data = path.read_bytes()
+    first = data.index(b"WARC-Type: response\r\n") + len(b"WARC-Type: response\r\n")
+    path.write_bytes(data[:first] + b"WARC-Truncated: length\r\n" + data[first:])
+    loaded = load_corpus(path)
+    assert [a.id for a in loaded.articles] == [A, B, C]
+    (warning,) = loaded.warnings
+    assert f"({A}): marked WARC-Truncated (length)" in warning.problem

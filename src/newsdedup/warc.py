@@ -44,6 +44,7 @@ class _Page:
     date: str | None
     payload: bytes
     charset: str | None
+    truncated: str | None = None  # the record's WARC-Truncated reason ("length", "time")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -154,6 +155,7 @@ def _read_page(record: Any, config: LoadConfig, offset: int = -1) -> _Page | _Br
         date=record.rec_headers.get_header("WARC-Date") or None,
         payload=payload,
         charset=_charset(content_type),
+        truncated=record.rec_headers.get_header("WARC-Truncated") or None,
     )
 
 
@@ -313,6 +315,16 @@ def warc_articles(path: Path, root: Path, config: LoadConfig) -> Iterator[Articl
                     yield LoadIssue(source=source, problem=f"{where}: {item.problem}")
                     continue
                 pages += 1
+                if item.truncated:
+                    # The crawler stopped reading the page (size or time limit): the article
+                    # is compared as cut, and may pass for a teaser of the whole.
+                    yield LoadIssue(
+                        source=source,
+                        problem=f"record at byte {item.offset} ({item.uri}): marked "
+                        f"WARC-Truncated ({item.truncated}): the page is compared as the "
+                        "crawler cut it",
+                        severity="warning",
+                    )
                 for got in page_article(
                     item.payload,
                     article_id=item.uri,
