@@ -338,3 +338,20 @@ def test_article_fields_of_the_wrong_type_are_refused_by_name(field, value):
     level with an error naming no field."""
     with pytest.raises(TypeError, match=f"Article {field} must be"):
         Article(id="a", text="t", source="s", **{field: value})
+
+
+def test_a_link_to_an_article_of_the_same_folder_is_read_once(tmp_path):
+    """QA 11c: `latest.txt -> 002.txt` made 002 its own duplicate (check failed). The link is
+    a warning naming the article it leads to; a link to a file outside the folder is read."""
+    (tmp_path / "002.txt").write_text(make_article(2), encoding="utf-8")
+    (tmp_path / "latest.txt").symlink_to("002.txt")
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.txt"
+    outside.write_text(make_article(3), encoding="utf-8")
+    (tmp_path / "wire.txt").symlink_to(outside)
+    loaded = load_corpus(tmp_path)
+    assert [a.id for a in loaded.articles] == ["002.txt", "wire.txt"]
+    (warning,) = loaded.warnings
+    assert (warning.source, warning.problem) == (
+        "latest.txt",
+        "a link to 002.txt, which is read as itself (once)",
+    )

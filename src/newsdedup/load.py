@@ -142,8 +142,20 @@ def walk_folders(
         yield folder, names
 
 
-def _broken_link(path: Path) -> bool:
-    return path.is_symlink() and not path.exists()
+def _listed_elsewhere(link: Path, root: Path, config: LoadConfig) -> str | None:
+    """Return the id under which a folder read lists the file `link` leads to, when it lists
+    it (inside `root`, not hidden, matching the glob): else None. A corpus that links one
+    article under two names must not hold it twice, its own duplicate."""
+    if not root.is_dir():
+        return None
+    target = link.resolve()
+    try:
+        rel = PurePosixPath(target.relative_to(root.resolve()).as_posix())
+    except ValueError:
+        return None  # outside the folder: read through the link only
+    if target == link.absolute() or any(part.startswith(".") for part in rel.parts):
+        return None
+    return rel.as_posix() if matches_glob(rel, config.glob) else None
 
 
 def overlapping_paths(paths: Iterable[Path], glob: str) -> list[tuple[Path, Path]]:
@@ -699,7 +711,8 @@ def read_file(path: Path, root: Path, config: LoadConfig) -> Iterator[Article | 
         )
         return
     try:
-        broken = _broken_link(path)
+        link = path.is_symlink()
+        broken = link and not path.exists()
         regular = not broken and path.is_file()
         folder = not broken and not regular and path.is_dir()
     except OSError as err:  # in a folder that can be listed but not entered (mode 444)
@@ -714,6 +727,13 @@ def read_file(path: Path, root: Path, config: LoadConfig) -> Iterator[Article | 
         return
     if folder:  # listed by `list_files` because it cannot be listed
         yield LoadIssue(source=_folder_id(path, root), problem=_unlisted(path))
+        return
+    if link and regular and (itself := _listed_elsewhere(path, root, config)) is not None:
+        yield LoadIssue(
+            source=relative_id(path, root),
+            problem=f"a link to {itself}, which is read as itself (once)",
+            severity="warning",
+        )
         return
     if not regular and not os.path.lexists(path):
         yield LoadIssue(
