@@ -584,3 +584,21 @@ def test_an_index_behind_a_link_is_named_for_what_it_is(tmp_path):
     made = run("index", "add", str(SEEDS), "--index", str(tmp_path / "news.db"), "-q")
     assert made.exit_code == 0, made.stderr
     assert (tmp_path / "later.db").is_file()
+
+
+def test_index_check_json_carries_the_gate_verdict(tmp_path):
+    """QA 11b: `check --format json` holds `gate`; `index check` gave the reason on stderr only,
+    so a saved report did not say why the job failed. Without a budget there is no gate key."""
+    db = str(tmp_path / "news.db")
+    assert run("index", "add", str(SEEDS), "--index", db, "--glob", "000*", "-q").exit_code == 0
+    one = tmp_path / "today"
+    one.mkdir()
+    (one / "001.txt").write_bytes(next(SEEDS.glob("001_*.txt")).read_bytes())
+    gated = run(
+        "index", "check", str(one), "--index", db, "--max-duplicates", "0", "--format", "json"
+    )
+    assert gated.exit_code == 1
+    gate = json.loads(gated.stdout)["gate"]
+    assert (gate["passed"], gate["duplicates"], gate["max_duplicates"]) == (False, 1, 0)
+    plain = run("index", "check", str(one), "--index", db, "--format", "json")
+    assert "gate" not in json.loads(plain.stdout)

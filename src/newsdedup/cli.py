@@ -1298,7 +1298,13 @@ def index_check(
     """
     from .gate import GatePolicy
     from .store import index_gate, open_index
-    from .store_report import check_to_csv, check_to_json, check_to_jsonl, render_check
+    from .store_report import (
+        check_to_csv,
+        check_to_dict,
+        check_to_json,
+        check_to_jsonl,
+        render_check,
+    )
 
     out, err = make_consoles()
     if output is not None:
@@ -1320,14 +1326,20 @@ def index_check(
             )
         finally:
             progress.close()
+    gated = max_duplicate_rate is not None or max_duplicates is not None
+    outcome = index_gate(result, policy) if gated else None
     if fmt == "table":
         _rendered(lambda console: render_check(result, console), output, out)
+    elif fmt == "json" and outcome is not None:
+        # The verdict in the report, as `check --format json` has it: a saved report says
+        # why the job failed, not only stderr.
+        report = {**check_to_dict(result), "gate": outcome_to_dict(outcome, policy)}
+        emit(json.dumps(report, ensure_ascii=False, indent=2) + "\n", output)
     else:
         writers = {"json": check_to_json, "jsonl": check_to_jsonl, "csv": check_to_csv}
         emit(writers[fmt](result), output)
-    if max_duplicate_rate is None and max_duplicates is None:
+    if outcome is None:
         return
-    outcome = index_gate(result, policy)
     if not opts["quiet"]:
         word = "passed" if outcome.passed else "failed"
         err.print(f"gate {word}: {shown(outcome.reason)}", highlight=False, soft_wrap=True)
