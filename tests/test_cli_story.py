@@ -379,3 +379,20 @@ def test_story_keys_and_columns_are_there_when_no_story_is_found(tmp_path, level
     assert {"story", "story_representative", "story_similarity"} <= row.keys()
     table = run("scan", str(tmp_path), "--level", level, "-q").output
     assert "0 stories" in table
+
+
+@pytest.mark.parametrize("level", ["story", "both"])
+def test_story_tables_show_titles_and_dates(tmp_path, level):
+    """QA 11a: the copy table shows each member's title and date under its id; the story
+    tables showed ids only."""
+    rows = [
+        {"id": p.name[:3], "text": p.read_text(encoding="utf-8"), "title": f"Headline {i}"}
+        for i, p in enumerate(sorted(SEEDS.glob("*.txt")))
+    ]
+    for row in rows:
+        row["date"] = "2023-10-19"
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    table = run("scan", str(corpus), "--level", level, "-q").output
+    for i in range(len(rows)):
+        assert f"Headline {i} · 2023-10-19" in table

@@ -351,10 +351,13 @@ def render_stories(result: DedupResult, console: Console) -> None:
     """Draw each story under a one-line label (its most telling terms); at `--level both`,
     its copy clusters are drawn inside it, then its other reports."""
     w = console.width
+    meta = result.metadata
     for story in result.stories:
         console.print(_story_title(story), highlight=False, overflow="ellipsis", no_wrap=True)
         if result.clusters_are_stories:
-            _print_block(console, member_table(story.members, story.representative, width=w))
+            _print_block(
+                console, member_table(story.members, story.representative, width=w, metadata=meta)
+            )
             continue
         copies = [c for c in result.clusters if c.story == story.id]
         in_copies = {m.id for c in copies for m in c.members}
@@ -362,14 +365,18 @@ def render_stories(result: DedupResult, console: Console) -> None:
             console.print(f"  copies: cluster {cluster.id} · {cluster.size} articles")
             _print_block(
                 console,
-                member_table(cluster.members, cluster.representative, width=w, indent=True),
+                member_table(
+                    cluster.members, cluster.representative, width=w, indent=True, metadata=meta
+                ),
                 gap=False,
             )
         others = [m for m in story.members if m.id not in in_copies]
         if others:
             console.print("  other reports (similarity to the story's representative)")
             _print_block(
-                console, member_table(others, story.representative, width=w, indent=True), gap=False
+                console,
+                member_table(others, story.representative, width=w, indent=True, metadata=meta),
+                gap=False,
             )
         console.print()
     if result.clusters_are_stories:
