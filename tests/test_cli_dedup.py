@@ -255,6 +255,29 @@ class TestAtomicity:
         assert leftovers(tmp_path) == []
         assert tree_digest(corpus) == before
 
+    def test_an_input_that_vanishes_mid_copy_is_named_not_the_output(
+        self, corpus, tmp_path, monkeypatch
+    ):
+        """QA 11c: an input file deleted between the scan and its copy read "out: cannot
+        write: No such file or directory" (exit 2), blaming the output. It names the input
+        (exit 3), and nothing is written."""
+        real_copy = newsdedup.write._copy_file
+        gone = []
+
+        def racing_copy(src, dst):
+            if not gone:
+                Path(src).unlink()  # another process removes it
+                gone.append(src)
+            real_copy(src, dst)
+
+        monkeypatch.setattr(newsdedup.write, "_copy_file", racing_copy)
+        out = tmp_path / "out"
+        result = run("dedup", str(corpus), "--out", str(out))
+        assert result.exit_code == 3, result.stderr
+        assert result.stderr.startswith(f"error: {gone[0]}: vanished since the scan")
+        assert not out.exists()
+        assert leftovers(tmp_path) == []
+
     def test_failure_during_force_keeps_the_old_output(self, corpus, tmp_path, monkeypatch):
         """With --force, a failed run leaves the previous output exactly as it was."""
         out = tmp_path / "out"

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import LoadConfig
-from .errors import ConfigError
+from .errors import ConfigError, InputError
 from .load import (
     PIECE_BYTES,
     id_roots,
@@ -303,7 +303,15 @@ def check_target(
 def _copy_file(src: Path, dst: Path) -> None:
     """Copy one article file byte for byte (the seam tests use to simulate a crash)."""
     dst.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(src, dst)
+    try:
+        shutil.copyfile(src, dst)
+    except FileNotFoundError as err:
+        if os.path.lexists(src):
+            raise
+        # The input, not the output: the user must hear which file went away.
+        raise InputError(
+            str(src), "vanished since the scan (deleted or moved); nothing was written"
+        ) from err
 
 
 def _raw_lines(path: Path) -> Iterator[bytes]:
