@@ -355,3 +355,19 @@ def test_a_link_to_an_article_of_the_same_folder_is_read_once(tmp_path):
         "latest.txt",
         "a link to 002.txt, which is read as itself (once)",
     )
+
+
+@pytest.mark.parametrize(("value", "kind"), [({"db": 17}, "object"), ([1, 2], "array")])
+def test_an_id_that_is_an_object_or_array_is_a_skipped_record(tmp_path, value, kind):
+    """QA 11c: `{"id": {"db": 17}}` silently became FILE:LINE, which could even clash with a
+    real id. It is a skipped record naming the field, as a text field of the wrong kind is."""
+    path = tmp_path / "c.jsonl"
+    rows = [{"id": value, "text": make_article(1)}, {"id": "ok", "text": make_article(2)}]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    loaded = load_corpus(path)
+    assert [a.id for a in loaded.articles] == ["ok"]
+    (issue,) = loaded.skipped
+    assert (issue.line, issue.problem) == (
+        1,
+        f"field 'id' is a JSON {kind}, not a string or number (see --id-field)",
+    )

@@ -631,6 +631,14 @@ def _jsonl_record(
         return LoadIssue(source=source, line=lineno, problem="empty text")
     if "\x00" in text:
         return LoadIssue(source=source, line=lineno, problem="binary text (NUL characters)")
+    given_id = record.get(config.id_field)
+    if isinstance(given_id, dict | list):  # a database key as an object: no id to compare by
+        return LoadIssue(
+            source=source,
+            line=lineno,
+            problem=f"field {config.id_field!r} is a JSON {_json_kind(given_id)}, not a string "
+            "or number (see --id-field)",
+        )
     article_id = _field(record, config.id_field) or f"{source}:{lineno}"
     title = _field(record, config.title_field)
     date = _field(record, config.date_field)
