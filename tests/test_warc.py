@@ -323,3 +323,13 @@ def test_a_page_the_crawler_cut_is_read_with_a_warning(tmp_path: Path):
     assert [a.id for a in loaded.articles] == [A, B, C]
     (warning,) = loaded.warnings
     assert f"({A}): marked WARC-Truncated (length)" in warning.problem
+
+
+def test_github_annotations_name_the_kept_page_of_a_crawl(tmp_path: Path):
+    """QA 11c: `check --format github` on a WARC said a page "is a near-duplicate of
+    crawl.warc.gz", the archive; it names the page kept, in its archive."""
+    path = crawl(tmp_path / "crawl.warc.gz")
+    result = CliRunner().invoke(cli, ["check", str(path), "--format", "github"])
+    assert result.exit_code == 1, result.output
+    (line,) = [ln for ln in result.stdout.splitlines() if ln.startswith("::error ")]
+    assert f"{B} is a near-duplicate of {A} (in " in line

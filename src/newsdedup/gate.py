@@ -124,6 +124,9 @@ def github_annotations(
     for cluster in result.clusters:
         rep_path, rep_line = locations.get(cluster.representative, (cluster.representative, None))
         rep_where = rep_path if rep_line is None else f"{rep_path}:{rep_line}"
+        if rep_path.lower().endswith((".warc", ".warc.gz")):
+            # A page of a crawl: its URI, then the archive holding it (not "of crawl.warc").
+            rep_where = f"{cluster.representative} (in {rep_where})"
         for member in cluster.members:
             if member.id == cluster.representative:
                 continue
