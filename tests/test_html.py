@@ -422,3 +422,23 @@ class TestCleanCommand:
         assert result.exit_code == 0, result.stderr
         assert "extractor" not in result.stdout
         assert first_sentence(1) in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("tail", "read"),
+    [(b"x\n", True), (b"\x00" * 8, True), (None, False)],
+)
+def test_a_gzipped_page_with_bytes_after_its_end_is_read(tmp_path: Path, tail, read):
+    """QA 11c: a whole .html.gz with a stray byte or two after it (zcat: "trailing garbage
+    ignored") was skipped as "truncated or corrupt gzip". It is read; a cut one is still
+    skipped as truncated."""
+    packed = gzip.compress(page(story(1)).encode())
+    data = packed + tail if tail is not None else packed[: len(packed) // 2]
+    (tmp_path / "p.html.gz").write_bytes(data)
+    loaded = load_corpus(tmp_path)
+    if read:
+        assert len(loaded.articles) == 1
+        assert loaded.issues == ()
+    else:
+        assert loaded.articles == ()
+        assert "truncated or corrupt gzip" in loaded.skipped[0].problem

@@ -298,10 +298,32 @@ def read_bytes(path: Path, limit: int | None = None) -> bytes:
     """
     size = -1 if limit is None else limit + 1
     if path.name.lower().endswith(".gz"):
-        with gzip.open(path, "rb") as handle:
-            return handle.read(size)
+        try:
+            with gzip.open(path, "rb") as handle:
+                return handle.read(size)
+        except gzip.BadGzipFile:
+            # Bytes after the last whole member (an uploader's padding or a stray newline):
+            # gzip.open stops there, as zcat does not ("trailing garbage ignored").
+            return _gunzip_members(path.read_bytes(), size)
     with path.open("rb") as handle:
         return handle.read(size)
+
+
+def _gunzip_members(data: bytes, size: int) -> bytes:
+    """Return the text of the gzip members `data` starts with (at most `size` bytes when not
+    -1), ignoring what follows the last whole one; raise gzip.BadGzipFile when there is none,
+    EOFError when a member is cut short."""
+    out = bytearray()
+    rest = data
+    while rest[:2] == b"\x1f\x8b" and (size < 0 or len(out) < size):
+        member = zlib.decompressobj(wbits=31)
+        out += member.decompress(rest, 0 if size < 0 else size - len(out))
+        if not member.eof and (size < 0 or len(out) < size):
+            raise EOFError("compressed file ended before the end-of-stream marker was reached")
+        rest = member.unused_data
+    if rest is data:
+        raise gzip.BadGzipFile(f"Not a gzipped file ({data[:2]!r})")
+    return bytes(out if size < 0 else out[:size])
 
 
 def page_markup(
