@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
 import subprocess
@@ -333,3 +334,28 @@ def test_github_annotations_name_the_kept_page_of_a_crawl(tmp_path: Path):
     assert result.exit_code == 1, result.output
     (line,) = [ln for ln in result.stdout.splitlines() if ln.startswith("::error ")]
     assert f"{B} is a near-duplicate of {A} (in " in line
+
+
+def test_a_payload_still_compressed_says_so(tmp_path: Path):
+    """QA 11c: a page sent with Content-Encoding zstd (or br without brotli) was skipped as
+    "binary" or "not UTF-8 (try --encoding)", which sends the user the wrong way; the reason
+    names the encoding."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    path = tmp_path / "crawl.warc"
+    with path.open("wb") as handle:
+        writer = WARCWriter(handle, gzip=False)
+        headers = StatusAndHeaders(
+            "200 OK",
+            [("Content-Type", "text/html"), ("Content-Encoding", "zstd")],
+            protocol="HTTP/1.1",
+        )
+        payload = b"(\xb5/\xfd" + bytes(range(200))
+        record = writer.create_warc_record(
+            A, "response", payload=io.BytesIO(payload), http_headers=headers
+        )
+        writer.write_record(record)
+        record.raw_stream.close()  # warcio spools the payload to a temporary file
+    (issue,) = load_corpus(path).skipped
+    assert "payload compressed as 'zstd' (Content-Encoding)" in issue.problem

@@ -149,6 +149,17 @@ def _read_page(record: Any, config: LoadConfig, offset: int = -1) -> _Page | _Br
         )
     if getattr(record.raw_stream, "limit", 0) > 0:
         return _Broken(offset=offset, uri=uri, problem="truncated record (payload cut short)")
+    encoding = (record.http_headers.get_header("Content-Encoding") or "").strip().lower()
+    opens = payload.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    if encoding not in ("", "identity", "gzip", "x-gzip", "deflate") and opens != b"<":
+        # warcio undoes gzip and deflate (brotli when installed); bytes still compressed
+        # would read as "binary" or "not UTF-8", which sends the user the wrong way.
+        return _Broken(
+            offset=offset,
+            uri=uri,
+            problem=f"payload compressed as {encoding!r} (Content-Encoding), which cannot "
+            "be decoded here" + (" (pip install brotli)" if encoding == "br" else ""),
+        )
     return _Page(
         offset=offset,
         uri=uri,
