@@ -631,6 +631,21 @@ class TestFindStories:
         near = [art("a.txt", QUAKE_A, date="2013-07-02"), art("b.txt", QUAKE_B, "2013-07-03")]
         assert groups_of(find_stories(near)) == [["a.txt", "b.txt"]]
 
+    def test_a_copy_dated_later_keeps_its_article_in_the_story(self):
+        """QA 11a: a re-post of a report dated two years later (a crawl date) counted as a
+        report of a later event, and pulled the report out of its story. Copies take the
+        date of their earliest copy."""
+        articles = [
+            art("a.txt", QUAKE_A, date="2013-07-02"),
+            art("b.txt", QUAKE_B, date="2013-07-03"),
+            art("c.txt", QUAKE_A, date="2015-07-02"),  # a.txt again, fetched later
+        ]
+        result = find_duplicates(articles, level="both")
+        assert [sorted(m.id for m in c.members) for c in result.clusters] == [["a.txt", "c.txt"]]
+        assert [sorted(m.id for m in s.members) for s in result.stories] == [
+            ["a.txt", "b.txt", "c.txt"]
+        ]
+
     def test_an_undated_report_does_not_bridge_dates_far_apart(self):
         """An undated report like both does not put two reports a year apart in one story."""
         articles = [

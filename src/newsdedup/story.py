@@ -1278,18 +1278,39 @@ def group_docs(
     """Return groups of document indexes (singletons included) and the scored graph."""
     graph = score_graph(docs, config, progress=progress, threads=threads)
     grouped = _stage(progress, "story groups", 1)
+    together = [list(group) for group in together]
     groups = average_link(
         len(docs),
         graph.edges,
         config.threshold,
         together=together,
-        dates=graph.dates,
+        dates=_copies_dated_first(graph.dates, together),
         max_days=config.max_days,
         penalty=config.dated_apart,
     )
     if grouped:
         grouped(1)
     return groups, graph
+
+
+def _copies_dated_first(
+    dates: Sequence[int | None], together: Sequence[Sequence[int]]
+) -> list[int | None]:
+    """Return `dates` with every dated copy of an article dated as its earliest copy.
+
+    Copies are one article: a re-post or a crawl dated two years later is not a report of a
+    later event, and its date must not count against the story the original belongs to (QA
+    11a: one late copy pulled its article out of a 17-article story).
+    """
+    out = list(dates)
+    for group in together:
+        known = [dates[i] for i in group if dates[i] is not None]
+        if len(known) > 1:
+            first = min(d for d in known if d is not None)
+            for i in group:
+                if out[i] is not None:
+                    out[i] = first
+    return out
 
 
 def _members(
