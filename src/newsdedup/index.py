@@ -25,9 +25,15 @@ _KEY_BLOCK = 65_536
 def band_keys(signatures: Signature, config: IndexConfig) -> BandKeys:
     """Return one 64-bit key per (article, band), shape (n, bands)."""
     bands, rows = config.bands_rows
+    salt = np.arange(bands, dtype=np.uint64)[None, :] * np.uint64(0x9E3779B97F4A7C15)
+    return _banded(signatures, bands, rows, salt)
+
+
+def _banded(signatures: Signature, bands: int, rows: int, salt: npt.NDArray[np.uint64]) -> BandKeys:
+    """Return the key of each band of `rows` values of each signature row, salted per band so
+    equal rows in two different bands (or in a band and a lede band) never collide."""
     n = signatures.shape[0]
     out = np.empty((n, bands), dtype=np.uint64)
-    salt = np.arange(bands, dtype=np.uint64)[None, :] * np.uint64(0x9E3779B97F4A7C15)
     # Blocks of rows bound the uint64 scratch copy of the signatures.
     for start in range(0, n, _KEY_BLOCK):
         block = signatures[start : start + _KEY_BLOCK, : bands * rows]
@@ -36,7 +42,6 @@ def band_keys(signatures: Signature, config: IndexConfig) -> BandKeys:
         with np.errstate(over="ignore"):
             for r in range(rows):
                 acc = acc * np.uint64(0x100000001B3) + sig[:, :, r]
-            # Salt with the band number so equal rows in two different bands never collide.
             acc ^= salt
         out[start : start + len(block)] = fmix64(acc)
     return out
@@ -50,17 +55,8 @@ def lede_keys(lede_signatures: Signature, config: IndexConfig) -> BandKeys:
     """Return the lede keys of lede signatures (`sign_many(..., width=bands * rows)` of
     `shingle.ledes`), shape (n, lede bands): (n, 0) when lede keys are off."""
     bands, rows = config.lede_bands_rows
-    n = lede_signatures.shape[0]
-    if not bands:
-        return np.zeros((n, 0), dtype=np.uint64)
-    sig = lede_signatures[:, : bands * rows].astype(np.uint64).reshape(n, bands, rows)
-    acc = np.zeros((n, bands), dtype=np.uint64)
     salt = (np.arange(bands, dtype=np.uint64)[None, :] + np.uint64(1)) * _LEDE_SALT
-    with np.errstate(over="ignore"):
-        for r in range(rows):
-            acc = acc * np.uint64(0x100000001B3) + sig[:, :, r]
-        acc ^= salt
-    return fmix64(acc)
+    return _banded(lede_signatures, bands, rows, salt)
 
 
 def lsh_keys(
@@ -68,15 +64,16 @@ def lsh_keys(
     lede_sets: Sequence[npt.NDArray[np.uint64]],
     config: IndexConfig,
 ) -> tuple[Signature, BandKeys]:
-    """Return the signatures of shingle sets and every LSH key of each article: its bands,
-    then its lede bands (`config.key_count` keys a row)."""
+    """Return each article's signature as the persistent index stores it (its `num_perm`
+    values, then its lede's `lede bands * rows`, when lede keys are on) and every LSH key of
+    it: its bands, then its lede bands (`config.key_count` keys a row)."""
     signatures = sign_many(sets, config)
     keys = band_keys(signatures, config)
     bands, rows = config.lede_bands_rows
     if not bands:
         return signatures, keys
-    ledes = lede_keys(sign_many(lede_sets, config, width=bands * rows), config)
-    return signatures, np.hstack((keys, ledes))
+    ledes = sign_many(lede_sets, config, width=bands * rows)
+    return np.hstack((signatures, ledes)), np.hstack((keys, lede_keys(ledes, config)))
 
 
 def matching_bands(sig_a: Signature, sig_b: Signature, config: IndexConfig) -> tuple[int, ...]:

@@ -43,7 +43,6 @@ from .errors import ConfigError, InputError
 from .index import band_keys, bucket_head, lede_keys, lsh_keys
 from .pipeline import clean, fingerprint
 from .records import Article, LoadIssue, by_id
-from .signature import sign_many
 from .templates import document_keys
 from .verify import SCORE_PLACES, verify
 
@@ -374,15 +373,11 @@ class PersistentIndex:
     def _entries(self, articles: Sequence[Article], templates: frozenset[int]) -> list[Entry]:
         cfg = self.config
         prints = [fingerprint(clean(a, cfg, templates=templates), cfg) for a in articles]
+        # The lede's signature comes after the article's, so its keys can be found again (to
+        # remove them, to check them) from what is stored (`_keys_of`).
         signatures, keys = lsh_keys(
             [p.shingles for p in prints], [p.lede for p in prints], cfg.index
         )
-        bands, rows = cfg.index.lede_bands_rows
-        if bands:
-            # The lede's signature is stored after the article's, so its keys can be found
-            # again (to remove them, to check them) from what is stored.
-            lede = sign_many([p.lede for p in prints], cfg.index, width=bands * rows)
-            signatures = np.hstack((signatures, lede))
         empty = np.zeros(0, dtype=np.uint64)
         entries = []
         for article, p, sig, row in zip(articles, prints, signatures, keys, strict=True):
@@ -685,8 +680,6 @@ def open_index(
         raise TypeError(f"location must be a path or a redis:// URL, got {location!r:.60}")
     location = os.fspath(location)
     backend = open_backend(location, create=create, readonly=readonly)
-    if backend is not None:
-        location = backend.location  # as it may be shown: a Redis password hidden
     if backend is None:
         link = Path(location)
         dangling = f", a link to {link.parent / os.readlink(link)}" if link.is_symlink() else ""
@@ -694,6 +687,7 @@ def open_index(
             f"{location}: no index there{dangling} (make one with `newsdedup index add PATH "
             f"--index {location}`)"
         )
+    location = backend.location  # as it may be shown: a Redis password hidden
     try:
         header = backend.read_header()
         if header is None:
