@@ -370,11 +370,16 @@ def article_date(article: Article, text: str) -> int | None:
     Only the head is read (dateline, byline, "Published ..."): further down, full dates are
     as often those of earlier events the report recalls.
     """
-    if article.date:
-        day = parse_field_date(article.date)
-        if day is not None:
-            return day
-    return parse_date(text[:_DATELINE_CHARS])
+    return _dated(article, text)[0]
+
+
+def _dated(article: Article, text: str) -> tuple[int | None, str | None]:
+    """Return `article_date`, and the article's date field when it could not be read (the
+    article is then dated from its head, if at all), else None."""
+    field = parse_field_date(article.date) if article.date else None
+    if field is not None:
+        return field, None
+    return parse_date(text[:_DATELINE_CHARS]), article.date or None
 
 
 # ---- facts -----------------------------------------------------------------------------------
@@ -1062,17 +1067,14 @@ class StoryDoc:
 
 def story_doc(article: Article, text: str) -> StoryDoc:
     """Return the story representation of an article from its cleaned text."""
-    date = article_date(article, text)
-    unread = None
-    if article.date and parse_field_date(article.date) is None:
-        unread = article.date[:40]
+    date, unread = _dated(article, text)
     return StoryDoc(
         id=article.id,
         length=len(text),
         date=date,
         terms=term_counts(text, title=article.title),
         facts=article_facts(text, date=date),
-        unread_date=unread,
+        unread_date=unread[:40] if unread else None,
     )
 
 
@@ -1304,9 +1306,9 @@ def _copies_dated_first(
     """
     out = list(dates)
     for group in together:
-        known = [dates[i] for i in group if dates[i] is not None]
+        known = [d for d in (dates[i] for i in group) if d is not None]
         if len(known) > 1:
-            first = min(d for d in known if d is not None)
+            first = min(known)
             for i in group:
                 if out[i] is not None:
                     out[i] = first
