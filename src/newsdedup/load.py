@@ -80,18 +80,9 @@ def list_files(root: Path, config: LoadConfig) -> list[Path]:
     """
     if not root.is_dir():  # a file, or a pipe or device that its reader reports
         return [root]
-    matches = glob_matcher(config.glob)
-    found: list[tuple[str, Path]] = []  # (relative POSIX path, path)
     unreadable: list[OSError] = []
-    for folder, names in walk_folders(root, unreadable):
-        base = Path(folder)
-        for name in names:
-            if name.startswith("."):
-                continue
-            path = base / name
-            rel = PurePosixPath(path.relative_to(root).as_posix())
-            if matches(rel) and not is_folder(path):
-                found.append((rel.as_posix(), path))
+    # (relative POSIX path, path)
+    found = [file for _, files in _listing(root, config, unreadable) for file in files]
     # A folder the walk could not list is listed itself, so that its reader reports it
     # (`read_file`): its files would be left out unseen, and a gate pass on them.
     for error in unreadable:
@@ -100,18 +91,38 @@ def list_files(root: Path, config: LoadConfig) -> list[Path]:
     return [path for _, path in sorted(found)]
 
 
+def _listing(
+    root: Path, config: LoadConfig, unreadable: list[OSError] | None = None
+) -> Iterator[tuple[str, list[tuple[str, Path]]]]:
+    """Yield each folder `walk_folders` reads under `root` with the files of it a read lists:
+    (relative POSIX path, path) of those not hidden, matching the glob, and not folders."""
+    matches = glob_matcher(config.glob)
+    for folder, names in walk_folders(root, unreadable):
+        base = Path(folder)
+        files = []
+        for name in names:
+            if name.startswith("."):
+                continue
+            path = base / name
+            rel = PurePosixPath(path.relative_to(root).as_posix())
+            if matches(rel) and not is_folder(path):
+                files.append((rel.as_posix(), path))
+        yield folder, files
+
+
 def read_places(root: Path, config: LoadConfig) -> list[tuple[Path, Path]]:
     """Return (real place, path as read) of what a read of `root` reaches through links: each
     linked folder it walks and each linked file it lists, at their real locations, which lie
-    anywhere. An output written to one of them would overwrite, or delete, an input."""
+    anywhere. An output written to one of them would overwrite, or delete, an input. One walk
+    of the folder, as `list_files` makes."""
     if not root.is_dir():
         return [(root.resolve(), root)] if root.is_symlink() else []
     places = []
-    for folder, _ in walk_folders(root):
+    for folder, files in _listing(root, config):
         real = Path(folder).resolve()
         if real != Path(folder).absolute():
             places.append((real, Path(folder)))
-    places += [(path.resolve(), path) for path in list_files(root, config) if path.is_symlink()]
+        places += [(path.resolve(), path) for _, path in files if path.is_symlink()]
     return places
 
 

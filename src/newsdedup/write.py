@@ -32,7 +32,6 @@ from .load import (
     iter_corpus,
     read_places,
     relative_id,
-    walk_folders,
 )
 from .records import Article, DedupResult
 
@@ -244,20 +243,23 @@ def check_target(
     `folder`: the user wrote `out` as a folder (`outdir/`), which `Path` forgets. `load`: how
     the input is read (which files of a folder, whose links lead anywhere)."""
     src, dst = root.resolve(), out.resolve()
-    # An article file linked into the input folder lives where its link leads: an output
-    # there, or around it, would overwrite or delete it (`--force` replaces a folder whole).
-    if root.is_dir():
-        for real, linked in read_places(root, load or LoadConfig()):
-            if real.is_dir():
-                continue  # linked folders: below, with the input's own
-            if dst == real or dst in real.parents:
-                raise ConfigError(
-                    f"{out}: holds the input article {linked} (a link to {real}); replacing "
-                    "it would delete the input, write the deduplicated copy elsewhere"
-                )
+    # What the input reaches through links (one walk of it): linked folders are a part of it,
+    # and an article file linked in lives where its link leads, so an output there, or
+    # around it, would overwrite or delete it (`--force` replaces a folder whole).
+    places = read_places(root, load or LoadConfig()) if root.is_dir() else []
+    folders = []
+    for real, linked in places:
+        if real.is_dir():
+            folders.append(real)
+        elif dst == real or dst in real.parents:
+            raise ConfigError(
+                f"{out}: holds the input article {linked} (a link to {real}); replacing "
+                "it would delete the input, write the deduplicated copy elsewhere"
+            )
     as_file = output_is_file(root)
-    # The folders the input is read from: linked folders inside it are a part of it.
-    read_from = [src] if not src.is_dir() else [Path(f).resolve() for f, _ in walk_folders(src)]
+    # The folders the input is read from: itself, then the linked folders inside it (a plain
+    # subfolder adds nothing: whatever it would refuse, the input itself refuses first).
+    read_from = [src, *(f for f in folders if f != src)]
     for place in read_from:
         via = "" if place == src else f" (through a linked folder: {place})"
         if dst == place or place in dst.parents:
