@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from newsdedup.cli import cli
 
 from .conftest import SEEDS, make_article, tree_digest
-from .test_story import QUAKE_A, QUAKE_B, RECIPE
+from .test_story import ELSEWHERE, PLANT_A, PLANT_B, QUAKE_A, QUAKE_B, RECIPE
 
 SEED_IDS = sorted(p.name for p in SEEDS.glob("*.txt"))
 COPIES = ["000_9e2556e38fb8484b.txt", "001_23e261e2bfe35961.txt"]
@@ -356,6 +356,28 @@ class TestExplainStory:
         assert o["verdict"]["reason"].startswith("different stories")
         assert o["b"]["story"] == story_of[strangers[0]] != o["a"]["story"]
         assert tree_digest(corpus) == before
+
+    def test_a_pair_with_no_neighbour_in_common_is_said_to_be_scored_by_similarity(
+        self, tmp_path: Path
+    ):
+        """The score line says what the score is when the two share no neighbour (their
+        term similarity), and the JSON gives the count of neighbours in common."""
+        folder = tmp_path / "c"
+        folder.mkdir()
+        for name, text in [("a.txt", PLANT_A), ("b.txt", PLANT_B)]:
+            (folder / name).write_text(text, encoding="utf-8")
+        for k, text in enumerate(ELSEWHERE):
+            (folder / f"x{k}.txt").write_text(text, encoding="utf-8")
+        args = ("explain", "--level", "story", "--corpus", str(folder), "a.txt", "b.txt")
+        text = run(*args)
+        assert text.exit_code == 0, text.stderr
+        assert "(term similarity x facts: no neighbour in common;" in text.stdout
+        report = json.loads(run(*args, "--format", "json").stdout)
+        assert report["scores"]["shared_neighbours"] == 0
+        assert report["scores"]["score"] == report["scores"]["similarity"]
+        assert report["verdict"]["same_story"] is False
+        seeds = run("explain", "--level", "story", "--corpus", str(SEEDS), "000", "004")
+        assert "neighbourhood agreement x facts, 3 neighbours in" in seeds.stdout
 
     def test_an_article_against_itself_is_a_usage_error(self):
         result = run("explain", "--level", "story", "--corpus", str(SEEDS), "000", "000")

@@ -47,6 +47,7 @@ from newsdedup.story import (
     row_cosines,
     salient_terms,
     score_graph,
+    shared_neighbours,
     story_candidates,
     story_docs,
     story_label,
@@ -96,6 +97,25 @@ RECIPE = (
     "Slow-cooked lentil soup\n"
     "Simmer red lentils with cumin, garlic and carrots for forty minutes, then blend until "
     "smooth and finish with lemon juice and olive oil."
+)
+
+
+# Two companies each building a plant: the same kind of news, two events. Their term cosine
+# is about 0.19 and nothing else in a small corpus resembles either.
+PLANT_A = (
+    "Brewer to build plant in Colorado\n"
+    "Anheuser-Busch said it will build a can plant near Fort Collins to supply its breweries, "
+    "with construction starting in spring and about 300 jobs when finished."
+)
+PLANT_B = (
+    "Heekin Can to build Ohio plant\n"
+    "Heekin Can said it will build a plant in Columbus to make two-piece cans for pet food, "
+    "financed by industrial revenue bonds, with construction starting in spring."
+)
+ELSEWHERE = (
+    "Slow-cooked lentil soup\nSimmer red lentils with cumin, garlic and carrots, then blend.",
+    "Chess final goes to tiebreaks\nThe title match in Dubai ended level after twelve games.",
+    "Rain delays harvest in Punjab\nFarmers said heavy rain had delayed the wheat harvest.",
 )
 
 
@@ -458,6 +478,36 @@ class TestStoryGraph:
             assert dict(
                 zip(got.indices[lo:hi].tolist(), got.data[lo:hi].tolist(), strict=True)
             ) == {c: v / norm for c, v in row.items()}
+
+    @given(data=st.data(), n=st.integers(2, 9), neighbours=st.integers(1, 4))
+    @settings(max_examples=200, deadline=None)
+    def test_shared_neighbours_are_the_third_articles_both_rows_hold(self, data, n, neighbours):
+        """The count for (i, j) is the articles other than i and j in both rows, as a plain
+        set intersection gives it."""
+        possible = [(i, j) for i in range(n) for j in range(i + 1, n)]
+        chosen = sorted(data.draw(st.sets(st.sampled_from(possible))))
+        direct = [data.draw(st.sampled_from([0.01, 0.1, 0.3, 0.6, 0.9])) for _ in chosen]
+        config = replace(StoryConfig(), neighbours=neighbours)
+        pairs = np.array(chosen, dtype=np.int64).reshape(-1, 2)
+        rows = neighbourhoods(n, pairs, np.array(direct, dtype=np.float64), config)
+        held = [set(rows.indices[rows.indptr[i] : rows.indptr[i + 1]].tolist()) for i in range(n)]
+        want = [len((held[i] & held[j]) - {i, j}) for i, j in possible]
+        asked = np.array(possible, dtype=np.int64)
+        assert shared_neighbours(rows, asked).tolist() == want
+
+    def test_two_articles_with_no_neighbour_in_common_are_scored_by_their_cosine(self):
+        """Two briefs of one kind (two companies build plants) at term cosine 0.19, with no
+        other neighbour: each neighbourhood holds itself at weight 1, so their neighbourhood
+        agreement was 2c / (1 + c^2) = 0.37 and they made a story. With no neighbour in
+        common the score is the cosine, and they stay apart."""
+        articles = [art("a", PLANT_A), art("b", PLANT_B)]
+        articles += [art(f"x{k}", text) for k, text in enumerate(ELSEWHERE)]
+        graph = score_graph(story_docs(articles, DedupConfig()), StoryConfig())
+        (c,) = graph.direct.tolist()
+        assert 0.13 < c < StoryConfig().threshold
+        assert graph.shared[(0, 1)] == 0
+        assert graph.edges[(0, 1)] == c  # no year or figure on either side: factor 1
+        assert find_stories(articles) == ()
 
     def test_heaviest_columns_add_members_in_group_order(self):
         """Sums are made member after member, in the group's order: (0.1 + 0.2) + 0.3 is a

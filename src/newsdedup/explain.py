@@ -410,6 +410,9 @@ class StoryExplanation:
     similarity: float  # cosine of the two articles' term vectors
     candidate: bool  # LSH over salient terms proposed the pair (and dates allow it)
     score: float | None  # neighbourhood score times facts; None: no edge between the two
+    # Neighbours the two have in common (None: no edge). With none, the score is their
+    # term cosine times facts, not the agreement of their neighbourhoods.
+    shared_neighbours: int | None
     threshold: float
     shared_terms: tuple[tuple[str, float, float], ...]  # (term, weight in a, weight in b)
     terms_a: tuple[str, ...]  # each side's heaviest terms
@@ -517,6 +520,7 @@ def explain_story(
     apart = dated_apart_pairs([i], [j], graph.dates, config.story.max_days) == 1
     candidate = bool(np.any((graph.pairs[:, 0] == i) & (graph.pairs[:, 1] == j)))
     edge = graph.edges.get((i, j))
+    common = graph.shared.get((i, j))
     score = None if edge is None else round(edge, SCORE_PLACES)
     story_a, story_b = story_of.get(a_id), story_of.get(b_id)
     same = story_a is not None and story_a == story_b
@@ -540,6 +544,7 @@ def explain_story(
         similarity=round(cosine(va, vb), SCORE_PLACES),
         candidate=candidate,
         score=score,
+        shared_neighbours=None if common is None else int(common),
         threshold=config.story.threshold,
         shared_terms=tuple(
             (t, round(x, SCORE_PLACES), round(y, SCORE_PLACES)) for t, x, y in shared
@@ -588,6 +593,7 @@ def story_explanation_to_dict(e: StoryExplanation) -> dict[str, Any]:
         "scores": {
             "similarity": e.similarity,
             "score": e.score,
+            "shared_neighbours": e.shared_neighbours,
             "threshold": e.threshold,
             "fact_factor": e.fact_factor,
         },

@@ -308,10 +308,12 @@ def render_story_explanation(e: StoryExplanation, console: Console) -> None:
         table.add_row(name, f"{shown(article)} · {where}")
     table.add_row("term similarity", f"{e.similarity:.4f} (cosine of TF-IDF term vectors)")
     score = "no edge" if e.score is None else f"{e.score:.4f}"
-    table.add_row(
-        "story score",
-        f"{score} (neighbourhood agreement x facts; threshold {e.threshold:g})",
-    )
+    basis = "neighbourhood agreement x facts"
+    if e.shared_neighbours == 0:
+        basis = "term similarity x facts: no neighbour in common"
+    elif e.shared_neighbours is not None:
+        basis += f", {counted(e.shared_neighbours, 'neighbour')} in common"
+    table.add_row("story score", f"{score} ({basis}; threshold {e.threshold:g})")
     table.add_row("LSH candidate", "yes" if e.candidate else "no")
     dates = f"A {e.date_a or 'unknown'} · B {e.date_b or 'unknown'}"
     table.add_row("dates", dates + (" · too far apart" if e.dated_apart else ""))
