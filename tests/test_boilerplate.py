@@ -198,8 +198,59 @@ class TestRules:
         assert all(got[p] is None for p in tail.split("\n\n"))
 
     @pytest.mark.parametrize(
+        "speaker",
+        [
+            "Speaking on 12 January 2005, Ms Hewitt said:",
+            "In a speech in March 2004, Mr Brown said:",
+            "Writing in The Times on 5 May, Mr Frost wrote:",
+        ],
+    )
+    def test_a_speaker_line_naming_a_date_is_the_story(self, speaker):
+        """QA 12a: any date on a "said:" line made it a commenter's, and the quote under it
+        and every later paragraph went as 'comments' (a follow-up became a 1.00 copy of its
+        original). Only the time a comment was posted, just before the verb, says so."""
+        body = make_article(11, 3)
+        quote = "We will extend the pay to nine months by 2007 and then to the full year."
+        tail = make_article(12, 2)
+        got = reasons_of(f"{body}\n\n{speaker}\n\n{quote}\n\n{tail}\n")
+        assert (got[speaker], got[quote]) == (None, None)
+        assert all(got[p] is None for p in tail.split("\n\n"))
+
+    def test_an_exchange_of_named_speakers_is_the_story(self):
+        """QA 12a: two "X said:" lines within eight lines read as two commenters."""
+        body = make_article(13, 3)
+        lines = [
+            "In the Commons, the prime minister said:",
+            "We will not raise income tax in the next parliament, and not VAT either.",
+            "The leader of the opposition said:",
+            "That promise is simply not worth the paper it is written on, he told MPs.",
+        ]
+        tail = make_article(14, 2)
+        got = reasons_of("\n\n".join([body, *lines, tail]))
+        assert [got[ln] for ln in lines] == [None] * 4
+        assert all(got[p] is None for p in tail.split("\n\n"))
+
+    @pytest.mark.parametrize(
+        "heading", ["3 responses from business groups", "5 reactions to the plan:"]
+    )
+    def test_a_counted_subheading_is_the_story(self, heading):
+        """QA 12a: a subheading starting with a count of responses dropped the rest of the
+        article as comments; without commenters under it, it is the story's."""
+        body = make_article(15, 3)
+        tail = make_article(16, 3)
+        got = reasons_of(f"{body}\n\n{heading}\n\n{tail}\n")
+        assert got[heading] is None
+        assert all(got[p] is None for p in tail.split("\n\n"))
+
+    @pytest.mark.parametrize(
         "author",
-        ["Alex on September 17, 2018 at 6:34 am said:", "alice says:\n\nGood.\n\nbob says:"],
+        [
+            "Alex on September 17, 2018 at 6:34 am said:",
+            "alice says:\n\nGood.\n\nbob says:",
+            "alice says:\nMarch 3, 2024 at 6:34 am",
+            "34 comments\n\nalice says:",
+            "12 replies so far",
+        ],
     )
     def test_commenters_are_still_told_by_a_time_or_a_second_commenter(self, author):
         """A commenter's line with a time, or two commenters' lines close together, still

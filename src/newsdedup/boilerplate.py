@@ -809,6 +809,30 @@ def _mark_comment_section(
 # it; a commenter's line or a comment prompt within this many lines confirms it anyway.
 COMMENT_CONFIRM_LINES = 8
 _COUNTED = re.compile(r"^\W*[1-9]\d*\s+(comments?|responses?|replies|thoughts|reactions)\b")
+# A count alone ("34 comments", "12 replies so far"), or one naming the post in quotes as
+# WordPress does ('3 responses to "Story"'), heads the comments by itself; a count that goes
+# on ("3 responses from business groups") is a subheading of the story unless commenters
+# follow.
+_COUNT_ALONE = re.compile(_COUNTED.pattern + r"(\s+so far)?\W*$")
+_COUNT_OF_POST = re.compile(_COUNTED.pattern + r"\s+(to|on)\s+[\"']")
+# The time a comment was posted, just before the verb: "Dave on March 3, 2024 at 6:34 am
+# said:", "alice says: 12/03/2024". A date elsewhere on the line belongs to the story
+# ("Speaking on 12 January 2005, Ms Hewitt said:").
+_COMMENT_STAMP = re.compile(
+    rf"(\d{{1,2}}[:.]\d\d(\s*[ap]\.?m\.?)?|{_MONTHS}\s+\d{{1,2}},?\s+\d{{4}}"
+    rf"|\d{{1,2}}\s+{_MONTHS},?\s+\d{{4}}|\d{{4}}-\d\d-\d\d|\d{{1,2}}/\d{{1,2}}/\d{{2,4}})"
+    r"\W*(says|said|wrote|writes)\s*:\s*$"
+)
+# Who speaks on a commenter's line without a time: a handle of up to three words, with no
+# comma, not a phrase of the story ("The leader of the opposition said:", "Mr Howard said:").
+_HANDLE_MAX_WORDS = 3
+_NOT_HANDLES = frozenset(
+    (
+        *("the", "a", "an", "in", "on", "at", "as", "when", "speaking", "writing", "asked"),
+        *("mr", "mrs", "ms", "miss", "dr", "sir", "lord", "lady", "president", "minister"),
+        *("prime", "chancellor", "secretary", "senator", "governor", "chief"),
+    )
+)
 
 
 def _opens_comments(
@@ -819,7 +843,14 @@ def _opens_comments(
     if u.comment_author:
         return _is_commenter(u, units, reasons, ahead)
     if u.comment_opener:
-        return True
+        canon = u.f.canon
+        if _COUNT_ALONE.search(canon) or _COUNT_OF_POST.search(canon):
+            return True
+        return any(
+            _is_commenter(units[j], units, reasons, ahead[k + 1 :])
+            for k, j in enumerate(ahead)
+            if units[j].comment_author
+        )
     if not u.comment_heading:
         return False
     if any(units[j].comment_author or reasons[j] == "comments" for j in ahead):
@@ -833,19 +864,40 @@ def _is_commenter(
     u: _Unit, units: list[_Unit], reasons: list[str | None], ahead: list[int]
 ) -> bool:
     """Return True when a line ending in "said:" or "says:" names a commenter, not a speaker
-    the story quotes ("In a statement, the prime minister said:"): a time on it ("Alex on
-    May 3, 2018 at 6:34 am said:") makes it a comment, whatever follows; else a quotation
-    under it is the story's, and another commenter or comment line close below makes it a
-    comment. (Commenters without times who open by quoting are read as the story's quotes:
-    the two look alike, and a story's lost quote is worse than a kept comment.)"""
-    if has_date_or_time(u.f.canon):  # "Dave on March 3, 2024 at 6:34 am said:"
+    the story quotes ("In a statement, the prime minister said:"): the time it was posted,
+    just before the verb ("Alex on May 3, 2018 at 6:34 am said:") or on the next line,
+    makes it a comment, whatever follows; else a quotation under it is the story's, and
+    when it names a handle ("alice says:"), another handle's line or a comment line close
+    below makes it a comment. (Commenters without times who open by quoting are read as
+    the story's quotes: the two look alike, and a story's lost quote is worse than a kept
+    comment.)"""
+    if _COMMENT_STAMP.search(u.f.canon):  # "Dave on March 3, 2024 at 6:34 am said:"
         return True
     if ahead and units[ahead[0]].f.canon.startswith(_QUOTE_OPENERS):
         return False
-    return any(
-        units[j].comment_author or units[j].comment_heading or reasons[j] == "comments"
+    if ahead and _is_stamp(units[ahead[0]]):  # "alice says:" over "March 3, 2024 at 6:34 am"
+        return True
+    return _is_handle(u.f.canon) and any(
+        (units[j].comment_author and _is_handle(units[j].f.canon))
+        or units[j].comment_heading
+        or reasons[j] == "comments"
         for j in ahead
     )
+
+
+# A line that is only the time a comment was posted: "March 3, 2024 at 6:34 am".
+STAMP_MAX_WORDS = 8
+
+
+def _is_stamp(u: _Unit) -> bool:
+    return u.f.words <= STAMP_MAX_WORDS and not u.prose and has_date_or_time(u.f.canon)
+
+
+def _is_handle(canon: str) -> bool:
+    """Return True when the words before "said:" on a line may be a commenter's name."""
+    who = canon.rsplit(" ", 1)[0] if " " in canon else ""
+    words = who.split()
+    return 0 < len(words) <= _HANDLE_MAX_WORDS and "," not in who and words[0] not in _NOT_HANDLES
 
 
 # How a quotation opens, in canonical text (curly quotes fold to ASCII ones).
