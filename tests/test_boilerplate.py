@@ -230,6 +230,23 @@ class TestRules:
         assert [got[ln] for ln in lines] == [None] * 4
         assert all(got[p] is None for p in tail.split("\n\n"))
 
+    def test_a_lede_shown_above_the_body_too_is_kept_once(self):
+        """QA 12a: a page that shows the lede above the byline (a standfirst) and again as
+        the body's first paragraph lost it twice: the copy above as outside the body, the
+        one in the body as a repeat."""
+        lede = (
+            "Maternity pay for new mothers is to rise by 1,400 pounds under new proposals "
+            "announced by the Trade and Industry Secretary."
+        )
+        body = make_article(17, 3)
+        text = (
+            f"Labour plans maternity pay rise\n\n{lede}\n\nBy Political Staff\n\n"
+            f"12 January 2005\n\n{lede}\n\n{body}\n"
+        )
+        kept = kept_text(classify(text))
+        assert kept.count(lede) == 1
+        assert kept.index(lede) < kept.index(body.split("\n\n")[0])
+
     @pytest.mark.parametrize(
         "heading", ["3 responses from business groups", "5 reactions to the plan:"]
     )

@@ -1148,10 +1148,44 @@ def _mark_outside_body(
     for i, flag in enumerate(inside):
         if not flag and reasons[i] is None:
             reasons[i] = "outside-body"
+    if "repeated" in reasons:
+        _keep_repeated_lede(units, reasons, inside)
     # The headline is named, not kept: the benchmark's bodies leave it out, and copies of one
     # story on two sites often carry two different headlines.
     for i in titles:
         reasons[i] = "title"
+
+
+def _keep_repeated_lede(
+    units: list[_Unit], reasons: list[str | None], inside: tuple[bool, ...]
+) -> None:
+    """Keep the body's first sentence when a page also shows it above the body (a
+    standfirst): the copy above goes as outside the body, the one in the body went as a
+    repeat, and the lede was lost. A repeated line of prose in the body, or right above it
+    (blank lines aside), whose other copies all went as outside the body, is kept."""
+    first = inside.index(True)
+    last = len(inside) - 1 - inside[::-1].index(True)
+    kept = {u.f.canon for u, r in zip(units, reasons, strict=True) if r is None}
+    # Lines whose copies above the body went as outside it, and nothing else (not a
+    # headline shown twice: its first copy is named the title).
+    above: dict[str, bool] = {}
+    for u, r in zip(units, reasons, strict=True):
+        if r is not None and r != "repeated":
+            above[u.f.canon] = above.get(u.f.canon, True) and r == "outside-body"
+    for i, u in enumerate(units):
+        if i > last or reasons[i] != "repeated" or u.f.canon in kept:
+            continue
+        if not above.get(u.f.canon):
+            continue
+        # A sentence, as `_with_lede` takes one: not a headline shown twice.
+        if u.shape.lower_share < LEDE_LOWER_SHARE or not u.f.canon.rstrip(CLOSERS).endswith("."):
+            continue
+        if not (u.prose or u.f.words >= LEDE_WORDS):
+            continue
+        if i < first and any(units[j].f.canon for j in range(i + 1, first)):
+            continue
+        reasons[i] = None
+        kept.add(u.f.canon)
 
 
 # A one-sentence lede: at least this many words (prose needs PROSE_WORDS), and this share
