@@ -203,6 +203,43 @@ class TestScanFormats:
         assert stat.S_ISFIFO(fifo.stat().st_mode)
         assert json.loads(got[0])["summary"]["articles"] == 7
 
+    @pytest.mark.skipif(not Path("/dev/stdout").exists(), reason="needs /dev/stdout")
+    @pytest.mark.parametrize("name", ["/dev/stdout", "/dev/fd/1", "log"])
+    def test_output_to_the_file_stdout_appends_to_is_appended_not_replaced(
+        self, corpus, tmp_path, name
+    ):
+        """QA 12b: `-o /dev/stdout >> log` followed the link to the log file and renamed a
+        new file over it: what the log held was lost, and what the shell wrote after went
+        to a deleted file. The report now goes where stdout goes."""
+        import subprocess
+        import sys
+
+        log = tmp_path / "log"
+        log.write_text("old line\n", encoding="utf-8")
+        command = [sys.executable, "-m", "newsdedup", "scan", str(corpus), "-q"]
+        command += ["--format", "csv", "-o", name]
+        with log.open("a", encoding="utf-8") as out:
+            done = subprocess.run(command, stdout=out, cwd=tmp_path, check=False)
+            out.write("after\n")
+        assert done.returncode == 0
+        lines = log.read_text(encoding="utf-8").splitlines()
+        assert lines[0] == "old line"
+        assert lines[1] == "id,cluster,representative,similarity"
+        assert lines[-1] == "after"
+
+    def test_output_to_a_file_named_by_a_descriptor_is_appended_to(self, corpus, tmp_path):
+        """/dev/fd/3 (a file the shell opened, `3>> log`) is appended to, not replaced."""
+        import subprocess
+        import sys
+
+        log = tmp_path / "log"
+        log.write_text("old line\n", encoding="utf-8")
+        command = f'"{sys.executable}" -m newsdedup scan "{corpus}" -q --format csv -o /dev/fd/3'
+        done = subprocess.run(["sh", "-c", command + f' 3>>"{log}"'], check=False)
+        assert done.returncode == 0
+        lines = log.read_text(encoding="utf-8").splitlines()
+        assert lines[:2] == ["old line", "id,cluster,representative,similarity"]
+
     def test_output_gets_the_umask_mode_or_keeps_the_old_one(self, corpus, tmp_path):
         """A new report file is 0666 less the umask (it was 0600, from the temporary
         file); a report written over an old file keeps that file's mode."""

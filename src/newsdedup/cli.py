@@ -448,11 +448,18 @@ def check_output_path(output: Path, inputs: Sequence[Path], load: LoadConfig) ->
 def write_text_atomic(path: Path, text: str) -> None:
     """Write `text` to a temporary file beside `path`, then rename it into place, so a reader
     never sees half a report. A symlink is written through (its target is replaced, the link
-    stays); a device or FIFO (/dev/stdout, a named pipe) is written to, not replaced. Missing
+    stays); a device or FIFO (a terminal, a named pipe) is written to, and a file named
+    through the process's descriptors (/dev/fd/3) is appended to, not replaced. Missing
     folders are made. The file gets the mode of the one it replaces, else the umask's."""
     target = Path(os.path.realpath(path)) if path.is_symlink() else path
     if target.exists() and not target.is_file():
         with target.open("w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        return
+    if _names_open_stream(path):
+        # /dev/fd/3, /proc/self/fd/3: a file the shell opened for this process (`3>> log`);
+        # replacing it would lose what it held and what the shell writes to it after us.
+        with target.open("a", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
         return
     directory = target.parent if str(target.parent) else Path(".")
@@ -469,6 +476,29 @@ def write_text_atomic(path: Path, text: str) -> None:
         raise
 
 
+def _names_open_stream(path: Path) -> bool:
+    """Return True when `path` names a file through the process's open descriptors
+    (/dev/stdout, /dev/fd/N, /proc/self/fd/N): the stream, not a file to replace."""
+    text = os.path.abspath(path)
+    return text.startswith(("/dev/", "/proc/")) and path.is_symlink()
+
+
+def _standard_stream(path: Path) -> int | None:
+    """Return 1 or 2 when `path` is the file this process's stdout or stderr writes to."""
+    try:
+        named = os.stat(path)
+    except OSError:
+        return None
+    for fd in (1, 2):
+        try:
+            open_file = os.fstat(fd)
+        except OSError:
+            continue
+        if (named.st_dev, named.st_ino) == (open_file.st_dev, open_file.st_ino):
+            return fd
+    return None
+
+
 def _umask() -> int:
     """Return the process umask (read by setting it, the only portable way, and back)."""
     mask = os.umask(0o022)
@@ -478,9 +508,16 @@ def _umask() -> int:
 
 def emit(text: str, output: Path | None) -> None:
     """Send machine output to stdout or to `output`; a failed write is one line, exit 2."""
-    if output is None:
+    stream = None if output is None else _standard_stream(output)
+    if output is None or stream == 1:
+        # `-o /dev/stdout`, or the file stdout is redirected to (`>> log`): written as stdout
+        # is, never replaced (that lost what the log held and what came after).
         with writing_stdout():
             sys.stdout.write(text)
+        return
+    if stream == 2:
+        sys.stderr.write(text)
+        sys.stderr.flush()
         return
     try:
         write_text_atomic(output, text)
