@@ -406,6 +406,20 @@ class TestJsonl:
             assert handle.read() == original[0] + original[3] + original[5]
         assert (tmp_path / "o1.jsonl.gz").read_bytes() == (tmp_path / "o2.jsonl.gz").read_bytes()
 
+    def test_a_folder_of_upper_case_jsonl_gz_stays_compressed(self, jsonl, tmp_path):
+        """QA 12b: in a folder, DATA.JSONL.GZ was read as gzip (names are matched without
+        case) but written back as plain text under its .GZ name, which no reader took."""
+        folder = tmp_path / "gzf"
+        folder.mkdir()
+        with gzip.open(folder / "DATA.JSONL.GZ", "wb") as handle:
+            handle.write(jsonl.read_bytes())
+        out = tmp_path / "out"
+        result = run("dedup", str(folder), "--glob", "*.jsonl.gz", "--out", str(out))
+        assert result.exit_code == 0, result.stderr
+        original = jsonl.read_bytes().splitlines(keepends=True)
+        with gzip.open(out / "DATA.JSONL.GZ", "rb") as handle:
+            assert handle.read() == original[0] + original[3] + original[5]
+
     def test_jsonl_file_output_over_existing_needs_force(self, jsonl, tmp_path, monkeypatch):
         """An existing non-empty output file is refused without --force, named as given
         (the removed list was named by its absolute path)."""

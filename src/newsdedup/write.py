@@ -357,7 +357,7 @@ def _fill(root: Path, plan: DedupPlan, folder: Path, progress: Progress | None) 
             jsonl.setdefault(article.source, set()).add(article.line)
     for source in sorted(jsonl):
         src = source_path(root, source)
-        _write_lines(src, folder / source, jsonl[source], compress=source.endswith(".gz"))
+        _write_lines(src, folder / source, jsonl[source], compress=source.lower().endswith(".gz"))
         files += 1
     (folder / REMOVED_NAME).write_text(removed_csv(plan), encoding="utf-8", newline="\n")
     return files
