@@ -406,6 +406,25 @@ class TestJsonl:
             assert handle.read() == original[0] + original[3] + original[5]
         assert (tmp_path / "o1.jsonl.gz").read_bytes() == (tmp_path / "o2.jsonl.gz").read_bytes()
 
+    def test_ids_holding_a_carriage_return_keep_their_csv_rows(self, tmp_path):
+        """QA 12b: with "\\n" as the line terminator the csv module quoted ids holding "\\n"
+        but not a bare "\\r", so such an id split its row for every reader (Python's csv
+        raised "new-line character seen in unquoted field")."""
+        story = make_article(21)
+        path = tmp_path / "cr.jsonl"
+        records = [{"id": "cr\rid", "text": story}, {"id": "copy\rcr", "text": story}]
+        records.append({"id": "plain", "text": make_article(22)})
+        path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+        scan = run("scan", str(path), "--format", "csv")
+        rows = list(csv.DictReader(io.StringIO(scan.stdout)))
+        assert sorted(r["id"] for r in rows) == ["copy\rcr", "cr\rid", "plain"]
+        assert {r["representative"] for r in rows} == {"copy\rcr", ""}
+        out = tmp_path / "out.jsonl"
+        assert run("dedup", str(path), "--out", str(out)).exit_code == 0
+        removed = (tmp_path / "out.removed.csv").read_bytes().decode("utf-8")
+        (row,) = list(csv.DictReader(io.StringIO(removed, newline="")))
+        assert (row["removed"], row["kept"]) == ("cr\rid", "copy\rcr")
+
     def test_a_folder_of_upper_case_jsonl_gz_stays_compressed(self, jsonl, tmp_path):
         """QA 12b: in a folder, DATA.JSONL.GZ was read as gzip (names are matched without
         case) but written back as plain text under its .GZ name, which no reader took."""

@@ -319,6 +319,18 @@ class TestIndexCheck:
         rows = list(csv.DictReader(io.StringIO(result.stdout)))
         assert [(r["id"][:3], r["duplicate_of"][:3]) for r in rows] == [("001", "000")]
 
+    def test_csv_keeps_ids_holding_a_carriage_return_in_their_rows(self, tmp_path):
+        """QA 12b: a bare "\\r" in an id was written unquoted and split the row."""
+        text = (SEEDS / S001).read_text(encoding="utf-8")
+        old, new = tmp_path / "old.jsonl", tmp_path / "new.jsonl"
+        old.write_text(json.dumps({"id": "old\rone", "text": text}) + "\n", encoding="utf-8")
+        new.write_text(json.dumps({"id": "new\rone", "text": text}) + "\n", encoding="utf-8")
+        location = str(tmp_path / "news.db")
+        assert run("index", "add", str(old), "--index", location).exit_code == 0
+        result = run("index", "check", str(new), "--index", location, "--format", "csv")
+        (row,) = list(csv.DictReader(io.StringIO(result.stdout)))
+        assert (row["id"], row["duplicate_of"]) == ("new\rone", "old\rone")
+
     def test_two_folders_checked_lead_their_ids_with_the_folder_name(self, indexed):
         """With two folders, ids lead with each folder's name, so others/002 is no longer
         the indexed 002 itself (the same id) but an exact copy of it under another name."""

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from . import __version__
@@ -118,13 +119,27 @@ def to_jsonl(result: DedupResult) -> str:
     return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in article_rows(result))
 
 
+def csv_text(rows: Iterable[Sequence[object]]) -> str:
+    """Return `rows` as CSV, each row ending in "\\n" (None as an empty field).
+
+    Every field holding a line break is quoted, a bare "\\r" included: with "\\n" as the
+    line terminator, the csv module quotes "\\n" but not "\\r", and an id holding one split
+    its row for every reader. Rows are written with "\\r\\n" (so both are quoted) and the
+    terminator is turned into "\\n"; rows without a bare "\\r" come out as before.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow(["" if v is None else v for v in row])
+        buffer.seek(buffer.tell() - 2)
+        buffer.write("\n")
+        buffer.truncate()
+    return buffer.getvalue()
+
+
 def to_csv(result: DedupResult) -> str:
     """Return one CSV row per article with a header; singletons have empty cluster fields."""
     _check_result(result)
-    buffer = io.StringIO()
     fields = CSV_FIELDS + (STORY_FIELDS if result.has_stories else ())
-    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
-    writer.writeheader()
-    for row in article_rows(result):
-        writer.writerow({k: "" if v is None else v for k, v in row.items()})
-    return buffer.getvalue()
+    rows = ([row[k] for k in fields] for row in article_rows(result))
+    return csv_text(itertools.chain([fields], rows))

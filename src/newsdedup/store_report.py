@@ -5,8 +5,6 @@ JSON keys are an API, like `scan`'s: add keys freely, rename or remove none.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Sequence
 from typing import Any
@@ -18,6 +16,7 @@ from rich.table import Table
 from . import __version__
 from .records import LoadIssue, LoadResult
 from .render import number, shown
+from .serialize import csv_text
 from .store import AddSummary, CheckedArticle, IndexCheckResult
 
 CSV_FIELDS = ("id", "duplicate_of", "similarity", "jaccard", "containment", "via")
@@ -108,24 +107,15 @@ def check_to_jsonl(result: IndexCheckResult) -> str:
 
 def check_to_csv(result: IndexCheckResult) -> str:
     """Return one row per (checked article, indexed duplicate); one empty row if none."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_FIELDS, lineterminator="\n")
-    writer.writeheader()
+    rows: list[Sequence[object]] = [CSV_FIELDS]
     for article in result.articles:
         if not article.duplicates:
-            writer.writerow({"id": article.id} | {k: "" for k in CSV_FIELDS[1:]})
-        for m in article.duplicates:
-            writer.writerow(
-                {
-                    "id": article.id,
-                    "duplicate_of": m.id,
-                    "similarity": m.similarity,
-                    "jaccard": m.jaccard,
-                    "containment": m.containment,
-                    "via": m.via,
-                }
-            )
-    return buffer.getvalue()
+            rows.append([article.id] + [""] * (len(CSV_FIELDS) - 1))
+        rows.extend(
+            (article.id, m.id, m.similarity, m.jaccard, m.containment, m.via)
+            for m in article.duplicates
+        )
+    return csv_text(rows)
 
 
 def check_summary(result: IndexCheckResult) -> str:

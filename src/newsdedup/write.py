@@ -12,10 +12,9 @@ see removes it.
 
 from __future__ import annotations
 
-import csv
 import functools
 import gzip
-import io
+import itertools
 import os
 import secrets
 import shutil
@@ -34,6 +33,7 @@ from .load import (
     relative_id,
 )
 from .records import Article, DedupResult
+from .serialize import csv_text
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total), as the pipeline reports
 # `via`: the article `similarity` was measured against when it is not the kept one (a member
@@ -146,12 +146,8 @@ def plan_dedup(articles: Iterable[Article | ArticleRef], result: DedupResult) ->
 
 def removed_csv(plan: DedupPlan) -> str:
     """Return `removed.csv`: one row per dropped article with the id kept in its place."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(REMOVED_FIELDS)
-    for r in plan.removed:
-        writer.writerow((r.removed, r.kept, r.cluster, r.similarity, r.via))
-    return buffer.getvalue()
+    rows = ((r.removed, r.kept, r.cluster, r.similarity, r.via) for r in plan.removed)
+    return csv_text(itertools.chain([REMOVED_FIELDS], rows))
 
 
 def source_path(root: Path, source: str) -> Path:
