@@ -186,3 +186,34 @@ def test_clean_reads_the_files_scan_reads(tmp_path):
     other.write_text('glob = "*.txt"\n', encoding="utf-8")
     chosen = ["clean", str(tmp_path), "--format", "json", "--config", str(other)]
     assert json.loads(CliRunner().invoke(cli, chosen).stdout)["id"] == "b.txt"
+
+
+@pytest.mark.parametrize(
+    ("flags", "code"),
+    [((), 1), (("--max-duplicate-rate", "1.0"), 0), (("--max-duplicates", "1"), 0)],
+)
+def test_a_budget_flag_replaces_the_files_whole_budget(tmp_path, flags, code):
+    """QA 12b: the file's max_duplicates = 0 still failed the gate under a looser
+    --max-duplicate-rate 0.5 (both had to hold). A budget on the command line is the
+    budget, for `check` and `index check` alike; without one, the file's applies."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from newsdedup.cli import cli
+
+    from .conftest import SEEDS
+
+    for path in SEEDS.glob("*.txt"):
+        shutil.copy(path, tmp_path / path.name)
+    (tmp_path / "newsdedup.toml").write_text("max_duplicates = 0\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", str(tmp_path), "-q", *flags])
+    assert result.exit_code == code, result.output
+    index = str(tmp_path.parent / f"{tmp_path.name}.db")
+    today = tmp_path.parent / f"{tmp_path.name}-today"
+    today.mkdir()
+    shutil.copy(SEEDS / "001_23e261e2bfe35961.txt", today)
+    (today / "newsdedup.toml").write_text("max_duplicates = 0\n", encoding="utf-8")
+    assert CliRunner().invoke(cli, ["index", "add", str(tmp_path), "--index", index]).exit_code == 0
+    checked = CliRunner().invoke(cli, ["index", "check", str(today), "--index", index, *flags])
+    assert checked.exit_code == code, checked.output

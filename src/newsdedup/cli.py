@@ -749,12 +749,23 @@ def apply_settings(
     """Fill every option the user did not give from the settings file: defaults < file < flags."""
     ctx = click.get_current_context()
     settings = read_settings(config_file) if config_file else discover_settings(paths)
-    for name, value in settings.options().items():
-        if name in opts and ctx.get_parameter_source(name) in (
+
+    def given(name: str) -> bool:
+        return ctx.get_parameter_source(name) not in (
             ParameterSource.DEFAULT,
             ParameterSource.DEFAULT_MAP,
             None,
-        ):
+        )
+
+    # The gate's budget is one setting in two keys: a budget on the command line replaces
+    # the file's whole budget (a file's max_duplicates = 0 under --max-duplicate-rate 0.5
+    # failed the gate that the flag allowed).
+    budget = {"max_duplicate_rate", "max_duplicates"}
+    flagged_budget = any(name in opts and given(name) for name in budget)
+    for name, value in settings.options().items():
+        if name in budget and flagged_budget:
+            continue
+        if name in opts and not given(name):
             opts[name] = value
     return settings
 
