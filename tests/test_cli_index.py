@@ -612,5 +612,6 @@ def test_index_check_json_carries_the_gate_verdict(tmp_path):
     assert gated.exit_code == 1
     gate = json.loads(gated.stdout)["gate"]
     assert (gate["passed"], gate["duplicates"], gate["max_duplicates"]) == (False, 1, 0)
+    assert gate["worst"] == ["001.txt"]  # QA 12b: it was always []
     plain = run("index", "check", str(one), "--index", db, "--format", "json")
     assert "gate" not in json.loads(plain.stdout)

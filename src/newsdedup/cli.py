@@ -1381,7 +1381,11 @@ def index_check(
     elif fmt == "json" and outcome is not None:
         # The verdict in the report, as `check --format json` has it: a saved report says
         # why the job failed, not only stderr.
-        report = {**check_to_dict(result), "gate": outcome_to_dict(outcome, policy)}
+        gate = outcome_to_dict(outcome, policy)
+        # `check` names its largest clusters; here the checked articles with an indexed copy
+        # (it was always empty).
+        gate["worst"] = [a.id for a in result.articles if a.duplicates]
+        report = {**check_to_dict(result), "gate": gate}
         emit(json.dumps(report, ensure_ascii=False, indent=2) + "\n", output)
     else:
         writers = {"json": check_to_json, "jsonl": check_to_jsonl, "csv": check_to_csv}
