@@ -230,6 +230,24 @@ class TestRules:
         assert [got[ln] for ln in lines] == [None] * 4
         assert all(got[p] is None for p in tail.split("\n\n"))
 
+    @pytest.mark.parametrize(
+        "line",
+        [
+            "Copyright infringement claims rose sharply last year, the agency said.",
+            "Copyright holders, including the major record labels and film studios, have long "
+            "argued that file-sharing networks cost them billions of pounds a year.",
+        ],
+    )
+    def test_a_sentence_opening_with_the_word_copyright_is_the_story(self, line):
+        """QA 12a: any line under 60 words opening with "Copyright" went as a footer. A
+        notice names its mark or year first; these name neither."""
+        body = make_article(18, 2)
+        tail = make_article(19, 2)
+        got = reasons_of(f"{body}\n\n{line}\n\n{tail}\n")
+        assert got[line] is None
+        notice = "Copyright 2024 Example News Group. All rights reserved."
+        assert reasons_of(f"{body}\n\n{notice}\n")[notice] == "footer"
+
     def test_a_lede_shown_above_the_body_too_is_kept_once(self):
         """QA 12a: a page that shows the lede above the byline (a standfirst) and again as
         the body's first paragraph lost it twice: the copy above as outside the body, the

@@ -538,11 +538,23 @@ _FOOTER_STARTS = (
 )
 
 
+# A copyright notice names its mark or year first ("Copyright 2024 ...", "(c) ..."); a
+# sentence of the story may open with the word ("Copyright holders have long argued ...").
+_COPYRIGHT_NOTICE = re.compile(r"^(©|\(c\)|copyright\s*(©|\(c\)|(19|20)\d\d\b))")
+
+
 def _is_footer(f: _Features) -> bool:
     if f.words > 60:
         return False
     if not f.canon.startswith(_FOOTER_STARTS) and "reserved" not in f.canon:
         return False
+    if (
+        f.canon.startswith("copyright")
+        and "reserved" not in f.canon
+        and not _COPYRIGHT_NOTICE.search(f.canon)
+        and _tells_news(f)
+    ):
+        return False  # "Copyright infringement claims rose sharply last year, ..."
     if "reserved" not in f.canon:  # what the one unanchored footer pattern needs
         return any(p.search(f.canon) for p in _FOOTER_ANCHORED)
     return any(p.search(f.canon) for p in FOOTER_PATTERNS)
