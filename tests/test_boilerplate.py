@@ -248,6 +248,22 @@ class TestRules:
         notice = "Copyright 2024 Example News Group. All rights reserved."
         assert reasons_of(f"{body}\n\n{notice}\n")[notice] == "footer"
 
+    @pytest.mark.parametrize(
+        "line",
+        [
+            "It got a good laugh! And I made my point, which is \u2026",
+            "But here is the disconnect...",
+        ],
+    )
+    def test_a_sentence_trailing_off_is_the_story(self, line):
+        """QA 12a (AEB gold text): any line of up to 25 words ending in an ellipsis went as
+        a teaser link cut short. A headline is one clause and opens with no conjunction."""
+        body = make_article(20, 2)
+        tail = make_article(21, 2)
+        assert reasons_of(f"{body}\n\n{line}\n\n{tail}\n")[line] is None
+        cut = "Russian foreign minister dismisses claims of a rift with..."
+        assert reasons_of(f"{body}\n\n{cut}\n")[cut] == "navigation"
+
     def test_a_lede_shown_above_the_body_too_is_kept_once(self):
         """QA 12a: a page that shows the lede above the byline (a standfirst) and again as
         the body's first paragraph lost it twice: the copy above as outside the body, the
