@@ -144,7 +144,9 @@ def plain_rules(f: bp._Features) -> dict[str, bool]:
         "comments": f.words <= 20 and has(bp.COMMENT_PHRASES) and not news,
         "share": f.words <= 12 and has(bp.SHARE_PHRASES) and not news,
         "cookie": cookie,
-        "footer": f.words <= 60 and any(p.search(canon) for p in bp.FOOTER_PATTERNS),
+        "footer": f.words <= 60
+        and any(p.search(canon) for p in bp.FOOTER_PATTERNS)
+        and not plain_copyright_sentence(f),
         "related_link": f.words <= 30 and bool(bp.RELATED_PREFIX.search(canon)),
         "caption": f.words <= 80
         and bool(
@@ -158,8 +160,29 @@ def plain_rules(f: bp._Features) -> dict[str, bool]:
         "navigation": plain_navigation(f),
         "credit_tail": f.words <= 60
         and any(w in canon[tail:] for w in ("image", "photo", "pic", "credit"))
-        and bool(bp.CREDIT_TAIL.search(canon, tail)),
+        and plain_credit_tail(f, canon, tail),
     }
+
+
+def plain_copyright_sentence(f: bp._Features) -> bool:
+    """A line opening with the word "copyright" that is a sentence of the story."""
+    return (
+        f.canon.startswith("copyright")
+        and "reserved" not in f.canon
+        and not bp._COPYRIGHT_NOTICE.search(f.canon)
+        and bp._tells_news(f)
+    )
+
+
+def plain_credit_tail(f: bp._Features, canon: str, tail: int) -> bool:
+    """CREDIT_TAIL, but a bare "credit(s):" must be followed by no lower-case word."""
+    found = bp.CREDIT_TAIL.search(canon, tail)
+    if found is None:
+        return False
+    if not bp._CREDIT_WORD.fullmatch(found.group(0).lstrip()):
+        return True
+    said = [m.group(0)[-1] for m in bp._CREDITED.finditer(f.raw)]
+    return not said or not said[-1].islower()
 
 
 def plain_navigation(f: bp._Features) -> bool:
@@ -171,7 +194,10 @@ def plain_navigation(f: bp._Features) -> bool:
         parts = [p.strip() for p in bp._NAV_SPLIT.split(f.canon) if p.strip()]
         if len(parts) >= 3 and all(len(p.split()) <= 3 for p in parts):
             return True
-    return f.words <= 25 and f.raw.rstrip().endswith(("...", "\u2026"))
+    if f.words > 25 or not f.raw.rstrip().endswith(("...", "\u2026")):
+        return False
+    head = f.raw.rstrip().rstrip(".\u2026")
+    return not bp._SENTENCE_BREAK.search(head) and not f.canon.startswith(bp._CONJUNCTIONS)
 
 
 def fast_rules(f: bp._Features) -> dict[str, bool]:

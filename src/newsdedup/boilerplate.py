@@ -219,6 +219,10 @@ CREDIT_TAIL = re.compile(
     r"|\bimage (copyright|caption)\b[^.]{0,60}"
     r"|\bcredits?\s*:\s*[^.]{1,60}\.?)\s*$"
 )
+# "... Credit: ESA" names who made the picture; "... child tax credits: worth up to 545
+# pounds a year." goes on in lower case (checked on the raw line: canonical text is folded).
+_CREDIT_WORD = re.compile(r"\bcredits?\s*:\s*[^.]{1,60}\.?\s*$")
+_CREDITED = re.compile(r"\b[Cc][Rr][Ee][Dd][Ii][Tt][Ss]?\s*:\s*[^\W\d_]")
 # "Related: ...", "SEE MORE: ...", "Read more: ..." lead a link to another story.
 RELATED_PREFIX = re.compile(
     r"^\W*(related|see more|see also|read more|read also|also read|more|watch|listen"
@@ -618,7 +622,14 @@ def _is_credit_tail(f: _Features) -> bool:
     # The four words of _CREDIT_WORDS, as substring tests (cheaper than any(), or a regex).
     if not ("image" in end or "photo" in end or "pic" in end or "credit" in end):
         return False
-    return bool(CREDIT_TAIL.search(canon, tail))
+    found = CREDIT_TAIL.search(canon, tail)
+    if found is None:
+        return False
+    if _CREDIT_WORD.fullmatch(found.group(0).lstrip()) is None:
+        return True
+    # Only the bare "credit(s):" branch: a name follows it, not the sentence going on.
+    said = [m.group(0)[-1] for m in _CREDITED.finditer(f.raw)]
+    return not said or not said[-1].islower()
 
 
 def _is_related_link(f: _Features) -> bool:
