@@ -567,7 +567,7 @@ def explain_story(
 
 
 def _facts_dict(f: Facts) -> dict[str, Any]:
-    return {"year": f.year, "decimals": sorted(f.decimals)}
+    return {"year": f.year, "year_named": f.named, "decimals": sorted(f.decimals)}
 
 
 def story_explanation_to_dict(e: StoryExplanation) -> dict[str, Any]:

@@ -326,7 +326,8 @@ def render_story_explanation(e: StoryExplanation, console: Console) -> None:
     facts = []
     for name, f in (("A", e.facts_a), ("B", e.facts_b)):
         figures = ", ".join(sorted(f.decimals)) or "none"
-        facts.append(f"{name}: latest year {f.year or 'none'}, figures {figures}")
+        year = "none" if f.year is None else f"{f.year}" + ("" if f.named else " (its date)")
+        facts.append(f"{name}: latest year {year}, figures {figures}")
     table.add_row("facts", " · ".join(facts) + f" (factor {e.fact_factor:g})")
     table.add_row("top terms A", escape(", ".join(e.terms_a)))
     table.add_row("top terms B", escape(", ".join(e.terms_b)))

@@ -413,17 +413,22 @@ class Facts:
 
     year: int | None = None
     decimals: frozenset[str] = frozenset()
+    # The text names `year` (False: it is the year of the article's date alone). A date says
+    # when an article was written, not which year its event was: two articles dated in one
+    # year agree on nothing by that.
+    named: bool = False
 
 
 def article_facts(text: str, *, date: int | None = None) -> Facts:
     """Return the facts of a text; `date` (an ordinal) is its known date, if any."""
     figures = _FIGURE.findall(join_figures(_fold(text)))
-    years = [int(f) for f in figures if _YEAR.fullmatch(f)]
-    if date is not None:
-        years.append(dt.date.fromordinal(date).year)
+    named = [int(f) for f in figures if _YEAR.fullmatch(f)]
+    years = named + ([dt.date.fromordinal(date).year] if date is not None else [])
+    year = max(years) if years else None
     return Facts(
-        year=max(years) if years else None,
+        year=year,
         decimals=frozenset(f for f in figures if _DECIMAL.fullmatch(f)),
+        named=bool(named) and max(named) == year,
     )
 
 
@@ -434,15 +439,16 @@ def fact_agreement(a: Facts, b: Facts, config: StoryConfig) -> float:
     not their year or their figures, so for each kind of fact both articles state:
     `year_mismatch` when their latest years are `year_gap` or more apart (2012 and 2013 may
     be one winter), `figure_mismatch` when they share no decimal figure (4.4 against 4.6),
-    and `fact_match` when they agree (same latest year, a shared figure). Facts only one side
-    states say nothing.
+    and `fact_match` when they agree (same latest year, named by both texts; a shared
+    figure). Facts only one side states say nothing, and a year known from a date alone
+    can only tell two articles apart.
     """
     factor = 1.0
     if a.year is not None and b.year is not None:
         gap = abs(a.year - b.year)
         if gap >= config.year_gap:
             factor *= config.year_mismatch
-        elif gap == 0:
+        elif gap == 0 and a.named and b.named:
             factor *= config.fact_match
     if a.decimals and b.decimals:
         factor *= config.figure_mismatch if a.decimals.isdisjoint(b.decimals) else config.fact_match
@@ -456,13 +462,14 @@ def fact_agreements(
     of pairs at once: years compared as arrays, shared decimal figures counted as the dots
     of 0/1 rows."""
     years = np.array([-1 if f.year is None else f.year for f in facts], dtype=np.int64)
+    named = np.array([f.named for f in facts], dtype=bool)
     a, b = pairs[:, 0], pairs[:, 1]
     factor = np.ones(len(pairs), dtype=np.float64)
     dated = (years[a] >= 0) & (years[b] >= 0)
     gap = np.abs(years[a] - years[b])
     apart = dated & (gap >= config.year_gap)
     factor[apart] *= config.year_mismatch
-    factor[dated & (gap == 0) & ~apart] *= config.fact_match
+    factor[dated & (gap == 0) & ~apart & named[a] & named[b]] *= config.fact_match
     figures = sorted({d for f in facts for d in f.decimals})
     if not figures:
         return factor
