@@ -371,7 +371,8 @@ class TestExplainStory:
         args = ("explain", "--level", "story", "--corpus", str(folder), "a.txt", "b.txt")
         text = run(*args)
         assert text.exit_code == 0, text.stderr
-        assert "(term similarity x facts: no neighbour in common;" in text.stdout
+        flat = " ".join(text.stdout.replace("│", " ").split())
+        assert "capped at the term similarity (no neighbour in common) x facts;" in flat
         report = json.loads(run(*args, "--format", "json").stdout)
         assert report["scores"]["shared_neighbours"] == 0
         assert report["scores"]["score"] == report["scores"]["similarity"]

@@ -310,7 +310,9 @@ def render_story_explanation(e: StoryExplanation, console: Console) -> None:
     score = "no edge" if e.score is None else f"{e.score:.4f}"
     basis = "neighbourhood agreement x facts"
     if e.shared_neighbours == 0:
-        basis = "term similarity x facts: no neighbour in common"
+        basis = (
+            "neighbourhood agreement capped at the term similarity (no neighbour in common) x facts"
+        )
     elif e.shared_neighbours is not None:
         basis += f", {counted(e.shared_neighbours, 'neighbour')} in common"
     table.add_row("story score", f"{score} ({basis}; threshold {e.threshold:g})")
