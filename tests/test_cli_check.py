@@ -307,7 +307,7 @@ def test_story_level_check_speaks_of_stories_not_copies():
     assert lines[-1] == "5 articles · 1 story of two or more · 4 further reports (80.0%)"
     github = run("check", str(SEEDS), "--level", "story", "--format", "github").stdout
     assert "near-duplicate" not in github.lower()
-    assert ",title=Another report of the story of 002_9f6bd50664dbac58.txt::" in github
+    assert ",title=Another report of the story of 001_23e261e2bfe35961.txt::" in github
     copies = run("check", str(SEEDS), "--format", "github").stdout
     assert ",title=Near-duplicate of 001_23e261e2bfe35961.txt::" in copies
 

@@ -509,6 +509,30 @@ class TestStoryGraph:
         assert graph.edges[(0, 1)] == c  # no year or figure on either side: factor 1
         assert find_stories(articles) == ()
 
+    def test_the_story_representative_is_its_most_central_member(self):
+        """The member closest to the sum of the story's vectors, not the longest text (an
+        outlier the story took in last, QA 12c); ties to the longer text."""
+        rows = term_vectors(
+            [
+                {"quake": 0.8, "aceh": 0.6},
+                {"quake": 0.6, "aceh": 0.8},
+                {"quake": 0.7071, "aceh": 0.7071},
+                {"tsunami": 1.0},
+            ]
+        )
+        central = story_module._centrality([[0, 1, 2, 3]], rows.matrix)
+        assert max(central, key=central.__getitem__) == 2
+        assert min(central, key=central.__getitem__) == 3
+
+    def test_a_copy_never_represents_its_story_in_its_clusters_place(self):
+        """On seeds the story's representative is 001, the copy cluster's representative:
+        000, its copy, is as central, but a deduplicated corpus drops it; 002, the longest
+        text, was the representative before."""
+        result = find_duplicates(load_corpus([SEEDS]).articles, level="both")
+        (story,) = result.stories
+        assert story.representative == "001_23e261e2bfe35961.txt"
+        assert result.clusters[0].representative == story.representative
+
     def test_heaviest_columns_add_members_in_group_order(self):
         """Sums are made member after member, in the group's order: (0.1 + 0.2) + 0.3 is a
         hair above 0.6, so "y" outweighs "x" (0.3 + 0.3); added the other way round the two
