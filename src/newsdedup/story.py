@@ -1461,8 +1461,12 @@ def _label(
     graph: StoryGraph,
     terms: int,
 ) -> str:
-    """Return the label phrased from a story's heaviest term columns."""
+    """Return the label phrased from a story's heaviest term columns. Figures other than
+    years are left out when words remain: they weigh much in briefs of tables and results
+    but say nothing in a label ("33.1 · 8,871,000 · 5,156,000")."""
     ranked = [graph.vectors.terms[c] for c in columns]
+    worded = [t for t in ranked if not _FIGURE.fullmatch(t) or _YEAR.fullmatch(t)]
+    ranked = worded or ranked
     return label_phrases(ranked, *_label_reading(members, docs, ranked), terms=terms)
 
 
