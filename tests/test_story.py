@@ -265,6 +265,11 @@ class TestParseFieldDate:
             ("1236038400", "2009-03-03"),  # Unix seconds
             ("1236038400000", "2009-03-03"),  # milliseconds
             ("March 3, 2009", "2009-03-03"),
+            # QA 12c: read since 2026-11-25.
+            ("2009-3-3", "2009-03-03"),
+            ("03/03/2009", "2009-03-03"),  # day and month one: no mistaking them
+            ("03.03.2009", "2009-03-03"),
+            ("1236038400000.0", "2009-03-03"),  # milliseconds written as a JSON float
         ],
     )
     def test_the_forms_date_fields_use(self, value, iso):
@@ -274,7 +279,9 @@ class TestParseFieldDate:
 
         assert parse_field_date(value) == dt.date.fromisoformat(iso).toordinal()
 
-    @pytest.mark.parametrize("value", ["09/01/2009", "garbage", "", "2009", "13/13/2009"])
+    @pytest.mark.parametrize(
+        "value", ["09/01/2009", "garbage", "", "2009", "13/13/2009", "2009/3-3", "26-Feb-87"]
+    )
     def test_ambiguous_or_unreadable_is_none(self, value):
         """09/01/2009 is 9 January or 1 September: no date rather than a wrong one."""
         assert parse_field_date(value) is None

@@ -119,12 +119,13 @@ _DMY_DATE = re.compile(
     rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+(?:of\s+)?|-){_MONTH}(?:\s*,?\s*|-)((?:19|20)\d\d)\b",
     re.IGNORECASE,
 )
-# In a date field only (in text they are as often figures): 2009/09/01, 2009.09.01, 20090901,
-# day and month as numbers when one is over 12 (25/12/2009, 12/25/2009), and Unix times.
-_YMD_FIELD = re.compile(r"((?:19|20)\d\d)[/.](\d{1,2})[/.](\d{1,2})(?!\d)")
+# In a date field only (in text they are as often figures): 2009/09/01, 2009.09.01, 2009-3-3,
+# 20090901, day and month as numbers when one is over 12 or both are one (25/12/2009,
+# 12/25/2009, 03/03/2009), and Unix times (milliseconds as a JSON float too).
+_YMD_FIELD = re.compile(r"((?:19|20)\d\d)([/.\-])(\d{1,2})\2(\d{1,2})(?!\d)")
 _COMPACT_FIELD = re.compile(r"((?:19|20)\d\d)(\d\d)(\d\d)(?:T|\s|$)")
 _NUMERIC_FIELD = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-]((?:19|20)\d\d)(?!\d)")
-_EPOCH_FIELD = re.compile(r"\d{9,10}(?:\.\d+)?|\d{12,13}")
+_EPOCH_FIELD = re.compile(r"\d{9,10}(?:\.\d+)?|\d{12,13}(?:\.\d+)?")
 _CENTURY = re.compile(r"(?:19|20)\d\d")
 _TITLE_MAX_WORDS = 25
 _MAX_NEIGHBOURS = 50
@@ -348,14 +349,14 @@ def parse_field_date(value: str) -> int | None:
     if day is not None:
         return day
     if m := _YMD_FIELD.match(value):
-        return _ordinal(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        return _ordinal(int(m.group(1)), int(m.group(3)), int(m.group(4)))
     if m := _COMPACT_FIELD.match(value):
         return _ordinal(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     if m := _NUMERIC_FIELD.match(value):
         first, second, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
         if first > 12 >= second:
             return _ordinal(year, second, first)
-        if second > 12 >= first:
+        if second > 12 >= first or first == second:
             return _ordinal(year, first, second)
         return None  # 09/01/2009: 9 January or September 1
     if _EPOCH_FIELD.fullmatch(value):
