@@ -264,6 +264,22 @@ class TestRules:
         cut = "Russian foreign minister dismisses claims of a rift with..."
         assert reasons_of(f"{body}\n\n{cut}\n")[cut] == "navigation"
 
+    @pytest.mark.parametrize(
+        "line",
+        [
+            "Mr Frost, who contributed to the report, said it was a wake-up call for firms.",
+            "Reporting by the Guardian last year revealed the payments.",
+        ],
+    )
+    def test_a_sentence_naming_a_contribution_is_the_story(self, line):
+        """QA 12a: both went as a byline. A credit line ends where it names the contribution
+        and credits people by name; these go on, or name no one."""
+        body = make_article(22, 2)
+        tail = make_article(23, 2)
+        assert reasons_of(f"{body}\n\n{line}\n\n{tail}\n")[line] is None
+        for credit in ("Jane Doe in Paris contributed reporting.", "Reporting by Jane Doe"):
+            assert reasons_of(f"{body}\n\n{credit}\n")[credit] == "byline"
+
     def test_a_lede_shown_above_the_body_too_is_kept_once(self):
         """QA 12a: a page that shows the lede above the byline (a standfirst) and again as
         the body's first paragraph lost it twice: the copy above as outside the body, the

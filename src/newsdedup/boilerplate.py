@@ -694,12 +694,26 @@ _CONTRIBUTOR = re.compile(
 )
 
 
+# A contributor line ends where it names the contribution ("Jane Doe in Paris contributed
+# reporting.", "... contributed reporting from the state capital."): this many words may follow.
+CONTRIBUTION_TAIL_WORDS = 6
+_BY_WHOM = re.compile(r"\b[Bb][Yy]\s+(\S)")
+
+
 def _is_contributor(f: _Features) -> bool:
-    return (
-        f.words <= CONTRIBUTOR_WORDS
-        and ("contributed" in f.canon or " by " in f.canon)
-        and _CONTRIBUTOR.search(f.canon) is not None
-    )
+    """Return True for a line crediting contributors: "Reporting by Jane Doe; Editing by
+    John Smith", "Jane Doe contributed reporting." Not a sentence of the story that goes on
+    after the phrase ("Mr Frost, who contributed to the report, said it was ...") or that
+    credits no one by name ("Reporting by the Guardian last year revealed the payments.")."""
+    if f.words > CONTRIBUTOR_WORDS or not ("contributed" in f.canon or " by " in f.canon):
+        return False
+    m = _CONTRIBUTOR.search(f.canon)
+    if m is None:
+        return False
+    if m.group(0).startswith("contributed"):
+        return len(f.canon[m.end() :].split()) <= CONTRIBUTION_TAIL_WORDS
+    by = _BY_WHOM.search(f.raw)
+    return by is None or not by.group(1).islower()
 
 
 _NAV_SEPARATOR = re.compile(r"[>»|/•·]")
