@@ -280,6 +280,25 @@ class TestRules:
         for credit in ("Jane Doe in Paris contributed reporting.", "Reporting by Jane Doe"):
             assert reasons_of(f"{body}\n\n{credit}\n")[credit] == "byline"
 
+    @pytest.mark.parametrize(
+        "line",
+        [
+            "WhatsApp was down for six hours on Monday.",
+            "Cookie sales fell 5% in 2004.",
+            "The newsletter was sent to 20,000 party members.",
+            "It offered a free trial to 500 farmers.",
+        ],
+    )
+    def test_a_short_sentence_holding_a_blurbs_word_is_the_story(self, line):
+        """QA 12a: a sentence under ten words holding one phrase word went as the blurb the
+        word names; six words ending a sentence now read as the story's, unless they speak
+        to the reader or call to act (the blurbs keep going: see the tests above)."""
+        body = make_article(24, 2)
+        tail = make_article(25, 2)
+        assert reasons_of(f"{body}\n\n{line}\n\n{tail}\n")[line] is None
+        for blurb in ("Share on WhatsApp", "Sign up to our newsletter.", "Start your free trial"):
+            assert reasons_of(f"{body}\n\n{blurb}\n\n{tail}\n")[blurb] is not None
+
     def test_a_lede_shown_above_the_body_too_is_kept_once(self):
         """QA 12a: a page that shows the lede above the byline (a standfirst) and again as
         the body's first paragraph lost it twice: the copy above as outside the body, the

@@ -445,7 +445,7 @@ def _has(phrases: Collection[str], canon: str) -> bool:
 # sentence of the story that merely names a privacy policy, a newsletter or a free trial
 # does neither ("The regulator said the company changed its privacy policy"). Not "us":
 # lower-cased, it is also the US.
-_NEWS_WORDS = 10  # ... and ends a sentence
+_NEWS_WORDS = 6  # ... and ends a sentence
 _READER = re.compile(
     r"\b(you|your|yours|we|our|ours|i agree)\b"
     r"|\bby (checking|clicking|continuing|using|signing|submitting|subscribing)\b"
