@@ -299,6 +299,20 @@ class TestRules:
         for blurb in ("Share on WhatsApp", "Sign up to our newsletter.", "Start your free trial"):
             assert reasons_of(f"{body}\n\n{blurb}\n\n{tail}\n")[blurb] is not None
 
+    def test_a_sentence_above_a_labelled_caption_is_the_story(self):
+        """QA 12a (AEB Sky News): "Image: <what the picture shows>" is a caption under its
+        label; the short sentence above it went as its caption. Above a credit that names
+        who took the picture, the line is still the caption."""
+        body = make_article(26, 2)
+        line = "His first match in charge will be away to West Ham on Saturday."
+        labelled = "Image: Mourinho was sacked by Manchester United last December"
+        got = reasons_of(f"{body}\n\n{line}\n\n{labelled}\n\n{make_article(27, 2)}\n")
+        assert got[line] is None
+        assert got[labelled] is not None
+        credit = "Photo: Jane Doe for The Times"
+        got = reasons_of(f"{body}\n\n{line}\n\n{credit}\n\n{make_article(27, 2)}\n")
+        assert (got[line], got[credit]) == ("caption", "credit")
+
     def test_a_lede_shown_above_the_body_too_is_kept_once(self):
         """QA 12a: a page that shows the lede above the byline (a standfirst) and again as
         the body's first paragraph lost it twice: the copy above as outside the body, the

@@ -973,12 +973,28 @@ def _revise(units: list[_Unit], reasons: list[str | None], listed: list[bool] | 
     for pos, i in enumerate(nonblank) if "credit" in reasons else ():
         canon = units[i].f.canon
         before_caption = canon.startswith(("image copyright", "copyright"))
+        before_caption = before_caption or _is_labelled_caption(units[i].f.raw)
         if reasons[i] == "credit" and canon not in WIRE_CREDITS and not before_caption and pos:
             above = nonblank[pos - 1]
             if reasons[above] is None and _may_caption(units[above].f):
                 reasons[above] = "caption"
     _mark_comment_section(units, reasons, nonblank)
     _mark_teaser_runs(units, reasons, listed)
+
+
+# "Image: Patricia Hewitt announced the plans on Sunday" is a caption under its label, not a
+# credit naming who took the picture ("Photo: Jane Doe for The New York Times"): it says
+# what the picture shows, in words a sentence has in lower case.
+_CAPTION_LABEL = re.compile(r"^\W*(image|photo|picture|pic)s?\s*:\s*", re.IGNORECASE)
+LABELLED_CAPTION_LOWER_WORDS = 3
+
+
+def _is_labelled_caption(raw: str) -> bool:
+    m = _CAPTION_LABEL.match(raw)
+    if m is None:
+        return False
+    words = raw[m.end() :].split()
+    return sum(1 for w in words if w[:1].islower()) >= LABELLED_CAPTION_LOWER_WORDS
 
 
 def _mark_teaser_runs(
