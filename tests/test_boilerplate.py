@@ -313,6 +313,30 @@ class TestRules:
         got = reasons_of(f"{body}\n\n{line}\n\n{credit}\n\n{make_article(27, 2)}\n")
         assert (got[line], got[credit]) == ("caption", "credit")
 
+    def test_an_interviews_short_questions_and_answers_are_the_story(self):
+        """QA 12a (AEB): the rapid-fire end of an interview ("Q: Favorite apps?" / "A:
+        Bleacher Report, Uber Eats, and ParkMobile") went as outside the body or as a tag
+        list. When the body holds questions and answers, the later ones are its own."""
+        long_qa = [
+            "Q: What is the one thing you have learned in your past roles that helps most?",
+            "A: I think the importance of listening to truly understand where a person is "
+            "coming from, which has served me well in every role I have had so far.",
+            "Q: How do you prioritize your day when everything seems to be urgent?",
+            "A: I have been well served by a simple habit: the first hour of every day goes "
+            "to the one thing that matters most, and the rest of the day follows from it.",
+        ]
+        short_qa = [
+            "Q: Favorite apps?",
+            "A: Bleacher Report, Uber Eats, and ParkMobile",
+            "Q: Favorite artists?",
+            "A: Bob Marley, Bruno Mars, Drake, The Eagles, Jay Z, Frank Sinatra",
+        ]
+        text = "\n\n".join([make_article(28, 2), *long_qa, *short_qa]) + "\n"
+        got = reasons_of(text)
+        assert [got[line] for line in short_qa] == [None] * 4
+        menu = "Home\n\nQ: Favorite apps?"  # no interview in the body: nothing kept
+        assert reasons_of(f"{make_article(29, 3)}\n\n{menu}\n")["Q: Favorite apps?"] is not None
+
     def test_a_lede_shown_above_the_body_too_is_kept_once(self):
         """QA 12a: a page that shows the lede above the byline (a standfirst) and again as
         the body's first paragraph lost it twice: the copy above as outside the body, the

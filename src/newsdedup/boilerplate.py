@@ -1212,10 +1212,32 @@ def _mark_outside_body(
             reasons[i] = "outside-body"
     if "repeated" in reasons:
         _keep_repeated_lede(units, reasons, inside)
+    _keep_interview(units, reasons, inside)
     # The headline is named, not kept: the benchmark's bodies leave it out, and copies of one
     # story on two sites often carry two different headlines.
     for i in titles:
         reasons[i] = "title"
+
+
+# An interview's questions and answers: "Q: Where did you grow up?", "A. In Leeds."
+_QA_LINE = re.compile(r"^\s*[QA]\s*[:.]\s+\S")
+INTERVIEW_MIN_LINES = 2
+
+
+def _keep_interview(
+    units: list[_Unit], reasons: list[str | None], inside: tuple[bool, ...]
+) -> None:
+    """Keep the short questions and answers that end an interview ("Q: Favorite apps?" /
+    "A: Bleacher Report, Uber Eats"): when the body holds questions and answers, every
+    later one is the article's too, though alone each reads as a menu item."""
+    if sum(1 for u, flag in zip(units, inside, strict=True) if flag and _QA_LINE.match(u.f.raw)) < (
+        INTERVIEW_MIN_LINES
+    ):
+        return
+    first = inside.index(True)
+    for i in range(first, len(units)):
+        if reasons[i] in ("outside-body", "navigation") and _QA_LINE.match(units[i].f.raw):
+            reasons[i] = None
 
 
 def _keep_repeated_lede(
