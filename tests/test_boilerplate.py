@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsdedup import Article, CleanConfig, clean
+from newsdedup import Article, CleanConfig, clean, find_duplicates
 from newsdedup.body import body_lines, shape
 from newsdedup.boilerplate import classify, kept_text
 from newsdedup.cli import cli
@@ -336,6 +336,35 @@ class TestRules:
         assert [got[line] for line in short_qa] == [None] * 4
         menu = "Home\n\nQ: Favorite apps?"  # no interview in the body: nothing kept
         assert reasons_of(f"{make_article(29, 3)}\n\n{menu}\n")["Q: Favorite apps?"] is not None
+
+    def test_a_sites_long_blurbs_do_not_make_two_briefs_copies(self):
+        """QA 12a: two unrelated briefs of one site were a 0.82 copy on their blurbs: a
+        newsletter blurb of 35 words (the limit was 30) and a paywall blurb its phrase list
+        missed. Also an ad line with its label, a picture control, a sign-up link."""
+        blurbs = [
+            "Get the day's top stories from across the region sent straight to your inbox "
+            "every morning with our free daily briefing, and never miss the local news that "
+            "matters to you and your family.",
+            "Enjoy unlimited digital access to all of our local journalism, including "
+            "exclusive investigations, sport and what's on guides, for just one pound a week.",
+            "Advertisement - Continue Reading Below",
+            "View image in fullscreen",
+            "Sign up for the Morning Briefing",
+        ]
+        briefs = [
+            "The city council voted on Tuesday to approve six kilometres of protected cycle "
+            "lanes along the ring road, despite objections from shop owners.",
+            "Firefighters spent the night tackling a blaze at a warehouse on the industrial "
+            "estate; nobody was hurt, and the cause is being investigated.",
+        ]
+        articles = [
+            Article(id=f"{n}.txt", text="\n\n".join([brief, *blurbs]), source=f"{n}.txt")
+            for n, brief in enumerate(briefs)
+        ]
+        for article in articles:
+            got = reasons_of(article.text)
+            assert all(got[b] is not None for b in blurbs)
+        assert find_duplicates(articles).clusters == ()
 
     def test_a_lede_shown_above_the_body_too_is_kept_once(self):
         """QA 12a: a page that shows the lede above the byline (a standfirst) and again as

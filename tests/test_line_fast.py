@@ -140,7 +140,7 @@ def plain_rules(f: bp._Features) -> dict[str, bool]:
     tail = max(0, len(canon) - bp.TAIL_REACH)
     return {
         "paywall": f.words <= 60 and has(bp.PAYWALL_PHRASES) and not news,
-        "newsletter": f.words <= 30 and has(bp.NEWSLETTER_PHRASES) and not news,
+        "newsletter": f.words <= 60 and has(bp.NEWSLETTER_PHRASES) and not news,
         "comments": f.words <= 20 and has(bp.COMMENT_PHRASES) and not news,
         "share": f.words <= 12 and has(bp.SHARE_PHRASES) and not news,
         "cookie": cookie,

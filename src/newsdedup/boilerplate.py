@@ -26,7 +26,7 @@ from .unwrap import FUNCTION_WORDS, wrapped_groups
 AD_PATTERNS = (
     re.compile(r"^[\W_]*(advert\w*|ad|sponsored( content)?|promoted|paid (post|content))[\W_]*$"),
     re.compile(
-        r"^[\W_]*(story continues below( (this )?advert\w*)?"
+        r"^[\W_]*(advert\w*[\W_]+)?(story continues below( (this )?advert\w*)?"
         r"|continue reading (the main story|below))[\W_]*$"
     ),
 )
@@ -41,6 +41,7 @@ PAYWALL_PHRASES = (
     "premium package",
     "ad-free for all subscribers",
     "unlimited access",
+    "unlimited digital access",
     "to continue reading",
     "this article is for subscribers",
     "register to read",
@@ -50,12 +51,14 @@ PAYWALL_PHRASES = (
 NEWSLETTER_PHRASES = (
     "sign up now:",
     "sign up for our",
+    "sign up for the",
     "sign up to our",
     "sign up to receive",
     "subscribe to our newsletter",
     "newsletter",
     "get our free",
     "delivered to your inbox",
+    "straight to your inbox",
     "get insights on",
 )
 COMMENT_PHRASES = (
@@ -174,6 +177,10 @@ NAV_WORDS = frozenset(
         "subscribe",
         "register",
         "skip to content",
+        "skip to main content",
+        "view image in fullscreen",
+        "thanks for reading",
+        "thanks for reading!",
         "asia",
         "europe",
         "africa",
@@ -514,7 +521,12 @@ def _is_paywall(f: _Features) -> bool:
 
 
 def _is_newsletter(f: _Features) -> bool:
-    return f.phrase and f.words <= 30 and _has(NEWSLETTER_PHRASES, f.canon) and not _tells_news(f)
+    return (
+        f.phrase
+        and f.words <= PHRASE_MAX_WORDS
+        and _has(NEWSLETTER_PHRASES, f.canon)
+        and not _tells_news(f)
+    )
 
 
 def _is_comments(f: _Features) -> bool:
