@@ -953,4 +953,10 @@ def _label_from_all_terms(group, docs, graph, terms=5):
             total[t] = total.get(t, 0.0) + w
             surface.setdefault(t, Counter())[wording.spelling(t)] += 1
     ranked = [t for t, _ in sorted(total.items(), key=lambda kv: (-kv[1], kv[0]))[: 3 * terms]]
-    return label_phrases(ranked, counts, pairs, surface, terms=terms)
+    # Figures other than years are left out when words remain.
+    worded = [
+        t
+        for t in ranked
+        if not story_module._FIGURE.fullmatch(t) or story_module._YEAR.fullmatch(t)
+    ]
+    return label_phrases(worded or ranked, counts, pairs, surface, terms=terms)
