@@ -619,6 +619,27 @@ class TestPlanDedup:
             plan_dedup(refs, DedupResult(params={}, articles=1, clusters=()))
 
 
+def test_a_corpus_dedup_cannot_copy_is_refused_before_the_scan(tmp_path, monkeypatch):
+    """QA 12b: a folder holding a WARC of several pages was refused only after the whole
+    scan, and named crawl.warc.gz, not the path given (wa/crawl.warc.gz)."""
+    from .pages import write_warc
+
+    folder = tmp_path / "wa"
+    folder.mkdir()
+    page = "<html><body>" + "<p>" + make_article(31) + "</p></body></html>"
+    other = "<html><body>" + "<p>" + make_article(32) + "</p></body></html>"
+    write_warc(
+        folder / "crawl.warc.gz",
+        [("http://a/1", page, "text/html"), ("http://a/2", other, "text/html")],
+    )
+    scanned: list[bool] = []
+    monkeypatch.setattr("newsdedup.cli.run_scan", lambda *a, **k: scanned.append(True))
+    result = run("dedup", str(folder), "--glob", "*.warc.gz", "--out", str(tmp_path / "o"))
+    assert result.exit_code == 2
+    assert f"{folder / 'crawl.warc.gz'}: holds several articles" in result.stderr
+    assert scanned == []
+
+
 def test_a_digest_of_teasers_does_not_cost_the_full_stories(tmp_path):
     """Full stories, a teaser of each (its first half) and a digest page quoting two teasers:
     each teaser is dropped, and the digest and every full story are kept (the digest and the

@@ -80,6 +80,7 @@ from .settings import Settings, discover_settings, read_settings
 from .write import (
     article_locations,
     article_refs,
+    check_copyable,
     check_target,
     plan_dedup,
     write_deduplicated,
@@ -1064,8 +1065,11 @@ def dedup(path: Path, out_arg: str, force: bool, config_file: Path | None, **opt
     check_target(
         path, out, force=force, folder=out_arg.endswith(("/", os.sep)), load=load_config_from(opts)
     )
+    # The corpus's shape too: a WARC of several pages, a JSON array, cannot be copied.
+    refs = article_refs([path], load_config_from(opts))
+    check_copyable(refs, root=path)
     result = run_scan([path], opts, err)
-    plan = plan_dedup(article_refs([path], load_config_from(opts)), result)
+    plan = plan_dedup(refs, result)
     progress = LazyProgress(err, enabled=not opts["quiet"])
     try:
         summary = write_deduplicated(path, plan, out, force=force, progress=progress)

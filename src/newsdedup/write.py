@@ -94,24 +94,29 @@ class WriteSummary:
     removed: int
 
 
-def _check_copyable(refs: Sequence[ArticleRef]) -> None:
+def check_copyable(refs: Sequence[ArticleRef], root: Path | None = None) -> None:
     """Raise `ConfigError` unless every article is a whole file or one line of a JSONL file:
-    the only two shapes the writer can copy without rewriting a byte."""
+    the only two shapes the writer can copy without rewriting a byte. With `root` (the path
+    the user named), files are named by their path from it."""
+
+    def named(source: str) -> str:
+        return source if root is None else str(source_path(root, source))
+
     whole: set[str] = set()
     for ref in refs:
         if ref.line is None:
             if ref.source in whole:
                 raise ConfigError(
-                    f"{ref.source}: holds several articles, which dedup cannot copy apart "
-                    "(it copies whole text files and JSONL lines)"
+                    f"{named(ref.source)}: holds several articles, which dedup cannot copy "
+                    "apart (it copies whole text files and JSONL lines)"
                 )
             whole.add(ref.source)
         elif ref.source.lower().endswith(".json"):
-            raise _json_named(Path(ref.source))
+            raise _json_named(Path(named(ref.source)))
         elif not is_jsonl(Path(ref.source)):
             raise ConfigError(
-                f"{ref.source}: line {ref.line} is not a JSONL record; dedup copies whole "
-                "text files and JSONL lines only"
+                f"{named(ref.source)}: line {ref.line} is not a JSONL record; dedup copies "
+                "whole text files and JSONL lines only"
             )
 
 
@@ -127,7 +132,7 @@ def _json_named(path: Path) -> ConfigError:
 def plan_dedup(articles: Iterable[Article | ArticleRef], result: DedupResult) -> DedupPlan:
     """Return which articles a deduplicated copy keeps and which it drops (and for whom)."""
     refs = [ArticleRef(id=a.id, source=a.source, line=a.line) for a in articles]
-    _check_copyable(refs)
+    check_copyable(refs)
     removals = {
         m.id: Removal(
             removed=m.id,
