@@ -788,6 +788,23 @@ def test_a_pipe_as_the_path_is_named_not_walked_as_an_empty_folder(tmp_path: Pat
     )
 
 
+@pytest.mark.skipif(not Path("/dev/fd").exists(), reason="needs /dev/fd")
+def test_a_shells_process_substitution_is_named_a_pipe_not_vanished(tmp_path: Path):
+    """QA 12b: `scan <(cat a.txt) b.txt` warned "63: vanished (deleted or moved since
+    listed)", and /dev/stdin was named "stdin". Both are streams, named as given."""
+    import subprocess
+    import sys
+
+    article = tmp_path / "a.txt"
+    article.write_text(make_article(1), encoding="utf-8")
+    command = f'"{sys.executable}" -m newsdedup scan <(cat "{article}") "{article}"'
+    done = subprocess.run(["bash", "-c", command], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "vanished" not in done.stderr
+    assert "warning: /dev/fd/" in done.stderr
+    assert "save it to a file first (skipped)" in done.stderr
+
+
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_a_pipe_inside_a_folder_is_a_skipped_input_not_left_out_unseen(tmp_path: Path, workers):
     """A FIFO named like an article inside the corpus was left out without a word (the

@@ -754,14 +754,17 @@ def read_file(path: Path, root: Path, config: LoadConfig) -> Iterator[Article | 
             severity="warning",
         )
         return
-    if not regular and not os.path.lexists(path):
+    # /dev/stdin, /dev/fd/63 (a shell's <(...)): a stream, named as given. A worker process
+    # does not hold the shell's descriptor, so there it looks vanished.
+    stream = os.path.abspath(path).startswith(("/dev/", "/proc/"))
+    if not regular and not stream and not os.path.lexists(path):
         yield LoadIssue(
             source=relative_id(path, root), problem="vanished (deleted or moved since listed)"
         )
         return
     if not regular:
         yield LoadIssue(
-            source=relative_id(path, root),
+            source=str(path) if stream else relative_id(path, root),
             problem="not a regular file or folder (a pipe, socket or device); newsdedup reads its "
             "input more than once, so save it to a file first",
         )
