@@ -872,7 +872,11 @@ _COUNTED = re.compile(r"^\W*[1-9]\d*\s+(comments?|responses?|replies|thoughts|re
 # on ("3 responses from business groups") is a subheading of the story unless commenters
 # follow.
 _COUNT_ALONE = re.compile(_COUNTED.pattern + r"(\s+so far)?\W*$")
-_COUNT_OF_POST = re.compile(_COUNTED.pattern + r"\s+(to|on)\s+[\"']")
+# 'on "Story"', "on this story", "to Labour plans maternity pay rise": a count of comments,
+# responses, replies or thoughts to or on a post, not a lead-in (no colon at the end).
+_COUNT_OF_POST = re.compile(
+    r"^\W*[1-9]\d*\s+(comments?|responses?|replies|thoughts)\s+(to|on)\s+[^:]*[^:\s]$"
+)
 # The time a comment was posted, just before the verb: "Dave on March 3, 2024 at 6:34 am
 # said:", "alice says: 12/03/2024". A date elsewhere on the line belongs to the story
 # ("Speaking on 12 January 2005, Ms Hewitt said:").
@@ -904,7 +908,8 @@ def _opens_comments(
         canon = u.f.canon
         if _COUNT_ALONE.search(canon) or _COUNT_OF_POST.search(canon):
             return True
-        return any(
+        # Commenters below confirm it: a "says:" line, or a name over a posting time.
+        return any(_is_stamp(units[j]) for j in ahead) or any(
             _is_commenter(units[j], units, reasons, ahead[k + 1 :])
             for k, j in enumerate(ahead)
             if units[j].comment_author
@@ -929,13 +934,17 @@ def _is_commenter(
     below makes it a comment. (Commenters without times who open by quoting are read as
     the story's quotes: the two look alike, and a story's lost quote is worse than a kept
     comment.)"""
-    if _COMMENT_STAMP.search(u.f.canon):  # "Dave on March 3, 2024 at 6:34 am said:"
+    canon = u.f.canon
+    # "Dave on March 3, 2024 at 6:34 am said:", "March 3, 2024 at 6:34 am John Smith says:"
+    if _COMMENT_STAMP.search(canon) or _STAMP_FIRST.match(canon):
         return True
     if ahead and units[ahead[0]].f.canon.startswith(_QUOTE_OPENERS):
         return False
+    if not _is_handle(canon):
+        return False
     if ahead and _is_stamp(units[ahead[0]]):  # "alice says:" over "March 3, 2024 at 6:34 am"
         return True
-    return _is_handle(u.f.canon) and any(
+    return any(
         (units[j].comment_author and _is_handle(units[j].f.canon))
         or units[j].comment_heading
         or reasons[j] == "comments"
@@ -951,11 +960,30 @@ def _is_stamp(u: _Unit) -> bool:
     return u.f.words <= STAMP_MAX_WORDS and not u.prose and has_date_or_time(u.f.canon)
 
 
+# A posting time opening the line: "March 3, 2024 at 6:34 am John Smith says:".
+_STAMP_FIRST = re.compile(
+    rf"^({_MONTHS}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTHS},?\s+\d{{4}}|\d{{4}}-\d\d-\d\d"
+    r"|\d{1,2}/\d{1,2}/\d{2,4})\b.{0,40}\d{1,2}[:.]\d\d"
+)
+
+
 def _is_handle(canon: str) -> bool:
-    """Return True when the words before "said:" on a line may be a commenter's name."""
-    who = canon.rsplit(" ", 1)[0] if " " in canon else ""
+    """Return True when the words before the verb on a line may be a commenter's name. A
+    "says:" or "writes:" line (the present tense comment sections print) may name anyone
+    ("Concerned Parent From Leeds says:", "Dave, Leeds says:"); a "said:" or "wrote:" line
+    is a story's speaker unless it is a short handle (up to three words, no comma, not
+    "the", "in", "Mr", "President", ...)."""
+    who, _, verb = canon.rpartition(" ")
     words = who.split()
-    return 0 < len(words) <= _HANDLE_MAX_WORDS and "," not in who and words[0] not in _NOT_HANDLES
+    if not words:
+        return False
+    if verb.startswith(("says", "writes")):
+        return len(words) <= COMMENTER_MAX_WORDS
+    return len(words) <= _HANDLE_MAX_WORDS and "," not in who and words[0] not in _NOT_HANDLES
+
+
+# A commenter's name on a "says:" line: "Concerned Parent From Leeds says:".
+COMMENTER_MAX_WORDS = 6
 
 
 # How a quotation opens, in canonical text (curly quotes fold to ASCII ones).
