@@ -194,10 +194,7 @@ def plain_navigation(f: bp._Features) -> bool:
         parts = [p.strip() for p in bp._NAV_SPLIT.split(f.canon) if p.strip()]
         if len(parts) >= 3 and all(len(p.split()) <= 3 for p in parts):
             return True
-    if f.words > 25 or not f.raw.rstrip().endswith(("...", "\u2026")):
-        return False
-    head = f.raw.rstrip().rstrip(".\u2026")
-    return not bp._SENTENCE_BREAK.search(head) and not f.canon.startswith(bp._CONJUNCTIONS)
+    return f.words <= 25 and f.raw.rstrip().endswith(("...", "\u2026"))
 
 
 def fast_rules(f: bp._Features) -> dict[str, bool]:

@@ -744,17 +744,12 @@ def _is_navigation(f: _Features) -> bool:
         parts = [p.strip() for p in _NAV_SPLIT.split(f.canon) if p.strip()]
         if len(parts) >= 3 and all(len(p.split()) <= 3 for p in parts):
             return True
-    # A teaser link cut short: "Homeworld asiaRussian foreign minister dismisses ... to..."
-    # A headline holds one clause: a line with a sentence ended inside it ("It got a good
-    # laugh! And I made my point, which is ...") or opening with a conjunction is the
-    # story's own trailing sentence.
-    if f.words > 25 or not f.raw.rstrip().endswith(("...", "\u2026")):
-        return False
-    head = f.raw.rstrip().rstrip(".\u2026")
-    return _SENTENCE_BREAK.search(head) is None and not f.canon.startswith(_CONJUNCTIONS)
-
-
-_CONJUNCTIONS = ("but ", "and ", "so ", "or ", "yet ")
+    # A teaser link cut short: "Homeworld asiaRussian foreign minister dismisses ... to...",
+    # or a widget's excerpt ("Oil prices rose on Monday. Brent crude futures were up 50
+    # cents at..."). A story's own sentence that trails off is lost with them (QA 12a): an
+    # exemption for lines holding a sentence break let the excerpts through, and two briefs
+    # under one "Latest news" widget became copies (QA 13a).
+    return f.words <= 25 and f.raw.rstrip().endswith(("...", "\u2026"))
 
 
 # Rules applied to each line alone, in order: the first that fires names the reason. Specific
