@@ -371,7 +371,7 @@ class TestRules:
     def test_a_sites_long_blurbs_do_not_make_two_briefs_copies(self):
         """QA 12a: two unrelated briefs of one site were a 0.82 copy on their blurbs: a
         newsletter blurb of 35 words (the limit was 30) and a paywall blurb its phrase list
-        missed. Also an ad line with its label, a picture control, a sign-up link."""
+        missed. Also an ad line with its label and a picture control."""
         blurbs = [
             "Get the day's top stories from across the region sent straight to your inbox "
             "every morning with our free daily briefing, and never miss the local news that "
@@ -380,7 +380,6 @@ class TestRules:
             "exclusive investigations, sport and what's on guides, for just one pound a week.",
             "Advertisement - Continue Reading Below",
             "View image in fullscreen",
-            "Sign up for the Morning Briefing",
         ]
         briefs = [
             "The city council voted on Tuesday to approve six kilometres of protected cycle "
@@ -396,6 +395,26 @@ class TestRules:
             got = reasons_of(article.text)
             assert all(got[b] is not None for b in blurbs)
         assert find_duplicates(articles).clusters == ()
+
+    @pytest.mark.parametrize(
+        "line",
+        [
+            "Sign up for the scheme has been slower than ministers had hoped, officials said.",
+            "Ms Hewitt urged employers to sign up for the voluntary code, which she said would "
+            "help our economy.",
+            "Unlimited digital access to government records was promised by the minister.",
+            "Subscribers to the British Chambers of Commerce newsletter were told on Friday "
+            "that the group would fight the plans, which it said would leave many small firms "
+            "facing recruitment, advertising and retraining costs they simply could not "
+            "afford to carry.",
+        ],
+    )
+    def test_sentences_naming_a_sign_up_or_a_newsletter_are_the_story(self, line):
+        """QA 13a: the phrase "sign up for the", "unlimited digital access" without a word
+        to the reader, and newsletter lines up to 60 words took these sentences."""
+        body = make_article(33, 2)
+        tail = make_article(34, 2)
+        assert reasons_of(f"{body}\n\n{line}\n\n{tail}\n")[line] is None
 
     def test_a_lede_shown_above_the_body_too_is_kept_once(self):
         """QA 12a: a page that shows the lede above the byline (a standfirst) and again as

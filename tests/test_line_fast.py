@@ -139,8 +139,18 @@ def plain_rules(f: bp._Features) -> dict[str, bool]:
         cookie = f.words <= 60 and has(bp.COOKIE_PHRASES) and not news
     tail = max(0, len(canon) - bp.TAIL_REACH)
     return {
-        "paywall": f.words <= 60 and has(bp.PAYWALL_PHRASES) and not news,
-        "newsletter": f.words <= 60 and has(bp.NEWSLETTER_PHRASES) and not news,
+        "paywall": f.words <= 60
+        and not news
+        and (
+            has(bp.PAYWALL_PHRASES)
+            or (
+                has(bp.ADDRESSED_PAYWALL_PHRASES)
+                and bp._READER.search(bp._unquoted(canon)) is not None
+            )
+        ),
+        "newsletter": f.words <= (60 if "your inbox" in canon else 30)
+        and has(bp.NEWSLETTER_PHRASES)
+        and not news,
         "comments": f.words <= 20 and has(bp.COMMENT_PHRASES) and not news,
         "share": f.words <= 12 and has(bp.SHARE_PHRASES) and not news,
         "cookie": cookie,
@@ -262,6 +272,7 @@ def test_rule_prefilters_change_no_verdict_on_long_lines(text: str) -> None:
 
 PHRASE_LISTS = (
     bp.PAYWALL_PHRASES,
+    bp.ADDRESSED_PAYWALL_PHRASES,
     bp.NEWSLETTER_PHRASES,
     bp.COMMENT_PHRASES,
     bp.SHARE_PHRASES,

@@ -41,7 +41,6 @@ PAYWALL_PHRASES = (
     "premium package",
     "ad-free for all subscribers",
     "unlimited access",
-    "unlimited digital access",
     "to continue reading",
     "this article is for subscribers",
     "register to read",
@@ -51,7 +50,6 @@ PAYWALL_PHRASES = (
 NEWSLETTER_PHRASES = (
     "sign up now:",
     "sign up for our",
-    "sign up for the",
     "sign up to our",
     "sign up to receive",
     "subscribe to our newsletter",
@@ -511,22 +509,30 @@ def _is_ad(f: _Features) -> bool:
     return f.words <= 6 and any(p.search(f.canon) for p in AD_PATTERNS)
 
 
+# Phrases a story may use too ("Unlimited digital access to government records was
+# promised ..."): a blurb only when it speaks to the reader ("... all of our journalism").
+ADDRESSED_PAYWALL_PHRASES = ("unlimited digital access",)
+
+
 def _is_paywall(f: _Features) -> bool:
-    return (
-        f.phrase
-        and f.words <= PHRASE_MAX_WORDS
-        and _has(PAYWALL_PHRASES, f.canon)
-        and not _tells_news(f)
-    )
+    if not f.phrase or f.words > PHRASE_MAX_WORDS or _tells_news(f):
+        return False
+    if _has(PAYWALL_PHRASES, f.canon):
+        return True
+    addressed = _READER.search(_unquoted(f.canon)) is not None
+    return addressed and _has(ADDRESSED_PAYWALL_PHRASES, f.canon)
 
 
 def _is_newsletter(f: _Features) -> bool:
+    # Up to 30 words, or 60 for a line offering mail to the reader's inbox (QA 13a: story
+    # paragraphs of 31-60 words naming a newsletter went at a flat 60).
+    limit = PHRASE_MAX_WORDS if "your inbox" in f.canon else NEWSLETTER_MAX_WORDS
     return (
-        f.phrase
-        and f.words <= PHRASE_MAX_WORDS
-        and _has(NEWSLETTER_PHRASES, f.canon)
-        and not _tells_news(f)
+        f.phrase and f.words <= limit and _has(NEWSLETTER_PHRASES, f.canon) and not _tells_news(f)
     )
+
+
+NEWSLETTER_MAX_WORDS = 30
 
 
 def _is_comments(f: _Features) -> bool:
