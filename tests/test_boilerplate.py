@@ -322,12 +322,22 @@ class TestRules:
     )
     def test_a_short_sentence_holding_a_blurbs_word_is_the_story(self, line):
         """QA 12a: a sentence under ten words holding one phrase word went as the blurb the
-        word names; six words ending a sentence now read as the story's, unless they speak
-        to the reader or call to act (the blurbs keep going: see the tests above)."""
+        word names; from six words, a sentence reporting in the past tense reads as the
+        story's. QA 13a: blurbs of six to nine words describing their offer in the present
+        tense still go."""
         body = make_article(24, 2)
         tail = make_article(25, 2)
         assert reasons_of(f"{body}\n\n{line}\n\n{tail}\n")[line] is None
-        for blurb in ("Share on WhatsApp", "Sign up to our newsletter.", "Start your free trial"):
+        for blurb in (
+            "Share on WhatsApp",
+            "Sign up to our newsletter.",
+            "Start your free trial",
+            "Enjoy a free trial for 30 days.",
+            "Free trial available for new subscribers only.",
+            "The Morning Briefing newsletter lands every weekday at 6am.",
+            "Necessary cookies enable core functionality such as security.",
+            "Free trial for a limited time only.",
+        ):
             assert reasons_of(f"{body}\n\n{blurb}\n\n{tail}\n")[blurb] is not None
 
     def test_a_sentence_above_a_labelled_caption_is_the_story(self):
