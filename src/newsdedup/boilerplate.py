@@ -456,11 +456,13 @@ _NEWS_WORDS = 10  # ... and ends a sentence
 # offer in the present ("Free trial available for new subscribers only.", "Necessary
 # cookies enable core functionality such as security.").
 _SHORT_NEWS_WORDS = 6
-_REPORTED_PAST = re.compile(
-    r"\b(was|were|had|did|said|told|fell|rose|went|came|made|took|gave|found|won|lost|began"
-    r"|became|met|paid|sold|bought|saw|hit|cut|led|left|\w{3,}(?<!limit)(?<!relat)(?<!featur)"
-    r"(?<!sponsor)(?<!requir)ed)\b"
+_PAST_WORDS = (
+    r"was|were|had|did|said|told|fell|rose|went|came|made|took|gave|found|won|lost|began"
+    r"|became|met|paid|sold|bought|saw|hit|cut|led|left"
 )
+_NOT_PAST = r"(?<!limit)(?<!relat)(?<!featur)(?<!sponsor)(?<!requir)"
+_REPORTED_PAST = re.compile(rf"\b({_PAST_WORDS}|\w{{3,}}{_NOT_PAST}ed)\b")
+_REPORTED_PAST_LOWER = re.compile(rf"\b({_PAST_WORDS}|[a-z]{{3,}}{_NOT_PAST}ed)\b")
 _READER = re.compile(
     r"\b(you|your|yours|we|our|ours|i agree)\b"
     r"|\bby (checking|clicking|continuing|using|signing|submitting|subscribing)\b"
@@ -726,26 +728,23 @@ _CONTRIBUTOR = re.compile(
 )
 
 
-# A contributor line ends where it names the contribution ("Jane Doe in Paris contributed
-# reporting.", "... contributed reporting from the state capital."): this many words may follow.
-CONTRIBUTION_TAIL_WORDS = 6
-_BY_WHOM = re.compile(r"\b[Bb][Yy]\s+(\S)")
-
-
 def _is_contributor(f: _Features) -> bool:
     """Return True for a line crediting contributors: "Reporting by Jane Doe; Editing by
-    John Smith", "Jane Doe contributed reporting." Not a sentence of the story that goes on
-    after the phrase ("Mr Frost, who contributed to the report, said it was ...") or that
-    credits no one by name ("Reporting by the Guardian last year revealed the payments.")."""
+    John Smith", "Additional reporting by agencies", "Jane Doe contributed reporting from
+    Bangkok, and Ann Lee from Hong Kong." Not a sentence of the story that goes on to
+    report, past the phrase ("Mr Frost, who contributed to the report, said it was ...",
+    "Reporting by the Guardian last year revealed the payments.")."""
     if f.words > CONTRIBUTOR_WORDS or not ("contributed" in f.canon or " by " in f.canon):
         return False
-    m = _CONTRIBUTOR.search(f.canon)
-    if m is None:
+    if _CONTRIBUTOR.search(f.canon) is None:
         return False
-    if m.group(0).startswith("contributed"):
-        return len(f.canon[m.end() :].split()) <= CONTRIBUTION_TAIL_WORDS
-    by = _BY_WHOM.search(f.raw)
-    return by is None or not by.group(1).islower()
+    # Read on the raw line, in lower case only: "Associated Press", "United Press" are names.
+    start = _CREDITING.search(f.raw)
+    return start is None or _REPORTED_PAST_LOWER.search(f.raw, start.end()) is None
+
+
+# Where a credit names its contribution, on the raw line ("... contributed", "... by").
+_CREDITING = re.compile(r"\b(contributed|[Bb][Yy])\b")
 
 
 _NAV_SEPARATOR = re.compile(r"[>»|/•·]")
