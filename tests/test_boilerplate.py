@@ -349,6 +349,21 @@ class TestRules:
         ):
             assert reasons_of(f"{body}\n\n{blurb}\n\n{tail}\n")[blurb] is not None
 
+    def test_a_sentence_naming_credits_is_no_photo_credit(self):
+        """QA 12a: "... child tax credits: worth up to 545 pounds a year." went as a
+        caption's credit; QA 13a: captions ending in a credit that starts in lower case
+        ("Credit: iStock", "Credits: supplied") must still go."""
+        body = make_article(35, 2)
+        tail = make_article(36, 2)
+        line = "Among the measures announced were new child tax credits: worth up to 545 a year."
+        assert reasons_of(f"{body}\n\n{line}\n\n{tail}\n")[line] is None
+        for caption in (
+            "A mother with her baby at a clinic in Leeds. Credit: iStock",
+            "The minister at the launch on Sunday. Credits: supplied",
+            "Ms Hewitt with her daughter in 1999. Credit: courtesy of the family",
+        ):
+            assert reasons_of(f"{body}\n\n{caption}\n\n{tail}\n")[caption] == "caption"
+
     def test_a_sentence_above_a_labelled_caption_is_the_story(self):
         """QA 12a (AEB Sky News): "Image: <what the picture shows>" is a caption under its
         label; the short sentence above it went as its caption. Above a credit that names
@@ -359,9 +374,9 @@ class TestRules:
         got = reasons_of(f"{body}\n\n{line}\n\n{labelled}\n\n{make_article(27, 2)}\n")
         assert got[line] is None
         assert got[labelled] is not None
-        credit = "Photo: Jane Doe for The Times"
-        got = reasons_of(f"{body}\n\n{line}\n\n{credit}\n\n{make_article(27, 2)}\n")
-        assert (got[line], got[credit]) == ("caption", "credit")
+        for credit in ("Photo: Jane Doe for The Times", "Photo: courtesy of the family"):
+            got = reasons_of(f"{body}\n\n{line}\n\n{credit}\n\n{make_article(27, 2)}\n")
+            assert (got[line], got[credit]) == ("caption", "credit")
 
     def test_an_interviews_short_questions_and_answers_are_the_story(self):
         """QA 12a (AEB): the rapid-fire end of an interview ("Q: Favorite apps?" / "A:

@@ -185,14 +185,17 @@ def plain_copyright_sentence(f: bp._Features) -> bool:
 
 
 def plain_credit_tail(f: bp._Features, canon: str, tail: int) -> bool:
-    """CREDIT_TAIL, but a bare "credit(s):" must be followed by no lower-case word."""
+    """CREDIT_TAIL, but a bare "credit(s):" followed by a lower-case sentence is none."""
     found = bp.CREDIT_TAIL.search(canon, tail)
     if found is None:
         return False
     if not bp._CREDIT_WORD.fullmatch(found.group(0).lstrip()):
         return True
-    said = [m.group(0)[-1] for m in bp._CREDITED.finditer(f.raw)]
-    return not said or not said[-1].islower()
+    found_raw = list(bp._CREDITED.finditer(f.raw))
+    if not found_raw:
+        return True
+    after = f.raw[found_raw[-1].end() - 1 :].split()
+    return not (after[0][:1].islower() and len(after) >= 3 and f.raw.rstrip().endswith("."))
 
 
 def plain_navigation(f: bp._Features) -> bool:

@@ -661,9 +661,15 @@ def _is_credit_tail(f: _Features) -> bool:
         return False
     if _CREDIT_WORD.fullmatch(found.group(0).lstrip()) is None:
         return True
-    # Only the bare "credit(s):" branch: a name follows it, not the sentence going on.
-    said = [m.group(0)[-1] for m in _CREDITED.finditer(f.raw)]
-    return not said or not said[-1].islower()
+    # Only the bare "credit(s):" branch: a name follows it ("Credit: iStock", "Credits:
+    # supplied", "Credit: courtesy of the family"), not a sentence going on to its full
+    # stop ("... child tax credits: worth up to 545 pounds a year.").
+    found_raw = list(_CREDITED.finditer(f.raw))
+    if not found_raw:
+        return True
+    after = f.raw[found_raw[-1].end() - 1 :].split()
+    going_on = after[0][:1].islower() and len(after) >= 3 and f.raw.rstrip().endswith(".")
+    return not going_on
 
 
 def _is_related_link(f: _Features) -> bool:
@@ -1044,10 +1050,15 @@ LABELLED_CAPTION_LOWER_WORDS = 3
 
 
 def _is_labelled_caption(raw: str) -> bool:
+    """A caption under its label says what the picture shows, from a capital ("Image:
+    Patricia Hewitt announced the plans on Sunday"); "Photo: courtesy of the family",
+    "Picture: supplied by the family via PA" credit it."""
     m = _CAPTION_LABEL.match(raw)
     if m is None:
         return False
     words = raw[m.end() :].split()
+    if not words or not words[0][:1].isupper():
+        return False
     return sum(1 for w in words if w[:1].islower()) >= LABELLED_CAPTION_LOWER_WORDS
 
 
