@@ -282,8 +282,15 @@ class TestRules:
         tail = make_article(19, 2)
         got = reasons_of(f"{body}\n\n{line}\n\n{tail}\n")
         assert got[line] is None
-        notice = "Copyright 2024 Example News Group. All rights reserved."
-        assert reasons_of(f"{body}\n\n{notice}\n")[notice] == "footer"
+        notices = [
+            "Copyright 2024 Example News Group. All rights reserved.",
+            # QA 13a: no year, no mark, but an owner named.
+            "Copyright Thomson Reuters. Republication or redistribution of Reuters content "
+            "is expressly prohibited without the prior written consent of Reuters.",
+            "Copyright Guardian News & Media Limited 2024.",
+        ]
+        for notice in notices:
+            assert reasons_of(f"{body}\n\n{notice}\n")[notice] == "footer"
 
     def test_a_widgets_excerpts_cut_short_are_dropped(self):
         """QA 13a: excerpts of a "Latest news" widget ("Oil prices rose on Monday. Brent

@@ -180,6 +180,7 @@ def plain_copyright_sentence(f: bp._Features) -> bool:
         f.canon.startswith("copyright")
         and "reserved" not in f.canon
         and not bp._COPYRIGHT_NOTICE.search(f.canon)
+        and bp._COPYRIGHT_NOUN.match(f.raw)
         and bp._tells_news(f)
     )
 

@@ -579,6 +579,8 @@ _FOOTER_STARTS = (
 # A copyright notice names its mark or year first ("Copyright 2024 ...", "(c) ..."); a
 # sentence of the story may open with the word ("Copyright holders have long argued ...").
 _COPYRIGHT_NOTICE = re.compile(r"^(©|\(c\)|copyright\s*(©|\(c\)|(19|20)\d\d\b))")
+# ... or its owner by name ("Copyright Thomson Reuters."): a sentence goes on in lower case.
+_COPYRIGHT_NOUN = re.compile(r"^\W*[Cc]opyright\s+[a-z]")
 
 
 def _is_footer(f: _Features) -> bool:
@@ -590,6 +592,7 @@ def _is_footer(f: _Features) -> bool:
         f.canon.startswith("copyright")
         and "reserved" not in f.canon
         and not _COPYRIGHT_NOTICE.search(f.canon)
+        and _COPYRIGHT_NOUN.match(f.raw)
         and _tells_news(f)
     ):
         return False  # "Copyright infringement claims rose sharply last year, ..."
