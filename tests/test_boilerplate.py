@@ -408,6 +408,11 @@ class TestRules:
         assert [got[line] for line in short_qa] == [None] * 4
         menu = "Home\n\nQ: Favorite apps?"  # no interview in the body: nothing kept
         assert reasons_of(f"{make_article(29, 3)}\n\n{menu}\n")["Q: Favorite apps?"] is not None
+        # QA 13a: the "Q:" links of a menu under a heading after the interview are a menu.
+        links = ["Q: Is it safe to eat raw eggs now?", "Q: How much should I tip?"]
+        got = reasons_of(text + "\nMost read\n\n" + "\n".join(links) + "\n")
+        assert [got[line] for line in short_qa] == [None] * 4
+        assert all(got[link] is not None for link in links)
 
     def test_a_sites_long_blurbs_do_not_make_two_briefs_copies(self):
         """QA 12a: two unrelated briefs of one site were a 0.82 copy on their blurbs: a

@@ -1296,15 +1296,22 @@ def _keep_interview(
     units: list[_Unit], reasons: list[str | None], inside: tuple[bool, ...]
 ) -> None:
     """Keep the short questions and answers that end an interview ("Q: Favorite apps?" /
-    "A: Bleacher Report, Uber Eats"): when the body holds questions and answers, every
-    later one is the article's too, though alone each reads as a menu item."""
+    "A: Bleacher Report, Uber Eats"): when the body holds questions and answers, the run
+    of them right after it is the article's too, though alone each reads as a menu item."""
     if sum(1 for u, flag in zip(units, inside, strict=True) if flag and _QA_LINE.match(u.f.raw)) < (
         INTERVIEW_MIN_LINES
     ):
         return
-    first = inside.index(True)
-    for i in range(first, len(units)):
-        if reasons[i] in ("outside-body", "navigation") and _QA_LINE.match(units[i].f.raw):
+    # From the body's last line on, while every line is a question or an answer (blank
+    # lines aside): a heading ("Most read") or any other line ends the interview, and the
+    # "Q:" links under it are a menu (QA 13a).
+    last = len(inside) - 1 - inside[::-1].index(True)
+    for i in range(last + 1, len(units)):
+        if not units[i].f.canon:
+            continue
+        if not _QA_LINE.match(units[i].f.raw):
+            break
+        if reasons[i] in ("outside-body", "navigation"):
             reasons[i] = None
 
 
