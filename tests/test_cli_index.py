@@ -613,5 +613,9 @@ def test_index_check_json_carries_the_gate_verdict(tmp_path):
     gate = json.loads(gated.stdout)["gate"]
     assert (gate["passed"], gate["duplicates"], gate["max_duplicates"]) == (False, 1, 0)
     assert gate["worst"] == ["001.txt"]  # QA 12b: it was always []
+    passed = run(
+        "index", "check", str(one), "--index", db, "--max-duplicates", "5", "--format", "json"
+    )
+    assert json.loads(passed.stdout)["gate"]["worst"] == []  # QA 13b: as check's on a pass
     plain = run("index", "check", str(one), "--index", db, "--format", "json")
     assert "gate" not in json.loads(plain.stdout)

@@ -227,18 +227,100 @@ class TestScanFormats:
         assert lines[1] == "id,cluster,representative,similarity"
         assert lines[-1] == "after"
 
-    def test_output_to_a_file_named_by_a_descriptor_is_appended_to(self, corpus, tmp_path):
-        """/dev/fd/3 (a file the shell opened, `3>> log`) is appended to, not replaced."""
+    def test_output_to_a_descriptor_is_written_through_it(self, corpus, tmp_path):
+        """/dev/fd/3 (a file the shell opened, `3> log`) is written through the descriptor:
+        QA 13b, reopening it by name and appending left the descriptor's offset before the
+        report, and the shell's next line overwrote it."""
         import subprocess
         import sys
 
         log = tmp_path / "log"
-        log.write_text("old line\n", encoding="utf-8")
-        command = f'"{sys.executable}" -m newsdedup scan "{corpus}" -q --format csv -o /dev/fd/3'
-        done = subprocess.run(["sh", "-c", command + f' 3>>"{log}"'], check=False)
+        scan = f'"{sys.executable}" -m newsdedup scan "{corpus}" -q --format csv -o /dev/fd/3'
+        script = f'{{ echo first >&3; {scan}; echo after >&3; }} 3>"{log}"'
+        done = subprocess.run(["sh", "-c", script], check=False)
         assert done.returncode == 0
         lines = log.read_text(encoding="utf-8").splitlines()
-        assert lines[:2] == ["old line", "id,cluster,representative,similarity"]
+        assert lines[:2] == ["first", "id,cluster,representative,similarity"]
+        assert lines[-1] == "after"
+        assert len(lines) == 2 + 7 + 1
+
+    @pytest.mark.skipif(not Path("/dev/shm").is_dir(), reason="needs /dev/shm")
+    def test_a_link_of_ones_own_under_dev_is_replaced_as_any_link(self, corpus, tmp_path):
+        """QA 13b: any link under /dev or /proc was appended to, so a report written twice
+        through /dev/shm/r.json was no JSON."""
+        target = tmp_path / "t.json"
+        target.write_text('{"old": 1}\n', encoding="utf-8")
+        link = Path("/dev/shm") / f"newsdedup-test-{os.getpid()}.json"
+        link.symlink_to(target)
+        try:
+            for _ in range(2):
+                assert run("scan", str(corpus), "--format", "json", "-o", str(link)).exit_code == 0
+        finally:
+            link.unlink()
+        assert json.loads(target.read_text())["summary"]["articles"] == 7
+
+    @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+    def test_a_report_to_a_stderr_that_cannot_be_written_is_exit_2(self, corpus):
+        """QA 13b: `-o /dev/stderr 2>/dev/full` exited 0 with the report lost."""
+        import subprocess
+        import sys
+
+        command = [sys.executable, "-m", "newsdedup", "scan", str(corpus), "-q"]
+        with open("/dev/full", "w") as full:
+            done = subprocess.run(
+                [*command, "--format", "csv", "-o", "/dev/stderr"], stderr=full, check=False
+            )
+        assert done.returncode == 2
+
+    def test_a_report_into_an_input_under_another_name_is_refused(self, corpus, tmp_path):
+        """QA 13b: `-o /dev/stdout >> link` where link is a hard link of an input article
+        wrote the report into the input: the check compared paths, not files."""
+        import subprocess
+        import sys
+
+        article = corpus / "exact.txt"
+        before = article.read_bytes()
+        link = tmp_path / "link.txt"
+        os.link(article, link)
+        command = [sys.executable, "-m", "newsdedup", "scan", str(corpus), "-q"]
+        with link.open("a") as out:
+            done = subprocess.run(
+                [*command, "--format", "csv", "-o", "/dev/stdout"],
+                stdout=out,
+                stderr=subprocess.PIPE,
+                text=True,
+                check=False,
+            )
+        assert done.returncode == 2
+        assert "refusing to overwrite the input article" in done.stderr
+        assert article.read_bytes() == before
+
+    def test_a_device_name_that_does_not_exist_is_not_made(self, corpus):
+        """QA 13b: `-o /dev/stdot` (a typo) made a regular file under /dev when run as root."""
+        name = f"/dev/newsdedup-no-such-{os.getpid()}"
+        result = run("scan", str(corpus), "--format", "csv", "-o", name)
+        assert result.exit_code == 2
+        assert "no such device" in result.stderr
+        assert not Path(name).exists()
+
+    def test_a_closed_stdout_is_one_line_exit_2(self, corpus):
+        """QA 13b: `scan ... >&-` was an internal error (exit 4, AttributeError)."""
+        import subprocess
+        import sys
+
+        for fmt in ("table", "csv"):
+            done = subprocess.run(
+                [
+                    "sh",
+                    "-c",
+                    f'"{sys.executable}" -m newsdedup scan "{corpus}" -q --format {fmt} >&-',
+                ],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            assert done.returncode == 2
+            assert done.stderr == "error: stdout: cannot write: it is closed\n"
 
     def test_output_gets_the_umask_mode_or_keeps_the_old_one(self, corpus, tmp_path):
         """A new report file is 0666 less the umask (it was 0600, from the temporary
@@ -803,6 +885,32 @@ def test_a_shells_process_substitution_is_named_a_pipe_not_vanished(tmp_path: Pa
     assert "vanished" not in done.stderr
     assert "warning: /dev/fd/" in done.stderr
     assert "save it to a file first (skipped)" in done.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/shm").is_dir(), reason="needs /dev/shm")
+def test_a_corpus_under_dev_shm_names_its_files_as_any_folder(tmp_path: Path):
+    """QA 13b: a pipe in a corpus folder under /dev/shm was named by its full path (every
+    path under /dev counted as a stream given on the command line)."""
+    import shutil
+
+    corpus = Path("/dev/shm") / f"newsdedup-test-{os.getpid()}"
+    corpus.mkdir()
+    try:
+        (corpus / "a.txt").write_text(make_article(1), encoding="utf-8")
+        os.mkfifo(corpus / "f.txt")
+        report = scan_json(corpus)
+    finally:
+        shutil.rmtree(corpus)
+    assert [s["source"] for s in report["skipped"]] == ["f.txt"]
+
+
+def test_quiet_says_where_the_skipped_inputs_are(tmp_path: Path):
+    """QA 13b: under -q the error said "check the skipped inputs above", with none above."""
+    fifo = tmp_path / "feed"
+    os.mkfifo(fifo)
+    result = run("scan", str(fifo), "-q")
+    assert result.exit_code == 3
+    assert result.stderr.endswith("(check the skipped inputs (run without --quiet))\n")
 
 
 @pytest.mark.parametrize("workers", ["1", "2"])

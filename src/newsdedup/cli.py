@@ -13,6 +13,7 @@ import functools
 import io
 import json
 import os
+import re
 import stat
 import sys
 import tempfile
@@ -416,10 +417,22 @@ class LazyProgress:
 def check_output_path(output: Path, inputs: Sequence[Path], load: LoadConfig) -> None:
     """Refuse an output file that is an input, or that a later run would read as one."""
     target = output.resolve()
+    try:
+        written = os.stat(output)  # through links: /dev/stdout, the file stdout goes to
+    except OSError:
+        written = None
     for given in inputs:
         root = given.resolve()
         if target == root:
             raise CliError(f"{output}: refusing to overwrite an input file", EXIT_USAGE)
+        if written is not None and stat.S_ISREG(written.st_mode):
+            # The same file under another name: a hard link (`-o /dev/stdout >> link`).
+            same = _same_file_inside(written, given, load)
+            if same is not None:
+                raise CliError(
+                    f"{output}: refusing to overwrite the input article {same} (the same file)",
+                    EXIT_USAGE,
+                )
         if root.is_dir() and root in target.parents:
             rel = target.relative_to(root)
             if matches_glob(rel, load.glob) or is_jsonl(target):
@@ -446,21 +459,34 @@ def check_output_path(output: Path, inputs: Sequence[Path], load: LoadConfig) ->
                     )
 
 
+def _same_file_inside(written: os.stat_result, given: Path, load: LoadConfig) -> str | None:
+    """Return the input file (of `given`, a file or the articles of a folder) that is the
+    file `written` names, or None. A folder is walked only when that file has several
+    names (a hard link), so most runs stat one file."""
+    candidates = [given] if given.is_file() else []
+    if given.is_dir() and written.st_nlink > 1:
+        candidates = [
+            p for p in sorted(given.rglob("*")) if matches_glob(p.relative_to(given), load.glob)
+        ]
+    for path in candidates:
+        try:
+            info = os.stat(path)
+        except OSError:
+            continue
+        if (info.st_dev, info.st_ino) == (written.st_dev, written.st_ino):
+            return str(path)
+    return None
+
+
 def write_text_atomic(path: Path, text: str) -> None:
     """Write `text` to a temporary file beside `path`, then rename it into place, so a reader
     never sees half a report. A symlink is written through (its target is replaced, the link
-    stays); a device or FIFO (a terminal, a named pipe) is written to, and a file named
-    through the process's descriptors (/dev/fd/3) is appended to, not replaced. Missing
-    folders are made. The file gets the mode of the one it replaces, else the umask's."""
+    stays); a device or FIFO (a terminal, a named pipe) is written to, not replaced. Missing
+    folders are made. The file gets the mode of the one it replaces, else the umask's.
+    (`emit` writes a path naming one of the process's descriptors through it instead.)"""
     target = Path(os.path.realpath(path)) if path.is_symlink() else path
     if target.exists() and not target.is_file():
         with target.open("w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        return
-    if _names_open_stream(path):
-        # /dev/fd/3, /proc/self/fd/3: a file the shell opened for this process (`3>> log`);
-        # replacing it would lose what it held and what the shell writes to it after us.
-        with target.open("a", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
         return
     directory = target.parent if str(target.parent) else Path(".")
@@ -477,15 +503,25 @@ def write_text_atomic(path: Path, text: str) -> None:
         raise
 
 
-def _names_open_stream(path: Path) -> bool:
-    """Return True when `path` names a file through the process's open descriptors
-    (/dev/stdout, /dev/fd/N, /proc/self/fd/N): the stream, not a file to replace."""
+_STANDARD_NAMES = {"/dev/stdin": 0, "/dev/stdout": 1, "/dev/stderr": 2}
+_DESCRIPTOR_NAME = re.compile(r"/dev/fd/(\d+)|/proc/(?:self|thread-self|(\d+))/fd/(\d+)")
+
+
+def _descriptor(path: Path) -> int | None:
+    """Return the descriptor a path names (/dev/stdout, /dev/fd/3, /proc/self/fd/3), when
+    it is open in this process; else, 1 or 2 when the path is the very file stdout or
+    stderr writes to (`-o log >> log`). None: a file of its own."""
     text = os.path.abspath(path)
-    return text.startswith(("/dev/", "/proc/")) and path.is_symlink()
-
-
-def _standard_stream(path: Path) -> int | None:
-    """Return 1 or 2 when `path` is the file this process's stdout or stderr writes to."""
+    fd = _STANDARD_NAMES.get(text)
+    m = _DESCRIPTOR_NAME.fullmatch(text)
+    if m and (m.group(2) is None or int(m.group(2)) == os.getpid()):
+        fd = int(m.group(1) or m.group(3))
+    if fd is not None:
+        try:
+            os.fstat(fd)
+        except OSError:
+            return None
+        return fd
     try:
         named = os.stat(path)
     except OSError:
@@ -500,6 +536,16 @@ def _standard_stream(path: Path) -> int | None:
     return None
 
 
+def _write_descriptor(fd: int, text: str, name: str) -> None:
+    """Write `text` to an open descriptor, all of it; a failed write is one line, exit 2."""
+    data = text.encode("utf-8")
+    try:
+        while data:
+            data = data[os.write(fd, data) :]
+    except OSError as error:
+        raise cannot_write(name, error) from error
+
+
 def _umask() -> int:
     """Return the process umask (read by setting it, the only portable way, and back)."""
     mask = os.umask(0o022)
@@ -509,17 +555,22 @@ def _umask() -> int:
 
 def emit(text: str, output: Path | None) -> None:
     """Send machine output to stdout or to `output`; a failed write is one line, exit 2."""
-    stream = None if output is None else _standard_stream(output)
+    stream = None if output is None else _descriptor(output)
     if output is None or stream == 1:
         # `-o /dev/stdout`, or the file stdout is redirected to (`>> log`): written as stdout
         # is, never replaced (that lost what the log held and what came after).
         with writing_stdout():
             sys.stdout.write(text)
         return
-    if stream == 2:
-        sys.stderr.write(text)
-        sys.stderr.flush()
+    if stream is not None:
+        # /dev/stderr, /dev/fd/3: through the descriptor itself, so its offset moves past
+        # the report and what the shell writes next follows it.
+        if stream == 2:
+            sys.stderr.flush()
+        _write_descriptor(stream, text, "stderr" if stream == 2 else str(output))
         return
+    if os.path.abspath(output).startswith(("/dev/", "/proc/")) and not output.exists():
+        raise CliError(f"{output}: no such device (not made as a file)", EXIT_USAGE)
     try:
         write_text_atomic(output, text)
     except OSError as error:  # disk full, permission denied
@@ -531,6 +582,8 @@ def writing_stdout() -> Iterator[None]:
     """Write to stdout in this block, then flush. A reader that stopped early (`| head`)
     ends the output, not the command, whose exit code (a gate's verdict) stays its own; any
     other failed write (a full disk) is one line, exit 2, whatever the format."""
+    if sys.stdout is None:  # `>&-`: Python sets it to None
+        raise CliError("stdout: cannot write: it is closed", EXIT_USAGE)
     try:
         yield
         sys.stdout.flush()
@@ -587,19 +640,21 @@ def load_or_fail(paths: Sequence[Path], opts: dict[str, Any], err: Console) -> L
     loaded = load_corpus(paths, strict=opts["strict"], config=load)
     report_issues(loaded, err, opts.get("quiet", False))
     if not loaded.articles:
-        raise no_articles(paths, load)
+        raise no_articles(paths, load, quiet=bool(opts.get("quiet", False)))
     return loaded
 
 
-def no_articles(paths: Sequence[Path], load: LoadConfig) -> InputError:
+def no_articles(paths: Sequence[Path], load: LoadConfig, *, quiet: bool = False) -> InputError:
     """Return the error for inputs that gave no article: the hint names the option that picks
-    what is read there (--glob for a folder, --text-field for a JSONL file)."""
+    what is read there (--glob for a folder, --text-field for a JSONL file), and the skipped
+    inputs (listed above, or, under --quiet, shown by a run without it)."""
     hints = []
     if any(p.is_dir() for p in paths):
         hints.append(f"--glob (now {load.glob!r})")
     if any(p.is_file() and is_jsonl(p) for p in paths):
         hints.append(f"--text-field (now {load.text_field!r})")
-    hint = " or ".join([*hints, "the skipped inputs above"])
+    skipped = "the skipped inputs (run without --quiet)" if quiet else "the skipped inputs above"
+    hint = " or ".join([*hints, skipped])
     return InputError(
         ", ".join(str(p) for p in paths), "no readable articles found", hint=f"check {hint}"
     )
@@ -664,7 +719,7 @@ def _run_scan(paths: Sequence[Path], opts: dict[str, Any], err: Console) -> Dedu
     finally:
         progress.close()
     if not result.articles:
-        raise no_articles(paths, load)
+        raise no_articles(paths, load, quiet=quiet)
     return result
 
 
@@ -1386,9 +1441,9 @@ def index_check(
         # The verdict in the report, as `check --format json` has it: a saved report says
         # why the job failed, not only stderr.
         gate = outcome_to_dict(outcome, policy)
-        # `check` names its largest clusters; here the checked articles with an indexed copy
-        # (it was always empty).
-        gate["worst"] = [a.id for a in result.articles if a.duplicates]
+        # `check` names its largest clusters when the gate fails; here the checked articles
+        # with an indexed copy (it was always empty).
+        gate["worst"] = [] if outcome.passed else [a.id for a in result.articles if a.duplicates]
         report = {**check_to_dict(result), "gate": gate}
         emit(json.dumps(report, ensure_ascii=False, indent=2) + "\n", output)
     else:
@@ -1476,7 +1531,7 @@ def run_scan_dask(paths: Sequence[Path], opts: dict[str, Any], err: Console) -> 
     )
     report_issues(LoadResult(articles=(), issues=issues), err, opts.get("quiet", False))
     if not result.articles:
-        raise no_articles(paths, load)
+        raise no_articles(paths, load, quiet=bool(opts.get("quiet", False)))
     warn_too_short(result, opts, err)
     return result
 

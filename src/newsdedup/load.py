@@ -719,6 +719,10 @@ def _record_page(
 Reader = Callable[[Path, Path, LoadConfig], Iterator[Article | LoadIssue]]
 
 
+# A path naming one of the process's descriptors.
+_DESCRIPTOR_PATH = re.compile(r"/dev/(stdin|stdout|stderr|fd/\d+)|/proc/[^/]+/fd/\d+")
+
+
 def read_file(path: Path, root: Path, config: LoadConfig) -> Iterator[Article | LoadIssue]:
     """Yield the articles and issues of one file of a corpus, with the reader its name says."""
     # Ids and reports are UTF-8 text: "r\udce9sum\udce9.txt" is none. The whole path is
@@ -755,8 +759,9 @@ def read_file(path: Path, root: Path, config: LoadConfig) -> Iterator[Article | 
         )
         return
     # /dev/stdin, /dev/fd/63 (a shell's <(...)): a stream, named as given. A worker process
-    # does not hold the shell's descriptor, so there it looks vanished.
-    stream = os.path.abspath(path).startswith(("/dev/", "/proc/"))
+    # does not hold the shell's descriptor, so there it looks vanished. (A corpus folder
+    # under /dev/shm is a folder like any other.)
+    stream = _DESCRIPTOR_PATH.fullmatch(os.path.abspath(path)) is not None
     if not regular and not stream and not os.path.lexists(path):
         yield LoadIssue(
             source=relative_id(path, root), problem="vanished (deleted or moved since listed)"
