@@ -539,16 +539,17 @@ def _is_paywall(f: _Features) -> bool:
     return addressed and _has(ADDRESSED_PAYWALL_PHRASES, f.canon)
 
 
+# A newsletter blurb runs up to this many words, or PHRASE_MAX_WORDS when it offers mail to
+# the reader's inbox (QA 13a: story paragraphs of 31-60 words naming a newsletter went at a
+# flat 60).
+NEWSLETTER_MAX_WORDS = 30
+
+
 def _is_newsletter(f: _Features) -> bool:
-    # Up to 30 words, or 60 for a line offering mail to the reader's inbox (QA 13a: story
-    # paragraphs of 31-60 words naming a newsletter went at a flat 60).
     limit = PHRASE_MAX_WORDS if "your inbox" in f.canon else NEWSLETTER_MAX_WORDS
     return (
         f.phrase and f.words <= limit and _has(NEWSLETTER_PHRASES, f.canon) and not _tells_news(f)
     )
-
-
-NEWSLETTER_MAX_WORDS = 30
 
 
 def _is_comments(f: _Features) -> bool:
@@ -901,7 +902,7 @@ _COUNT_OF_POST = re.compile(
     r"^\W*[1-9]\d*\s+(comments?|responses?|replies|thoughts)\s+(to|on)\s+[^:]*[^:\s]$"
 )
 # The time a comment was posted, just before the verb: "Dave on March 3, 2024 at 6:34 am
-# said:", "alice says: 12/03/2024". A date elsewhere on the line belongs to the story
+# said:", "alice 12/03/2024 says:". A date elsewhere on the line belongs to the story
 # ("Speaking on 12 January 2005, Ms Hewitt said:").
 _COMMENT_STAMP = re.compile(
     rf"(\d{{1,2}}[:.]\d\d(\s*[ap]\.?m\.?)?|{_MONTHS}\s+\d{{1,2}},?\s+\d{{4}}"
@@ -1298,9 +1299,8 @@ def _keep_interview(
     """Keep the short questions and answers that end an interview ("Q: Favorite apps?" /
     "A: Bleacher Report, Uber Eats"): when the body holds questions and answers, the run
     of them right after it is the article's too, though alone each reads as a menu item."""
-    if sum(1 for u, flag in zip(units, inside, strict=True) if flag and _QA_LINE.match(u.f.raw)) < (
-        INTERVIEW_MIN_LINES
-    ):
+    asked = [u for u, flag in zip(units, inside, strict=True) if flag and _QA_LINE.match(u.f.raw)]
+    if len(asked) < INTERVIEW_MIN_LINES:
         return
     # From the body's last line on, while every line is a question or an answer (blank
     # lines aside): a heading ("Most read") or any other line ends the interview, and the

@@ -1145,7 +1145,7 @@ class StoryGraph:
     candidates: int  # LSH candidate pairs not dated more than max_days apart
     dates: tuple[int | None, ...]  # each document's day number, when known
     # How many neighbours the two articles of each edge have in common (besides each
-    # other): none, and the edge is scored by their term cosine alone.
+    # other): with none, the edge's score is capped at their term cosine.
     shared: Mapping[tuple[int, int], float]
 
 
@@ -1268,8 +1268,9 @@ def score_graph(
     # Each row holds its article at weight 1, so two articles that share no neighbour score
     # 2c / (1 + c^2) from their own cosine c alone: 0.26 at c = 0.13, which passes the
     # threshold. Without a neighbour in common there is no second-order evidence, and the
-    # score is the cosine (Reuters 1987, 4,000 articles: 36 pairs no longer joined, nearly
-    # all two unrelated briefs such as two companies building plants; ECB+ unchanged).
+    # score is capped at the cosine (Reuters 1987, 4,000 articles: 36 pairs no longer
+    # joined, nearly all two unrelated briefs such as two companies building plants; ECB+
+    # unchanged).
     shared = shared_neighbours(rows, near_pairs, threads=threads)
     second = np.where(shared > 0, second, np.minimum(second, direct[near]))
     agreement = fact_agreements([d.facts for d in docs], near_pairs, config)
@@ -1366,9 +1367,9 @@ def _members(
     The representative is the member closest to the story's centre: the greatest dot
     product of its term vector with the sum of all members' vectors (rounded to 9 places),
     then the longest text, then the smaller id; never a copy whose cluster another copy
-    represents (`copied`). The longest text alone was often an outlier
-    the story merged last ("Federated gets officers" for a story of February store sales),
-    with every member's similarity to it 0.05-0.2.
+    represents (`copied`). The longest text alone was often an outlier the story merged
+    last ("Federated gets officers" for a story of February store sales), with every
+    member's similarity to it 0.05-0.2.
     """
     central = _centrality(groups, graph.vectors.matrix)
     reps = [
