@@ -410,8 +410,8 @@ class StoryExplanation:
     similarity: float  # cosine of the two articles' term vectors
     candidate: bool  # LSH over salient terms proposed the pair (and dates allow it)
     score: float | None  # neighbourhood score times facts; None: no edge between the two
-    # Neighbours the two have in common (None: no edge). With none, the score is their
-    # term cosine times facts, not the agreement of their neighbourhoods.
+    # Neighbours the two have in common (None: no edge). With none, the neighbourhood
+    # agreement is capped at their term cosine (before facts).
     shared_neighbours: int | None
     threshold: float
     shared_terms: tuple[tuple[str, float, float], ...]  # (term, weight in a, weight in b)
