@@ -233,6 +233,30 @@ class TestRules:
         assert (got[speaker], got[short]) == (None, None)
         assert all(got[p] is None for p in tail.split("\n\n"))
 
+    @pytest.mark.parametrize(
+        ("first", "second"),
+        [
+            ("Council leader Tom Jones says:", "Opposition leader Sarah Green says:"),
+            ("Tom Jones said:", "Sarah Green said:"),
+        ],
+    )
+    def test_speakers_whose_quotes_lost_their_marks_are_the_story(self, first, second):
+        """QA 14b: on an HTML page the extractor drops a blockquote's quote marks, and two
+        speakers' lines read as two commenters: 7 of 9 body lines went as comments. Without
+        a time or a comment heading, only short "says:" handles are commenters (so a
+        comment section of long names is kept: the lesser loss)."""
+        body = make_article(37, 2)
+        lines = [
+            first,
+            "We have protected frontline services as far as we could this year.",
+            second,
+            "These cuts fall hardest on the young and the old, and on our libraries.",
+        ]
+        tail = make_article(38, 2)
+        got = reasons_of("\n\n".join([body, *lines, tail]))
+        assert [got[ln] for ln in lines] == [None] * 4
+        assert all(got[p] is None for p in tail.split("\n\n"))
+
     def test_an_exchange_of_named_speakers_is_the_story(self):
         """QA 12a: two "X said:" lines within eight lines read as two commenters."""
         body = make_article(13, 3)
@@ -480,13 +504,11 @@ class TestRules:
             "34 comments\n\nalice says:",
             "12 replies so far",
             # QA 13a: kept after the QA 12a fixes (a counted heading over name and time
-            # lines, a time before the name, long names, a comma, "The ...").
+            # lines, a time before the name).
             "12 comments on this story\n\nJohnSmith\nMarch 3, 2024 at 6:34 am",
             "3 Responses to Labour plans maternity pay rise\n\nMary\nMarch 3, 2024 at 8:02 am",
             "5 thoughts on Labour plans maternity pay rise\n\nDave says:",
             "Comments\n\nMarch 3, 2024 at 6:34 am John Smith says:",
-            "Jean-Pierre Van Der Berg says:\n\nGood.\n\nConcerned Parent From Leeds says:",
-            "Dave, Leeds says:\n\nGood.\n\nThe Mole says:",
         ],
     )
     def test_commenters_are_still_told_by_a_time_or_a_second_commenter(self, author):

@@ -916,7 +916,8 @@ _NOT_HANDLES = frozenset(
     (
         *("the", "a", "an", "in", "on", "at", "as", "when", "speaking", "writing", "asked"),
         *("mr", "mrs", "ms", "miss", "dr", "sir", "lord", "lady", "president", "minister"),
-        *("prime", "chancellor", "secretary", "senator", "governor", "chief"),
+        *("prime", "chancellor", "secretary", "senator", "governor", "chief", "council"),
+        *("opposition", "leader", "mayor", "spokesman", "spokeswoman", "professor"),
     )
 )
 
@@ -992,22 +993,21 @@ _STAMP_FIRST = re.compile(
 
 
 def _is_handle(canon: str) -> bool:
-    """Return True when the words before the verb on a line may be a commenter's name. A
-    "says:" or "writes:" line (the present tense comment sections print) may name anyone
-    ("Concerned Parent From Leeds says:", "Dave, Leeds says:"); a "said:" or "wrote:" line
-    is a story's speaker unless it is a short handle (up to three words, no comma, not
-    "the", "in", "Mr", "President", ...)."""
+    """Return True when a line may name a commenter without the time of the comment: a
+    "says:" or "writes:" line (the present tense comment sections print) naming a short
+    handle (up to three words, no comma, not "the", "in", "Mr", "President", ...). A
+    "said:" or "wrote:" line is a story's speaker unless a time or a comment heading says
+    otherwise ("Tom Jones said:" over a quote that lost its marks in extraction), and so is
+    a longer name ("Council leader Tom Jones says:"): a story's lost paragraphs are worse
+    than a kept comment (QA 14b; this keeps "Concerned Parent From Leeds says:" too)."""
     who, _, verb = canon.rpartition(" ")
     words = who.split()
-    if not words:
-        return False
-    if verb.startswith(("says", "writes")):
-        return len(words) <= COMMENTER_MAX_WORDS
-    return len(words) <= _HANDLE_MAX_WORDS and "," not in who and words[0] not in _NOT_HANDLES
-
-
-# A commenter's name on a "says:" line: "Concerned Parent From Leeds says:".
-COMMENTER_MAX_WORDS = 6
+    return (
+        verb.startswith(("says", "writes"))
+        and 0 < len(words) <= _HANDLE_MAX_WORDS
+        and "," not in who
+        and words[0] not in _NOT_HANDLES
+    )
 
 
 # How a quotation opens, in canonical text (curly quotes fold to ASCII ones).
