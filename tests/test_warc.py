@@ -62,6 +62,21 @@ class TestReadWarc:
         loaded = load_corpus(crawl(tmp_path / "named.warc", gz=True))
         assert [a.id for a in loaded.articles] == [A, B, C]
 
+    def test_an_archive_gzipped_as_one_stream_is_read_whole(self, tmp_path: Path):
+        """QA 14b: `gzip crawl.warc` (one stream, not one member per record) gave warcio's
+        first record only, and `check` passed on 1 page of 49. It is read through gzip."""
+        import gzip
+
+        plain = crawl(tmp_path / "crawl.warc", gz=False)
+        whole = tmp_path / "whole.warc.gz"
+        whole.write_bytes(gzip.compress(plain.read_bytes()))
+        loaded = load_corpus(whole)
+        assert [a.id for a in loaded.articles] == [A, B, C]
+        assert loaded.issues == ()
+        result = CliRunner().invoke(cli, ["clean", str(whole), "--format", "json"])
+        assert result.exit_code == 0
+        assert len(json.loads(result.stdout)) == 3
+
     def test_broken_record_is_skipped_and_later_records_still_read(self, tmp_path: Path):
         """Garbage inside the second record's gzip member: one issue, records 1 and 3 read."""
         path = tmp_path / "c.warc.gz"
