@@ -98,3 +98,22 @@ def test_wrong_types_at_the_library_entry_points_are_named():
     for call, error, message in cases:
         with pytest.raises(error, match=message):
             call()
+
+
+def test_half_a_character_in_a_hand_built_article_is_replaced_not_a_crash():
+    """QA 14a: a lone surrogate (an emoji cut in two) in Article text made clean,
+    find_duplicates and explain raise UnicodeEncodeError from the first hash of a line. It
+    becomes U+FFFD, as the loader makes of bytes it cannot decode; two such copies are
+    still copies."""
+    from newsdedup import Article, find_duplicates
+
+    from .conftest import make_article
+
+    text = make_article(1) + " \ud83d"
+    article = Article(id="a", text=text, source="a", title="Storm \udc00")
+    assert article.text == make_article(1) + " \ufffd"
+    assert article.title == "Storm \ufffd"
+    copy = Article(id="b", text=text, source="b")
+    for level in ("copy", "both"):
+        result = find_duplicates([article, copy], level=level)
+        assert [sorted(m.id for m in c.members) for c in result.clusters] == [["a", "b"]]

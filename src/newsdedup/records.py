@@ -7,9 +7,13 @@ path ─load─▶ Article ─clean─▶ CleanText ─canonicalize─▶ str �
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+# A lone surrogate: half of a character outside the Basic Multilingual Plane.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _check_unit(name: str, value: float) -> None:
@@ -56,6 +60,13 @@ class Article:
         line = self.line
         if line is not None and (isinstance(line, bool) or not isinstance(line, int)):
             raise TypeError(f"Article line must be an int or None, got {line!r:.60}")
+        # Half a character (a lone surrogate: an emoji cut in two by a scraper's slicing)
+        # cannot be written as UTF-8, and every hash of the text failed on it (QA 14a). It
+        # becomes U+FFFD, as the loader makes of bytes it cannot decode.
+        for name in ("text", "title"):
+            value = getattr(self, name)
+            if value is not None and not value.isascii() and _SURROGATE.search(value):
+                object.__setattr__(self, name, _SURROGATE.sub("\ufffd", value))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
