@@ -72,6 +72,8 @@ def test_wrong_types_at_the_library_entry_points_are_named():
         to_csv,
         to_json,
     )
+    from newsdedup.config import IndexConfig, LoadConfig, StoryConfig
+    from newsdedup.gate import GatePolicy
 
     from .conftest import make_article
 
@@ -94,6 +96,16 @@ def test_wrong_types_at_the_library_entry_points_are_named():
         (lambda: clean("some text"), TypeError, "expected an Article"),
         (lambda: DedupConfig(clean="no"), ConfigError, "clean must be a CleanConfig"),
         (lambda: CleanConfig(boilerplate="false"), ConfigError, "boilerplate must be true or"),
+        # QA 14a: these were raw TypeErrors, or accepted and failed later inside numpy.
+        (lambda: IndexConfig(seed="1"), ConfigError, "seed must be a whole number"),
+        (lambda: IndexConfig(seed=1.5), ConfigError, "seed must be a whole number"),
+        (lambda: StoryConfig(seed=2.5), ConfigError, "story seed must be a whole number"),
+        (lambda: StoryConfig(idf_power="2"), ConfigError, "idf_power must be a number"),
+        (lambda: StoryConfig(name_weight=True), ConfigError, "name_weight must be a number"),
+        (lambda: GatePolicy(max_duplicate_rate="0.1"), ConfigError, "rate must be a number"),
+        (lambda: GatePolicy(max_duplicates=1.5), ConfigError, "max_duplicates must be a whole"),
+        (lambda: LoadConfig(glob=5), ConfigError, "glob must be text"),
+        (lambda: LoadConfig(encoding=5), ConfigError, "encoding must be text"),
     ]
     for call, error, message in cases:
         with pytest.raises(error, match=message):

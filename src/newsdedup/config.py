@@ -36,6 +36,20 @@ def _unit(name: str, value: float) -> None:
         raise ConfigError(f"{name} must be in (0, 1], got {value!r}")
 
 
+def _number(name: str, value: float) -> None:
+    """Refuse a setting that is no number (a bool, a str): comparing it raised a TypeError,
+    or a float seed failed inside numpy (QA 14a)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ConfigError(f"{name} must be a number, got {value!r}")
+
+
+def _text(name: str, value: str | None, *, optional: bool = False) -> None:
+    if value is None and optional:
+        return
+    if not isinstance(value, str):
+        raise ConfigError(f"{name} must be text, got {value!r}")
+
+
 def _flag(name: str, value: bool) -> None:
     # "false" is a true string: a setting given as text would have meant the opposite.
     if not isinstance(value, bool):
@@ -69,6 +83,9 @@ class LoadConfig:
 
     def __post_init__(self) -> None:
         _positive("max_bytes", self.max_bytes)
+        for name in ("glob", "id_field", "text_field", "title_field", "date_field", "url_field"):
+            _text(name, getattr(self, name))
+        _text("encoding", self.encoding, optional=True)
         if not self.glob:
             raise ConfigError("glob must not be empty")
         if self.encoding is not None:
@@ -147,6 +164,7 @@ class IndexConfig:
             raise ConfigError(f"num_perm must be at most {MAX_NUM_PERM}, got {self.num_perm}")
         _unit("lsh_threshold", self.lsh_threshold)
         _positive("max_bucket", self.max_bucket, minimum=2)
+        _positive("seed", self.seed, minimum=0)
         if not 0 <= self.seed <= MAX_SEED:  # datasketch's permutations take a 32-bit seed
             raise ConfigError(f"seed must be in [0, {MAX_SEED}], got {self.seed}")
 
@@ -221,6 +239,9 @@ class StoryConfig:
     year_gap: int = 2
 
     def __post_init__(self) -> None:
+        _positive("story seed", self.seed, minimum=0)
+        for name in ("dated_apart", "fact_match", "idf_power", "name_weight", "title_weight"):
+            _number(name, getattr(self, name))
         _unit("story threshold", self.threshold)
         _unit("story lsh_threshold", self.lsh_threshold)
         _positive("salient_terms", self.salient_terms)

@@ -19,6 +19,11 @@ class GatePolicy:
 
     def __post_init__(self) -> None:
         rate = self.max_duplicate_rate
+        if rate is not None and (isinstance(rate, bool) or not isinstance(rate, int | float)):
+            raise ConfigError(f"max_duplicate_rate must be a number, got {rate!r}")
+        count = self.max_duplicates
+        if count is not None and (isinstance(count, bool) or not isinstance(count, int)):
+            raise ConfigError(f"max_duplicates must be a whole number, got {count!r}")
         if rate is not None and not 0.0 <= rate <= 1.0:
             raise ConfigError(f"max_duplicate_rate must be in [0, 1], got {rate}")
         if self.max_duplicates is not None and self.max_duplicates < 0:
