@@ -67,6 +67,11 @@ class Article:
             value = getattr(self, name)
             if value is not None and not value.isascii() and _SURROGATE.search(value):
                 object.__setattr__(self, name, _SURROGATE.sub("\ufffd", value))
+        # Classic Mac line ends (CR alone) as LF, as the loader reads them: the cleaner splits
+        # at LF, and such a text was one line no rule could judge (QA 14a: the same bytes
+        # scored 0.71 through the library, 0.83 through the CLI).
+        if "\r" in self.text and "\n" not in self.text:
+            object.__setattr__(self, "text", self.text.replace("\r", "\n"))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

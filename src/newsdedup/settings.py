@@ -192,10 +192,12 @@ def read_settings(path: Path) -> Settings:
     return Settings(source=path, values=validate(table, _where(path)))
 
 
-def discover_settings(paths: Sequence[Path]) -> Settings:
-    """Return the settings that apply to a corpus at `paths`: the one settings file found
-    above any of them (paths above none add nothing). Files that differ are an error, not a
-    choice made by the order of the arguments."""
+def discover_settings(paths: Sequence[Path] | Path | str) -> Settings:
+    """Return the settings that apply to a corpus at `paths` (one path, or several): the one
+    settings file found above any of them (paths above none add nothing). Files that differ
+    are an error, not a choice made by the order of the arguments."""
+    if isinstance(paths, str | Path):  # one path: a str was walked letter by letter
+        paths = [Path(paths)]
     found = list(dict.fromkeys(f for p in paths if (f := find_settings_file(Path(p)))))
     if len(found) > 1:
         names = ", ".join(_where(f) for f in found)
