@@ -257,6 +257,19 @@ class TestRules:
         assert [got[ln] for ln in lines] == [None] * 4
         assert all(got[p] is None for p in tail.split("\n\n"))
 
+    def test_repeated_lines_in_a_comment_section_are_comments(self):
+        """QA 14b: a commenter named twice and each "Reply" link went as "repeated" (marked
+        before the section), which a page's gentle rule set gives back; they are comments."""
+        body = make_article(39, 4)
+        section = (
+            "3 responses to \u201cStory\u201d\n\nSarah says:\n\nGood point.\n\nReply\n\n"
+            "Tom says:\n\nNot at all.\n\nReply\n\nSarah says:\n\nYes it is.\n\nReply"
+        )
+        got = [(ln.text, ln.reason) for ln in classify(f"{body}\n\n{section}\n")]
+        assert ("Sarah says:", "repeated") not in got
+        assert ("Reply", "repeated") not in got
+        assert [r for t, r in got if t in ("Reply", "Sarah says:")] == ["comments"] * 5
+
     def test_an_exchange_of_named_speakers_is_the_story(self):
         """QA 12a: two "X said:" lines within eight lines read as two commenters."""
         body = make_article(13, 3)

@@ -877,8 +877,10 @@ def _mark_comment_section(
     for pos, i in enumerate(nonblank):
         u = units[i]
         if prose_words >= COMMENTS_AFTER_WORDS and _opens_comments(units, reasons, nonblank, pos):
+            # Repeats inside the section are comments too ("Reply", a commenter named
+            # twice): on a page, the gentle rule set would give a "repeated" line back.
             for j in nonblank[pos:]:
-                if reasons[j] is None:
+                if reasons[j] is None or reasons[j] == "repeated":
                     reasons[j] = "comments"
             return
         if reasons[i] is None and u.comment_heading and u.f.words <= 3:
