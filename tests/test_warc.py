@@ -77,6 +77,23 @@ class TestReadWarc:
         assert result.exit_code == 0
         assert len(json.loads(result.stdout)) == 3
 
+    def test_a_wrong_utf8_header_gives_way_to_the_pages_own_charset(self, tmp_path: Path):
+        """QA 14b: the server said utf-8, the page's <meta> iso-8859-1 (windows-1252 as
+        browsers read it), the bytes were windows-1252: decoded by detection as latin-1,
+        "don\u2019t" lost its apostrophe and a copy fell to 0.88."""
+        text = (
+            story(1) + "\n\nThe minister said she wouldn\u2019t stand in the \u201cnext\u201d race."
+        )
+        markup = page(text, site="a.example").replace(
+            '<meta charset="utf-8">', '<meta charset="iso-8859-1">'
+        )
+        write_warc(
+            tmp_path / "c.warc.gz",
+            [(A, markup.encode("cp1252"), "text/html; charset=utf-8")],
+        )
+        (article,) = load_corpus(tmp_path / "c.warc.gz").articles
+        assert "wouldn\u2019t" in article.text
+
     def test_broken_record_is_skipped_and_later_records_still_read(self, tmp_path: Path):
         """Garbage inside the second record's gzip member: one issue, records 1 and 3 read."""
         path = tmp_path / "c.warc.gz"

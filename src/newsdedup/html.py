@@ -152,13 +152,17 @@ def decode_markup(
     detected one."""
     from .load import decode_bytes
 
-    if encoding is None and not data.startswith(_BOM_PREFIXES):
-        declared = _codec(declared) if declared else declared_charset(data)
-        if declared is not None and declared != "utf-8" and not _is_utf8(data):
-            try:
-                return data.decode(declared), None
-            except UnicodeDecodeError:
-                pass
+    if encoding is None and not data.startswith(_BOM_PREFIXES) and not _is_utf8(data):
+        # The HTTP header first, then the page's own <meta>: a server that says utf-8 for a
+        # page that is not (and whose <meta> says iso-8859-1, read as windows-1252) was
+        # decoded by detection as latin-1, and curly quotes became controls (QA 14b).
+        header = _codec(declared) if declared else None
+        for charset in dict.fromkeys((header, declared_charset(data))):
+            if charset is not None and charset != "utf-8":
+                try:
+                    return data.decode(charset), None
+                except UnicodeDecodeError:
+                    continue
     return decode_bytes(data, source, encoding=encoding)
 
 
