@@ -391,3 +391,14 @@ def test_a_payload_still_compressed_says_so(tmp_path: Path):
         record.raw_stream.close()  # warcio spools the payload to a temporary file
     (issue,) = load_corpus(path).skipped
     assert "payload compressed as 'zstd' (Content-Encoding)" in issue.problem
+
+
+def test_a_long_warcio_message_is_cut_with_one_ellipsis():
+    """QA 14b: the cut's ellipsis was escaped with the rest ("...not a multi-mem\\u2026")."""
+    from newsdedup.warc import _MESSAGE_CHARS, _one_line
+
+    text = _one_line(ValueError("non-chunked gzip file detected " * 20 + "caf\u00e9"))
+    assert text.endswith("\u2026")
+    assert "\\u2026" not in text
+    assert len(text) == _MESSAGE_CHARS
+    assert _one_line(ValueError("caf\u00e9")) == "caf\\xe9"

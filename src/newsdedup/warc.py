@@ -65,10 +65,10 @@ def _readable(err: BaseException) -> str:
 
 
 def _one_line(err: BaseException) -> str:
-    text = " ".join(str(err).split())
-    if len(text) > _MESSAGE_CHARS:
-        text = text[: _MESSAGE_CHARS - 1] + "…"
-    return text.encode("ascii", "backslashreplace").decode("ascii") or type(err).__name__
+    text = " ".join(str(err).split()).encode("ascii", "backslashreplace").decode("ascii")
+    if len(text) > _MESSAGE_CHARS:  # cut after escaping: the ellipsis stays one (QA 14b)
+        text = text[: _MESSAGE_CHARS - 1] + "\u2026"
+    return text or type(err).__name__
 
 
 def _next_start(handle: IO[bytes], pos: int, gzipped: bool) -> int | None:
