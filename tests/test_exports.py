@@ -159,3 +159,50 @@ def test_discover_settings_takes_one_path_as_given(tmp_path, monkeypatch):
     monkeypatch.chdir(here)
     assert discover_settings(str(corpus)).options() == {}
     assert discover_settings(str(here)).options() == {"threshold": 0.9}
+
+
+def test_an_lsh_threshold_that_cannot_band_is_refused_before_the_scan(monkeypatch):
+    """QA 14a: DedupConfig(index=IndexConfig(lsh_threshold=0.99)) was refused only after
+    the whole template pass (minutes at 1M articles). find_duplicates refuses it first."""
+    import pytest
+
+    import newsdedup.pipeline as pipeline
+    from newsdedup import ConfigError, DedupConfig, find_duplicates, load_corpus
+    from newsdedup.config import IndexConfig
+
+    from .conftest import SEEDS
+
+    scanned: list[bool] = []
+
+    def scan(*args: object, **kwargs: object) -> None:
+        scanned.append(True)
+        raise AssertionError("scanned")
+
+    monkeypatch.setattr(pipeline, "_scan", scan)
+    config = DedupConfig(index=IndexConfig(lsh_threshold=0.99))
+    with pytest.raises(ConfigError, match="gives 1 band"):
+        find_duplicates(load_corpus([SEEDS]).articles, config)
+    assert scanned == []
+
+
+def test_stories_of_other_articles_than_the_result_are_a_clear_error():
+    """QA 14a: add_stories with a subset of the articles raised a bare "min() arg is an
+    empty sequence", and with an extra one put it into a story the result did not count;
+    find_stories with copies naming articles not given did the same."""
+    import pytest
+
+    from newsdedup import Article, find_duplicates, find_stories, load_corpus
+    from newsdedup.story import add_stories
+
+    from .conftest import SEEDS
+
+    articles = list(load_corpus([SEEDS]).articles)
+    result = find_duplicates(articles)
+    with pytest.raises(ValueError, match="2 missing"):
+        add_stories(result, articles[:3])
+    extra = Article(id="x", text=articles[0].text + " More.", source="x")
+    with pytest.raises(ValueError, match="1 not in it"):
+        add_stories(result, [*articles, extra])
+    with pytest.raises(ValueError, match="copies name 2 article"):
+        find_stories(articles[2:], copies=result.clusters)
+    assert len(add_stories(result, articles).stories) == 1

@@ -325,6 +325,8 @@ def find_duplicates(
     processes (and scores story pairs on that many threads); the result is the same.
     """
     config = check_config(config)
+    # An LSH threshold that cannot band fails here, not after the template pass.
+    _ = config.index.bands_rows
     articles = by_id(articles)
     metadata = {a.id: meta for a in articles if (meta := article_metadata(a))}
     check_level(level)  # before the scan, not after it
@@ -390,6 +392,8 @@ def scan_corpus(
     duplicate ids and reporting issues as `iter_corpus` would.
     """
     config = check_config(config)
+    # An LSH threshold that cannot band fails here, not after the template pass.
+    _ = config.index.bands_rows
     load = load or LoadConfig()
     roots = [Path(paths)] if isinstance(paths, (str, Path)) else [Path(p) for p in paths]
     issues: list[LoadIssue] = overlap_issues(roots, load.glob)

@@ -1755,9 +1755,33 @@ def find_stories(
     """
     config = check_config(config)
     items = by_id(articles)
+    copies = list(copies)
+    named = sorted({m.id for c in copies for m in c.members})
+    _check_same_articles([a.id for a in items], (), "find_stories", copies=named)
     docs = story_docs(items, config)
     stories, _ = story_clusters(docs, config.story, together=copy_groups(items, copies))
     return stories
+
+
+def _check_same_articles(
+    ids: Sequence[str], scanned: Sequence[str], caller: str, *, copies: Sequence[str] = ()
+) -> None:
+    """Raise ValueError naming what differs when the articles given are not those a result
+    was made from (`scanned`, when known), or `copies` name articles not given (QA 14a: a
+    bare "min() arg is an empty sequence", or an extra article put into a story)."""
+    given = set(ids)
+    unknown = [i for i in copies if i not in given]
+    if unknown:
+        raise ValueError(
+            f"{caller}: copies name {len(unknown)} article(s) not among the articles given, "
+            f"such as {unknown[0]!r}"
+        )
+    if scanned and list(scanned) != sorted(given):
+        missing = sorted(set(scanned) - given)
+        extra = sorted(given - set(scanned))
+        which = f"{len(missing)} missing" + (f" (such as {missing[0]!r})" if missing else "")
+        which += f", {len(extra)} not in it" + (f" (such as {extra[0]!r})" if extra else "")
+        raise ValueError(f"{caller} needs the articles the result was made from: {which}")
 
 
 def copy_groups(items: Sequence[Article], copies: Iterable[Cluster]) -> list[list[int]]:
@@ -1813,6 +1837,7 @@ def add_stories(
     else:
         paired = sorted(zip(articles, texts, strict=True), key=lambda at: at[0].id)
         items, texts = by_id(a for a, _ in paired), [t for _, t in paired]
+    _check_same_articles([a.id for a in items], result.article_ids, "add_stories")
     if docs is None:
         docs = story_docs(items, config, progress=progress, texts=texts, workers=workers)
     return stories_of_docs(
