@@ -57,6 +57,7 @@ from .gate import (
 from .load import (
     is_duplicate_id,
     is_jsonl,
+    list_files,
     load_corpus,
     matches_glob,
     read_places,
@@ -460,15 +461,12 @@ def check_output_path(output: Path, inputs: Sequence[Path], load: LoadConfig) ->
 
 
 def _same_file_inside(written: os.stat_result, given: Path, load: LoadConfig) -> str | None:
-    """Return the input file (of `given`, a file or the articles of a folder) that is the
-    file `written` names, or None. A folder is walked only when that file has several
-    names (a hard link), so most runs stat one file."""
-    candidates = [given] if given.is_file() else []
-    if given.is_dir() and written.st_nlink > 1:
-        candidates = [
-            p for p in sorted(given.rglob("*")) if matches_glob(p.relative_to(given), load.glob)
-        ]
-    for path in candidates:
+    """Return the input file (of `given`, a file or the articles of a folder, as the loader
+    lists them) that is the file `written` names, or None. A folder is listed only when that
+    file has several names (a hard link), so most runs stat one file."""
+    if given.is_dir() and written.st_nlink < 2:
+        return None
+    for path in list_files(given, load):
         try:
             info = os.stat(path)
         except OSError:
