@@ -906,10 +906,13 @@ _COUNT_OF_POST = re.compile(
 # The time a comment was posted, just before the verb: "Dave on March 3, 2024 at 6:34 am
 # said:", "alice 12/03/2024 says:". A date elsewhere on the line belongs to the story
 # ("Speaking on 12 January 2005, Ms Hewitt said:").
+# The date of a comment: "March 3, 2024", "3 March 2024", "2024-03-03", "03/03/24".
+_POSTED_DATE = (
+    rf"{_MONTHS}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTHS},?\s+\d{{4}}|\d{{4}}-\d\d-\d\d"
+    r"|\d{1,2}/\d{1,2}/\d{2,4}"
+)
 _COMMENT_STAMP = re.compile(
-    rf"(\d{{1,2}}[:.]\d\d(\s*[ap]\.?m\.?)?|{_MONTHS}\s+\d{{1,2}},?\s+\d{{4}}"
-    rf"|\d{{1,2}}\s+{_MONTHS},?\s+\d{{4}}|\d{{4}}-\d\d-\d\d|\d{{1,2}}/\d{{1,2}}/\d{{2,4}})"
-    r"\W*(says|said|wrote|writes)\s*:\s*$"
+    rf"(\d{{1,2}}[:.]\d\d(\s*[ap]\.?m\.?)?|{_POSTED_DATE})\W*(says|said|wrote|writes)\s*:\s*$"
 )
 # Who speaks on a commenter's line without a time: a handle of up to three words, with no
 # comma, not a phrase of the story ("The leader of the opposition said:", "Mr Howard said:").
@@ -988,10 +991,7 @@ def _is_stamp(u: _Unit) -> bool:
 
 
 # A posting time opening the line: "March 3, 2024 at 6:34 am John Smith says:".
-_STAMP_FIRST = re.compile(
-    rf"^({_MONTHS}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTHS},?\s+\d{{4}}|\d{{4}}-\d\d-\d\d"
-    r"|\d{1,2}/\d{1,2}/\d{2,4})\b.{0,40}\d{1,2}[:.]\d\d"
-)
+_STAMP_FIRST = re.compile(rf"^({_POSTED_DATE})\b.{{0,40}}\d{{1,2}}[:.]\d\d")
 
 
 def _is_handle(canon: str) -> bool:
