@@ -812,6 +812,24 @@ class TestFindStories:
         assert words
         assert figures in ([], ["1986"])  # was "113,000 tonnes · Wheat Board ..."
 
+    def test_a_label_spells_a_place_name_whole(self):
+        """QA 12c #7: "New" is a stop word, so labels read "York" for New York. A name after
+        "New" or "St" is spelled with it, as the articles write it."""
+        brief = (
+            "Subway fire closes lines in New York\n"
+            "A fire in a New York subway tunnel closed three lines on Tuesday, the Metropolitan "
+            "Transportation Authority said. Commuters from Brooklyn crowded the New York buses."
+        )
+        articles = [
+            art(f"b{k}.txt", brief.replace("said", ["said", "reported", "noted"][k]))
+            for k in range(3)
+        ]
+        articles += [art(f"x{k}.txt", text) for k, text in enumerate(ELSEWHERE)]
+        (story,) = find_duplicates(articles, level="both").stories
+        phrases = story.label.split(" · ")
+        assert any(p.startswith("New York") for p in phrases), story.label
+        assert "York" not in phrases
+
     def test_label_does_not_repeat_a_term_in_another_form(self):
         """'Russian' is not shown after 'Russia', nor 'Dem' after 'Lib Dems'."""
         assert _echoes("Russian", "Russia")

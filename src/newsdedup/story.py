@@ -252,6 +252,11 @@ def _is_shouting(line: str) -> bool:
     return letters > 0 and upper > 0.6 * letters
 
 
+# Capitalised stop words that begin place names: "New York", "St Louis". They are no terms
+# (lower-cased, "new" and "st" say nothing), but a label that shows "York" misleads.
+_NAME_PREFIXES = frozenset({"New", "St"})
+
+
 def term_counts(text: str, *, title: str | None = None) -> TermCounts:
     """Return the content terms of an article, with the names and title words marked.
 
@@ -286,7 +291,11 @@ def term_counts(text: str, *, title: str | None = None) -> TermCounts:
                 adjacent.append((previous, term))
             previous = term
             terms.append(term)
-            spelled.append((term, word))
+            # "New York": the stop word is no term, but a label spells the name whole.
+            if k and blank and words[k - 1] in _NAME_PREFIXES and word[0].isupper():
+                spelled.append((term, f"{words[k - 1]} {word}"))
+            else:
+                spelled.append((term, word))
             if not shouting and not sentence_start and word[0].isupper():
                 names.add(term)
     counts = Counter(terms)
