@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import io
+from collections.abc import Collection
 from pathlib import Path
 
 from .conftest import make_article
@@ -44,8 +45,16 @@ def story(seed: int) -> str:
     return make_article(seed)
 
 
-def write_warc(path: Path, records: list[tuple[str, str | bytes, str]], *, gz: bool = True) -> None:
-    """Write a WARC of (target URI, payload, content type) response records, with warcio."""
+def write_warc(
+    path: Path,
+    records: list[tuple[str, str | bytes, str]],
+    *,
+    gz: bool = True,
+    resources: Collection[str] = (),
+) -> None:
+    """Write a WARC of (target URI, payload, content type) response records, with warcio: a
+    record whose URI is in `resources` is a resource record (no HTTP headers), and an empty
+    content type sends no Content-Type header."""
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
 
@@ -53,14 +62,25 @@ def write_warc(path: Path, records: list[tuple[str, str | bytes, str]], *, gz: b
     writer = WARCWriter(buffer, gzip=gz)
     for uri, payload, content_type in records:
         data = payload.encode("utf-8") if isinstance(payload, str) else payload
-        headers = StatusAndHeaders("200 OK", [("Content-Type", content_type)], protocol="HTTP/1.1")
-        record = writer.create_warc_record(
-            uri,
-            "response",
-            payload=io.BytesIO(data),
-            http_headers=headers,
-            warc_headers_dict={"WARC-Date": "2024-03-06T10:00:00Z"},
-        )
+        warc_headers = {"WARC-Date": "2024-03-06T10:00:00Z"}
+        if uri in resources:
+            record = writer.create_warc_record(
+                uri,
+                "resource",
+                payload=io.BytesIO(data),
+                warc_content_type=content_type,
+                warc_headers_dict=warc_headers,
+            )
+        else:
+            fields = [("Content-Type", content_type)] if content_type else [("Server", "x")]
+            headers = StatusAndHeaders("200 OK", fields, protocol="HTTP/1.1")
+            record = writer.create_warc_record(
+                uri,
+                "response",
+                payload=io.BytesIO(data),
+                http_headers=headers,
+                warc_headers_dict=warc_headers,
+            )
         writer.write_record(record)
         record.raw_stream.close()  # warcio spools the payload to a temporary file
     path.write_bytes(buffer.getvalue())

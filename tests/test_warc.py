@@ -344,6 +344,47 @@ def test_a_record_cut_inside_its_http_headers_is_reported(tmp_path: Path, gz: bo
     assert issue.source == path.name or issue.source.endswith(path.name)
 
 
+@pytest.mark.parametrize("gz", [True, False])
+def test_a_page_sent_without_content_type_is_read_as_browsers_sniff_it(tmp_path: Path, gz: bool):
+    """QA 14b #6: a response without a Content-Type header was left out without a word (check
+    then passed on fewer articles). A payload that opens as an HTML document is a page; other
+    bytes without a type are not, and are no issue either."""
+    path = tmp_path / "crawl.warc"
+    markup = page(story(1), site="a.example", title="Storm hits coast")
+    write_warc(
+        path,
+        [(A, "\n<!DOCTYPE html>" + markup, ""), ("https://a.example/blob", b"\x00\x01\x02", "")],
+        gz=gz,
+    )
+    loaded = load_corpus(path)
+    assert [a.id for a in loaded.articles] == [A]
+    assert loaded.articles[0].title == "Storm hits coast"
+    assert loaded.issues == ()
+
+
+def test_resource_records_holding_html_are_pages(tmp_path: Path):
+    """QA 14b #6: pages archived without HTTP (warcit, a browser's "save to WARC") are
+    resource records, typed in their WARC headers; they were skipped without a word."""
+    path = tmp_path / "crawl.warc.gz"
+    write_warc(
+        path,
+        [
+            (A, page(story(1), site="a.example", title="Storm hits coast"), "text/html"),
+            ("https://a.example/site.css", "body { color: red }", "text/css"),
+            (B, page(story(1), site="b.example", title="Coast braces"), "text/html"),
+        ],
+        resources={A, "https://a.example/site.css"},
+    )
+    loaded = load_corpus(path)
+    assert [a.id for a in loaded.articles] == [A, B]
+    assert loaded.articles[0].date == "2024-03-05"
+    assert loaded.issues == ()
+    result = CliRunner().invoke(cli, ["scan", str(path), "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert [sorted(m["id"] for m in c["members"]) for c in report["clusters"]] == [[A, B]]
+
+
 def test_a_page_the_crawler_cut_is_read_with_a_warning(tmp_path: Path):
     """QA 11c: a record marked WARC-Truncated (the crawler hit a size or time limit) was read
     as a whole page without a word; it may pass for a teaser of the whole story. It is read,

@@ -654,7 +654,7 @@ def _jsonl_record(
     title = _field(record, config.title_field)
     date = _field(record, config.date_field)
     url = _field(record, config.url_field)
-    if _is_html_document(text):  # a crawler's {"url", "html"} record: a page, not a text
+    if is_html_document(text):  # a crawler's {"url", "html"} record: a page, not a text
         return _record_page(text, article_id, source, lineno, title, date, url)
     return Article(
         id=article_id,
@@ -667,7 +667,7 @@ def _jsonl_record(
     )
 
 
-def _is_html_document(text: str) -> bool:
+def is_html_document(text: str) -> bool:
     """Return True for a whole HTML page: it opens with a doctype or an <html> tag, after any
     byte order mark, comments (`<!-- served by cache-7 -->`) and an `<?xml ...?>` declaration
     (an XHTML page)."""

@@ -26,6 +26,8 @@ from .records import Article, LoadIssue
 
 WARC_SUFFIXES = (".warc", ".warc.gz")
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+# Bytes of a payload sent without a Content-Type read to tell whether it is an HTML page.
+_SNIFF_BYTES = 4096
 _GZIP_MAGIC = b"\x1f\x8b\x08"
 _WARC_MAGIC = b"WARC/1."
 _CHUNK = 1 << 16
@@ -110,6 +112,8 @@ def _charset(content_type: str) -> str | None:
 
 
 def _status(record: Any) -> int | None:
+    if record.http_headers is None:  # a resource record: no HTTP exchange
+        return None
     try:
         return int(record.http_headers.get_statuscode())
     except (TypeError, ValueError):
@@ -117,19 +121,33 @@ def _status(record: Any) -> int | None:
 
 
 def _read_page(record: Any, config: LoadConfig, offset: int = -1) -> _Page | _Broken | None:
-    """Return the HTML page a response record holds, why it is broken, or None if not a page."""
-    if record.rec_type != "response" or record.http_headers is None:
+    """Return the HTML page a response or resource record holds, why it is broken, or None
+    if not a page."""
+    if record.rec_type == "resource":  # a page archived without HTTP (warcit, a browser's save)
+        headers = record.rec_headers
+    elif record.rec_type == "response" and record.http_headers is not None:
+        headers = record.http_headers
+    else:
         return None
     uri = record.rec_headers.get_header("WARC-Target-URI") or ""
-    content_type = record.http_headers.get_header("Content-Type") or ""
+    content_type = headers.get_header("Content-Type") or ""
+    payload: bytes | None = None
     if content_type.split(";")[0].strip().lower() not in HTML_TYPES:
-        # No Content-Type at all may be a record cut inside its HTTP headers (a crawler killed
-        # mid-write): reading to its end tells. A page lost there is reported, not skipped unseen.
-        if not content_type and uri and _cut_short(record):
-            return _Broken(
-                offset=offset, uri=uri, problem="truncated record (cut inside its HTTP headers)"
-            )
-        return None
+        if content_type or not uri:
+            return None
+        # No Content-Type: a browser sniffs the bytes, and so do we (a server that sent
+        # none). A record cut inside its HTTP headers is reported, not skipped unseen.
+        try:
+            payload = record.content_stream().read(config.max_bytes + 1)
+        except (OSError, EOFError, ValueError, zlib.error):
+            payload = b""
+        if _cut_short(record) and len(payload) <= config.max_bytes:
+            where = "inside its HTTP headers" if not payload else "payload cut short"
+            return _Broken(offset=offset, uri=uri, problem=f"truncated record ({where})")
+        from .load import is_html_document
+
+        if not is_html_document(payload[:_SNIFF_BYTES].decode("latin-1")):
+            return None
     status = _status(record)
     if status is not None and 300 <= status < 400:
         return None
@@ -137,10 +155,12 @@ def _read_page(record: Any, config: LoadConfig, offset: int = -1) -> _Page | _Br
         return _Broken(offset=offset, problem="response record without WARC-Target-URI")
     if status is not None and status >= 400:
         return _Broken(offset=offset, uri=uri, problem=f"HTTP {status} response")
-    try:
-        payload = record.content_stream().read(config.max_bytes + 1)
-    except (OSError, EOFError, ValueError, zlib.error) as err:
-        return _Broken(offset=offset, uri=uri, problem=f"unreadable payload: {_one_line(err)}")
+    if payload is None:
+        try:
+            payload = record.content_stream().read(config.max_bytes + 1)
+        except (OSError, EOFError, ValueError, zlib.error) as err:
+            problem = f"unreadable payload: {_one_line(err)}"
+            return _Broken(offset=offset, uri=uri, problem=problem)
     if len(payload) > config.max_bytes:
         return _Broken(
             offset=offset,
@@ -149,7 +169,7 @@ def _read_page(record: Any, config: LoadConfig, offset: int = -1) -> _Page | _Br
         )
     if getattr(record.raw_stream, "limit", 0) > 0:
         return _Broken(offset=offset, uri=uri, problem="truncated record (payload cut short)")
-    encoding = (record.http_headers.get_header("Content-Encoding") or "").strip().lower()
+    encoding = (headers.get_header("Content-Encoding") or "").strip().lower()
     opens = payload.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     if encoding not in ("", "identity", "gzip", "x-gzip", "deflate") and opens != b"<":
         # warcio undoes gzip and deflate (brotli when installed); bytes still compressed
