@@ -258,6 +258,47 @@ class TestRules:
         assert ("Reply", "repeated") not in got
         assert [r for t, r in got if t in ("Reply", "Sarah says:")] == ["comments"] * 5
 
+    @pytest.mark.parametrize(
+        "heading",
+        [
+            "Join the conversation",
+            "Add a comment",
+            "Have your say",
+            "Comments (14)",
+            "Conversation",
+            "Most recent comments",
+        ],
+    )
+    def test_comments_under_a_prompt_or_common_heading_are_dropped(self, heading):
+        """QA 15b #2: under "Join the conversation" or "Add a comment" (prompts the line
+        rules drop) only the heading went; under "Have your say" or "Comments (14)" nothing
+        did. Two copies with different threads were then no copies (Jaccard 0.49). A
+        handle's line over its posting time ("2 hours ago") confirms the section."""
+        body = make_article(40, 4)
+        thread = [
+            "mike_d",
+            "2 hours ago",
+            "This is exactly what I have been saying for years and nobody listens to us.",
+            "Reply  Like",
+            "Sarah T",
+            "45 minutes ago",
+            "I disagree completely, the figures in the article show the policy is working.",
+            "Reply  Like",
+        ]
+        text = "\n\n".join([body, heading, *thread]) + "\n"
+        got = reasons_of(text)
+        assert got[thread[0]] == got[thread[2]] == got[thread[6]] == "comments"
+        assert None not in [got[ln] for ln in thread]
+        assert kept_text(classify(text)) == kept_text(classify(body))
+
+    def test_a_comment_prompt_inside_the_story_drops_no_story(self):
+        """A prompt between paragraphs, with the story's prose below it and no commenter or
+        posting time, opens no comment section."""
+        body, tail = make_article(41, 4), make_article(42, 3)
+        got = reasons_of(f"{body}\n\nJoin the conversation\n\n{tail}\n")
+        assert got["Join the conversation"] == "comments"
+        assert all(got[p] is None for p in tail.split("\n\n"))
+
     def test_an_exchange_of_named_speakers_is_the_story(self):
         """QA 12a: two "X said:" lines within eight lines read as two commenters."""
         body = make_article(13, 3)

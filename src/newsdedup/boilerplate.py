@@ -8,6 +8,7 @@ repeats inside the article and site templates learned from the corpus are droppe
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
@@ -237,8 +238,9 @@ RELATED_PREFIX = re.compile(
 # "Leave a Reply") or a commenter's line ("Alex on September 17, 2018 at 6:34 am said:").
 COMMENT_HEADING = re.compile(
     r"^\W*(\d+\s+(comments?|responses?|replies|thoughts|reactions)\b"
-    r"|(reader )?comments?\W*$|leave a (reply|comment)\b|join the discussion\b"
-    r"|discussion\W*$|comments are closed\b)"
+    r"|((reader|readers'?|most recent|latest|top|all) )?comments?( \(\d+\))?\W*$"
+    r"|leave a (reply|comment)\b|join the discussion\b|have your say\W*$"
+    r"|(discussion|conversation)\W*$|discuss this (article|story)\W*$|comments are closed\b)"
 )
 COMMENT_AUTHOR = re.compile(r"^.{1,80}\s(says|said|wrote|writes)\s*:\s*$")
 # Short stand-alone source credits at the foot of a wire story.
@@ -870,8 +872,8 @@ def _mark_comment_section(
     units: list[_Unit], reasons: list[str | None], nonblank: list[int]
 ) -> None:
     """Drop everything from the start of the reader comments to the end of the text."""
-    # Only a comment heading or opener starts the section or is dropped as a bare link.
-    if not any([u.comment for u in units]):  # a blank line is none
+    # Only a comment heading, opener or prompt starts the section or is dropped as a bare link.
+    if not any([u.comment for u in units]) and "comments" not in reasons:  # a blank line is none
         return
     prose_words = 0
     for pos, i in enumerate(nonblank):
@@ -945,12 +947,25 @@ def _opens_comments(
             if units[j].comment_author
         )
     if not u.comment_heading:
-        return False
-    if any(units[j].comment_author or reasons[j] == "comments" for j in ahead):
+        # A comment prompt the line rules dropped ("Join the conversation", "Add a
+        # comment") heads the comments when commenters or their posting times follow.
+        return reasons[nonblank[pos]] == "comments" and _commenters_below(units, reasons, ahead)
+    if _commenters_below(units, reasons, ahead):
         return True
     # A heading with article prose on both sides is a link dropped into the article.
     around = [nonblank[k] for k in (pos - 1, pos + 1) if 0 <= k < len(nonblank)]
     return not (len(around) == 2 and all(reasons[j] is None and units[j].prose for j in around))
+
+
+def _commenters_below(units: list[_Unit], reasons: list[str | None], ahead: list[int]) -> bool:
+    """Return True when the lines `ahead` hold a commenter's line, a comment line, or a
+    posting time alone on its line under a short line ("mike_d" over "2 hours ago")."""
+    if any(units[j].comment_author or reasons[j] == "comments" for j in ahead):
+        return True
+    return any(
+        _is_stamp(units[j]) and not units[above].prose and units[above].f.canon != ""
+        for above, j in itertools.pairwise(ahead)
+    )
 
 
 def _is_commenter(
@@ -982,11 +997,13 @@ def _is_commenter(
     )
 
 
-# A line that is only the time a comment was posted: "March 3, 2024 at 6:34 am".
+# A line that is only the time a comment was posted: "March 3, 2024 at 6:34 am", "2 hours ago".
 STAMP_MAX_WORDS = 8
 
 
 def _is_stamp(u: _Unit) -> bool:
+    if u.rule == "date":  # a date line, "2 hours ago" too
+        return True
     return u.f.words <= STAMP_MAX_WORDS and not u.prose and has_date_or_time(u.f.canon)
 
 
