@@ -381,3 +381,20 @@ def test_explain_says_when_scan_joins_a_pair_that_does_not_verify(tmp_path):
     assert pair["verdict"]["duplicate"] is False
     assert pair["verdict"]["same_cluster"] is True
     assert "through other members, a chain of copies" in pair["verdict"]["reason"]
+
+
+@pytest.mark.parametrize(
+    ("jac", "cont", "expected"),
+    [
+        (0.57, 0.7961, "exact Jaccard 0.57 < threshold 0.7 and containment 0.796 < 0.8"),
+        (0.6999, 0.5, "exact Jaccard 0.6999 < threshold 0.7 and containment 0.50 < 0.8"),
+        (0.7, 0.5, "duplicate: exact Jaccard 0.70 ≥ threshold 0.7"),
+    ],
+)
+def test_the_verdict_prints_figures_that_read_true_against_the_thresholds(jac, cont, expected):
+    """QA 15b #8: "containment 0.80 < 0.8" for 0.7961. A figure is printed to as many
+    places as it takes to fall on its side of the threshold."""
+    from newsdedup.explain import _verdict
+
+    _, _, text = _verdict(jac, cont, DedupConfig(), True, True, 37)
+    assert expected in text

@@ -188,24 +188,37 @@ def _passages(ca: CleanText, cb: CleanText, config: DedupConfig) -> tuple[Passag
     )
 
 
+def _against(value: float, limit: float) -> str:
+    """Return `value` to two places, or to as many more as it takes (up to six) for the
+    printed figure to fall on the same side of `limit` as the value does: 0.7961 < 0.8
+    printed as "0.80 < 0.8" read false (QA 15b #8)."""
+    for places in range(2, 7):
+        shown = round(value, places)
+        if (shown >= limit) == (value >= limit):
+            return f"{value:.{places}f}"
+    return f"{value:.6f}"
+
+
 def _verdict(
     jac: float, cont: float, config: DedupConfig, candidate: bool, indexed: bool, bands: int
 ) -> tuple[bool, str | None, str]:
+    jac_shown = _against(jac, config.threshold)
+    cont_shown = _against(cont, config.containment)
     if jac >= config.threshold:
         via: str | None = "jaccard"
-        text = f"duplicate: exact Jaccard {jac:.2f} ≥ threshold {config.threshold:g}"
+        text = f"duplicate: exact Jaccard {jac_shown} ≥ threshold {config.threshold:g}"
     elif cont >= config.containment:
         via = "containment"
         text = (
             f"duplicate: the shorter article is {cont:.0%} contained in the longer "
-            f"(containment {cont:.2f} ≥ {config.containment:g}; Jaccard {jac:.2f} < "
+            f"(containment {cont_shown} ≥ {config.containment:g}; Jaccard {jac_shown} < "
             f"{config.threshold:g})"
         )
     else:
         via = None
         text = (
-            f"not a duplicate: exact Jaccard {jac:.2f} < threshold {config.threshold:g} "
-            f"and containment {cont:.2f} < {config.containment:g}"
+            f"not a duplicate: exact Jaccard {jac_shown} < threshold {config.threshold:g} "
+            f"and containment {cont_shown} < {config.containment:g}"
         )
     if via is not None and not indexed:
         text += f"; but one article has fewer than {config.min_shingles} shingles, so scan "
