@@ -363,6 +363,39 @@ class TestAtomicity:
         assert "cannot write: I/O error" in result.stderr
         assert list(out_dir.iterdir()) == []
 
+    @pytest.mark.parametrize("failing", ["old csv aside", "new data in"])
+    def test_a_failed_jsonl_swap_keeps_the_old_data_and_its_csv(
+        self, tmp_path, monkeypatch, failing
+    ):
+        """QA 15c #3: `dedup --force` to a JSONL file moved the new NAME.removed.csv in
+        before the data file; when the data file could not be replaced, the old data stood
+        beside the new CSV (and the old CSV was lost) under "nothing was written"."""
+        src = tmp_path / "c.jsonl"
+        story = make_article(1)
+        rows = [{"id": f"r{i}", "text": story if i < 2 else make_article(10 + i)} for i in range(4)]
+        src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+        out = tmp_path / "out" / "c.jsonl"
+        out.parent.mkdir()
+        out.write_text("old data\n", encoding="utf-8")
+        old_csv = out.parent / "c.removed.csv"
+        old_csv.write_text("old csv\n", encoding="utf-8")
+        real_replace = newsdedup.write.os.replace
+
+        def replace(src_path, dst):
+            if (failing == "new data in" and Path(dst) == out) or (
+                failing == "old csv aside" and Path(src_path) == old_csv
+            ):
+                raise PermissionError(13, "Operation not permitted")
+            real_replace(src_path, dst)
+
+        monkeypatch.setattr(newsdedup.write.os, "replace", replace)
+        result = run("dedup", str(src), "--out", str(out), "--force")
+        assert result.exit_code == 2
+        assert "(nothing was written)" in result.stderr
+        assert out.read_text(encoding="utf-8") == "old data\n"
+        assert old_csv.read_text(encoding="utf-8") == "old csv\n"
+        assert sorted(p.name for p in out.parent.iterdir()) == ["c.jsonl", "c.removed.csv"]
+
 
 class TestJsonl:
     @pytest.fixture

@@ -421,16 +421,37 @@ def _write_file(root: Path, plan: DedupPlan, out: Path) -> int:
     csv_path = removed_csv_path(out, as_file=True)
     data_tmp = _fresh(out.parent, out.name, ".tmp", folder=False)
     csv_tmp = _fresh(csv_path.parent, csv_path.name, ".tmp", folder=False)
+    csv_old: Path | None = None  # the old NAME.removed.csv, moved aside while swapping
     try:
         keep = {a.line for a in plan.kept if a.line is not None}
         _write_lines(root, data_tmp, keep, compress=out.name.lower().endswith(".gz"))
         csv_tmp.write_text(removed_csv(plan), encoding="utf-8", newline="\n")
+        # Two files cannot be swapped in one step: the old CSV goes aside first, and comes
+        # back if the data file cannot be moved in, so the two always belong together (QA
+        # 15c: the new CSV stood beside the old data after a failed --force run).
+        if csv_path.exists():
+            placeholder = _fresh(csv_path.parent, csv_path.name, ".old", folder=False)
+            try:
+                os.replace(csv_path, placeholder)
+            except BaseException:
+                placeholder.unlink(missing_ok=True)
+                raise
+            csv_old = placeholder
         os.replace(csv_tmp, csv_path)
-        os.replace(data_tmp, out)
+        try:
+            os.replace(data_tmp, out)
+        except BaseException:
+            if csv_old is None:
+                csv_path.unlink(missing_ok=True)
+            raise
     except BaseException:
         data_tmp.unlink(missing_ok=True)
         csv_tmp.unlink(missing_ok=True)
+        if csv_old is not None:
+            os.replace(csv_old, csv_path)  # the old CSV back beside the old data
         raise
+    if csv_old is not None:
+        csv_old.unlink(missing_ok=True)
     return 1
 
 
