@@ -16,7 +16,7 @@ from click.testing import CliRunner
 import newsdedup.write
 from newsdedup.cli import cli
 from newsdedup.config import DedupConfig
-from newsdedup.errors import ConfigError
+from newsdedup.errors import ConfigError, InputError
 from newsdedup.load import load_corpus
 from newsdedup.pipeline import find_duplicates
 from newsdedup.records import Cluster, DedupResult, Member
@@ -426,6 +426,53 @@ class TestJsonl:
         removed = (tmp_path / "out" / "c.dedup.removed.csv").read_text(encoding="utf-8")
         assert removed.splitlines()[1].startswith("b,a,1,")
         assert leftovers(tmp_path / "out") == []
+
+    @pytest.mark.parametrize("damage", ["cut short", "bad checksum", "garbage after"])
+    def test_damaged_gzip_copies_the_records_scan_read(self, tmp_path, damage):
+        """QA 15c #1, #2: scan reads the records before damaged gzip data (with one warning),
+        but dedup failed: an internal error (exit 4) on a cut stream, "OUT: cannot write:
+        CRC check failed" (exit 2, blaming the output) on a bad checksum. It copies what
+        scan read, and says the rest was not copied."""
+        story = make_article(1)
+        rows = [{"id": f"r{i}", "text": story if i < 2 else make_article(30 + i)} for i in range(8)]
+        packed = gzip.compress("".join(json.dumps(r) + "\n" for r in rows).encode(), mtime=0)
+        if damage == "cut short":
+            packed = packed[: len(packed) // 2]
+        elif damage == "bad checksum":
+            broken = bytearray(packed)
+            broken[-6] ^= 0xFF
+            packed = bytes(broken)
+        else:
+            packed += b"GARBAGE"
+        src = tmp_path / "c.jsonl.gz"
+        src.write_bytes(packed)
+        scanned = run("scan", str(src), "--format", "json")
+        read = sorted(m["id"] for c in json.loads(scanned.stdout)["clusters"] for m in c["members"])
+        out = tmp_path / "out.jsonl"
+        result = run("dedup", str(src), "--out", str(out))
+        assert result.exit_code == 0, result.stderr
+        assert "not copied" in result.stderr
+        assert "Traceback" not in result.stderr
+        copied = [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()]
+        assert copied[:1] == ["r0"]
+        assert "r1" not in copied
+        assert set(read) <= set(copied) | {"r1"}
+        assert src.read_bytes() == packed
+
+    def test_a_jsonl_file_cut_after_the_scan_is_an_input_error(self, tmp_path):
+        """Records the plan keeps but the file no longer holds: an input error naming the
+        file, and nothing written (before, the copy silently held fewer records)."""
+        rows = [{"id": f"r{i}", "text": make_article(50 + i)} for i in range(4)]
+        src = tmp_path / "c.jsonl"
+        src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+        articles = load_corpus([src]).articles
+        plan = plan_dedup(articles, find_duplicates(articles))
+        src.write_text(json.dumps(rows[0]) + "\n", encoding="utf-8")
+        out = tmp_path / "out.jsonl"
+        with pytest.raises(InputError, match="changed since the scan: line 2"):
+            write_deduplicated(src, plan, out)
+        assert not out.exists()
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["c.jsonl"]
 
     def test_gzipped_jsonl_round_trips(self, jsonl, tmp_path):
         """A .jsonl.gz input can be written as .jsonl.gz, same lines, deterministic bytes."""
