@@ -198,6 +198,18 @@ class TestLoadCorpus:
             "broken JSON: Unterminated string starting at column 21",
         ]
 
+    def test_files_joined_with_their_boms_lose_no_record(self, tmp_path):
+        """QA 15c #5: `cat a.jsonl b.jsonl` puts b's BOM at the start of a later line, and
+        that record was skipped as "Unexpected UTF-8 BOM (decode using utf-8-sig)"."""
+        bom = "\ufeff"
+        a = bom + json.dumps({"id": "a", "text": "First story."}) + "\n"
+        b = bom + json.dumps({"id": "b", "text": "Second story."}) + "\n"
+        path = tmp_path / "all.jsonl"
+        path.write_text(a + b, encoding="utf-8")
+        loaded = load_corpus(path)
+        assert [x.id for x in loaded.articles] == ["a", "b"]
+        assert loaded.issues == ()
+
     def test_a_text_field_of_the_wrong_kind_is_named(self, tmp_path):
         """A null or non-string text says what it is, not that the field is missing."""
         path = tmp_path / "c.jsonl"

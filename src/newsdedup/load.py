@@ -557,11 +557,12 @@ def _json_kind(value: object) -> str:
     return "array" if isinstance(value, list) else "object"
 
 
-def _record_text(raw: bytes, lineno: int, encoding: str | None) -> str:
-    """Decode one JSONL line: UTF-8 (a BOM on line 1 dropped), else `--encoding` when given
-    (a line-based file can only be in an encoding whose newline is the byte 0x0A)."""
+def _record_text(raw: bytes, encoding: str | None) -> str:
+    """Decode one JSONL line: UTF-8 (a BOM opening it dropped: on line 1, or on any line of
+    files joined by `cat a.jsonl b.jsonl`, QA 15c), else `--encoding` when given (a
+    line-based file can only be in an encoding whose newline is the byte 0x0A)."""
     try:
-        return raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         if encoding is None or codecs.lookup(encoding).name.startswith(_WIDE):
             raise
@@ -607,7 +608,7 @@ def _jsonl_record(
     try:
         # Without its line end: parsed with it, a record cut short failed on "line 2 column
         # 1" (reported as column 1) or on the newline as a control character in a string.
-        record = json.loads(_record_text(raw, lineno, config.encoding).rstrip("\r\n"))
+        record = json.loads(_record_text(raw, config.encoding).rstrip("\r\n"))
         if b"\\u" in raw and isinstance(record, dict):
             record = _without_lone_surrogates(record)
     except UnicodeDecodeError as err:
