@@ -44,6 +44,12 @@ class TestFindSettingsFile:
 
 
 class TestReadSettings:
+    def test_a_file_saved_with_a_bom_is_read(self, tmp_path):
+        """QA 15c #7: Windows Notepad saves UTF-8 with a BOM: "not valid TOML: Invalid
+        statement (at line 1, column 1)" for a file that looks right in every editor."""
+        path = write(tmp_path / "newsdedup.toml", "\ufeffthreshold = 0.8\n")
+        assert read_settings(path).values == {"threshold": 0.8}
+
     def test_values_are_read_and_mapped_to_option_names(self, tmp_path):
         """Keys map onto the CLI's options; boolean keys negate their --no- flags."""
         path = write(

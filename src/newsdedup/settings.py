@@ -84,7 +84,9 @@ class Settings:
 def _table(path: Path) -> dict[str, Any] | None:
     """Return the newsdedup table of a settings file, or None when it has none."""
     try:
-        text = path.read_text(encoding="utf-8")
+        # utf-8-sig: a BOM (Windows Notepad saves one) is no TOML, but the file reads fine
+        # in every editor (QA 15c #7).
+        text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as err:
         raise ConfigError(f"{path}: cannot read settings: {err}") from err
     try:
