@@ -209,6 +209,20 @@ class TestFormats:
         assert result.exit_code == 1
         assert f"::error file={path.as_posix()},line=3," in result.stdout.replace("%3A", ":")
 
+    def test_github_annotations_carry_no_raw_control_character(self, tmp_path):
+        """QA 15c #11: an id holding ESC went into the annotation raw (a terminal escape in
+        the CI log); newlines were escaped. Every control character is now shown escaped."""
+        story = make_article(4)
+        path = tmp_path / "c.jsonl"
+        rows = [{"id": "a\u001b[31m", "text": story}, {"id": "b\u0007", "text": story}]
+        path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+        result = run("check", str(path), "--format", "github")
+        assert result.exit_code == 1
+        annotation = result.stdout.splitlines()[0]
+        assert "\\x1b[31m" in annotation
+        assert "\\x07" in annotation
+        assert not any(ch < " " or "\x7f" <= ch < "\xa0" for ch in result.stdout.replace("\n", ""))
+
     def test_output_file_gets_the_report(self, corpus, tmp_path):
         """-o writes the report to a file; stdout stays empty; the exit code is kept."""
         out = tmp_path / "gate.json"

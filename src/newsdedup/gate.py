@@ -107,8 +107,14 @@ def outcome_to_dict(outcome: GateOutcome, policy: GatePolicy) -> dict[str, Any]:
 Location = tuple[str, "int | None"]  # (file path as the user would open it, 1-based line)
 
 
+# Control characters other than CR and LF (which the runner decodes from %0D and %0A) as
+# escapes, "\x1b": an id holding ESC put a terminal escape into the CI log (QA 15c #11).
+_CONTROLS = {c: f"\\x{c:02x}" for c in (*range(0x20), *range(0x7F, 0xA0)) if c not in (10, 13)}
+
+
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    escaped = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return escaped.translate(_CONTROLS)
 
 
 def _escape_property(text: str) -> str:
