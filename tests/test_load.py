@@ -294,6 +294,20 @@ def test_symlinked_folders_are_followed_once_and_broken_links_reported(tmp_path:
         load_corpus(corpus, strict=True)
 
 
+def test_two_links_pointing_at_each_other_are_a_loop_not_broken(tmp_path: Path):
+    """QA 15c #8: links pointing at each other were "broken symbolic link": no target is
+    missing, and the user looks for the wrong thing."""
+    (tmp_path / "a.txt").write_text(make_article(1), encoding="utf-8")
+    (tmp_path / "loop1.txt").symlink_to("loop2.txt")
+    (tmp_path / "loop2.txt").symlink_to("loop1.txt")
+    loaded = load_corpus(tmp_path)
+    assert [a.id for a in loaded.articles] == ["a.txt"]
+    assert [(i.source, i.problem) for i in loaded.skipped] == [
+        ("loop1.txt", "symbolic link loop to loop2.txt"),
+        ("loop2.txt", "symbolic link loop to loop1.txt"),
+    ]
+
+
 def test_several_folders_keep_one_file_name_apart(tmp_path: Path):
     """Daily folders reuse file names. With several paths, each folder's name leads its ids,
     so day2/a.txt is compared with day1/a.txt instead of being dropped as a duplicate id;

@@ -9,6 +9,7 @@ become a `LoadIssue` and the rest of the corpus is still read; `strict=True` rai
 from __future__ import annotations
 
 import codecs
+import errno
 import gzip
 import io
 import json
@@ -747,7 +748,13 @@ def read_file(path: Path, root: Path, config: LoadConfig) -> Iterator[Article | 
             target = f" to {os.readlink(path)}"
         except OSError:
             target = ""
-        yield LoadIssue(source=relative_id(path, root), problem=f"broken symbolic link{target}")
+        problem = f"broken symbolic link{target}"
+        try:
+            path.stat()
+        except OSError as err:
+            if err.errno == errno.ELOOP:  # links pointing at each other: no target is missing
+                problem = f"symbolic link loop{target}"
+        yield LoadIssue(source=relative_id(path, root), problem=problem)
         return
     if folder:  # listed by `list_files` because it cannot be listed
         yield LoadIssue(source=_folder_id(path, root), problem=_unlisted(path))
