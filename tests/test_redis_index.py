@@ -179,6 +179,29 @@ class TestRedisCli:
         assert result.exit_code == 2
         assert "index.num_perm=128" in result.stderr
 
+    @pytest.mark.parametrize(("policy", "refused"), [("allkeys-lru", True), ("noeviction", False)])
+    def test_a_server_that_evicts_keys_is_refused(self, url, redis_server, policy, refused):
+        """QA 15a #1: under maxmemory with allkeys-lru, `add` said "added 8000" (exit 0) and
+        the index held 500; a later check answered from half the archive. Such a server is
+        refused before anything is written (exit 3); noeviction fails loudly when full, and
+        is used."""
+        admin = redis.Redis(host="127.0.0.1", port=redis_server)
+        before = admin.config_get("maxmemory*")
+        admin.config_set("maxmemory", str(256 << 20))
+        admin.config_set("maxmemory-policy", policy)
+        try:
+            result = CliRunner().invoke(cli, ["index", "add", str(SEEDS), "--index", url])
+        finally:
+            admin.config_set("maxmemory", before["maxmemory"])
+            admin.config_set("maxmemory-policy", before["maxmemory-policy"])
+        if refused:
+            assert result.exit_code == 3
+            assert "evicts keys when full (maxmemory-policy allkeys-lru" in result.stderr
+            assert admin.dbsize() == 0
+        else:
+            assert result.exit_code == 0, result.stderr
+        admin.close()
+
     def test_unix_socket_url_reaches_the_server(self, url, redis_server, tmp_path_factory):
         """unix:///path.sock (with ?prefix=) opens the index on the server's socket: the
         articles added over TCP are there."""

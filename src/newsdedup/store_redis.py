@@ -113,6 +113,32 @@ def split_url(location: str) -> tuple[str, str]:
 # How long connecting to Redis, and its first reply, may take.
 CONNECT_SECONDS = 5
 
+# Eviction policies that drop keys without a time to live: an index's keys have none, so a
+# server full under one of these loses index entries without a word.
+_EVICTING = ("allkeys-lru", "allkeys-lfu", "allkeys-random")
+
+
+def _check_no_eviction(client: Any, shown: str) -> None:
+    """Refuse a server that evicts keys without a time to live when its memory is full (QA
+    15a: on allkeys-lru, `add` said "added 8000" and the index held 500; a later check
+    answered from half the archive, or failed on a missing entry). A server that does not
+    allow INFO is trusted."""
+    import redis
+
+    try:
+        memory = client.info("memory")
+    except redis.RedisError:
+        return
+    limit = int(memory.get("maxmemory", 0) or 0)
+    policy = str(memory.get("maxmemory_policy", "noeviction"))
+    if limit and policy in _EVICTING:
+        raise InputError(
+            shown,
+            f"this Redis server evicts keys when full (maxmemory-policy {policy}, maxmemory "
+            f"{limit:,} bytes): index entries would vanish without a word; set "
+            "maxmemory-policy noeviction (or maxmemory 0)",
+        )
+
 
 class RedisBackend:
     """An index in a Redis database, under one key prefix."""
@@ -161,6 +187,7 @@ class RedisBackend:
         finally:
             kwargs["socket_timeout"] = working
             client.connection_pool.disconnect()
+        _check_no_eviction(client, shown)
         return cls(shown, client, prefix)
 
     def close(self) -> None:
