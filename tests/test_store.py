@@ -98,6 +98,27 @@ class TestOpenIndex:
             open_index(str(other))
 
 
+    @pytest.mark.parametrize("create", [False, True])
+    def test_another_programs_database_with_a_meta_table_is_left_untouched(
+        self, tmp_path, create
+    ):
+        """QA 15a #3: an application's database holding a table named "meta" passed for an
+        index: `index add` switched it to WAL, wrote our header into its meta table, and
+        every later command failed on it. It is refused, byte for byte unchanged."""
+        app = tmp_path / "app.db"
+        conn = sqlite3.connect(app)
+        conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+        conn.execute("INSERT INTO meta VALUES ('schema_version', '3')")
+        conn.execute("CREATE TABLE users (id INTEGER, name TEXT)")
+        conn.commit()
+        conn.close()
+        before = app.read_bytes()
+        with pytest.raises(InputError, match="an SQLite file, but not a newsdedup index"):
+            open_index(str(app), create=create)
+        assert app.read_bytes() == before
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["app.db"]
+
+
 class TestAddAndCheck:
     def test_seeds_001_duplicates_000_and_002_to_004_duplicate_nothing(self, db, seeds):
         """Index all seeds but 001: 001 duplicates 000, and 002-004 nothing."""

@@ -28,6 +28,8 @@ _SCHEMA = (
     "PRIMARY KEY (key, ref)) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS lines (key INTEGER PRIMARY KEY, df INTEGER NOT NULL)",
 )
+# The tables every newsdedup index file has had (`lines` came later; an older file lacks it).
+_INDEX_TABLES = frozenset({"meta", "articles", "bands"})
 _VARS = 900  # bound parameters per statement, under SQLite's lowest default limit
 
 
@@ -85,11 +87,15 @@ class SqliteBackend:
         try:
             conn = _connect_readonly(path) if readonly else _connect(path)
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+            # Another program's database is refused before anything is written to it (QA
+            # 15a: one with a table named "meta" was switched to WAL and given our header).
+            if tables and not tables >= _INDEX_TABLES:
+                conn.close()
+                raise InputError(location, "an SQLite file, but not a newsdedup index")
+            if not readonly:
+                _write_mode(conn)
         except sqlite3.DatabaseError as err:
             raise InputError(location, f"not a newsdedup index ({err})") from err
-        if tables and "meta" not in tables:
-            conn.close()
-            raise InputError(location, "an SQLite file, but not a newsdedup index")
         if not tables:
             if not create:
                 conn.close()
@@ -266,13 +272,18 @@ def _as_u64(keys: Sequence[int]) -> Any:
 
 
 def _connect(path: Path) -> sqlite3.Connection:
+    """Open for writing; nothing is written until `_write_mode`, once the file is known to
+    be an index (or empty)."""
     conn = sqlite3.connect(path, timeout=60.0, isolation_level=None)
     conn.execute("PRAGMA busy_timeout = 60000")
+    return conn
+
+
+def _write_mode(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA journal_mode = WAL")
     # NORMAL in WAL mode: a killed process never corrupts the file or loses a commit; only a
     # power cut may undo the last commits, never half of one.
     conn.execute("PRAGMA synchronous = NORMAL")
-    return conn
 
 
 def _connect_readonly(path: Path) -> sqlite3.Connection:
