@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -97,11 +98,8 @@ class TestOpenIndex:
         with pytest.raises(InputError, match="not a newsdedup index"):
             open_index(str(other))
 
-
     @pytest.mark.parametrize("create", [False, True])
-    def test_another_programs_database_with_a_meta_table_is_left_untouched(
-        self, tmp_path, create
-    ):
+    def test_another_programs_database_with_a_meta_table_is_left_untouched(self, tmp_path, create):
         """QA 15a #3: an application's database holding a table named "meta" passed for an
         index: `index add` switched it to WAL, wrote our header into its meta table, and
         every later command failed on it. It is refused, byte for byte unchanged."""
@@ -117,6 +115,39 @@ class TestOpenIndex:
             open_index(str(app), create=create)
         assert app.read_bytes() == before
         assert sorted(p.name for p in tmp_path.iterdir()) == ["app.db"]
+
+    @pytest.mark.parametrize(
+        ("damage", "problem"),
+        [
+            ("UPDATE meta SET value = 'garbage' WHERE key = 'header'", "header cannot be read"),
+            (
+                "UPDATE meta SET value = json_remove(value, '$.compat') WHERE key = 'header'",
+                "header lacks its settings",
+            ),
+            (
+                "DELETE FROM articles WHERE ref = (SELECT min(ref) FROM articles)",
+                "a band key names article #1",
+            ),
+            ("DELETE FROM meta WHERE key = 'header'", "holds 5 articles but no header"),
+        ],
+    )
+    def test_a_damaged_index_is_an_input_error_not_an_internal_one(
+        self, db, seeds, damage, problem
+    ):
+        """QA 15a #5: a header that is no JSON or lacks its parts, or an article row gone
+        while its band keys stay, were internal errors (exit 4: JSONDecodeError, KeyError);
+        a lost header let `add` write new settings over the old rows. Each is damage."""
+        with open_index(db, create=True) as index:
+            index.add(seeds.values())
+        conn = sqlite3.connect(db)
+        conn.execute(damage)
+        conn.commit()
+        conn.close()
+        with (
+            pytest.raises(InputError, match=f"damaged: .*{re.escape(problem)}"),
+            open_index(db, create=True) as index,
+        ):
+            index.check(seeds.values())
 
 
 class TestAddAndCheck:

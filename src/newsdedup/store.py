@@ -541,7 +541,13 @@ class PersistentIndex:
             for entry, refs in zip(entries, refs_of, strict=True):
                 found = []
                 for ref in refs:
-                    other = stored[ref]
+                    other = stored.get(ref)
+                    if other is None:  # a band key names an article the index lost
+                        raise InputError(
+                            self.location,
+                            f"damaged: a band key names article #{ref}, which it does not "
+                            "hold (rebuild the index)",
+                        )
                     if _is_itself(entry.id, entry.digest, entry.shingles, other):
                         continue  # the article itself, indexed before
                     candidates += 1
@@ -657,10 +663,25 @@ def read_config(location: str) -> DedupConfig | None:
     if backend is None:
         return None
     try:
-        header = backend.read_header()
+        header = _read_header(backend, backend.location)
         return None if header is None else config_from_header(header)
     finally:
         backend.close()
+
+
+def _read_header(backend: Backend, location: str) -> dict[str, Any] | None:
+    """Return the index's header, None when it has none; a header that is not one (not JSON,
+    or without its parts) is damage, exit 3, where it was an internal error (QA 15a #5)."""
+    try:
+        header = backend.read_header()
+    except (ValueError, TypeError) as err:  # not JSON, or JSON that is no object
+        raise InputError(location, f"damaged: its header cannot be read ({err})") from err
+    if header is None or header.get("format") != FORMAT:
+        return header  # none, or another format: check_header names the version
+    parts = ("config", "compat")
+    if not all(isinstance(header.get(part), dict) for part in parts):
+        raise InputError(location, "damaged: its header lacks its settings")
+    return header
 
 
 def open_index(
@@ -689,10 +710,15 @@ def open_index(
         )
     location = backend.location  # as it may be shown: a Redis password hidden
     try:
-        header = backend.read_header()
+        header = _read_header(backend, location)
         if header is None:
             if not create:
                 raise ConfigError(f"{location}: no index there (make one with `index add`)")
+            held = backend.count()
+            if held:
+                # Settings of another run would be written over articles made with the lost
+                # ones, and mixed with them (QA 15a #5).
+                raise InputError(location, f"damaged: it holds {held:,} articles but no header")
             header = backend.create_header(make_header(config or DedupConfig()))
         check_header(location, header, config or config_from_header(header))
         return PersistentIndex(backend, config or config_from_header(header))
