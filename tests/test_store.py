@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -257,6 +258,21 @@ class TestTemplates:
             readded = index.add(days[0])
         assert [a.duplicates for a in again.articles] == [()] * 4
         assert (readded.present, readded.taken) == (4, ())
+
+    def test_an_article_fetched_again_with_other_line_ends_is_itself(self, db, seeds):
+        """QA 15a #4: a page fetched again with CRLF line ends or one trailing space had
+        another digest, so `check` called it a 1.00 copy of itself and failed the gate. Its
+        cleaned shingles are the same: it is the article itself."""
+        with open_index(db, create=True) as index:
+            index.add(seeds.values())
+            again = [
+                dataclasses.replace(seeds[S000], text=seeds[S000].text + " "),
+                dataclasses.replace(seeds[S001], text=seeds[S001].text.replace("\n", "\r\n")),
+            ]
+            result = index.check(again)
+            readded = index.add(again, replace=True)
+        assert [[m.id for m in a.duplicates] for a in result.articles] == [[S001], [S000]]
+        assert (readded.present, readded.replaced) == (2, ())
 
     def test_an_index_made_before_digests_is_read_and_extended(self, db, seeds):
         """An index file without the digest column (made by an earlier version) is checked
