@@ -169,6 +169,11 @@ def test_several_paths_take_the_one_settings_file_in_any_order(tmp_path):
     )
     chosen = ["scan", str(ruled), str(plain), "--config", str(ruled / "newsdedup.toml")]
     assert CliRunner().invoke(cli, chosen).exit_code == 0
+    # `index` takes no --config (QA 15a #6: its message pointed at an option it refuses).
+    index = ["index", "check", str(ruled), str(plain), "--index", str(tmp_path / "i.db")]
+    result = CliRunner().invoke(cli, index)
+    assert result.exit_code == 2
+    assert result.stderr.endswith("; give `index` the paths of one settings file at a time\n")
 
 
 def test_clean_reads_the_files_scan_reads(tmp_path):

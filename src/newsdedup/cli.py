@@ -798,11 +798,18 @@ def scan(
 
 
 def apply_settings(
-    paths: Sequence[Path], opts: dict[str, Any], config_file: Path | None
+    paths: Sequence[Path],
+    opts: dict[str, Any],
+    config_file: Path | None,
+    *,
+    choose: str = "pass --config FILE to choose",
 ) -> Settings:
-    """Fill every option the user did not give from the settings file: defaults < file < flags."""
+    """Fill every option the user did not give from the settings file: defaults < file < flags.
+    `choose`: what to do when the paths come under different settings files."""
     ctx = click.get_current_context()
-    settings = read_settings(config_file) if config_file else discover_settings(paths)
+    settings = (
+        read_settings(config_file) if config_file else discover_settings(paths, choose=choose)
+    )
 
     def given(name: str) -> bool:
         return ctx.get_parameter_source(name) not in (
@@ -1250,7 +1257,9 @@ def index_config_from(
     a new index takes them all, defaults included."""
     from .store import read_config
 
-    from_file = set(apply_settings(paths, opts, None).options())
+    # `index` takes no --config (the index holds its settings): one batch per settings file.
+    choose = "give `index` the paths of one settings file at a time"
+    from_file = set(apply_settings(paths, opts, None, choose=choose).options())
     stored = read_config(location)
     if stored is None:
         return dedup_config_from(opts)

@@ -194,16 +194,17 @@ def read_settings(path: Path) -> Settings:
     return Settings(source=path, values=validate(table, _where(path)))
 
 
-def discover_settings(paths: Sequence[Path] | Path | str) -> Settings:
+def discover_settings(
+    paths: Sequence[Path] | Path | str, *, choose: str = "pass --config FILE to choose"
+) -> Settings:
     """Return the settings that apply to a corpus at `paths` (one path, or several): the one
     settings file found above any of them (paths above none add nothing). Files that differ
-    are an error, not a choice made by the order of the arguments."""
+    are an error, not a choice made by the order of the arguments; `choose` says what the
+    user can do about it."""
     if isinstance(paths, str | Path):  # one path: a str was walked letter by letter
         paths = [Path(paths)]
     found = list(dict.fromkeys(f for p in paths if (f := find_settings_file(Path(p)))))
     if len(found) > 1:
         names = ", ".join(_where(f) for f in found)
-        raise ConfigError(
-            f"the paths given come under different settings ({names}); pass --config FILE to choose"
-        )
+        raise ConfigError(f"the paths given come under different settings ({names}); {choose}")
     return read_settings(found[0]) if found else Settings()
