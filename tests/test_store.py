@@ -99,6 +99,16 @@ class TestOpenIndex:
         with pytest.raises(InputError, match="not a newsdedup index"):
             open_index(str(other))
 
+    def test_a_truncated_index_is_damaged_not_another_kind_of_file(self, db, seeds):
+        """QA 15a #7: an index file cut short read "not a newsdedup index": the user needs to
+        hear that the index is damaged."""
+        with open_index(db, create=True) as index:
+            index.add(seeds.values())
+        cut = Path(db).with_name("cut.db")
+        cut.write_bytes(Path(db).read_bytes()[:3000])
+        with pytest.raises(InputError, match="the index file is damaged"):
+            open_index(str(cut)).close()
+
     @pytest.mark.parametrize("create", [False, True])
     def test_another_programs_database_with_a_meta_table_is_left_untouched(self, tmp_path, create):
         """QA 15a #3: an application's database holding a table named "meta" passed for an

@@ -95,7 +95,10 @@ class SqliteBackend:
             if not readonly:
                 _write_mode(conn)
         except sqlite3.DatabaseError as err:
-            raise InputError(location, f"not a newsdedup index ({err})") from err
+            # An SQLite file that cannot be read through is damaged (cut short, say), not
+            # another kind of file (QA 15a #7: a truncated index read "not a newsdedup index").
+            what = "the index file is damaged" if _is_sqlite(path) else "not a newsdedup index"
+            raise InputError(location, f"{what} ({err})") from err
         if not tables:
             if not create:
                 conn.close()
@@ -269,6 +272,15 @@ def _as_u64(keys: Sequence[int]) -> Any:
     import numpy as np
 
     return np.array(keys, dtype=np.uint64)
+
+
+def _is_sqlite(path: Path) -> bool:
+    """Return True when the file opens with SQLite's header string."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
 
 
 def _connect(path: Path) -> sqlite3.Connection:
