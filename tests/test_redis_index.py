@@ -202,6 +202,14 @@ class TestRedisCli:
             assert result.exit_code == 0, result.stderr
         admin.close()
 
+    def test_a_scheme_in_capitals_is_a_redis_url(self, url, tmp_path):
+        """QA 15a #9: REDIS://host was taken for a file name ("its folder does not exist")."""
+        shouting = "REDIS://" + url.removeprefix("redis://")
+        result = CliRunner().invoke(cli, ["index", "add", str(SEEDS), "--index", shouting])
+        assert result.exit_code == 0, result.stderr
+        assert redis.Redis.from_url(url).hlen("newsdedup:ids") == 5
+        assert list(tmp_path.iterdir()) == []
+
     def test_unix_socket_url_reaches_the_server(self, url, redis_server, tmp_path_factory):
         """unix:///path.sock (with ?prefix=) opens the index on the server's socket: the
         articles added over TCP are there."""

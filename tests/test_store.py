@@ -99,6 +99,13 @@ class TestOpenIndex:
         with pytest.raises(InputError, match="not a newsdedup index"):
             open_index(str(other))
 
+    def test_a_redis_scheme_without_slashes_is_no_file_name(self, tmp_path, monkeypatch):
+        """QA 15a #9: `--index redis:localhost` made an SQLite file of that name."""
+        monkeypatch.chdir(tmp_path)
+        with pytest.raises(ConfigError, match="redis:localhost: not a valid Redis URL"):
+            open_index("redis:localhost", create=True)
+        assert list(tmp_path.iterdir()) == []
+
     def test_a_truncated_index_is_damaged_not_another_kind_of_file(self, db, seeds):
         """QA 15a #7: an index file cut short read "not a newsdedup index": the user needs to
         hear that the index is damaged."""

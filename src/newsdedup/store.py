@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+import re
 import struct
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -644,12 +645,22 @@ class PersistentIndex:
 
 
 def is_redis(location: str) -> bool:
-    return location.startswith(("redis://", "rediss://", "unix://"))
+    """Return True for a Redis URL: its scheme in any case ("REDIS://host")."""
+    return location[:10].lower().startswith(("redis://", "rediss://", "unix://"))
+
+
+# A Redis scheme without its "//" ("redis:localhost"): a URL mistyped, not a file name.
+_SCHEME_ONLY = re.compile(r"(redis|rediss|unix):(?!//)", re.IGNORECASE)
 
 
 def open_backend(location: str, *, create: bool, readonly: bool = False) -> Backend | None:
     """Return the backend for a location, or None when there is no index and `create` is off;
     `readonly`: the caller only reads (an index file is then opened read-only)."""
+    if _SCHEME_ONLY.match(location):
+        raise ConfigError(
+            f"{location}: not a valid Redis URL (write redis://HOST:PORT/DB; a file of this "
+            f"name: ./{location})"
+        )
     if is_redis(location):
         from .store_redis import RedisBackend
 

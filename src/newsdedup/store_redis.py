@@ -159,6 +159,8 @@ class RedisBackend:
                 "a redis:// index needs the redis client: pip install 'newsdedup[redis]'"
             ) from err
         url, prefix = split_url(location)
+        scheme, sep, rest = url.partition("://")
+        url = scheme.lower() + sep + rest  # "REDIS://host": redis-py knows lower case only
         shown = redacted(location)
         try:
             # A chunk's script or a long pipeline can take seconds on a busy server; the URL's
