@@ -273,9 +273,22 @@ class TestRedisCli:
             assert bad.exit_code == 3
             assert "wr0ng" not in bad.stderr
             assert ":***@" in bad.stderr
+            # QA 15a #8: a server that refuses reads "asks for a password", not "cannot reach".
+            assert "Redis asks for a password, or refused the one given" in bad.stderr
+            none = f"redis://127.0.0.1:{port}/0"
+            missing = CliRunner().invoke(cli, ["index", "stats", "--index", none])
+            assert missing.exit_code == 3
+            assert "Redis asks for a password" in missing.stderr
         finally:
             proc.terminate()
             proc.wait(timeout=10)
+
+    def test_a_database_the_server_lacks_is_named(self, redis_server):
+        """QA 15a #8: database 99 of a 16-database server read "cannot reach Redis"."""
+        location = f"redis://127.0.0.1:{redis_server}/99"
+        result = CliRunner().invoke(cli, ["index", "stats", "--index", location])
+        assert result.exit_code == 3
+        assert "this Redis server has no such database number" in result.stderr
 
     def test_unreachable_server_is_one_line_exit_3(self):
         """No server at the URL: one line naming it, exit 3, no traceback."""

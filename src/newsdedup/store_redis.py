@@ -118,6 +118,24 @@ CONNECT_SECONDS = 5
 _EVICTING = ("allkeys-lru", "allkeys-lfu", "allkeys-random")
 
 
+def _unreachable(err: BaseException) -> str:
+    """Say why a first reply failed: a server that answered with a refusal was reached (QA
+    15a #8: a password or a database number it lacks read "cannot reach Redis")."""
+    import redis
+
+    text = str(err)
+    if isinstance(err, redis.AuthenticationError) or any(
+        word in text for word in ("NOAUTH", "authenticated", "invalid password", "WRONGPASS")
+    ):
+        return (
+            f"Redis asks for a password, or refused the one given: put it in the URL, "
+            f"redis://:PASSWORD@HOST:PORT/DB ({text})"
+        )
+    if "DB index is out of range" in text:
+        return f"this Redis server has no such database number ({text})"
+    return f"cannot reach Redis ({text})"
+
+
 def _check_no_eviction(client: Any, shown: str) -> None:
     """Refuse a server that evicts keys without a time to live when its memory is full (QA
     15a: on allkeys-lru, `add` said "added 8000" and the index held 500; a later check
@@ -185,7 +203,7 @@ class RedisBackend:
                 "is ?prefix=NAME)"
             ) from err
         except (redis.RedisError, ValueError) as err:
-            raise InputError(shown, f"cannot reach Redis ({err})") from err
+            raise InputError(shown, _unreachable(err)) from err
         finally:
             kwargs["socket_timeout"] = working
             client.connection_pool.disconnect()
