@@ -68,6 +68,21 @@ def indexed(split, tmp_path) -> tuple[str, Path, Path]:
 
 
 class TestIndexCheck:
+    def test_articles_too_short_to_compare_are_named(self, indexed):
+        """QA 15a #10: `index check` said nothing of an article with nothing left to compare
+        (it can never match), and its JSON had no `too_short`; scan names such articles."""
+        location, today, _ = indexed
+        (today / "short.txt").write_text("Subscribe to our newsletter\n", encoding="utf-8")
+        result = run("index", "check", today, "--index", location)
+        assert result.exit_code == 0, result.stderr
+        assert "1 article has nothing left to compare" in result.stderr
+        assert "short.txt" in result.stderr
+        report = json.loads(
+            run("index", "check", today, "--index", location, "--format", "json").stdout
+        )
+        assert report["too_short"] == ["short.txt"]
+        assert report["summary"]["too_short"] == 1
+
     def test_001_is_reported_as_a_duplicate_of_000(self, indexed):
         """The must-show: index all but 001, check 001 → 000 with its exact Jaccard."""
         location, today, _ = indexed
@@ -96,6 +111,7 @@ class TestIndexCheck:
             "index_articles": 4,
             "candidates": 1,
             "skipped": 0,
+            "too_short": 0,
         }
 
     def test_a_full_story_is_no_copy_of_its_indexed_teaser(self, tmp_path):

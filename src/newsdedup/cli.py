@@ -74,6 +74,7 @@ from .render import (
     render_report,
     render_story_explanation,
     shown,
+    too_short_text,
     too_short_warning,
     visible,
 )
@@ -1440,6 +1441,10 @@ def index_check(
             )
         finally:
             progress.close()
+    # As scan says of them: else an article that can never match passes unseen (QA 15a #10).
+    warning = too_short_text(result.too_short)
+    if warning and not opts["quiet"]:
+        warn(err, warning)
     gated = max_duplicate_rate is not None or max_duplicates is not None
     outcome = index_gate(result, policy) if gated else None
     if fmt == "table":

@@ -159,16 +159,21 @@ def _left_out(result: DedupResult) -> str:
 
 def too_short_warning(result: DedupResult, shown_ids: int = 5) -> str | None:
     """Return the warning that some articles had nothing left to compare, or None."""
-    if not result.too_short:
+    return too_short_text(result.too_short, shown_ids)
+
+
+def too_short_text(ids: Sequence[str], shown_ids: int = 5) -> str | None:
+    """Return the warning that the articles `ids` had nothing left to compare, or None."""
+    if not ids:
         return None
-    names = ", ".join(shown(i) for i in result.too_short[:shown_ids])
-    more = len(result.too_short) - shown_ids
+    names = ", ".join(shown(i) for i in ids[:shown_ids])
+    more = len(ids) - shown_ids
     if more > 0:
         names += f" and {more:,} more (`too_short` in --format json lists all)"
     return (
-        f"{number(len(result.too_short), 'article has', 'articles have')} nothing left to "
+        f"{number(len(ids), 'article has', 'articles have')} nothing left to "
         f"compare after cleaning (empty, or all boilerplate), so never called "
-        f"{'a duplicate' if len(result.too_short) == 1 else 'duplicates'}: {names}"
+        f"{'a duplicate' if len(ids) == 1 else 'duplicates'}: {names}"
     )
 
 

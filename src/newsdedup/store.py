@@ -287,6 +287,8 @@ class IndexCheckResult:
     candidates: int = 0
     skipped: tuple[LoadIssue, ...] = ()
     warnings: tuple[LoadIssue, ...] = ()
+    # Checked articles with too few shingles to compare (no band key): never a duplicate.
+    too_short: tuple[str, ...] = ()
 
     @property
     def duplicates(self) -> int:
@@ -527,10 +529,12 @@ class PersistentIndex:
             [a for a in items if a.id not in present], [a for a in items if a.id in present]
         )
         checked: list[CheckedArticle] = []
+        too_short: list[str] = []
         candidates = 0
         head = bucket_head(cfg.index.max_bucket)
         for chunk in _chunks(items, _QUERY_CHUNK):
             entries = self._entries(chunk, templates)
+            too_short.extend(e.id for e in entries if not len(e.bands))
             wanted = sorted({int(k) for e in entries for k in e.bands})
             hits = self.backend.lookup(wanted) if wanted else {}
             # A band key the archive holds for more than max_bucket articles (one wire story
@@ -589,6 +593,7 @@ class PersistentIndex:
             candidates=candidates,
             skipped=tuple(skipped),
             warnings=tuple(warnings),
+            too_short=tuple(too_short),
         )
 
     def remove(self, ids: Iterable[str]) -> tuple[list[str], list[str]]:

@@ -58,10 +58,12 @@ def check_to_dict(result: IndexCheckResult) -> dict[str, Any]:
             "index_articles": result.index_articles,
             "candidates": result.candidates,
             "skipped": len(result.skipped),
+            "too_short": len(result.too_short),
         },
         "articles": [_article(a) for a in result.articles if a.duplicates],
         "skipped": [_issue(i) for i in result.skipped],
         "warnings": [_issue(i) for i in result.warnings],
+        "too_short": list(result.too_short),
     }
 
 
