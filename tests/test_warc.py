@@ -259,7 +259,9 @@ class TestWarcCli:
         result = CliRunner().invoke(cli, ["scan", str(path), "--format", "json"])
         assert result.exit_code == 0, result.output
         (line,) = result.stderr.strip().splitlines()
-        assert "broken record: headers warcio cannot parse" in line
+        # QA 15c #6: named, not warcio's "'NoneType' object has no attribute ...".
+        assert "broken record: no WARC-Target-URI header" in line
+        assert "NoneType" not in line
         assert json.loads(result.stdout)["summary"]["articles"] == 2
 
     def test_a_damaged_gzip_member_costs_its_record_only(self, tmp_path: Path):

@@ -190,6 +190,31 @@ def _read_page(record: Any, config: LoadConfig, offset: int = -1) -> _Page | _Br
     )
 
 
+# The WARC headers every record needs, and those a response record needs besides.
+_REQUIRED = ("WARC-Type", "WARC-Record-ID", "WARC-Date", "Content-Length")
+_HEAD_BYTES = 1 << 16
+
+
+def _missing_headers(handle: IO[bytes], offset: int, gzipped: bool) -> list[str]:
+    """Return the required WARC headers the record at `offset` lacks (empty when they are
+    all there, or the head cannot be read)."""
+    try:
+        handle.seek(offset)
+        data = handle.read(_HEAD_BYTES)
+        if gzipped:
+            data = zlib.decompressobj(31).decompress(data, _HEAD_BYTES)
+    except (OSError, zlib.error):
+        return []
+    head = data.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]
+    names = {
+        line.split(b":", 1)[0].strip().lower() for line in head.splitlines()[1:] if b":" in line
+    }
+    wanted = list(_REQUIRED)
+    if b"warc-type: response" in head.lower():
+        wanted.append("WARC-Target-URI")
+    return [name for name in wanted if name.lower().encode() not in names]
+
+
 def _size(handle: IO[bytes]) -> int:
     return handle.seek(0, os.SEEK_END)
 
@@ -304,8 +329,18 @@ def _pages(handle: IO[bytes], gzipped: bool, config: LoadConfig) -> Iterator[_Pa
         except (ArchiveLoadFailed, *_WARCIO_ERRORS) as err:
             # warcio's `offset` is where the record it failed to parse begins.
             broken_at = max(int(getattr(records, "offset", start)), last + 1, start)
-            what = "headers warcio cannot parse: " if isinstance(err, _PARSE_ERRORS) else ""
-            yield _Broken(offset=broken_at, problem=f"broken record: {what}{_readable(err)}")
+            if isinstance(err, _PARSE_ERRORS):
+                # warcio's own words here are Python's ("'NoneType' object has no attribute
+                # 'startswith'"): name the header it lacked when we can (QA 15c #6).
+                missing = _missing_headers(handle, broken_at, gzipped)
+                problem = (
+                    f"broken record: no {', no '.join(missing)} header"
+                    if missing
+                    else f"broken record: headers warcio cannot parse: {_readable(err)}"
+                )
+            else:
+                problem = f"broken record: {_readable(err)}"
+            yield _Broken(offset=broken_at, problem=problem)
         resume = _next_start(handle, broken_at + 1, gzipped)
         if resume is None:
             return
