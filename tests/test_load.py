@@ -397,3 +397,21 @@ def test_an_id_that_is_an_object_or_array_is_a_skipped_record(tmp_path, value, k
         1,
         f"field 'id' is a JSON {kind}, not a string or number (see --id-field)",
     )
+
+
+def test_a_file_of_nul_bytes_is_judged_binary_from_its_head(tmp_path: Path):
+    """QA 15c #9: under a raised --max-bytes, a 1 GB sparse file was read whole (1.1 GB of
+    memory) only to be skipped as binary. Its head tells: nothing past it is read."""
+    import tracemalloc
+
+    path = tmp_path / "sparse.txt"
+    with path.open("wb") as handle:
+        handle.truncate(64 << 20)
+    tracemalloc.start()
+    try:
+        loaded = load_corpus(path, config=LoadConfig(max_bytes=1 << 30))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert [i.problem for i in loaded.skipped] == ["binary file (NUL bytes)"]
+    assert peak < 8 << 20
