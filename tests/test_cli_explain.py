@@ -129,6 +129,24 @@ class TestCorpusIds:
                 f"error: {name}: skipped when reading {tmp_path} (empty file); nothing to explain"
             )
 
+    def test_a_skipped_record_is_named_with_its_reason(self, tmp_path):
+        """QA 15c #10: a JSONL record named FILE:LINE that the loader skipped read "no
+        article with this id ...; did you mean FILE:22, FILE:21?". It says it was skipped
+        and why; an id not found while records were skipped points at them."""
+        path = tmp_path / "c.jsonl"
+        rows = ['{"id": "x", "text": "cut\n']
+        rows += [json.dumps({"text": make_article(n)}) + "\n" for n in range(2)]
+        rows += [json.dumps({"id": "b", "text": 5}) + "\n"]
+        path.write_text("".join(rows), encoding="utf-8")
+        result = run("explain", "--corpus", str(path), "c.jsonl:1", "c.jsonl:2")
+        assert result.exit_code == 3
+        assert result.stderr.splitlines()[-1].startswith(
+            f"error: c.jsonl:1: skipped when reading {path} (broken JSON"
+        )
+        result = run("explain", "--corpus", str(path), "b", "c.jsonl:2")
+        assert result.exit_code == 2
+        assert result.stderr.splitlines()[-1].endswith("(2 records were skipped: see above)")
+
     def test_the_same_article_twice_is_a_usage_error_at_both_levels(self):
         """Copy level agrees with story level: one article is not a pair (it said 1.00)."""
         for level in ("copy", "story"):

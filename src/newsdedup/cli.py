@@ -942,8 +942,9 @@ def _article_by_name(name: str, loaded: LoadResult, corpus: Path) -> Article:
         rel = relative_id(given.resolve(), corpus.resolve())
         if rel in by_id:
             return by_id[rel]
-    for issue in loaded.skipped:  # a file of the folder that could not be read
-        if issue.line is None and issue.source in (name, rel):
+    for issue in loaded.skipped:  # a file of the folder, or a record, that could not be read
+        where = issue.source if issue.line is None else f"{issue.source}:{issue.line}"
+        if where in (name, rel):
             raise CliError(
                 f"{name}: skipped when reading {corpus} ({issue.problem}); nothing to explain",
                 EXIT_INPUT,
@@ -960,6 +961,11 @@ def _article_by_name(name: str, loaded: LoadResult, corpus: Path) -> Article:
         )
     close = difflib.get_close_matches(name, list(by_id), n=3)
     hint = f"; did you mean {', '.join(close)}?" if close else ""
+    # A record skipped when reading may have held this id: its reason is among the warnings
+    # above, and the user should look there before at near ids (QA 15c #10).
+    records = sum(1 for issue in loaded.skipped if issue.line is not None)
+    if records:
+        hint += f" ({number(records, 'record was', 'records were')} skipped: see above)"
     raise CliError(f"{name}: no article with this id in {corpus}{hint}", EXIT_USAGE)
 
 
