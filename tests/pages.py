@@ -62,25 +62,18 @@ def write_warc(
     writer = WARCWriter(buffer, gzip=gz)
     for uri, payload, content_type in records:
         data = payload.encode("utf-8") if isinstance(payload, str) else payload
-        warc_headers = {"WARC-Date": "2024-03-06T10:00:00Z"}
-        if uri in resources:
-            record = writer.create_warc_record(
-                uri,
-                "resource",
-                payload=io.BytesIO(data),
-                warc_content_type=content_type,
-                warc_headers_dict=warc_headers,
-            )
-        else:
+        kind: dict[str, object] = {"warc_content_type": content_type}  # a resource record
+        if uri not in resources:
             fields = [("Content-Type", content_type)] if content_type else [("Server", "x")]
             headers = StatusAndHeaders("200 OK", fields, protocol="HTTP/1.1")
-            record = writer.create_warc_record(
-                uri,
-                "response",
-                payload=io.BytesIO(data),
-                http_headers=headers,
-                warc_headers_dict=warc_headers,
-            )
+            kind = {"http_headers": headers}
+        record = writer.create_warc_record(
+            uri,
+            "resource" if uri in resources else "response",
+            payload=io.BytesIO(data),
+            warc_headers_dict={"WARC-Date": "2024-03-06T10:00:00Z"},
+            **kind,
+        )
         writer.write_record(record)
         record.raw_stream.close()  # warcio spools the payload to a temporary file
     path.write_bytes(buffer.getvalue())

@@ -19,6 +19,7 @@ import newsdedup.dots as dots_module
 import newsdedup.story as story_module
 from newsdedup import (
     Article,
+    Cluster,
     DedupConfig,
     StoryConfig,
     add_stories,
@@ -685,6 +686,16 @@ class TestStoryGraph:
         assert average_link(3, {(0, 1): 0.1}, 0.5) == [[0], [1], [2]]
 
 
+def _story_of_three(brief: str) -> Cluster:
+    """Return the one story that three wordings of `brief` make among unrelated articles."""
+    articles = [
+        art(f"b{k}.txt", brief.replace("said", ["said", "reported", "noted"][k])) for k in range(3)
+    ]
+    articles += [art(f"x{k}.txt", text) for k, text in enumerate(ELSEWHERE)]
+    (story,) = find_duplicates(articles, level="both").stories
+    return story
+
+
 class TestFindStories:
     def test_seeds_are_one_story_of_five(self):
         """All five seeds report Lavrov's visit to Pyongyang: one story."""
@@ -801,13 +812,7 @@ class TestFindStories:
             "Wheat stocks in Saskatoon stood at 8,871,000 tonnes, barley 5,156,000 tonnes and "
             "oats 113,000 tonnes at the end of 1986, the Canadian Wheat Board said, up 33.1 pct."
         )
-        articles = [
-            art(f"b{k}.txt", brief.replace("said", ["said", "reported", "noted"][k]))
-            for k in range(3)
-        ]
-        articles += [art(f"x{k}.txt", text) for k, text in enumerate(ELSEWHERE)]
-        (story,) = find_duplicates(articles, level="both").stories
-        words = story.label.replace(" · ", " ").split()
+        words = _story_of_three(brief).label.replace(" · ", " ").split()
         figures = [w for w in words if re.fullmatch(r"[\d.,]+", w)]
         assert words
         assert figures in ([], ["1986"])  # was "113,000 tonnes · Wheat Board ..."
@@ -820,12 +825,7 @@ class TestFindStories:
             "A fire in a New York subway tunnel closed three lines on Tuesday, the Metropolitan "
             "Transportation Authority said. Commuters from Brooklyn crowded the New York buses."
         )
-        articles = [
-            art(f"b{k}.txt", brief.replace("said", ["said", "reported", "noted"][k]))
-            for k in range(3)
-        ]
-        articles += [art(f"x{k}.txt", text) for k, text in enumerate(ELSEWHERE)]
-        (story,) = find_duplicates(articles, level="both").stories
+        story = _story_of_three(brief)
         phrases = story.label.split(" · ")
         assert any(p.startswith("New York") for p in phrases), story.label
         assert "York" not in phrases
