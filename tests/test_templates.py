@@ -184,47 +184,6 @@ class TestTemplatesInCleaning:
             [f"a{i:02d}" for i in range(7)]
         ]
 
-    def test_a_list_and_its_lead_in_carried_by_six_copies_are_no_template(self):
-        """QA 15b #1: a story's list items ending on commas and the paragraph that leads into
-        them ("... three key reasons for not making the move:") end no sentence, so ten copies
-        of the story made them menu-like templates, and the story's sentences around them grew
-        from them: an edited copy lost its last seven paragraphs and no longer matched. Lines
-        that run on into the next are running text, as sentences are."""
-        paras = make_article(43, 4).split("\n\n")
-        items = [
-            "They give three key reasons for not making the move to another country:",
-            "- call centre operations are part of their business core function,",
-            "- they are worried about the risk of going abroad,",
-            "- they fear that they will damage their brand.",
-        ]
-        body = [*paras[:2], *items, *paras[2:]]
-        texts = ["\n\n".join(body)] * 6 + [make_article(400 + i, 4) for i in range(10)]
-        articles = [Article(id=f"a{i:02d}", text=t, source="s") for i, t in enumerate(texts)]
-        found = corpus_templates(articles)
-        assert all(key(line) not in found for line in body)
-        for line in body:
-            assert line in clean_corpus(articles)[0].text
-
-    def test_running_text_is_told_from_furniture(self):
-        """Lines ending on a comma or a long lead-in's colon read as text; menu items,
-        "Related stories:" and footer links do not."""
-        from newsdedup.templates import reads_as_text
-
-        for line in [
-            "the surge in customers is also a reflection of the centres' tasks,\"",
-            "- they are worried about the risk of going abroad;",
-            "they give three key reasons for not making the move:",
-        ]:
-            assert reads_as_text(line), line
-        for line in [
-            "related stories:",
-            "home, news,",
-            "follow us on facebook, twitter:",
-            "\u00a9 2005 daily herald. all rights reserved | privacy policy",
-            "home",
-        ]:
-            assert not reads_as_text(line), line
-
     def test_prose_furniture_right_below_the_article_is_still_dropped(self):
         """A site's 'about us' paragraph right under each of six different articles (no menu
         between; its contact line under it) stays a template: only template prose above the

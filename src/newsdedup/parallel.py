@@ -40,7 +40,7 @@ from .index import lsh_keys
 from .load import Missing, Part, duplicate_id, read_part
 from .records import LoadIssue
 from .shingle import shingles_and_ledes
-from .templates import line_key, reads_as_text, sentence_pairs
+from .templates import is_sentence, line_key, sentence_pairs
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -276,7 +276,7 @@ def _template_line(raw: str) -> tuple[int, int, bool] | None:
     canon = canonicalize(raw)
     if not canon:
         return None
-    return len(canon), line_key(canon), reads_as_text(canon)
+    return len(canon), line_key(canon), is_sentence(canon)
 
 
 def _key_counts(

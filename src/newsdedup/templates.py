@@ -44,28 +44,6 @@ def is_sentence(canonical_line: str) -> bool:
     return ending in SENTENCE_ENDS and _ENOUGH_WORDS.search(canonical_line) is not None
 
 
-# Running text, not furniture, though it ends no sentence: a line that runs on into the next
-# (a comma or semicolon at its end, inside closing quotes or not: a paragraph the scraper
-# broke, a list item), or a long lead-in ending on a colon ("They give three key reasons
-# for not making the move:"). Menu items, headings, tag lists and footer links do neither.
-_RUNS_ON = re.compile(r"[,;][" + re.escape(CLOSERS) + r"]*$")
-_LEAD_IN_WORDS = 8
-_LONG_LEAD_IN = re.compile(r"^\W*\w+" + r"\W+\w+" * (_LEAD_IN_WORDS - 1) + r".*:$")
-
-
-def reads_as_text(canonical_line: str) -> bool:
-    """Return True when a canonical line reads as running text: a sentence (`is_sentence`),
-    or a line that runs on into the next. Such a line counts as site furniture only beside
-    more of it; a line of a story that five copies carry is no menu (QA 15b: a story's
-    bullets and broken paragraphs, which ten copies carried, were learned as a template, and
-    the story's sentences around them grew from them)."""
-    if is_sentence(canonical_line):
-        return True
-    if _RUNS_ON.search(canonical_line) is not None:
-        return _ENOUGH_WORDS.search(canonical_line) is not None
-    return canonical_line.endswith(":") and _LONG_LEAD_IN.match(canonical_line) is not None
-
-
 def document_keys(text: str, config: CleanConfig) -> set[int]:
     """Return the keys of the distinct short lines of one article."""
     return document_profile(text, config)[0]
@@ -84,7 +62,7 @@ def document_profile(
         line_key(c) if len(c) <= config.template_max_chars else None for c in canon
     ]
     short = {k for k in keys if k is not None}
-    sentences = {k for k, c in zip(keys, canon, strict=True) if k is not None and reads_as_text(c)}
+    sentences = {k for k, c in zip(keys, canon, strict=True) if k is not None and is_sentence(c)}
     return short, sentences, sentence_pairs(keys, sentences)
 
 
