@@ -312,12 +312,26 @@ class TestRules:
         assert [got[item] for item in items] == [None] * len(items)
         assert got["- Five things to know"] is not None
 
-    def test_a_comment_prompt_inside_the_story_drops_no_story(self):
-        """A prompt between paragraphs, with the story's prose below it and no commenter or
-        posting time, opens no comment section."""
+    @pytest.mark.parametrize(
+        "between",
+        [
+            ["Join the conversation"],
+            ["Conversation", "The exchange went as follows.", "Passenger: Can I get the fare?"],
+            ["Have your say", "The consultation runs until 14 March.", "Drop-in: Town Hall"],
+            ["Show comments", "Add a comment"],
+            ["Comments (14)", "Share this article"],
+            ["Join the conversation", "Jane Smith, Political Correspondent", "2 hours ago"],
+            ["Show comments", "Posted at 14:35", "Breaking: tax cut", "Posted at 14:32"],
+            ["Most recent comments", "mike_d on Council tax to rise 5%", "2 hours ago"],
+        ],
+    )
+    def test_a_prompt_or_subheading_inside_the_story_drops_no_story(self, between):
+        """A prompt or a heading that may head comments, inside the story with no thread
+        under it, opens no comment section (QA 16a: a subheading "Conversation" over short
+        lines, a share bar's two prompts, a byline under a prompt, a live blog's entries and
+        a sidebar widget each dropped the rest of the story)."""
         body, tail = make_article(41, 4), make_article(42, 3)
-        got = reasons_of(f"{body}\n\nJoin the conversation\n\n{tail}\n")
-        assert got["Join the conversation"] == "comments"
+        got = reasons_of("\n\n".join([body, *between, tail]) + "\n")
         assert all(got[p] is None for p in tail.split("\n\n"))
 
     def test_an_exchange_of_named_speakers_is_the_story(self):

@@ -238,9 +238,16 @@ RELATED_PREFIX = re.compile(
 # "Leave a Reply") or a commenter's line ("Alex on September 17, 2018 at 6:34 am said:").
 COMMENT_HEADING = re.compile(
     r"^\W*(\d+\s+(comments?|responses?|replies|thoughts|reactions)\b"
-    r"|((reader|readers'?|most recent|latest|top|all) )?comments?( \(\d+\))?\W*$"
-    r"|leave a (reply|comment)\b|join the discussion\b|have your say\W*$"
-    r"|(discussion|conversation)\W*$|discuss this (article|story)\W*$|comments are closed\b)"
+    r"|(reader )?comments?\W*$|leave a (reply|comment)\b|join the discussion\b"
+    r"|discussion\W*$|comments are closed\b)"
+)
+# Headings that may head reader comments, or be a subheading of the story ("Conversation",
+# "Have your say"): like the prompts the line rules drop ("Join the conversation"), they open
+# the comments only over commenters (QA 15b #2; QA 16a: as bare headings they dropped the
+# rest of stories).
+COMMENT_PROMPT = re.compile(
+    r"^\W*(((readers'?|most recent|latest|top|all) )?comments?( \(\d+\))?|have your say"
+    r"|conversation|discuss this (article|story))\W*$"
 )
 COMMENT_AUTHOR = re.compile(r"^.{1,80}\s(says|said|wrote|writes)\s*:\s*$")
 # Short stand-alone source credits at the foot of a wire story.
@@ -357,9 +364,10 @@ class _Unit:
     comment_heading: bool  # COMMENT_HEADING matches
     comment_opener: bool  # a commenter's line or a counted heading ("34 comments")
     comment_author: bool  # a commenter's line
+    comment_prompt: bool  # COMMENT_PROMPT matches, or the "comments" line rule fired
     # Derived from the fields above, for the per-article passes of `_judge`:
     base: str | None  # the reason before context: "blank", else `rule`
-    comment: bool  # comment_heading or comment_opener: may open the comments
+    comment: bool  # a comment heading, opener or prompt: may open the comments
     lead_in: bool  # may introduce a list, if kept (`_introduced_lists`)
 
 
@@ -382,6 +390,7 @@ def _analyze(raw: str) -> _Unit:
     # "34 comments" heads a comment section; "340 responses were received from residents,
     # ..." is a sentence of the story.
     opener = author or (not prose and bool(_COUNTED.search(f.canon)))
+    prompt = rule == "comments" or (not heading and bool(COMMENT_PROMPT.search(f.canon)))
     headline = _is_headline(f)
     return _Unit(
         f,  # f
@@ -394,8 +403,9 @@ def _analyze(raw: str) -> _Unit:
         heading,  # comment_heading
         opener,  # comment_opener
         author,  # comment_author
+        prompt,  # comment_prompt
         rule if f.canon else "blank",  # base
-        heading or opener,  # comment
+        heading or opener or prompt,  # comment
         colon and _may_lead_in(f),  # lead_in
     )
 
@@ -873,7 +883,7 @@ def _mark_comment_section(
 ) -> None:
     """Drop everything from the start of the reader comments to the end of the text."""
     # Only a comment heading, opener or prompt starts the section or is dropped as a bare link.
-    if not any([u.comment for u in units]) and "comments" not in reasons:  # a blank line is none
+    if not any([u.comment for u in units]):  # a blank line is none
         return
     prose_words = 0
     for pos, i in enumerate(nonblank):
@@ -947,24 +957,52 @@ def _opens_comments(
             if units[j].comment_author
         )
     if not u.comment_heading:
-        # A comment prompt the line rules dropped ("Join the conversation", "Add a
-        # comment") heads the comments when commenters or their posting times follow.
-        return reasons[nonblank[pos]] == "comments" and _commenters_below(units, reasons, ahead)
-    if _commenters_below(units, reasons, ahead):
+        # A prompt ("Join the conversation", "Have your say", "Comments (14)") heads the
+        # comments only over commenters: a commenter's line, or handles over posting times.
+        return u.comment_prompt and _commenters_below(units, reasons, ahead)
+    if any(units[j].comment_author or reasons[j] == "comments" for j in ahead):
         return True
     # A heading with article prose on both sides is a link dropped into the article.
     around = [nonblank[k] for k in (pos - 1, pos + 1) if 0 <= k < len(nonblank)]
     return not (len(around) == 2 and all(reasons[j] is None and units[j].prose for j in around))
 
 
+# Handles over posting times that show a thread without "says:" lines ("mike_d" over "2 hours
+# ago", twice): one pair may be a story's byline over its time stamp.
+THREAD_PAIRS = 2
+
+
 def _commenters_below(units: list[_Unit], reasons: list[str | None], ahead: list[int]) -> bool:
-    """Return True when the lines `ahead` hold a commenter's line, a comment line, or a
-    posting time alone on its line under a short line ("mike_d" over "2 hours ago")."""
-    if any(units[j].comment_author or reasons[j] == "comments" for j in ahead):
+    """Return True when the lines `ahead` hold a commenter's line, or `THREAD_PAIRS` short
+    handles each over a posting time alone on its line ("mike_d" over "2 hours ago"). Other
+    prompts do not count: a share bar's "Show comments" over "Add a comment" is no thread,
+    nor is a live blog's entry over its time, nor a tweet over its date (QA 16a)."""
+    if any(
+        units[j].comment_author and _is_commenter(units[j], units, reasons, ahead[k + 1 :])
+        for k, j in enumerate(ahead)
+    ):
         return True
-    return any(
-        _is_stamp(units[j]) and not units[above].prose and units[above].f.canon != ""
+    pairs = sum(
+        1
         for above, j in itertools.pairwise(ahead)
+        if _is_posting_time(units[j]) and _is_bare_handle(units[above].f)
+    )
+    return pairs >= THREAD_PAIRS
+
+
+def _is_posting_time(u: _Unit) -> bool:
+    """A posting time alone on its line: "March 3, 2024 at 6:34 am", "2 hours ago"."""
+    return _is_stamp(u) or (u.rule == "date" and u.f.words <= STAMP_MAX_WORDS)
+
+
+def _is_bare_handle(f: _Features) -> bool:
+    """A commenter's name alone on its line: up to three words, no comma, no sentence end
+    ("mike_d", "Sarah T", "Paul from Leeds")."""
+    return (
+        0 < f.words <= _HANDLE_MAX_WORDS
+        and "," not in f.canon
+        and not f.ends_sentence
+        and f.canon.split()[0] not in _NOT_HANDLES
     )
 
 
@@ -997,13 +1035,11 @@ def _is_commenter(
     )
 
 
-# A line that is only the time a comment was posted: "March 3, 2024 at 6:34 am", "2 hours ago".
+# A line that is only the time a comment was posted: "March 3, 2024 at 6:34 am".
 STAMP_MAX_WORDS = 8
 
 
 def _is_stamp(u: _Unit) -> bool:
-    if u.rule == "date":  # a date line, "2 hours ago" too
-        return True
     return u.f.words <= STAMP_MAX_WORDS and not u.prose and has_date_or_time(u.f.canon)
 
 
