@@ -291,6 +291,46 @@ class TestTemplates:
         assert [[m.id for m in a.duplicates] for a in result.articles] == [[S001], [S000]]
         assert (readded.present, readded.replaced) == (2, ())
 
+    def test_a_changed_text_is_replaced_and_a_refetch_stays_itself_after_new_templates(self, db):
+        """QA 16b #1, #2: equal shingles counted as "itself", so `add --replace` no longer
+        replaced a text whose punctuation changed; and once a template line was learnt, the
+        stored shingles differed and a CRLF refetch was "a 0.94 copy of itself" again. The
+        digest leaves line ends and trailing white space out instead."""
+        line = "Westbury Courier sport pages weekend edition"
+        first, rest = fast_article(700).split("\n\n", 1)
+        story = f"{first}\n\n{line}\n\n{rest}"
+        site = [art(f"m{i:02d}.txt", f"{fast_article(710 + i)}\n\n{line}") for i in range(8)]
+        with open_index(db, create=True) as index:
+            index.add([art("x.txt", story)])
+            changed = index.add([art("x.txt", story.replace(".", "!"))], replace=True)
+            index.add(site)  # the site's line is a template from here on
+            refetched = index.check([art("x.txt", story.replace(".", "!").replace("\n", "\r\n"))])
+        assert changed.replaced == ("x.txt",)
+        assert [a.duplicates for a in refetched.articles] == [()]
+
+    def test_rows_holding_the_digest_of_the_raw_text_are_still_known(self, db, seeds):
+        """Rows written before 2026-11-25 hold the digest of the text byte for byte: the
+        same articles checked again are themselves, not copies of themselves."""
+        from newsdedup.store import raw_digest
+
+        with open_index(db, create=True) as index:
+            index.add(seeds.values())
+        conn = sqlite3.connect(db)
+        for article in seeds.values():
+            conn.execute(
+                "UPDATE articles SET digest = ? WHERE id = ?",
+                (raw_digest(article.text), article.id),
+            )
+        conn.commit()
+        conn.close()
+        with open_index(db, readonly=True) as index:
+            again = index.check(seeds.values())
+        assert {a.id: [m.id for m in a.duplicates] for a in again.articles} == {
+            S000: [S001],
+            S001: [S000],
+            **{i: [] for i in seeds if i not in (S000, S001)},
+        }
+
     def test_an_index_made_before_digests_is_read_and_extended(self, db, seeds):
         """An index file without the digest column (made by an earlier version) is checked
         read-only as before (by shingles), and the first add gives it the column."""

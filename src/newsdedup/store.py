@@ -65,6 +65,8 @@ class Entry:
     bands: npt.NDArray[np.uint64]  # empty for articles too short to index
     lines: tuple[int, ...] = ()  # template line keys, counted once when the article is added
     digest: bytes = b""  # `text_digest` of the article as added (b"": not known)
+    # `raw_digest` of its text, never stored: what rows written before 2026-11-25 hold.
+    raw: bytes = b""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,23 +83,31 @@ DIGEST_BYTES = 8
 
 
 def text_digest(text: str) -> bytes:
-    """Return a digest of an article's text as loaded: the same article read again has the
-    same one, whatever the templates learnt since (its cleaned shingles may not)."""
+    """Return a digest of an article's text as loaded, line ends and the white space ending
+    each line and the text left out: the same article read again has the same one, whatever
+    the templates learnt since (its cleaned shingles may not), and so does a page fetched
+    again with CRLF line ends or a trailing space (QA 15a #4: "a 1.00 copy of itself")."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return raw_digest("\n".join(line.rstrip() for line in lines).strip())
+
+
+def raw_digest(text: str) -> bytes:
+    """Return the digest of the text byte for byte: what rows written before 2026-11-25
+    hold, so an article checked against them is still known as itself."""
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=DIGEST_BYTES).digest()
 
 
 def _is_itself(
-    article_id: str, digest: bytes, shingles: npt.NDArray[np.uint64], other: Stored
+    article_id: str, digests: tuple[bytes, ...], shingles: npt.NDArray[np.uint64], other: Stored
 ) -> bool:
     """Return True when `other` is the article itself, indexed before: its id, and the same
-    text by digest (so templates learnt since do not matter), or the same shingles (a text
-    that differs in nothing cleaning keeps: a page fetched again with CRLF line ends or a
-    trailing space was "a 1.00 copy of itself" and failed the gate, QA 15a #4; and an older
-    index's rows, which have no digest)."""
+    text by digest (`text_digest`, or `raw_digest` in rows written before it), so templates
+    learnt since do not matter; in an older index's rows, which have no digest, the same
+    shingles."""
     if other.id != article_id:
         return False
-    if other.digest and digest and other.digest == digest:
-        return True
+    if other.digest:
+        return other.digest in digests
     return bool(np.array_equal(other.shingles, shingles))
 
 
@@ -398,6 +408,7 @@ class PersistentIndex:
                     bands=row if len(p.shingles) >= cfg.min_shingles else empty,
                     lines=lines,
                     digest=text_digest(article.text),
+                    raw=raw_digest(article.text),
                 )
             )
         return entries
@@ -491,7 +502,8 @@ class PersistentIndex:
             stored = self.backend.fetch(sorted(ref for ref, _ in refs.values()))
             for article, new in zip(chunk, prints, strict=True):
                 other = stored[refs[new.id][0]]
-                if _is_itself(new.id, text_digest(article.text), new.shingles, other):
+                digests = (text_digest(article.text), raw_digest(article.text))
+                if _is_itself(new.id, digests, new.shingles, other):
                     continue
                 changed.append(article)
                 copy = verify(
@@ -555,7 +567,7 @@ class PersistentIndex:
                             f"damaged: a band key names article #{ref}, which it does not "
                             "hold (rebuild the index)",
                         )
-                    if _is_itself(entry.id, entry.digest, entry.shingles, other):
+                    if _is_itself(entry.id, (entry.digest, entry.raw), entry.shingles, other):
                         continue  # the article itself, indexed before
                     candidates += 1
                     match = verify(
