@@ -202,6 +202,32 @@ class TestRedisCli:
             assert result.exit_code == 0, result.stderr
         admin.close()
 
+    def test_eviction_is_read_by_config_get_where_info_is_denied(self, url, redis_server):
+        """QA 16b #3: a user whose ACL denies INFO passed the eviction check unseen; the
+        policy is read with CONFIG GET then."""
+        admin = redis.Redis(host="127.0.0.1", port=redis_server)
+        before = admin.config_get("maxmemory*")
+        admin.acl_setuser(
+            "noinfo",
+            enabled=True,
+            passwords=["+pw"],
+            keys=["*"],
+            channels=["*"],
+            commands=["+@all", "-info"],
+        )
+        admin.config_set("maxmemory", str(256 << 20))
+        admin.config_set("maxmemory-policy", "allkeys-lru")
+        try:
+            location = url.replace("redis://", "redis://noinfo:pw@")
+            result = CliRunner().invoke(cli, ["index", "add", str(SEEDS), "--index", location])
+        finally:
+            admin.config_set("maxmemory", before["maxmemory"])
+            admin.config_set("maxmemory-policy", before["maxmemory-policy"])
+            admin.acl_deluser("noinfo")
+            admin.close()
+        assert result.exit_code == 3, result.stderr
+        assert "evicts keys when full" in result.stderr
+
     def test_a_scheme_in_capitals_is_a_redis_url(self, url, tmp_path):
         """QA 15a #9: REDIS://host was taken for a file name ("its folder does not exist")."""
         shouting = "REDIS://" + url.removeprefix("redis://")

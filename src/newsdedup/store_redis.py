@@ -139,16 +139,21 @@ def _unreachable(err: BaseException) -> str:
 def _check_no_eviction(client: Any, shown: str) -> None:
     """Refuse a server that evicts keys without a time to live when its memory is full (QA
     15a: on allkeys-lru, `add` said "added 8000" and the index held 500; a later check
-    answered from half the archive, or failed on a missing entry). A server that does not
-    allow INFO is trusted."""
+    answered from half the archive, or failed on a missing entry). Read from INFO, else from
+    CONFIG GET; a server that allows neither is trusted."""
     import redis
 
     try:
         memory = client.info("memory")
-    except redis.RedisError:
-        return
-    limit = int(memory.get("maxmemory", 0) or 0)
-    policy = str(memory.get("maxmemory_policy", "noeviction"))
+        limit = int(memory.get("maxmemory", 0) or 0)
+        policy = str(memory.get("maxmemory_policy", "noeviction"))
+    except redis.RedisError:  # INFO denied (an ACL): CONFIG GET may be allowed (QA 16b #3)
+        try:
+            found = client.config_get("maxmemory*")
+            limit = int(found.get("maxmemory", 0) or 0)
+            policy = str(found.get("maxmemory-policy", "noeviction"))
+        except redis.RedisError:
+            return
     if limit and policy in _EVICTING:
         raise InputError(
             shown,
