@@ -353,13 +353,18 @@ def test_a_page_sent_without_content_type_is_read_as_browsers_sniff_it(tmp_path:
     bytes without a type are not, and are no issue either."""
     path = tmp_path / "crawl.warc"
     markup = page(story(1), site="a.example", title="Storm hits coast")
+    bom = "\ufeff<!-- cache -->\n<!DOCTYPE html>" + markup  # QA 16b #4: a BOM was not skipped
     write_warc(
         path,
-        [(A, "\n<!DOCTYPE html>" + markup, ""), ("https://a.example/blob", b"\x00\x01\x02", "")],
+        [
+            (A, "\n<!DOCTYPE html>" + markup, ""),
+            ("https://a.example/blob", b"\x00\x01\x02", ""),
+            (B, bom, ""),
+        ],
         gz=gz,
     )
     loaded = load_corpus(path)
-    assert [a.id for a in loaded.articles] == [A]
+    assert [a.id for a in loaded.articles] == [A, B]
     assert loaded.articles[0].title == "Storm hits coast"
     assert loaded.issues == ()
 

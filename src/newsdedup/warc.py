@@ -146,13 +146,14 @@ def _read_page(record: Any, config: LoadConfig, offset: int = -1) -> _Page | _Br
             return _Broken(offset=offset, uri=uri, problem=f"truncated record ({where})")
         from .load import is_html_document
 
-        if not is_html_document(payload[:_SNIFF_BYTES].decode("latin-1")):
+        # As UTF-8 (a BOM kept, which is_html_document skips); markup is ASCII either way.
+        if not is_html_document(payload[:_SNIFF_BYTES].decode("utf-8", "replace")):
             return None
     status = _status(record)
     if status is not None and 300 <= status < 400:
         return None
     if not uri:
-        return _Broken(offset=offset, problem="response record without WARC-Target-URI")
+        return _Broken(offset=offset, problem=f"{record.rec_type} record without WARC-Target-URI")
     if status is not None and status >= 400:
         return _Broken(offset=offset, uri=uri, problem=f"HTTP {status} response")
     if payload is None:
