@@ -147,6 +147,18 @@ class TestOpenIndex:
                 "a band key names article #1",
             ),
             ("DELETE FROM meta WHERE key = 'header'", "holds 5 articles but no header"),
+            # QA 16b #6: settings emptied were read as the defaults; a value no setting takes
+            # was a usage error naming no index.
+            (
+                "UPDATE meta SET value = json_set(value, '$.config', json('{}'), "
+                "'$.compat', json('{}')) WHERE key = 'header'",
+                "header lacks its settings",
+            ),
+            (
+                "UPDATE meta SET value = json_set(value, '$.config.threshold', 'abc') "
+                "WHERE key = 'header'",
+                "header's settings cannot be used (threshold must be a number",
+            ),
         ],
     )
     def test_a_damaged_index_is_an_input_error_not_an_internal_one(

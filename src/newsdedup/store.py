@@ -708,10 +708,25 @@ def _read_header(backend: Backend, location: str) -> dict[str, Any] | None:
         raise InputError(location, f"damaged: its header cannot be read ({err})") from err
     if header is None or header.get("format") != FORMAT:
         return header  # none, or another format: check_header names the version
-    parts = ("config", "compat")
-    if not all(isinstance(header.get(part), dict) for part in parts):
+    config, compat = header.get("config"), header.get("compat")
+    if (
+        not isinstance(config, dict)
+        or not isinstance(config.get("index"), dict)
+        or not isinstance(compat, dict)
+        or not compat.keys() >= _CORE_COMPAT
+    ):
+        # QA 16b #6: "config": {} was read as the defaults, and the settings check passed.
         raise InputError(location, "damaged: its header lacks its settings")
+    try:
+        config_from_header(header)
+    except (ValueError, TypeError) as err:  # ConfigError too: values no setting takes
+        problem = f"damaged: its header's settings cannot be used ({err})"
+        raise InputError(location, problem) from err
     return header
+
+
+# Parameters every index header has recorded: one without them was not written by newsdedup.
+_CORE_COMPAT = frozenset({"index.num_perm", "index.seed", "bands", "rows"})
 
 
 def open_index(
