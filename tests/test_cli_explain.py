@@ -146,6 +146,10 @@ class TestCorpusIds:
         result = run("explain", "--corpus", str(path), "b", "c.jsonl:2")
         assert result.exit_code == 2
         assert result.stderr.splitlines()[-1].endswith("(2 records were skipped: see above)")
+        quiet = run("explain", "-q", "--corpus", str(path), "b", "c.jsonl:2")  # QA 16b #8
+        assert quiet.stderr.splitlines() == [
+            result.stderr.splitlines()[-1].replace("see above", "run without -q to see why")
+        ]
 
     def test_the_same_article_twice_is_a_usage_error_at_both_levels(self):
         """Copy level agrees with story level: one article is not a pair (it said 1.00)."""

@@ -930,9 +930,11 @@ def check(
         ctx.exit(EXIT_GATE)
 
 
-def _article_by_name(name: str, loaded: LoadResult, corpus: Path) -> Article:
+def _article_by_name(
+    name: str, loaded: LoadResult, corpus: Path, *, quiet: bool = False
+) -> Article:
     """Return the corpus article whose id is `name`, whose file `name` points at, or whose id
-    `name` uniquely begins."""
+    `name` uniquely begins (`quiet`: the skipped inputs were not shown)."""
     by_id = {a.id: a for a in loaded.articles}
     if name in by_id:
         return by_id[name]
@@ -965,7 +967,8 @@ def _article_by_name(name: str, loaded: LoadResult, corpus: Path) -> Article:
     # above, and the user should look there before at near ids (QA 15c #10).
     records = sum(1 for issue in loaded.skipped if issue.line is not None)
     if records:
-        hint += f" ({number(records, 'record was', 'records were')} skipped: see above)"
+        where = "run without -q to see why" if quiet else "see above"
+        hint += f" ({number(records, 'record was', 'records were')} skipped: {where})"
     raise CliError(f"{name}: no article with this id in {corpus}{hint}", EXIT_USAGE)
 
 
@@ -1066,8 +1069,9 @@ def explain_command(
         check_output_path(output, inputs, load_config_from(opts))
     if corpus is not None:
         loaded = load_or_fail([corpus], opts, err)
-        art_a = _article_by_name(a, loaded, corpus)
-        art_b = _article_by_name(b, loaded, corpus)
+        quiet = bool(opts.get("quiet", False))
+        art_a = _article_by_name(a, loaded, corpus, quiet=quiet)
+        art_b = _article_by_name(b, loaded, corpus, quiet=quiet)
         articles = loaded.articles
     else:
         art_a, art_b = _article_from_file(a, opts, err), _article_from_file(b, opts, err)
