@@ -106,6 +106,20 @@ class TestOpenIndex:
             open_index("redis:localhost", create=True)
         assert list(tmp_path.iterdir()) == []
 
+    @pytest.mark.parametrize("mark", ["application_id", "user_version"])
+    def test_an_empty_database_another_program_claimed_is_left_alone(self, tmp_path, mark):
+        """QA 16b #10: a database with no tables yet but another program's application id or
+        user version was made into an index."""
+        app = tmp_path / "app.db"
+        conn = sqlite3.connect(app)
+        conn.execute(f"PRAGMA {mark} = 1234")
+        conn.commit()
+        conn.close()
+        before = app.read_bytes()
+        with pytest.raises(InputError, match="another program has claimed"):
+            open_index(str(app), create=True)
+        assert app.read_bytes() == before
+
     def test_a_truncated_index_is_damaged_not_another_kind_of_file(self, db, seeds):
         """QA 15a #7: an index file cut short read "not a newsdedup index": the user needs to
         hear that the index is damaged."""

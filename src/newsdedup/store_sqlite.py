@@ -92,6 +92,9 @@ class SqliteBackend:
             if tables and not tables >= _INDEX_TABLES:
                 conn.close()
                 raise InputError(location, "an SQLite file, but not a newsdedup index")
+            if not tables and _claimed(conn):  # empty, but marked as another program's
+                conn.close()
+                raise InputError(location, "an SQLite file another program has claimed")
             if not readonly:
                 _write_mode(conn)
         except sqlite3.DatabaseError as err:
@@ -272,6 +275,14 @@ def _as_u64(keys: Sequence[int]) -> Any:
     import numpy as np
 
     return np.array(keys, dtype=np.uint64)
+
+
+def _claimed(conn: sqlite3.Connection) -> bool:
+    """Return True when a database carries another program's mark: an application id or a
+    user version (QA 16b #10: an empty one was made into an index)."""
+    application = conn.execute("PRAGMA application_id").fetchone()[0]
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    return bool(application or version)
 
 
 def _is_sqlite(path: Path) -> bool:
