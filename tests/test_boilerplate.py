@@ -291,27 +291,6 @@ class TestRules:
         assert None not in [got[ln] for ln in thread]
         assert kept_text(classify(text)) == kept_text(classify(body))
 
-    def test_a_list_the_story_ends_with_is_kept_to_its_last_item(self):
-        """QA 15b #7: of five recommendations closing a story, "- Encouraging, pressuring and
-        using ...", the last three went as outside the body. Items that go on from a list
-        the body ends with, and read as text, are the story's; a site's list below is not."""
-        body = make_article(44, 5)
-        items = [
-            "- Creating a new Global Safety Authority to tackle nuclear terrorism, using the "
-            "intelligence links established in the wake of 11 September, backed by the United "
-            "Nations' authority",
-            '- Encouraging, pressuring and using "all available means" to persuade countries to '
-            "switch their highly-enriched uranium for less dangerous less-enriched uranium",
-            "- When possible, taking fissile material away from failing states to safe havens "
-            "where it can be blended down or converted",
-            '- Compelling "failing and rogue states", and eventually all states, to destroy '
-            "their nuclear bombs.",
-        ]
-        site = ["Most Read", "- Five things to know", "- Analysts split on rates"]
-        got = reasons_of("\n\n".join([body, *items, *site]) + "\n")
-        assert [got[item] for item in items] == [None] * len(items)
-        assert got["- Five things to know"] is not None
-
     @pytest.mark.parametrize(
         "between",
         [

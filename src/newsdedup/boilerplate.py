@@ -1329,7 +1329,7 @@ def _mark_outside_body(
             reasons[title] = "title"
         return
     inside = _with_lede(units, reasons, _with_lead_ins(units, reasons, inside))
-    inside = _with_closing_lines(units, reasons, _with_list_tail(units, reasons, inside), listed)
+    inside = _with_closing_lines(units, reasons, inside, listed)
     titles = _title_lines(units, reasons, inside)
     for i, flag in enumerate(inside):
         if not flag and reasons[i] is None:
@@ -1545,45 +1545,6 @@ def _with_closing_lines(
             break
         grown[i] = True
         taken += 1
-    return tuple(grown)
-
-
-# A list item: a dash, bullet or asterisk, then its text.
-_LIST_ITEM = re.compile(r"^\s*([-\u2013\u2014\u2022*])\s+\S")
-# Items that go on from a list the body ends with are the story's when they read as text:
-# this many words at least, mostly in lower case (a menu's or a related-links list's items
-# are short, or headlines).
-LIST_TAIL_WORDS = 8
-LIST_TAIL_LOWER_SHARE = 0.5
-
-
-def _with_list_tail(
-    units: list[_Unit], reasons: list[str | None], inside: tuple[bool, ...]
-) -> tuple[bool, ...]:
-    """Take into the body the rest of a list its last line begins: the items right below it
-    with the same marker that read as text (QA 15b #7: of five closing recommendations,
-    "- Encouraging, pressuring and using ...", the last three went as outside the body)."""
-    if True not in inside:
-        return inside
-    last = len(inside) - 1 - inside[::-1].index(True)
-    first = _LIST_ITEM.match(units[last].f.raw)
-    if first is None:
-        return inside
-    grown = list(inside)
-    for i in range(last + 1, len(units)):
-        u = units[i]
-        if not u.f.canon:
-            continue
-        item = _LIST_ITEM.match(u.f.raw)
-        if (
-            item is None
-            or item.group(1) != first.group(1)
-            or reasons[i] is not None
-            or u.f.words < LIST_TAIL_WORDS
-            or u.shape.lower_share < LIST_TAIL_LOWER_SHARE
-        ):
-            break
-        grown[i] = True
     return tuple(grown)
 
 
