@@ -8,7 +8,6 @@ repeats inside the article and site templates learned from the corpus are droppe
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
@@ -958,7 +957,7 @@ def _opens_comments(
         )
     if not u.comment_heading:
         # A prompt ("Join the conversation", "Have your say", "Comments (14)") heads the
-        # comments only over commenters: a commenter's line, or handles over posting times.
+        # comments only over a commenter's line.
         return u.comment_prompt and _commenters_below(units, reasons, ahead)
     if any(units[j].comment_author or reasons[j] == "comments" for j in ahead):
         return True
@@ -967,42 +966,15 @@ def _opens_comments(
     return not (len(around) == 2 and all(reasons[j] is None and units[j].prose for j in around))
 
 
-# Handles over posting times that show a thread without "says:" lines ("mike_d" over "2 hours
-# ago", twice): one pair may be a story's byline over its time stamp.
-THREAD_PAIRS = 2
-
-
 def _commenters_below(units: list[_Unit], reasons: list[str | None], ahead: list[int]) -> bool:
-    """Return True when the lines `ahead` hold a commenter's line, or `THREAD_PAIRS` short
-    handles each over a posting time alone on its line ("mike_d" over "2 hours ago"). Other
-    prompts do not count: a share bar's "Show comments" over "Add a comment" is no thread,
-    nor is a live blog's entry over its time, nor a tweet over its date (QA 16a)."""
-    if any(
+    """Return True when the lines `ahead` hold a commenter's line ("alice says:", as
+    `_is_commenter` reads it). Other prompts do not count (a share bar's "Show comments"
+    over "Add a comment" is no thread), nor do short names over times: live blogs, Q&As,
+    listings, commentary and timelines are laid out so (QA 16a, 17a: taking two such pairs
+    for a thread dropped the rest of those stories)."""
+    return any(
         units[j].comment_author and _is_commenter(units[j], units, reasons, ahead[k + 1 :])
         for k, j in enumerate(ahead)
-    ):
-        return True
-    pairs = sum(
-        1
-        for above, j in itertools.pairwise(ahead)
-        if _is_posting_time(units[j]) and _is_bare_handle(units[above].f)
-    )
-    return pairs >= THREAD_PAIRS
-
-
-def _is_posting_time(u: _Unit) -> bool:
-    """A posting time alone on its line: "March 3, 2024 at 6:34 am", "2 hours ago"."""
-    return _is_stamp(u) or (u.rule == "date" and u.f.words <= STAMP_MAX_WORDS)
-
-
-def _is_bare_handle(f: _Features) -> bool:
-    """A commenter's name alone on its line: up to three words, no comma, no sentence end
-    ("mike_d", "Sarah T", "Paul from Leeds")."""
-    return (
-        0 < f.words <= _HANDLE_MAX_WORDS
-        and "," not in f.canon
-        and not f.ends_sentence
-        and f.canon.split()[0] not in _NOT_HANDLES
     )
 
 
