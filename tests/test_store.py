@@ -120,6 +120,32 @@ class TestOpenIndex:
             open_index(str(app), create=True)
         assert app.read_bytes() == before
 
+    def test_articles_without_a_header_are_damage_for_a_reader_too(self, db, seeds):
+        """QA 17b #4: check, stats and remove said "no index there (make one with `index
+        add`)" (exit 2) where add said damaged."""
+        with open_index(db, create=True) as index:
+            index.add(seeds.values())
+        conn = sqlite3.connect(db)
+        conn.execute("DELETE FROM meta WHERE key = 'header'")
+        conn.commit()
+        conn.close()
+        with pytest.raises(InputError, match="damaged: it holds 5 articles but no header"):
+            open_index(db, readonly=True)
+
+    def test_an_article_removed_while_a_check_reads_is_passed_over(self, db, seeds):
+        """QA 17b #1: a row another writer removed between a check's band lookup and its
+        fetch (a concurrent `add --replace` or `remove`) made the check fail, 'damaged ...
+        rebuild the index' (before: an internal error). It is passed over as removed."""
+        with open_index(db, create=True) as index:
+            index.add(a for i, a in seeds.items() if i != S001)
+        conn = sqlite3.connect(db)
+        conn.execute("DELETE FROM articles WHERE id = ?", (S000,))  # its band keys stay
+        conn.commit()
+        conn.close()
+        with open_index(db, readonly=True) as index:
+            result = index.check([seeds[S001]])
+        assert [a.duplicates for a in result.articles] == [()]
+
     def test_a_truncated_index_is_damaged_not_another_kind_of_file(self, db, seeds):
         """QA 15a #7: an index file cut short read "not a newsdedup index": the user needs to
         hear that the index is damaged."""
@@ -140,6 +166,10 @@ class TestOpenIndex:
         conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
         conn.execute("INSERT INTO meta VALUES ('schema_version', '3')")
         conn.execute("CREATE TABLE users (id INTEGER, name TEXT)")
+        # QA 17b #10: tables of our names with other columns were written into too.
+        conn.execute("CREATE TABLE articles (ref INTEGER PRIMARY KEY, id TEXT, x INTEGER)")
+        conn.execute("CREATE TABLE bands (key INTEGER, ref INTEGER)")
+        conn.execute("CREATE TABLE lines (key INTEGER PRIMARY KEY, df INTEGER)")
         conn.commit()
         conn.close()
         before = app.read_bytes()
@@ -157,8 +187,21 @@ class TestOpenIndex:
                 "header lacks its settings",
             ),
             (
-                "DELETE FROM articles WHERE ref = (SELECT min(ref) FROM articles)",
-                "a band key names article #1",
+                "UPDATE articles SET shingles = x'0001' "
+                "WHERE ref = (SELECT min(ref) FROM articles)",
+                "shingles are 2 bytes",
+            ),
+            # QA 17b #2, #5: a settings part that is no object was an internal error; settings
+            # that contradict the stored parameters were blamed on options never given.
+            (
+                "UPDATE meta SET value = json_set(value, '$.config.clean', json('null')) "
+                "WHERE key = 'header'",
+                "header's settings cannot be used",
+            ),
+            (
+                "UPDATE meta SET value = json_set(value, '$.config.index', json('{}')) "
+                "WHERE key = 'header'",
+                "header's settings contradict its",
             ),
             ("DELETE FROM meta WHERE key = 'header'", "holds 5 articles but no header"),
             # QA 16b #6: settings emptied were read as the defaults; a value no setting takes

@@ -143,7 +143,15 @@ def pack_u64(values: npt.NDArray[np.uint64]) -> bytes:
     return np.ascontiguousarray(values, dtype=_U64).tobytes()
 
 
+class RowDamage(ValueError):
+    """A stored row that cannot be read (a blob cut or overwritten): the index is damaged."""
+
+
 def unpack_u64(data: bytes) -> npt.NDArray[np.uint64]:
+    if len(data) % 8:
+        raise RowDamage(
+            f"a stored article's shingles are {len(data)} bytes, no whole 8-byte values"
+        )
     return np.frombuffer(data, dtype=_U64).astype(np.uint64)
 
 
@@ -344,6 +352,8 @@ class PersistentIndex:
 
     def __exit__(self, kind: object, error: BaseException | None, traceback: object) -> None:
         self.close()
+        if isinstance(error, RowDamage):  # QA 17b #3: was an internal error (exit 4)
+            raise InputError(self.location, f"damaged: {error}") from error
         damage = self.backend.damage(error) if error is not None else None
         if damage is not None:
             raise damage from error
@@ -561,12 +571,8 @@ class PersistentIndex:
                 found = []
                 for ref in refs:
                     other = stored.get(ref)
-                    if other is None:  # a band key names an article the index lost
-                        raise InputError(
-                            self.location,
-                            f"damaged: a band key names article #{ref}, which it does not "
-                            "hold (rebuild the index)",
-                        )
+                    if other is None:  # removed by another writer between lookup and fetch
+                        continue
                     if _is_itself(entry.id, (entry.digest, entry.raw), entry.shingles, other):
                         continue  # the article itself, indexed before
                     candidates += 1
@@ -627,6 +633,8 @@ class PersistentIndex:
         """Return the LSH keys of a stored signature: its bands, then the bands of the lede
         signature stored after it (none in an entry added before lede keys were)."""
         index = self.config.index
+        if len(signature) % 4 or len(signature) < 4 * index.num_perm:
+            raise RowDamage(f"a stored signature is {len(signature)} bytes")
         sig = np.frombuffer(signature, dtype=_U32).astype(np.uint32)[None, :]
         keys = [int(k) for k in band_keys(sig[:, : index.num_perm], index)[0]]
         if sig.shape[1] > index.num_perm:
@@ -718,15 +726,24 @@ def _read_header(backend: Backend, location: str) -> dict[str, Any] | None:
         # QA 16b #6: "config": {} was read as the defaults, and the settings check passed.
         raise InputError(location, "damaged: its header lacks its settings")
     try:
-        config_from_header(header)
-    except (ValueError, TypeError) as err:  # ConfigError too: values no setting takes
+        stored = config_from_header(header)
+    except (ValueError, TypeError, AttributeError, KeyError) as err:  # ConfigError too
         problem = f"damaged: its header's settings cannot be used ({err})"
         raise InputError(location, problem) from err
+    # Its settings must make its own parameters (QA 17b #5: `config.index` emptied was blamed
+    # on options never given). The schemes are the code's, not the header's: left out.
+    own = compat_params(stored)
+    differ = sorted(
+        k for k in own.keys() & compat.keys() if k not in _SCHEMES and own[k] != compat[k]
+    )
+    if differ:
+        raise InputError(location, f"damaged: its header's settings contradict its {differ[0]}")
     return header
 
 
 # Parameters every index header has recorded: one without them was not written by newsdedup.
 _CORE_COMPAT = frozenset({"index.num_perm", "index.seed", "bands", "rows"})
+_SCHEMES = frozenset({"minhash_scheme", "hashing_scheme"})
 
 
 def open_index(
@@ -757,13 +774,13 @@ def open_index(
     try:
         header = _read_header(backend, location)
         if header is None:
-            if not create:
-                raise ConfigError(f"{location}: no index there (make one with `index add`)")
             held = backend.count()
             if held:
                 # Settings of another run would be written over articles made with the lost
-                # ones, and mixed with them (QA 15a #5).
+                # ones, and mixed with them (QA 15a #5); every command says so (QA 17b #4).
                 raise InputError(location, f"damaged: it holds {held:,} articles but no header")
+            if not create:
+                raise ConfigError(f"{location}: no index there (make one with `index add`)")
             header = backend.create_header(make_header(config or DedupConfig()))
         check_header(location, header, config or config_from_header(header))
         return PersistentIndex(backend, config or config_from_header(header))
