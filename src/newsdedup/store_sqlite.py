@@ -28,8 +28,9 @@ _SCHEMA = (
     "PRIMARY KEY (key, ref)) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS lines (key INTEGER PRIMARY KEY, df INTEGER NOT NULL)",
 )
-# The tables every newsdedup index file has had (`lines` came later; an older file lacks it).
-_INDEX_TABLES = frozenset({"meta", "articles", "bands"})
+# The tables and article columns every newsdedup index file has had (`digest` came later).
+_INDEX_TABLES = frozenset({"meta", "articles", "bands", "lines"})
+_ARTICLE_COLUMNS = frozenset({"ref", "id", "length", "signature", "shingles"})
 _VARS = 900  # bound parameters per statement, under SQLite's lowest default limit
 
 
@@ -89,7 +90,7 @@ class SqliteBackend:
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
             # Another program's database is refused before anything is written to it (QA
             # 15a: one with a table named "meta" was switched to WAL and given our header).
-            if tables and not tables >= _INDEX_TABLES:
+            if tables and not (tables >= _INDEX_TABLES and _columns(conn) >= _ARTICLE_COLUMNS):
                 conn.close()
                 raise InputError(location, "an SQLite file, but not a newsdedup index")
             if not tables and _claimed(conn):  # empty, but marked as another program's
@@ -275,6 +276,12 @@ def _as_u64(keys: Sequence[int]) -> Any:
     import numpy as np
 
     return np.array(keys, dtype=np.uint64)
+
+
+def _columns(conn: sqlite3.Connection) -> set[str]:
+    """Return the column names of the articles table (QA 17b #10: another program's tables
+    of our names were written into before they failed)."""
+    return {str(row[1]) for row in conn.execute("PRAGMA table_info(articles)")}
 
 
 def _claimed(conn: sqlite3.Connection) -> bool:
