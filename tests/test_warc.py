@@ -354,17 +354,19 @@ def test_a_page_sent_without_content_type_is_read_as_browsers_sniff_it(tmp_path:
     path = tmp_path / "crawl.warc"
     markup = page(story(1), site="a.example", title="Storm hits coast")
     bom = "\ufeff<!-- cache -->\n<!DOCTYPE html>" + markup  # QA 16b #4: a BOM was not skipped
+    wide = ("<!DOCTYPE html>" + markup).encode("utf-16")  # QA 17b #8: nor a UTF-16 one
     write_warc(
         path,
         [
             (A, "\n<!DOCTYPE html>" + markup, ""),
             ("https://a.example/blob", b"\x00\x01\x02", ""),
             (B, bom, ""),
+            (C, wide, ""),
         ],
         gz=gz,
     )
     loaded = load_corpus(path)
-    assert [a.id for a in loaded.articles] == [A, B]
+    assert [a.id for a in loaded.articles] == [A, B, C]
     assert loaded.articles[0].title == "Storm hits coast"
     assert loaded.issues == ()
 

@@ -146,8 +146,11 @@ def _read_page(record: Any, config: LoadConfig, offset: int = -1) -> _Page | _Br
             return _Broken(offset=offset, uri=uri, problem=f"truncated record ({where})")
         from .load import is_html_document
 
-        # As UTF-8 (a BOM kept, which is_html_document skips); markup is ASCII either way.
-        if not is_html_document(payload[:_SNIFF_BYTES].decode("utf-8", "replace")):
+        # As UTF-8 (a BOM kept, which is_html_document skips), or UTF-16 after its BOM:
+        # markup is ASCII in either.
+        head = payload[:_SNIFF_BYTES]
+        wide = head.startswith((b"\xff\xfe", b"\xfe\xff"))
+        if not is_html_document(head.decode("utf-16" if wide else "utf-8", "replace")):
             return None
     status = _status(record)
     if status is not None and 300 <= status < 400:
