@@ -325,6 +325,15 @@ class TestRules:
         got = reasons_of("\n\n".join([body, *between, tail]) + "\n")
         assert all(got[p] is None for p in tail.split("\n\n"))
 
+    def test_story_prose_between_a_subheading_and_quoted_speakers_is_kept(self):
+        """QA 18: a subheading "Conversation" over four paragraphs of the story and then
+        "Operator says:" lines dropped the paragraphs; before, and now, the section opens
+        at the first speaker's line."""
+        body, middle = make_article(45, 4), make_article(46, 4)
+        speakers = ["Operator says:", "Emergency, which service?", "Caller says:", "Police."]
+        got = reasons_of("\n\n".join([body, "Conversation", middle, *speakers]) + "\n")
+        assert all(got[p] is None for p in middle.split("\n\n"))
+
     def test_an_exchange_of_named_speakers_is_the_story(self):
         """QA 12a: two "X said:" lines within eight lines read as two commenters."""
         body = make_article(13, 3)

@@ -957,8 +957,10 @@ def _opens_comments(
         )
     if not u.comment_heading:
         # A prompt ("Join the conversation", "Have your say", "Comments (14)") heads the
-        # comments only over a commenter's line.
-        return u.comment_prompt and _commenters_below(units, reasons, ahead)
+        # comments only right above a commenter's line: with the story's prose between, the
+        # section starts at the commenter, as it did before (QA 18: a subheading
+        # "Conversation" over four paragraphs and "Operator says:" lost the paragraphs).
+        return u.comment_prompt and _commenter_right_below(units, reasons, ahead)
     if any(units[j].comment_author or reasons[j] == "comments" for j in ahead):
         return True
     # A heading with article prose on both sides is a link dropped into the article.
@@ -966,16 +968,16 @@ def _opens_comments(
     return not (len(around) == 2 and all(reasons[j] is None and units[j].prose for j in around))
 
 
-def _commenters_below(units: list[_Unit], reasons: list[str | None], ahead: list[int]) -> bool:
-    """Return True when the lines `ahead` hold a commenter's line ("alice says:", as
+def _commenter_right_below(units: list[_Unit], reasons: list[str | None], ahead: list[int]) -> bool:
+    """Return True when the first line of `ahead` is a commenter's ("alice says:", as
     `_is_commenter` reads it). Other prompts do not count (a share bar's "Show comments"
     over "Add a comment" is no thread), nor do short names over times: live blogs, Q&As,
     listings, commentary and timelines are laid out so (QA 16a, 17a: taking two such pairs
     for a thread dropped the rest of those stories)."""
-    return any(
-        units[j].comment_author and _is_commenter(units[j], units, reasons, ahead[k + 1 :])
-        for k, j in enumerate(ahead)
-    )
+    if not ahead:
+        return False
+    first = units[ahead[0]]
+    return first.comment_author and _is_commenter(first, units, reasons, ahead[1:])
 
 
 def _is_commenter(
