@@ -355,6 +355,9 @@ def test_a_page_sent_without_content_type_is_read_as_browsers_sniff_it(tmp_path:
     markup = page(story(1), site="a.example", title="Storm hits coast")
     bom = "\ufeff<!-- cache -->\n<!DOCTYPE html>" + markup  # QA 16b #4: a BOM was not skipped
     wide = ("<!DOCTYPE html>" + markup).encode("utf-16")  # QA 17b #8: nor a UTF-16 one
+    # QA 18: nor a UTF-32 one, or a UTF-16 page whose doctype comes after 4,096 bytes
+    widest = ("<!DOCTYPE html>" + markup).encode("utf-32")
+    late = ("<!--" + "x" * 3000 + "-->\n<!DOCTYPE html>" + markup).encode("utf-16")
     write_warc(
         path,
         [
@@ -362,11 +365,19 @@ def test_a_page_sent_without_content_type_is_read_as_browsers_sniff_it(tmp_path:
             ("https://a.example/blob", b"\x00\x01\x02", ""),
             (B, bom, ""),
             (C, wide, ""),
+            ("https://d.example/32", widest, ""),
+            ("https://e.example/late", late, ""),
         ],
         gz=gz,
     )
     loaded = load_corpus(path)
-    assert [a.id for a in loaded.articles] == [A, B, C]
+    assert [a.id for a in loaded.articles] == [
+        A,
+        B,
+        C,
+        "https://d.example/32",
+        "https://e.example/late",
+    ]
     assert loaded.articles[0].title == "Storm hits coast"
     assert loaded.issues == ()
 

@@ -146,11 +146,16 @@ def _read_page(record: Any, config: LoadConfig, offset: int = -1) -> _Page | _Br
             return _Broken(offset=offset, uri=uri, problem=f"truncated record ({where})")
         from .load import is_html_document
 
-        # As UTF-8 (a BOM kept, which is_html_document skips), or UTF-16 after its BOM:
-        # markup is ASCII in either.
-        head = payload[:_SNIFF_BYTES]
-        wide = head.startswith((b"\xff\xfe", b"\xfe\xff"))
-        if not is_html_document(head.decode("utf-16" if wide else "utf-8", "replace")):
+        # As UTF-8 (a BOM kept, which is_html_document skips), or UTF-32/16 after its BOM
+        # (as many characters: QA 18); markup is ASCII in each.
+        if payload.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+            codec, width = "utf-32", 4
+        elif payload.startswith((b"\xff\xfe", b"\xfe\xff")):
+            codec, width = "utf-16", 2
+        else:
+            codec, width = "utf-8", 1
+        head = payload[: _SNIFF_BYTES * width].decode(codec, "replace")
+        if not is_html_document(head):
             return None
     status = _status(record)
     if status is not None and 300 <= status < 400:
