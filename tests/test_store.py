@@ -41,6 +41,14 @@ def db(tmp_path: Path) -> str:
     return str(tmp_path / "news.db")
 
 
+def refused_unchanged(path: Path, problem: str, *, create: bool) -> None:
+    """Assert that opening `path` as an index is refused with `problem`, the file unchanged."""
+    before = path.read_bytes()
+    with pytest.raises(InputError, match=problem):
+        open_index(str(path), create=create)
+    assert path.read_bytes() == before
+
+
 def dump(location: str) -> tuple[list, list, list, str]:
     """Return every stored row in a canonical order (refs replaced by ids)."""
     conn = sqlite3.connect(location)
@@ -115,10 +123,7 @@ class TestOpenIndex:
         conn.execute(f"PRAGMA {mark} = 1234")
         conn.commit()
         conn.close()
-        before = app.read_bytes()
-        with pytest.raises(InputError, match="another program has claimed"):
-            open_index(str(app), create=True)
-        assert app.read_bytes() == before
+        refused_unchanged(app, "another program has claimed", create=True)
 
     def test_articles_without_a_header_are_damage_for_a_reader_too(self, db, seeds):
         """QA 17b #4: check, stats and remove said "no index there (make one with `index
@@ -172,10 +177,7 @@ class TestOpenIndex:
         conn.execute("CREATE TABLE lines (key INTEGER PRIMARY KEY, df INTEGER)")
         conn.commit()
         conn.close()
-        before = app.read_bytes()
-        with pytest.raises(InputError, match="an SQLite file, but not a newsdedup index"):
-            open_index(str(app), create=create)
-        assert app.read_bytes() == before
+        refused_unchanged(app, "an SQLite file, but not a newsdedup index", create=create)
         assert sorted(p.name for p in tmp_path.iterdir()) == ["app.db"]
 
     @pytest.mark.parametrize(
