@@ -36,6 +36,15 @@ _BOMS = (
 _BINARY_SNIFF = 8192
 
 
+def bom_codec(data: bytes) -> str | None:
+    """Return the codec a byte-order mark opening `data` names (the mark decoded away),
+    or None when no mark opens it."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return name
+    return None
+
+
 def is_jsonl(path: Path) -> bool:
     """Return True when the file name says JSON Lines."""
     name = path.name.lower()
@@ -280,12 +289,12 @@ def decode_bytes(
     UTF-16 or UTF-32 one, whose text holds them); then valid UTF-8 is UTF-8; then the
     `encoding` given, else the one charset-normalizer detects.
     """
-    for bom, name in _BOMS:
-        if data.startswith(bom):
-            try:
-                return data.decode(name), None
-            except UnicodeDecodeError as err:
-                raise DecodeError(source, f"not valid {name} at byte {err.start}") from err
+    name = bom_codec(data)
+    if name is not None:
+        try:
+            return data.decode(name), None
+        except UnicodeDecodeError as err:
+            raise DecodeError(source, f"not valid {name} at byte {err.start}") from err
     if b"\x00" in data[:_BINARY_SNIFF] or b"\x00" in data[-_BINARY_SNIFF:]:
         if encoding is not None and codecs.lookup(encoding).name.startswith(_WIDE):
             return _decode_as(data, source, encoding), None
@@ -437,7 +446,7 @@ def _read_unless_binary(path: Path, encoding: str | None) -> bytes:
     with path.open("rb") as handle:
         head = handle.read(_BINARY_SNIFF)
         wide = encoding is not None and codecs.lookup(encoding).name.startswith(_WIDE)
-        if b"\x00" in head and not wide and not head.startswith(tuple(b for b, _ in _BOMS)):
+        if b"\x00" in head and not wide and bom_codec(head) is None:
             return head
         return head + handle.read()
 

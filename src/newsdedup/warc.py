@@ -144,16 +144,12 @@ def _read_page(record: Any, config: LoadConfig, offset: int = -1) -> _Page | _Br
         if _cut_short(record) and len(payload) <= config.max_bytes:
             where = "inside its HTTP headers" if not payload else "payload cut short"
             return _Broken(offset=offset, uri=uri, problem=f"truncated record ({where})")
-        from .load import is_html_document
+        from .load import bom_codec, is_html_document
 
-        # As UTF-8 (a BOM kept, which is_html_document skips), or UTF-32/16 after its BOM
-        # (as many characters: QA 18); markup is ASCII in each.
-        if payload.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
-            codec, width = "utf-32", 4
-        elif payload.startswith((b"\xff\xfe", b"\xfe\xff")):
-            codec, width = "utf-16", 2
-        else:
-            codec, width = "utf-8", 1
+        # In the codec its byte-order mark names, else UTF-8, and as many characters in
+        # UTF-16/32 (QA 18); markup is ASCII in each.
+        codec = bom_codec(payload) or "utf-8"
+        width = {"utf-32": 4, "utf-16": 2}.get(codec, 1)
         head = payload[: _SNIFF_BYTES * width].decode(codec, "replace")
         if not is_html_document(head):
             return None
