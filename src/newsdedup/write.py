@@ -326,16 +326,13 @@ def _raw_lines(path: Path) -> Iterator[bytes]:
     lines where the loader's reading ended, as the scan reported: no record past it was
     read, so none is kept (QA 15c: dedup failed there with an internal error, or blamed
     the output, where scan had read the records before the damage)."""
-    if not path.name.lower().endswith(".gz"):
-        with open(path, "rb") as handle:
-            while piece := handle.readline(PIECE_BYTES):
-                yield piece
-        return
-    with gzip.open(path, "rb") as handle:
+    gzipped = path.name.lower().endswith(".gz")
+    damage = (EOFError, zlib.error, gzip.BadGzipFile) if gzipped else ()
+    with (gzip.open if gzipped else open)(path, "rb") as handle:
         while True:
             try:
                 piece = handle.readline(PIECE_BYTES)
-            except (EOFError, zlib.error, gzip.BadGzipFile):
+            except damage:
                 return
             if not piece:
                 return
