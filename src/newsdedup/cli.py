@@ -13,7 +13,6 @@ import functools
 import io
 import json
 import os
-import re
 import stat
 import sys
 import tempfile
@@ -60,6 +59,7 @@ from .load import (
     list_files,
     load_corpus,
     matches_glob,
+    named_descriptor,
     read_places,
     relative_id,
 )
@@ -502,25 +502,17 @@ def write_text_atomic(path: Path, text: str) -> None:
         raise
 
 
-_STANDARD_NAMES = {"/dev/stdin": 0, "/dev/stdout": 1, "/dev/stderr": 2}
-_DESCRIPTOR_NAME = re.compile(r"/dev/fd/(\d+)|/proc/(?:self|thread-self|(\d+))/fd/(\d+)")
-
-
 def _descriptor(path: Path) -> int | None:
     """Return the descriptor a path names (/dev/stdout, /dev/fd/3, /proc/self/fd/3), when
     it is open in this process; else, 1 or 2 when the path is the very file stdout or
     stderr writes to (`-o log >> log`). None: a file of its own."""
-    text = os.path.abspath(path)
-    fd = _STANDARD_NAMES.get(text)
-    m = _DESCRIPTOR_NAME.fullmatch(text)
-    if m and (m.group(2) is None or int(m.group(2)) == os.getpid()):
-        fd = int(m.group(1) or m.group(3))
-    if fd is not None:
+    descriptor = named_descriptor(path)
+    if descriptor is not None and descriptor[1] in (None, os.getpid()):
         try:
-            os.fstat(fd)
+            os.fstat(descriptor[0])
         except OSError:
             return None
-        return fd
+        return descriptor[0]
     try:
         named = os.stat(path)
     except OSError:

@@ -742,8 +742,24 @@ def _record_page(
 Reader = Callable[[Path, Path, LoadConfig], Iterator[Article | LoadIssue]]
 
 
-# A path naming one of the process's descriptors.
-_DESCRIPTOR_PATH = re.compile(r"/dev/(stdin|stdout|stderr|fd/\d+)|/proc/[^/]+/fd/\d+")
+# Paths naming a process's descriptors: the standard streams', /dev/fd/N, /proc/PID/fd/N.
+_STANDARD_NAMES = {"/dev/stdin": 0, "/dev/stdout": 1, "/dev/stderr": 2}
+_DESCRIPTOR_NAME = re.compile(r"/dev/fd/(\d+)|/proc/(?:self|thread-self|(\d+))/fd/(\d+)")
+
+
+def named_descriptor(path: Path | str) -> tuple[int, int | None] | None:
+    """Return the descriptor a path names and the process it belongs to (None: this one):
+    /dev/stdout (1, None), /dev/fd/3 and /proc/self/fd/3 (3, None), /proc/42/fd/3 (3, 42).
+    None for any other path."""
+    text = os.path.abspath(path)
+    fd = _STANDARD_NAMES.get(text)
+    if fd is not None:
+        return fd, None
+    m = _DESCRIPTOR_NAME.fullmatch(text)
+    if m is None:
+        return None
+    pid = m.group(2)
+    return int(m.group(1) or m.group(3)), None if pid is None else int(pid)
 
 
 def read_file(path: Path, root: Path, config: LoadConfig) -> Iterator[Article | LoadIssue]:
@@ -790,7 +806,7 @@ def read_file(path: Path, root: Path, config: LoadConfig) -> Iterator[Article | 
     # /dev/stdin, /dev/fd/63 (a shell's <(...)): a stream, named as given. A worker process
     # does not hold the shell's descriptor, so there it looks vanished. (A corpus folder
     # under /dev/shm is a folder like any other.)
-    stream = _DESCRIPTOR_PATH.fullmatch(os.path.abspath(path)) is not None
+    stream = named_descriptor(path) is not None
     if not regular and not stream and not os.path.lexists(path):
         yield LoadIssue(
             source=relative_id(path, root), problem="vanished (deleted or moved since listed)"
