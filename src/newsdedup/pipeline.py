@@ -308,6 +308,14 @@ def _scan(
         spill.close()
 
 
+def _scan_config(config: object) -> DedupConfig:
+    """`check_config`, and an LSH threshold that cannot band fails here, not after the
+    template pass."""
+    checked = check_config(config)
+    _ = checked.index.bands_rows
+    return checked
+
+
 def find_duplicates(
     articles: Iterable[Article],
     config: DedupConfig | None = None,
@@ -324,9 +332,7 @@ def find_duplicates(
     (`newsdedup.story.add_stories`). `workers` > 1 cleans, shingles and signs on that many
     processes (and scores story pairs on that many threads); the result is the same.
     """
-    config = check_config(config)
-    # An LSH threshold that cannot band fails here, not after the template pass.
-    _ = config.index.bands_rows
+    config = _scan_config(config)
     articles = by_id(articles)
     metadata = {a.id: meta for a in articles if (meta := article_metadata(a))}
     check_level(level)  # before the scan, not after it
@@ -391,9 +397,7 @@ def scan_corpus(
     process only cuts the input into parts and merges what comes back, in order, finding
     duplicate ids and reporting issues as `iter_corpus` would.
     """
-    config = check_config(config)
-    # An LSH threshold that cannot band fails here, not after the template pass.
-    _ = config.index.bands_rows
+    config = _scan_config(config)
     load = load or LoadConfig()
     roots = [Path(paths)] if isinstance(paths, (str, Path)) else [Path(p) for p in paths]
     issues: list[LoadIssue] = overlap_issues(roots, load.glob)
