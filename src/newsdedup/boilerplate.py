@@ -1317,6 +1317,11 @@ def _mark_outside_body(
         reasons[i] = "title"
 
 
+def _last_body_line(inside: tuple[bool, ...]) -> int:
+    """Return the index of the body's last line (`inside` holds at least one)."""
+    return len(inside) - 1 - inside[::-1].index(True)
+
+
 # An interview's questions and answers: "Q: Where did you grow up?", "A. In Leeds."
 _QA_LINE = re.compile(r"^\s*[QA]\s*[:.]\s+\S")
 INTERVIEW_MIN_LINES = 2
@@ -1334,7 +1339,7 @@ def _keep_interview(
     # From the body's last line on, while every line is a question or an answer (blank
     # lines aside): a heading ("Most read") or any other line ends the interview, and the
     # "Q:" links under it are a menu (QA 13a).
-    last = len(inside) - 1 - inside[::-1].index(True)
+    last = _last_body_line(inside)
     for i in range(last + 1, len(units)):
         if not units[i].f.canon:
             continue
@@ -1352,7 +1357,7 @@ def _keep_repeated_lede(
     repeat, and the lede was lost. A repeated line of prose in the body, or right above it
     (blank lines aside), whose other copies all went as outside the body, is kept."""
     first = inside.index(True)
-    last = len(inside) - 1 - inside[::-1].index(True)
+    last = _last_body_line(inside)
     kept = {u.f.canon for u, r in zip(units, reasons, strict=True) if r is None}
     # Lines whose copies above the body went as outside it, and nothing else (not a
     # headline shown twice: its first copy is named the title).
@@ -1505,7 +1510,7 @@ def _with_closing_lines(
     story introduces there ("The bill would allow three kinds of casino:" and its items)."""
     if True not in inside:
         return inside
-    last = len(inside) - 1 - inside[::-1].index(True)
+    last = _last_body_line(inside)
     grown = list(inside)
     taken = 0
     for i in range(last + 1, len(units)):
