@@ -28,19 +28,18 @@ LEDE_BANDS = 8
 LEDE_ROWS = 3
 
 
-def _unit(name: str, value: float) -> None:
-    # A bool is an int to Python; True as a threshold is a mistake, not 1.0.
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ConfigError(f"{name} must be a number, got {value!r}")
-    if not 0.0 < value <= 1.0:
-        raise ConfigError(f"{name} must be in (0, 1], got {value!r}")
-
-
 def _number(name: str, value: float) -> None:
     """Refuse a setting that is no number (a bool, a str): comparing it raised a TypeError,
-    or a float seed failed inside numpy (QA 14a)."""
+    or a float seed failed inside numpy (QA 14a). A bool is an int to Python; True as a
+    threshold is a mistake, not 1.0."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ConfigError(f"{name} must be a number, got {value!r}")
+
+
+def _unit(name: str, value: float) -> None:
+    _number(name, value)
+    if not 0.0 < value <= 1.0:
+        raise ConfigError(f"{name} must be in (0, 1], got {value!r}")
 
 
 def _text(name: str, value: str | None, *, optional: bool = False) -> None:
