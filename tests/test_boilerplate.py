@@ -632,6 +632,51 @@ class TestRules:
         text = "\n\n".join([body[0], line, *body[1:]])
         assert reasons_of(text)[line] == reason
 
+    @pytest.mark.parametrize(
+        "subheading",
+        [
+            "Image problem for the grid",
+            "Photovoltaik auf Balkonen im Trend",
+            "Imagen de país y turismo",
+            "Image de la filière : un secteur en mutation",
+        ],
+    )
+    def test_a_subheading_opening_with_photo_or_image_is_no_credit(self, subheading):
+        """QA 19c #1: a subheading that opens with "Image" or "Photo..." went as a photo
+        credit, and the body paragraph above it as its caption."""
+        body = make_article(31, 4).split("\n\n")
+        text = "\n\n".join([body[0], body[1], subheading, body[2], body[3]])
+        got = reasons_of(text)
+        assert (got[body[1]], got[subheading]) == (None, None)
+
+    @pytest.mark.parametrize(
+        "credit", ["Photo AFP", "Photos", "Picture John Smith/Reuters", "Image 1 of 5"]
+    )
+    def test_a_bare_photo_credit_still_goes(self, credit):
+        """The word alone, with a name of up to three words, or a gallery counter."""
+        body = make_article(32, 3).split("\n\n")
+        text = "\n\n".join([body[0], credit, *body[1:]])
+        assert reasons_of(text)[credit] == "credit"
+
+    @pytest.mark.parametrize(
+        ("line", "reason"),
+        [
+            ("WhatsApp war rund vier Stunden lang nicht erreichbar.", None),
+            ("Der Newsletter-Dienst des Konzerns blieb ebenfalls stumm.", None),
+            ("Le ministère veut aussi encadrer les newsletters commerciales.", None),
+            ("Folgen Sie uns auf WhatsApp für aktuelle Nachrichten.", "share"),
+            ("Abonnez-vous à notre newsletter pour ne rien manquer.", "newsletter"),
+        ],
+    )
+    def test_a_short_sentence_in_another_language_can_tell_news(self, line, reason):
+        """QA 19c #2: the past-tense test that keeps a short sentence naming WhatsApp or a
+        newsletter reads English only, so such sentences in other languages went as blurbs.
+        A sentence in another language is news unless it speaks to the reader or as the
+        site."""
+        body = make_article(33, 3).split("\n\n")
+        text = "\n\n".join([body[0], line, *body[1:]])
+        assert reasons_of(text)[line] == reason
+
     def test_a_list_the_story_introduces_keeps_the_story_whole(self):
         """A bulleted list after "Among the main items:" is the story's: its items and the
         paragraph above it stay, and the story's short last sentence too; a credit line
