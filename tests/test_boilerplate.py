@@ -677,6 +677,18 @@ class TestRules:
         text = "\n\n".join([body[0], line, *body[1:]])
         assert reasons_of(text)[line] == reason
 
+    @pytest.mark.parametrize(
+        "marker", ["PUBBLICITÀ", "Anzeige", "- Publicité -", "Реклама", "广告"]
+    )
+    def test_an_ad_marker_in_another_language_goes_and_the_body_stays(self, marker):
+        """QA 19c #3: "PUBBLICITÀ" stayed as a short line inside the body, where
+        "ADVERTISEMENT" goes, and the body finder then lost the short paragraph below it."""
+        body = make_article(34, 4).split("\n\n")
+        short = "The decision had been widely expected by markets."
+        text = "\n\n".join([body[0], body[1], marker, short, body[2], body[3]])
+        got = reasons_of(text)
+        assert (got[marker], got[short]) == ("advertisement", None)
+
     def test_a_list_the_story_introduces_keeps_the_story_whole(self):
         """A bulleted list after "Among the main items:" is the story's: its items and the
         paragraph above it stay, and the story's short last sentence too; a credit line

@@ -25,6 +25,13 @@ from .unwrap import FUNCTION_WORDS, wrapped_groups
 
 AD_PATTERNS = (
     re.compile(r"^[\W_]*(advert\w*|ad|sponsored( content)?|promoted|paid (post|content))[\W_]*$"),
+    # The marker in other languages (QA 19c #3: "PUBBLICITÀ" stayed as a short line inside
+    # the body, and the body finder then lost the paragraph below it).
+    re.compile(
+        r"^[\W_]*(anzeige|werbung|publicité|publicite|publicidad|publicidade|pubblicità"
+        r"|advertentie|annonce|annons|annonse|mainos|reklama|reklame|reklam|реклама|рекламa"
+        r"|إعلان|פרסומת|διαφήμιση|广告|廣告|広告|광고|quảng cáo|विज्ञापन)[\W_]*$"
+    ),
     re.compile(
         r"^[\W_]*(advert\w*[\W_]+)?(story continues below( (this )?advert\w*)?"
         r"|continue reading (the main story|below))[\W_]*$"
