@@ -1128,3 +1128,47 @@ class TestTeaserTitle:
     def test_kept_when_no_lede_follows(self, below):
         got = reasons_of("Guantanamo pair's passport ban\n\n" + below)
         assert got["Guantanamo pair's passport ban"] is None
+
+
+KOREAN_ARTICLE = "\n".join(
+    [
+        "홈 > 정치",
+        "",
+        "한국은행, 기준금리 연 3.50%로 12회 연속 동결 ",
+        "",
+        "(서울=연합뉴스)\xa0한국은행\xa0금융통화위원회는\xa011일 통화정책방향 회의를 열고 기준금리를 현재 연 3.50%로 유지했다.",  # noqa: E501
+        "",
+        "이로써\xa0기준금리는\xa0지난해\xa02월 이후 12회 연속 같은 수준을 유지하게 됐다.",
+        "",
+        '이창용\xa0한은\xa0총재는\xa0회의 직후 기자간담회에서 "물가 상승률이 둔화 추세를 이어가고 있지만 가계부채와 환율 등 금융안정 측면의 리스크에 유의해야 한다"고 말했다.',  # noqa: E501
+        "",
+        "광고",
+        "",
+        "관련기사:",
+        "소비자물가 2%대 상승 유지",
+        "코스피, 외국인 매수에 2,800선 회복",
+        "",
+        "이번 결정은 시장의 예상과 일치했다.",
+        "",
+        "지난달\xa0소비자물가\xa0상승률은\xa02.4%로 석 달 연속 2%대를 기록했다.",
+        "",
+        "시장에서는\xa0한은이\xa0이르면\xa0오는 10월 금리 인하에 나설 것이라는 전망이 우세하다.",
+        "",
+        "한편\xa0미국\xa0연방준비제도는\xa0기준금리를 5.25∼5.50%로 유지하고 있다.",
+        "",
+        "뉴스레터 구독하기",
+        "",
+        "Copyright ⓒ 예시일보 무단전재 및 재배포 금지",
+    ]
+)
+
+
+def test_decomposed_text_is_cleaned_as_its_composed_form():
+    """QA 19c #4: the body finder counted only composed Hangul syllables, so Korean text in
+    NFD (as macOS tools write it) lost four body paragraphs as outside the body."""
+    import unicodedata
+
+    composed = [ln.reason for ln in classify(KOREAN_ARTICLE)]
+    decomposed = [ln.reason for ln in classify(unicodedata.normalize("NFD", KOREAN_ARTICLE))]
+    assert decomposed == composed
+    assert composed.count(None) >= 6  # the body paragraphs

@@ -12,6 +12,7 @@ not lost. Only the shape of the text is used, so pages in any language get an an
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -106,6 +107,10 @@ def shape(text: str) -> Shape:
         lower = starts / (count - 1) if count > 1 else 0.0
         size = float(count)
     else:
+        if not unicodedata.is_normalized("NFC", stripped):
+            # Decomposed text (as macOS tools write it) counts as its composed form: Hangul
+            # jamo are syllables, and a letter and its accent one letter (QA 19c #4).
+            stripped = unicodedata.normalize("NFC", stripped)
         cjk = len(_CJK.findall(stripped))
         words = _WORD.findall(_CJK.sub(" ", stripped))
         rest = words[1:]
