@@ -18,6 +18,21 @@ class TestCanonicalize:
             '"i don\'t comment on rumors," he added - lavrov'
         )
 
+    def test_spellings_a_script_allows_for_one_word_fold_alike(self):
+        """QA 19c #5, #8: Arabic vowel marks and hamza forms, Arabic-Indic and Devanagari
+        digits, Turkish dotted I and Russian yo made copies differ."""
+        pairs = [
+            ("وقالَ السِّياسة العامّة", "وقال السياسة العامة"),
+            ("أحمد إلى آخر", "احمد الي اخر"),
+            ("٦٠٠ مليون ۱۲", "600 مليون 12"),
+            ("१२३ रुपये", "123 रुपये"),
+            ("İstanbul'da İSTANBUL", "Istanbul'da istanbul"),
+            ("Ёлка и всё", "елка и все"),
+        ]
+        for folded, plain in pairs:
+            assert canonicalize(folded) == canonicalize(plain)
+        assert canonicalize("İstanbul") == "istanbul"  # no combining dot left
+
     def test_dotted_abbreviations_match_undotted(self):
         """ "U.S." and "US" fold to the same token."""
         assert canonicalize("the U.S. claims") == canonicalize("the US claims") == "the us claims"
@@ -64,3 +79,18 @@ class TestCanonicalize:
         out = canonicalize(text)
         assert not set(out) & set("\u2018\u2019\u201c\u201d\u00a0\u200b\x00\t\n\r")
         assert not [ch for ch in out if unicodedata.category(ch) == "Cc"]
+
+
+def test_combining_marks_stay_inside_their_word():
+    """QA 19c #5: regex \\w leaves combining marks out, so Hindi words were cut at every
+    vowel sign (and Arabic ones at every vowel mark, before those were folded away)."""
+    from newsdedup.shingle import tokens
+
+    assert tokens(canonicalize("हिन्दी समाचार पत्र। नई दिल्ली")) == [
+        "हिन्दी",
+        "समाचार",
+        "पत्र",
+        "नई",
+        "दिल्ली",
+    ]
+    assert tokens(canonicalize("cafe\u0301 Vie\u0323\u0302t")) == ["café", "việt"]

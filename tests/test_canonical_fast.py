@@ -14,6 +14,8 @@ from newsdedup.canonical import (
     _DOTTED,
     _INVISIBLE,
     _QUOTES,
+    _SCRIPT_FOLD,
+    _fold_script,
     _undot,
     canonicalize,
     decode_entities,
@@ -29,6 +31,7 @@ def reference(text: str) -> str:
     text = text.translate(_QUOTES)
     text = _DASH_RUN.sub("-", text)
     text = unicodedata.normalize("NFKC", text.casefold())
+    text = _SCRIPT_FOLD.sub(_fold_script, text)
     text = _DOTTED.sub(_undot, text)
     return re.sub(r"\s+", " ", text).strip()
 
@@ -40,6 +43,7 @@ ALPHABET = st.sampled_from(
         *"aBcU.S.-`' \t\n\r\x0b\x0c\x1c\x1f\x00\x7f\x85",
         *("\u00a0", "\u2003", "\u3000", "\u2019", "\u201c", "\u2014", "\u2026", "\u200b"),
         *("\ufb01", "\u0301", "\uff21", "\u00df", "\u03a3", "\u0130", "\u00ad", "\u2028"),
+        *("\u0623", "\u064e", "\u0451", "\u0401", "\u0661", "\u0967", "\uff11", "\u0435"),
         *("&", ";", "#", "amp;", "&nbsp;", "&#8217;", "&#x2014;", "&amp;", "\uff06", "\uff1b"),
     ]
 )
@@ -88,7 +92,8 @@ def test_simple_characters_fold_alone() -> None:
     assert canonical._SWAP["\u2026"] == "..."
     assert "\u00e9" in canonical._SIMPLE
     assert "\u00a3" in canonical._SIMPLE
-    for ch in ["\u00a0", "\u00ad", "\u00b4", "\u2033", "\u00df", "\u0130", "\u0301", "\u200b"]:
+    assert canonical._SWAP["\u0130"] == "I"  # Turkish dotted I: "i", no combining dot
+    for ch in ["\u00a0", "\u00ad", "\u00b4", "\u2033", "\u00df", "\u0301", "\u200b"]:
         assert ch not in canonical._SIMPLE
 
 

@@ -38,6 +38,9 @@ _QUOTES = str.maketrans(
         "\u2015": "-",  # horizontal bar
         "\u2212": "-",  # minus sign
         "\u2026": "...",  # ellipsis (NFKC also does this; kept for clarity)
+        # Turkish capital dotted I: lower-cased it is "i" and a combining dot, which split
+        # "İstanbul" from "Istanbul" (QA 19c #8).
+        "\u0130": "I",
     }
 )
 # Control and format characters (zero-width spaces, joiners, bidi marks, soft hyphens), and
@@ -47,6 +50,37 @@ _INVISIBLE = re.compile(
     r"\u061c\u0640\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb"
     r"\U000e0000-\U000e007f]"
 )
+# Spellings one script allows for one word, folded last (QA 19c #5, #8): Arabic vowel marks
+# (harakat, optional in writing: a site may print a few), alef with hamza or madda as bare
+# alef, alef maqsura as ya; Russian yo as ye (most sites write "е" for "ё"); and decimal
+# digits of any script (Arabic-Indic, Devanagari...) as ASCII digits, as NFKC already does
+# for fullwidth ones.
+_SCRIPT_FOLDS = {
+    **dict.fromkeys(
+        [
+            *range(0x064B, 0x0660),
+            0x0670,
+            *range(0x06D6, 0x06DD),
+            *range(0x06DF, 0x06E5),
+            *(0x06E7, 0x06E8),
+            *range(0x06EA, 0x06EE),
+        ],
+        "",
+    ),
+    **dict.fromkeys([0x0622, 0x0623, 0x0625, 0x0671], "\u0627"),
+    0x0649: "\u064a",
+    0x0451: "\u0435",
+    0x0401: "\u0435",
+}
+_SCRIPT_FOLD = re.compile("[" + "".join(sorted({chr(c) for c in _SCRIPT_FOLDS})) + "]|(?![0-9])\\d")
+
+
+def _fold_script(match: re.Match[str]) -> str:
+    ch = match.group(0)
+    folded = _SCRIPT_FOLDS.get(ord(ch))
+    return str(unicodedata.decimal(ch)) if folded is None else folded
+
+
 # "U.S." -> "us", "U.K." -> "uk", "a.m." -> "am": dotted abbreviations of single letters.
 _DOTTED = re.compile(r"\b(?:[^\W\d_]\.){2,}(?![^\W\d_])")
 _DASH_RUN = re.compile(r"-{2,}")
@@ -59,7 +93,7 @@ _SPACE = re.compile(r"\s+")
 # whitespace last because every earlier step can create or remove spaces.
 STEPS = (
     *("entities", "nfkc", "invisible", "quotes_dashes"),
-    *("casefold", "dotted_abbreviations", "whitespace"),
+    *("casefold", "script_folds", "dotted_abbreviations", "whitespace"),
 )
 
 
@@ -161,6 +195,7 @@ def canonicalize(text: str) -> str:
     text = _DASH_RUN.sub("-", text)
     # casefold can leave sequences NFKC would compose; normalize again so folding is idempotent.
     text = unicodedata.normalize("NFKC", text.casefold())
+    text = _SCRIPT_FOLD.sub(_fold_script, text)
     if _DOTTED_HINT.search(text):
         text = _DOTTED.sub(_undot, text)
     # str.split() splits on exactly the characters regex \s matches (str.isspace), faster.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Sequence
 
 import numpy as np
@@ -20,7 +21,17 @@ from .config import ShingleConfig
 U64 = np.uint64
 ShingleArray = npt.NDArray[np.uint64]
 
-_TOKEN = re.compile(r"\w+")
+# Combining marks (Unicode Mn, Mc, Me) belong to the word they sit in: regex \w leaves them
+# out, which cut Hindi words at every vowel sign (QA 19c #5). The blocks below hold them all
+# up to U+10FF, and the combining blocks after it.
+_MARK_BLOCKS = ((0x0300, 0x1100), (0x1AB0, 0x1B00), (0x1DC0, 0x1E00), (0x20D0, 0x2100))
+_MARKS = "".join(
+    chr(c)
+    for lo, hi in (*_MARK_BLOCKS, (0xFE20, 0xFE30))
+    for c in range(lo, hi)
+    if unicodedata.category(chr(c)) in ("Mn", "Mc", "Me")
+)
+_TOKEN = re.compile(r"[\w" + re.escape(_MARKS) + "]+")
 # Scripts written without spaces between words: shingled by characters instead.
 _SPACELESS = re.compile(
     r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
