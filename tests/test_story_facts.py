@@ -171,3 +171,26 @@ def test_fact_agreements_of_many_pairs_are_fact_agreement_of_each(data):
     pairs = np.array([(i, j) for i in range(n) for j in range(i + 1, n)], dtype=np.int64)
     expected = [fact_agreement(facts[i], facts[j], config) for i, j in pairs.tolist()]
     assert fact_agreements(facts, pairs, config).tolist() == expected
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("at the 2.30pm press conference", "at a press conference that began at 2.31pm"),
+        ("the derailment at 10.30 a.m. near Carlisle", "the derailment at 10.42am near Carlisle"),
+        ("trading closed at 16.30 GMT", "trading closed at 16.35 GMT"),
+    ],
+)
+def test_clock_times_are_no_figures(a, b):
+    """QA 19a #2: "2.30pm" and "2.31pm" were two decimal figures, so two write-ups of one
+    meeting that heard the time a minute apart had their score halved."""
+    assert article_facts(a).decimals == article_facts(b).decimals == frozenset()
+
+
+def test_one_figure_however_many_zeros_end_it():
+    """QA 19a #3: "5.50 percent" and "5.5%" were two figures: the pair counted as
+    different events."""
+    a, b = article_facts("a ceiling of 5.50 percent"), article_facts("a ceiling of 5.5%")
+    assert a.decimals == b.decimals == frozenset({"5.5"})
+    assert fact_agreement(a, b, StoryConfig()) == StoryConfig().fact_match
+    assert article_facts("growth of 3.00 percent").decimals == frozenset({"3.0"})

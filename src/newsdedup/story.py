@@ -405,6 +405,19 @@ _SPACED_FIGURE = re.compile(r"(\d)( ?)(?:([.:])\2(?=\d)|(,)\2(?=\d{3}\b))")
 _FIGURE = re.compile(r"\d+(?:[.,:]\d+)*")
 _YEAR = re.compile(r"19[5-9]\d|20[0-4]\d")
 _DECIMAL = re.compile(r"\d+\.\d+")
+# What follows a clock time written with a dot ("2.30pm", "10.30 a.m.", "14.30 GMT"): the
+# time each reporter heard is no figure of the event, and two write-ups often differ by a
+# minute (QA 19a #2: "2.30pm" against "2.31pm" halved the score of one Fed meeting).
+_CLOCK = re.compile(
+    r" ?(?:[ap] ?\.? ?m\b|(?:gmt|bst|utc|cet|cest|edt|est|cdt|cst|pdt|pst|hrs)\b)", re.IGNORECASE
+)
+
+
+def _plain_decimal(figure: str) -> str:
+    """Return one spelling of a figure however many zeros end it: "5.50" -> "5.5", "3.00" ->
+    "3.0" (QA 19a #3)."""
+    figure = figure.rstrip("0")
+    return figure + "0" if figure.endswith(".") else figure
 
 
 def join_figures(text: str) -> str:
@@ -431,13 +444,20 @@ class Facts:
 
 def article_facts(text: str, *, date: int | None = None) -> Facts:
     """Return the facts of a text; `date` (an ordinal) is its known date, if any."""
-    figures = _FIGURE.findall(join_figures(_fold(text)))
-    named = [int(f) for f in figures if _YEAR.fullmatch(f)]
+    joined = join_figures(_fold(text))
+    named: list[int] = []
+    decimals: set[str] = set()
+    for found in _FIGURE.finditer(joined):
+        figure = found.group()
+        if _YEAR.fullmatch(figure):
+            named.append(int(figure))
+        elif _DECIMAL.fullmatch(figure) and not _CLOCK.match(joined, found.end()):
+            decimals.add(_plain_decimal(figure))
     years = named + ([dt.date.fromordinal(date).year] if date is not None else [])
     year = max(years) if years else None
     return Facts(
         year=year,
-        decimals=frozenset(f for f in figures if _DECIMAL.fullmatch(f)),
+        decimals=frozenset(decimals),
         named=bool(named) and max(named) == year,
     )
 
