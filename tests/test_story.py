@@ -727,7 +727,7 @@ class TestFindStories:
     def test_a_copy_dated_later_keeps_its_article_in_the_story(self):
         """QA 11a: a re-post of a report dated two years later (a crawl date) counted as a
         report of a later event, and pulled the report out of its story. Copies take the
-        date of their earliest copy."""
+        date most of them have, else none."""
         articles = [
             art("a.txt", QUAKE_A, date="2013-07-02"),
             art("b.txt", QUAKE_B, date="2013-07-03"),
@@ -738,6 +738,33 @@ class TestFindStories:
         assert [sorted(m.id for m in s.members) for s in result.stories] == [
             ["a.txt", "b.txt", "c.txt"]
         ]
+
+    @pytest.mark.parametrize("wrong", ["1970-01-01", "2000-01-01", "2011-01-01"])
+    def test_a_copy_dated_wrongly_early_keeps_its_article_in_the_story(self, wrong):
+        """QA 19a #1: copies took their earliest date, so a copy with an epoch or CMS
+        default date moved its correctly dated original out of its story."""
+        articles = [
+            art("a.txt", QUAKE_A, date="2013-07-02"),
+            art("b.txt", QUAKE_B, date="2013-07-03"),
+            art("c.txt", QUAKE_A, date=wrong),  # a.txt again, with a wrong date
+        ]
+        result = find_duplicates(articles, level="both")
+        assert [sorted(m.id for m in s.members) for s in result.stories] == [
+            ["a.txt", "b.txt", "c.txt"]
+        ]
+
+    def test_copies_dated_mostly_alike_keep_the_date_most_have(self):
+        """Three copies, two of them dated a year before the third report: the copies are
+        a year-old report, not one of this year's event."""
+        articles = [
+            art("a.txt", QUAKE_A, date="2012-07-02"),
+            art("c.txt", QUAKE_A, date="2012-07-03"),
+            art("d.txt", QUAKE_A, date="2013-07-03"),
+            art("b.txt", QUAKE_B, date="2013-07-02"),
+        ]
+        result = find_duplicates(articles, level="both")
+        stories = [sorted(m.id for m in s.members) for s in result.stories]
+        assert stories == [["a.txt", "c.txt", "d.txt"]]  # the copies alone, without b.txt
 
     def test_an_undated_report_does_not_bridge_dates_far_apart(self):
         """An undated report like both does not put two reports a year apart in one story."""

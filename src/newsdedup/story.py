@@ -1355,7 +1355,7 @@ def group_docs(
         graph.edges,
         config.threshold,
         together=together,
-        dates=_copies_dated_first(graph.dates, together),
+        dates=_copies_dated_alike(graph.dates, together, config.max_days),
         max_days=config.max_days,
         penalty=config.dated_apart,
     )
@@ -1364,23 +1364,28 @@ def group_docs(
     return groups, graph
 
 
-def _copies_dated_first(
-    dates: Sequence[int | None], together: Sequence[Sequence[int]]
+def _copies_dated_alike(
+    dates: Sequence[int | None], together: Sequence[Sequence[int]], max_days: int
 ) -> list[int | None]:
-    """Return `dates` with every dated copy of an article dated as its earliest copy.
+    """Return `dates` with every dated copy of an article dated as most of its copies are.
 
     Copies are one article: a re-post or a crawl dated two years later is not a report of a
     later event, and its date must not count against the story the original belongs to (QA
-    11a: one late copy pulled its article out of a 17-article story).
+    11a: one late copy pulled its article out of a 17-article story). Nor does a copy with a
+    wrong early date (a CMS default, the epoch) move its original out (QA 19a #1: that
+    happened while copies took their earliest date). So the copies take their median date;
+    when the two middle dates are more than `max_days` apart, the dates contradict each
+    other, and the copies are taken as undated, which parts them from nothing.
     """
     out = list(dates)
     for group in together:
-        known = [d for d in (dates[i] for i in group) if d is not None]
+        known = sorted(d for d in (dates[i] for i in group) if d is not None)
         if len(known) > 1:
-            first = min(known)
+            low, high = known[(len(known) - 1) // 2], known[len(known) // 2]
+            date = low if high - low <= max_days else None
             for i in group:
                 if out[i] is not None:
-                    out[i] = first
+                    out[i] = date
     return out
 
 
