@@ -766,6 +766,23 @@ class TestFindStories:
         stories = [sorted(m.id for m in s.members) for s in result.stories]
         assert stories == [["a.txt", "c.txt", "d.txt"]]  # the copies alone, without b.txt
 
+    def test_a_date_the_lede_recalls_does_not_date_the_report(self):
+        """QA 19a #4: "... revived memories of the August 17, 1999 Izmit disaster" in a
+        lede dated the report 1999, and parted it from the other reports of its 2024 quake."""
+        recalled = QUAKE_B.replace(
+            "slept outside", "who remember the December 26, 2004 tsunami slept outside", 1
+        )
+        assert recalled != QUAKE_B
+        articles = [
+            art("a.txt", QUAKE_A, date="2013-07-02"),
+            art("b.txt", recalled),
+            art("c.txt", QUAKE_A.replace("quake", "earthquake", 1), date="2013-07-03"),
+        ]
+        stories = groups_of(find_stories(articles))
+        assert stories == [["a.txt", "b.txt", "c.txt"]]
+        dated = [art("b.txt", QUAKE_B.replace("slept outside", "slept outside on July 2, 2013"))]
+        assert groups_of(find_stories([articles[0], *dated, articles[2]])) == stories
+
     def test_an_undated_report_does_not_bridge_dates_far_apart(self):
         """An undated report like both does not put two reports a year apart in one story."""
         articles = [

@@ -330,8 +330,35 @@ def _ordinal(year: int, month: int, day: int) -> int | None:
 
 def parse_date(value: str) -> int | None:
     """Return the proleptic ordinal of the first full date in `value`, or None."""
+    found = _full_dates(value)
+    return min(found)[1] if found else None
+
+
+# A date a sentence recalls or looks ahead to ("the August 17, 1999 Izmit disaster", "since
+# January 1, 2020", "a trial set for March 3, 2026") is not the article's own (QA 19a #4: a
+# lede recalling the 1999 quake dated a report of a 2024 one, and parted it from its story).
+# A dateline's date follows a line start, a place, a weekday, "on" or "Published".
+_RECALLED = re.compile(
+    r"\b(?:the|since|until|till|before|after|for|of|from|by|to|through|between|and|than)\s*$",
+    re.IGNORECASE,
+)
+
+
+def head_date(head: str) -> int | None:
+    """Return the proleptic ordinal of the first full date in an article's head that is not
+    one a sentence recalls (`_RECALLED`), or None."""
+    found = [
+        (at, day)
+        for at, day in _full_dates(head)
+        if _RECALLED.search(head, max(0, at - 20), at) is None
+    ]
+    return min(found)[1] if found else None
+
+
+def _full_dates(value: str) -> list[tuple[int, int]]:
+    """Return (position, proleptic ordinal) of each full date in `value`."""
     if _CENTURY.search(value) is None:  # every full date has a year: most heads stop here
-        return None
+        return []
     found: list[tuple[int, int]] = []  # (position, ordinal)
     for m in _ISO_DATE.finditer(value):
         day = _ordinal(int(m.group(1)), int(m.group(2)), int(m.group(3)))
@@ -345,7 +372,7 @@ def parse_date(value: str) -> int | None:
         day = _ordinal(int(m.group(3)), _MONTHS[m.group(2)[:3].lower()], int(m.group(1)))
         if day is not None:
             found.append((m.start(), day))
-    return min(found)[1] if found else None
+    return found
 
 
 def parse_field_date(value: str) -> int | None:
@@ -389,7 +416,7 @@ def _dated(article: Article, text: str) -> tuple[int | None, str | None]:
     field = parse_field_date(article.date) if article.date else None
     if field is not None:
         return field, None
-    return parse_date(text[:_DATELINE_CHARS]), article.date or None
+    return head_date(text[:_DATELINE_CHARS]), article.date or None
 
 
 # ---- facts -----------------------------------------------------------------------------------
