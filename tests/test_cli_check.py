@@ -391,3 +391,46 @@ class TestUnreadableFolder:
         finally:
             locked.chmod(0o755)
             shutil.rmtree(shared)
+
+
+def _chain(tmp_path):
+    """a, b with 9 words changed in its first half, c as b with 9 more changed in its second:
+    a-b and b-c are copies, a-c is not (Jaccard ~0.63, containment ~0.77)."""
+    words = " ".join(make_article(41, 10).split("\n\n")).split()
+    b = list(words)
+    c = list(words)
+    half = len(words) // 2
+    for i in range(9):
+        b[10 + i * (half - 20) // 9] = c[10 + i * (half - 20) // 9] = f"qqb{i}"
+        c[half + 10 + i * (half - 20) // 9] = f"qqc{i}"
+    folder = tmp_path / "chain"
+    folder.mkdir()
+    for name, text in (("a.txt", words), ("b.txt", b), ("c.txt", c)):
+        (folder / name).write_text(" ".join(text) + "\n", encoding="utf-8")
+    return folder
+
+
+def test_a_member_admitted_through_another_names_it_in_every_format(tmp_path):
+    """QA 19b #1: c.txt, a copy of b.txt but not of the representative a.txt, was shown
+    with its similarity to b.txt beside a.txt in the table, CSV, JSONL, check and GitHub
+    annotations (only JSON had `via`): a pair stated above the threshold that does not
+    verify."""
+    folder = _chain(tmp_path)
+    data = json.loads(run("scan", str(folder), "--format", "json").stdout)
+    members = {m["id"]: m.get("via") for m in data["clusters"][0]["members"]}
+    assert members == {"a.txt": None, "b.txt": "a.txt", "c.txt": "b.txt"}
+    csv_rows = run("scan", str(folder), "--format", "csv").stdout.splitlines()
+    assert csv_rows[0].endswith(",via")
+    assert csv_rows[3].startswith("c.txt,1,a.txt,")
+    assert csv_rows[3].endswith(",b.txt")
+    assert csv_rows[2].endswith(",")
+    rows = [
+        json.loads(r) for r in run("scan", str(folder), "--format", "jsonl").stdout.splitlines()
+    ]
+    assert [r["via"] for r in rows] == [None, None, "b.txt"]
+    assert "via b.txt" in run("scan", str(folder)).stdout
+    assert re.search(r"c\.txt \(0\.\d\d via b\.txt\)", run("check", str(folder)).stdout)
+    github = run("check", str(folder), "--format", "github").stdout
+    line = next(ln for ln in github.splitlines() if "file=" in ln and "c.txt" in ln.split("::")[1])
+    assert "near-duplicate of " in line
+    assert "b.txt (similarity" in line

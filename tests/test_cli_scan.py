@@ -116,7 +116,7 @@ class TestScanFormats:
         result = run("scan", str(corpus), "--format", "jsonl")
         rows = [json.loads(line) for line in result.stdout.splitlines()]
         assert len(rows) == 7
-        assert set(rows[0]) == {"id", "cluster", "representative", "similarity"}
+        assert set(rows[0]) == {"id", "cluster", "representative", "similarity", "via"}
 
     def test_table_names_members_and_summary(self):
         """The table lists the cluster's members and a summary line."""
@@ -224,7 +224,7 @@ class TestScanFormats:
         assert done.returncode == 0
         lines = log.read_text(encoding="utf-8").splitlines()
         assert lines[0] == "old line"
-        assert lines[1] == "id,cluster,representative,similarity"
+        assert lines[1] == "id,cluster,representative,similarity,via"
         assert lines[-1] == "after"
 
     def test_output_to_a_descriptor_is_written_through_it(self, corpus, tmp_path):
@@ -240,7 +240,7 @@ class TestScanFormats:
         done = subprocess.run(["sh", "-c", script], check=False)
         assert done.returncode == 0
         lines = log.read_text(encoding="utf-8").splitlines()
-        assert lines[:2] == ["first", "id,cluster,representative,similarity"]
+        assert lines[:2] == ["first", "id,cluster,representative,similarity,via"]
         assert lines[-1] == "after"
         assert len(lines) == 2 + 7 + 1
 
@@ -545,8 +545,8 @@ class TestBadInput:
         result = run("scan", str(path), "--format", "csv")
         assert result.exit_code == 0, result.stderr
         assert result.stdout_bytes.decode("utf-8").splitlines()[1:] == [
-            "a\ufffd,1,a\ufffd,1.0",
-            "b,1,a\ufffd,1.0",
+            "a\ufffd,1,a\ufffd,1.0,",
+            "b,1,a\ufffd,1.0,",
         ]
         cleaned = run("clean", str(path), "--format", "jsonl")
         assert cleaned.exit_code == 0, cleaned.stderr
@@ -721,7 +721,7 @@ def test_a_file_reached_by_two_paths_is_read_once(tmp_path: Path, level):
     # Named first, the file is still left to the folder that holds it, and the ids are
     # those of one path.
     rows = run("scan", str(corpus / "a1.txt"), str(corpus), "--format", "csv", "-q").stdout
-    assert rows.split()[1:] == ["a1.txt,,,", "a2.txt,,,"]
+    assert rows.split()[1:] == ["a1.txt,,,,", "a2.txt,,,,"]
 
 
 @pytest.fixture(scope="module")

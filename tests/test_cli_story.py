@@ -128,7 +128,7 @@ class TestLevelBoth:
         rows = list(csv.DictReader(io.StringIO(result.stdout)))
         assert list(rows[0]) == [
             "id", "cluster", "representative", "similarity",
-            "story", "story_representative", "story_similarity",
+            "story", "story_representative", "story_similarity", "via",
         ]  # fmt: skip
         assert [(r["id"][:3], r["cluster"], r["story"]) for r in rows] == [
             ("000", "1", "1"),
@@ -143,7 +143,7 @@ class TestLevelBoth:
             dict(r) for r in rows
         ]
         copy = run("scan", str(SEEDS), "--format", "csv").stdout
-        assert copy.splitlines()[0] == "id,cluster,representative,similarity"
+        assert copy.splitlines()[0] == "id,cluster,representative,similarity,via"
 
 
 class TestLevelDefaultsAndErrors:
@@ -397,7 +397,7 @@ def test_story_keys_and_columns_are_there_when_no_story_is_found(tmp_path, level
     data = json.loads(out.output)
     assert (data["stories"], data["summary"]["stories"]) == ([], 0)
     header = run("scan", str(tmp_path), "--level", level, "--format", "csv", "-q").output
-    assert header.splitlines()[0].endswith("story,story_representative,story_similarity")
+    assert header.splitlines()[0].endswith("story,story_representative,story_similarity,via")
     row = json.loads(run("scan", str(tmp_path), "--level", level, "--format", "jsonl", "-q").output)
     assert {"story", "story_representative", "story_similarity"} <= row.keys()
     table = run("scan", str(tmp_path), "--level", level, "-q").output

@@ -152,6 +152,18 @@ def github_annotations(
                     f"(story similarity {member.similarity:.2f}, story {cluster.id}: "
                     f"{cluster.size} articles)"
                 )
+            elif member.via and member.via != cluster.representative:
+                # Its similarity is that of the pair that admitted it (QA 19b #1).
+                via_path, via_line = locations.get(member.via, (member.via, None))
+                via_where = via_path if via_line is None else f"{via_path}:{via_line}"
+                if via_path.lower().endswith((".warc", ".warc.gz")):
+                    via_where = f"{member.via} (in {via_where})"
+                title = f"Near-duplicate of {cluster.representative}"
+                message = (
+                    f"{member.id} is a near-duplicate of {via_where} "
+                    f"(similarity {member.similarity:.2f}), a copy of {rep_where} "
+                    f"(cluster {cluster.id}: {cluster.size} articles)"
+                )
             else:
                 title = f"Near-duplicate of {cluster.representative}"
                 message = (

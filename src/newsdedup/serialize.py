@@ -18,6 +18,9 @@ from .records import Cluster, DedupResult, LoadIssue
 
 CSV_FIELDS = ("id", "cluster", "representative", "similarity")
 STORY_FIELDS = ("story", "story_representative", "story_similarity")  # with --level both
+# Last, after the story fields: added 2026-11-25, so scripts reading columns by position see
+# the ones before where they were.
+VIA_FIELDS = ("via",)
 
 
 def _issue(issue: LoadIssue) -> dict[str, Any]:
@@ -88,12 +91,14 @@ def _check_result(result: object) -> None:
 
 def article_rows(result: DedupResult) -> list[dict[str, Any]]:
     """Return one row per article: its cluster, representative and similarity (or empty);
-    with `--level both`, also its story, the story's representative and its similarity."""
+    with `--level both`, also its story, the story's representative and its similarity; and
+    `via`, the member whose verified pair admitted it when that is not the representative
+    (its `similarity` is that pair's: QA 19b #1)."""
     placed = _placed(result.clusters)
     stories = _placed(result.stories) if result.has_stories else None
     rows: list[dict[str, Any]] = []
     for article_id in result.article_ids:
-        cluster, similarity = placed.get(article_id, (None, None))
+        cluster, similarity, via = placed.get(article_id, (None, None, None))
         row = {
             "id": article_id,
             "cluster": cluster.id if cluster else None,
@@ -101,16 +106,17 @@ def article_rows(result: DedupResult) -> list[dict[str, Any]]:
             "similarity": similarity,
         }
         if stories is not None:
-            story, story_similarity = stories.get(article_id, (None, None))
+            story, story_similarity, _ = stories.get(article_id, (None, None, None))
             row["story"] = story.id if story else None
             row["story_representative"] = story.representative if story else None
             row["story_similarity"] = story_similarity
+        row["via"] = via if cluster and via != cluster.representative else None
         rows.append(row)
     return rows
 
 
-def _placed(clusters: Sequence[Cluster]) -> dict[str, tuple[Cluster, float]]:
-    return {m.id: (c, m.similarity) for c in clusters for m in c.members}
+def _placed(clusters: Sequence[Cluster]) -> dict[str, tuple[Cluster, float, str | None]]:
+    return {m.id: (c, m.similarity, m.via) for c in clusters for m in c.members}
 
 
 def to_jsonl(result: DedupResult) -> str:
@@ -140,6 +146,6 @@ def csv_text(rows: Iterable[Sequence[object]]) -> str:
 def to_csv(result: DedupResult) -> str:
     """Return one CSV row per article with a header; singletons have empty cluster fields."""
     _check_result(result)
-    fields = CSV_FIELDS + (STORY_FIELDS if result.has_stories else ())
+    fields = CSV_FIELDS + (STORY_FIELDS if result.has_stories else ()) + VIA_FIELDS
     rows = ([row[k] for k in fields] for row in article_rows(result))
     return csv_text(itertools.chain([fields], rows))
