@@ -798,3 +798,54 @@ def test_force_never_replaces_a_folder_holding_a_linked_input_article(tmp_path):
     assert result.exit_code == 2, result.output
     assert "holds the input article" in result.output
     assert tree_digest(tmp_path) == before
+
+
+def _jsonl(tmp_path: Path) -> Path:
+    src = tmp_path / "in.jsonl"
+    rows = [{"id": n, "text": make_article(i)} for n, i in (("a", 1), ("b", 1), ("c", 2))]
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return src
+
+
+def test_any_output_name_the_file_system_allows_is_written(tmp_path, monkeypatch):
+    """QA 19b #3: the temporary name beside the output held the whole name, so names over
+    ~240 bytes (80 CJK characters) were refused as too long, though legal."""
+    src = _jsonl(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    name = "L" * 240 + ".jsonl"  # 246 bytes; NAME.removed.csv then is 252
+    result = run("dedup", str(src), "--out", name, "-q")
+    assert result.exit_code == 0, result.output
+    assert len((tmp_path / name).read_text(encoding="utf-8").splitlines()) == 2
+    report = "R" * 250 + ".json"
+    result = run("scan", str(src), "--format", "json", "-o", report, "-q")
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / report).read_text(encoding="utf-8"))["summary"]["articles"] == 3
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_a_removed_csv_name_too_long_is_a_usage_error(tmp_path, monkeypatch):
+    """QA 19b #2: a legal 255-byte NAME.jsonl made NAME.removed.csv 261 bytes, and stating it
+    was an internal error (exit 4). Nothing is written."""
+    src = _jsonl(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    result = run("dedup", str(src), "--out", "L" * 249 + ".jsonl")
+    assert result.exit_code == 2, result.output
+    assert "removed.csv: cannot be written" in result.output
+    assert "name the output shorter" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+@pytest.mark.parametrize(("out", "says"), [("-", "not stdout"), ("", "the path is empty")])
+def test_dedup_out_dash_or_empty_is_refused(tmp_path, monkeypatch, out, says):
+    """QA 19b #6, #7: `--out -` wrote a file (or folder) named "-", and `--out ""` read as
+    "." and was refused as holding the input."""
+    src = _jsonl(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    result = run("dedup", str(src), "--out", out)
+    assert result.exit_code == 2
+    assert says in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
+    empty = run("scan", str(src), "-o", "")
+    assert empty.exit_code == 2
+    assert "the path is empty" in empty.output

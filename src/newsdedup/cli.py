@@ -86,6 +86,7 @@ from .write import (
     check_copyable,
     check_target,
     plan_dedup,
+    temp_stem,
     write_deduplicated,
 )
 
@@ -319,7 +320,8 @@ def output_options(formats: Sequence[str]) -> Callable[[F], F]:
             click.option(
                 "--output",
                 "-o",
-                type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+                # Read as a string: Path("") would be "." (QA 19b #7).
+                type=click.Path(dir_okay=False, allow_dash=True),
                 default=None,
                 callback=_dash_is_stdout,
                 help="Write to this file (atomically) instead of stdout ('-': stdout).",
@@ -331,9 +333,27 @@ def output_options(formats: Sequence[str]) -> Callable[[F], F]:
     return wrap
 
 
-def _dash_is_stdout(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
-    """`-o -` means stdout, as for most tools: the same as no -o."""
-    return None if value is not None and str(value) == "-" else value
+def _dash_is_stdout(ctx: click.Context, param: click.Parameter, value: str | None) -> Path | None:
+    """`-o -` means stdout, as for most tools: the same as no -o. An empty path is refused
+    as one (it read as ".", "cannot write: Is a directory": QA 19b #7)."""
+    if value is None or value == "-":
+        return None
+    if not value:
+        raise click.BadParameter("the path is empty; name a file, or '-' for stdout")
+    return Path(value)
+
+
+def _out_path(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """`dedup --out`: a folder or a JSONL file, never stdout, never an empty path (QA 19b
+    #6, #7: "-" made a file or folder named "-", and "" read as "." refused oddly)."""
+    if not value:
+        raise click.BadParameter("the path is empty; name a folder (or FILE.jsonl)")
+    if value == "-":
+        raise click.BadParameter(
+            "dedup writes files, not stdout; name a folder (or FILE.jsonl), './-' for a "
+            "folder named '-'"
+        )
+    return value
 
 
 def load_config_from(opts: dict[str, Any]) -> LoadConfig:
@@ -491,7 +511,7 @@ def write_text_atomic(path: Path, text: str) -> None:
     directory = target.parent if str(target.parent) else Path(".")
     directory.mkdir(parents=True, exist_ok=True)
     mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else 0o666 & ~_umask()
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    fd, tmp = tempfile.mkstemp(prefix=f".{temp_stem(target.name)}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
@@ -1098,6 +1118,7 @@ def explain_command(
     required=True,
     # A string, not a Path: `outdir/` must keep its slash to say "a folder".
     type=click.Path(),
+    callback=_out_path,
     help="Folder to write (for a folder input), or FILE.jsonl (for a JSONL input).",
 )
 @click.option("--force", is_flag=True, help="Replace an existing non-empty output.")

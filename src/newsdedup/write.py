@@ -12,6 +12,7 @@ see removes it.
 
 from __future__ import annotations
 
+import errno
 import functools
 import gzip
 import itertools
@@ -300,7 +301,14 @@ def check_target(
     if as_file:
         targets.append((removed_csv_path(dst, as_file=True), removed_csv_path(out, as_file=True)))
     for target, named in targets:
-        if _occupied(target) and not force:
+        try:
+            occupied = _occupied(target)
+        except OSError as error:  # a name too long (NAME.removed.csv beside a long NAME)
+            raise ConfigError(
+                f"{named}: cannot be written: {error.strerror or error}"
+                + (" (name the output shorter)" if error.errno == errno.ENAMETOOLONG else "")
+            ) from error
+        if occupied and not force:
             raise ConfigError(f"{named}: already exists and is not empty (use --force)")
 
 
@@ -384,11 +392,22 @@ def _fill(root: Path, plan: DedupPlan, folder: Path, progress: Progress | None) 
     return files
 
 
+# How much of the target's name a temporary name beside it holds: with the dot, random part
+# and suffix it stays far under the 255 bytes most file systems allow a name, so any name
+# the user may give can be written (QA 19b #3: names over ~240 bytes were refused).
+_TEMP_STEM_BYTES = 120
+
+
+def temp_stem(name: str) -> str:
+    """Return the start of `name` a temporary name beside it holds (whole characters)."""
+    return name.encode("utf-8", "surrogateescape")[:_TEMP_STEM_BYTES].decode("utf-8", "ignore")
+
+
 def _fresh(parent: Path, name: str, suffix: str, *, folder: bool) -> Path:
     """Create a new hidden folder or empty file beside the target, honouring the umask
     (tempfile's 0700/0600 modes would leak into the output the user gets)."""
     for _ in range(100):
-        path = parent / f".{name}.{secrets.token_hex(4)}{suffix}"
+        path = parent / f".{temp_stem(name)}.{secrets.token_hex(4)}{suffix}"
         try:
             if folder:
                 path.mkdir()
