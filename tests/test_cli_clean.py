@@ -199,3 +199,19 @@ def test_classic_mac_line_ends_are_lines(tmp_path):
     members = json.loads(result.stdout)["clusters"][0]["members"]
     assert [m["similarity"] for m in members] == [1.0, 1.0]
     assert (tmp_path / "cr.txt").read_bytes() == story.replace(b"\n", b"\r")  # input untouched
+
+
+def test_ids_in_the_text_headers_are_escaped(tmp_path):
+    """QA 19b #4: an id holding a newline split its `==> id <==` header, and one holding a
+    terminal escape cleared the screen; they are escaped as `scan` shows ids."""
+    src = tmp_path / "in.jsonl"
+    rows = [
+        {"id": "evil\x1b[2J", "text": make_article(1)},
+        {"id": "new\nline", "text": make_article(2)},
+    ]
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    for extra in ([], ["--show-dropped"]):
+        out = run("clean", str(src), "-q", *extra).stdout
+        assert "\x1b" not in out
+        headers = [line for line in out.splitlines() if line.startswith("==>")]
+        assert headers == ["==> evil\\x1b[2J <==", "==> new\\nline <=="]

@@ -12,6 +12,7 @@ from typing import Any
 
 from .html import PageLines, extractor_record, extractor_text
 from .records import Article, CleanText, Line
+from .render import visible
 
 
 def _source(article: Article) -> str:
@@ -88,7 +89,9 @@ def clean_to_text(
     parts = []
     for article, cleaned in items:
         if len(items) > 1:
-            parts.append(f"==> {article.id} <==\n")
+            # The id as `scan` shows it: a newline or a terminal escape in a scraped id
+            # split the header or reached the terminal (QA 19b #4).
+            parts.append(f"==> {visible(article.id)} <==\n")
         if show_dropped and extracted and article.id in extracted:
             parts.append(extractor_text(extracted[article.id]))
         if show_dropped:
