@@ -228,3 +228,33 @@ def test_a_budget_flag_replaces_the_files_whole_budget(tmp_path, flags, code):
     assert CliRunner().invoke(cli, ["index", "add", str(tmp_path), "--index", index]).exit_code == 0
     checked = CliRunner().invoke(cli, ["index", "check", str(today), "--index", index, *flags])
     assert checked.exit_code == code, checked.output
+
+
+@pytest.mark.parametrize("command", ["scan", "check", "clean"])
+def test_a_files_booleans_can_be_turned_off_by_flags(tmp_path, command):
+    """QA 19b #5: `strict = true`, `templates = false` and `boilerplate = false` in a
+    settings file could not be undone on the command line (README: flags override the
+    file): `--no-strict`, `--templates` and `--boilerplate` were "No such option"."""
+    import json
+
+    from click.testing import CliRunner
+
+    from newsdedup.cli import cli
+
+    from .conftest import make_article
+
+    for seed, name in enumerate(("a.txt", "b.txt")):
+        (tmp_path / name).write_text(make_article(seed), encoding="utf-8")
+    (tmp_path / "bin.txt").write_bytes(b"\x00\x01binary")
+    (tmp_path / "newsdedup.toml").write_text(
+        "strict = true\ntemplates = false\nboilerplate = false\n", encoding="utf-8"
+    )
+    fmt = ["--format", "json"]
+    strict = CliRunner().invoke(cli, [command, str(tmp_path), *fmt, "-q"])
+    assert strict.exit_code == 3
+    flags = ["--no-strict", "--templates", "--boilerplate"]
+    result = CliRunner().invoke(cli, [command, str(tmp_path), *fmt, "-q", *flags])
+    assert result.exit_code == 0, result.output
+    if command != "clean":
+        params = json.loads(result.stdout)["params"]
+        assert (params["boilerplate"], params["templates"]) == (True, True)

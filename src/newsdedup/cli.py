@@ -186,7 +186,10 @@ def corpus_options(f: F) -> F:
             "detecting it.",
         ),
         click.option(
-            "--strict", is_flag=True, help="Stop at the first unreadable file or record (exit 3)."
+            # Each setting a file can turn on has its "off" flag too (QA 19b #5).
+            "--strict/--no-strict",
+            default=False,
+            help="Stop at the first unreadable file or record (exit 3).",
         ),
     ]
     return functools.reduce(lambda acc, d: d(acc), reversed(decorators), f)
@@ -246,9 +249,17 @@ def dedup_options(f: F) -> F:
             show_default=True,
             help="MinHash seed.",
         ),
-        click.option("--no-boilerplate", is_flag=True, help="Keep every line (no cleaning rules)."),
         click.option(
-            "--no-templates", is_flag=True, help="Do not learn site templates from the corpus."
+            "--no-boilerplate/--boilerplate",
+            "no_boilerplate",
+            default=False,
+            help="Keep every line (no cleaning rules).",
+        ),
+        click.option(
+            "--no-templates/--templates",
+            "no_templates",
+            default=False,
+            help="Do not learn site templates from the corpus.",
         ),
         click.option(
             "--workers",
@@ -1577,8 +1588,18 @@ def run_scan_dask(paths: Sequence[Path], opts: dict[str, Any], err: Console) -> 
 @cli.command("clean")
 @click.argument("paths", nargs=-1, required=True, type=INPUT_PATH)
 @corpus_options
-@click.option("--no-boilerplate", is_flag=True, help="Keep every line (no cleaning rules).")
-@click.option("--no-templates", is_flag=True, help="Do not learn site templates from the corpus.")
+@click.option(
+    "--no-boilerplate/--boilerplate",
+    "no_boilerplate",
+    default=False,
+    help="Keep every line (no cleaning rules).",
+)
+@click.option(
+    "--no-templates/--templates",
+    "no_templates",
+    default=False,
+    help="Do not learn site templates from the corpus.",
+)
 @click.option(
     "--show-dropped", is_flag=True, help="Text format: print every line, the dropped ones marked."
 )
