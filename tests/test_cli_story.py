@@ -419,3 +419,36 @@ def test_story_tables_show_titles_and_dates(tmp_path, level):
     table = run("scan", str(corpus), "--level", level, "-q").output
     for i in range(len(rows)):
         assert f"Headline {i} · 2023-10-19" in table
+
+
+def test_explain_names_an_article_with_nothing_to_compare(tmp_path):
+    """QA 19a #5: a story explanation of an article cleaned to nothing said "LSH over their
+    salient terms did not propose the pair"; it has nothing to compare, as scan says."""
+    for name, text in (("a.txt", QUAKE_A), ("b.txt", QUAKE_B), ("s.txt", "Click here.\n")):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    result = run("explain", "--level", "story", "--corpus", str(tmp_path), "a.txt", "s.txt")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("not compared: s.txt has nothing left to compare")
+    data = json.loads(
+        run(
+            "explain", "--level", "story", "--corpus", str(tmp_path), "a.txt", "s.txt",
+            "--format", "json",
+        ).stdout
+    )  # fmt: skip
+    assert data["verdict"]["reason"].startswith("not compared")
+    assert data["verdict"]["same_story"] is False
+    same = run("explain", "--level", "story", "--corpus", str(tmp_path), "a.txt", "b.txt")
+    assert same.stdout.startswith("same story")
+
+
+@pytest.mark.parametrize("command", ["scan", "check"])
+def test_a_story_threshold_at_the_copy_level_is_a_usage_error(command):
+    """QA 19a #6: --story-threshold without --level story|both changed nothing, silently:
+    a user who thought they tuned stories got the copy level."""
+    result = run(command, str(SEEDS), "--story-threshold", "0.5")
+    assert result.exit_code == 2
+    assert "--level story" in result.output
+    assert run(command, str(SEEDS), "--story-threshold", "0.5", "--level", "both").exit_code in (
+        0,
+        1,
+    )

@@ -852,6 +852,11 @@ def apply_settings(
             continue
         if name in opts and not given(name):
             opts[name] = value
+    if given("story_threshold") and opts.get("level") == "copy":
+        # It tunes stories; at the copy level it changed nothing, unsaid (QA 19a #6).
+        raise click.UsageError(
+            "--story-threshold tunes the story level: add --level story or --level both"
+        )
     return settings
 
 

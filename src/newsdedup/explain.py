@@ -449,6 +449,16 @@ def _iso(day: int | None) -> str | None:
     return None if day is None else dt.date.fromordinal(day).isoformat()
 
 
+def _no_terms(ids: Sequence[str]) -> str:
+    """The verdict for a pair one of which has no terms: nothing to compare, not "LSH did
+    not propose the pair" (QA 19a #5)."""
+    has = "has" if len(ids) == 1 else "both have"
+    return (
+        f"not compared: {' and '.join(ids)} {has} nothing left to compare after cleaning "
+        "(empty, or all boilerplate), as scan reports it (too_short)"
+    )
+
+
 def _story_verdict(
     story: int | None,
     same: bool,
@@ -572,9 +582,9 @@ def explain_story(
         facts_a=da.facts,
         facts_b=db.facts,
         fact_factor=round(fact_agreement(da.facts, db.facts, config.story), SCORE_PLACES),
-        verdict=_story_verdict(
-            story_a, same, score, candidate, apart, config.story, groups, copies
-        ),
+        verdict=_story_verdict(story_a, same, score, candidate, apart, config.story, groups, copies)
+        if same or (va and vb)
+        else _no_terms([name for name, v in ((a_id, va), (b_id, vb)) if not v]),
         params={**config.params(), "level": "story", "story": asdict(config.story)},
     )
 
