@@ -676,6 +676,11 @@ def _jsonl_record(
     article_id = _field(record, config.id_field) or f"{source}:{lineno}"
     title = _field(record, config.title_field)
     date = _field(record, config.date_field)
+    given_date = record.get(config.date_field)
+    if isinstance(given_date, (dict, list)) and given_date:
+        # As its JSON, so the story level counts it among the dates it could not read (an
+        # object was undated in silence: QA 19a #7).
+        date = json.dumps(given_date, ensure_ascii=False, sort_keys=True)
     url = _field(record, config.url_field)
     if is_html_document(text):  # a crawler's {"url", "html"} record: a page, not a text
         return _record_page(text, article_id, source, lineno, title, date, url)

@@ -1154,7 +1154,8 @@ def unread_dates_warning(ids: Sequence[str], docs: Sequence[StoryDoc]) -> LoadIs
         source=first,
         problem=(
             f"{len(unread):,} {many} could not be read as a date (such as {value!r}); they "
-            "count as undated at the story level (write ISO 8601 dates: 2009-03-03)"
+            "count as undated at the story level (dates of the years 1900 to 2099 are read; "
+            "write ISO 8601 dates: 2009-03-03)"
         ),
         severity="warning",
     )
