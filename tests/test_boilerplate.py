@@ -1171,3 +1171,33 @@ def test_decomposed_text_is_cleaned_as_its_composed_form():
     decomposed = [ln.reason for ln in classify(unicodedata.normalize("NFD", KOREAN_ARTICLE))]
     assert decomposed == composed
     assert composed.count(None) >= 6  # the body paragraphs
+
+
+@pytest.mark.parametrize(
+    "credit",
+    [
+        "Photo courtesy of Transport for London",
+        "Photography by Jane Smith for Reuters",
+        "Photo gallery: scenes from the opening day",
+        "Image 1 of 5 Expand",
+        "Pictures supplied by the family",
+        "Image source, Getty Images",
+        "Photo illustration by Getty",
+    ],
+)
+def test_credit_lines_that_name_how_the_picture_came_still_go(credit):
+    """QA 20a #3: after the bare-credit pattern was narrowed (QA 19c #1), these stayed."""
+    body = make_article(35, 3).split("\n\n")
+    text = "\n\n".join([body[0], credit, *body[1:]])
+    assert reasons_of(text)[credit] == "credit"
+
+
+@pytest.mark.parametrize(
+    "subheading", ["Photo finish in Ohio", "Pictures tell the story", "Image rights dispute"]
+)
+def test_a_short_subheading_opening_with_photo_is_no_credit(subheading):
+    """QA 20a #4: the word and up to three more was a credit whatever the words; the words
+    after it must now be names ("Photo AFP", "Picture John Smith/Reuters")."""
+    body = make_article(36, 3).split("\n\n")
+    text = "\n\n".join([body[0], subheading, *body[1:]])
+    assert reasons_of(text)[subheading] is None

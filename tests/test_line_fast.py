@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+import unicodedata
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -38,7 +39,7 @@ SPECIAL = ["", " ", "\t \u3000", "\u00a0", "\u2019", "A", "a", "I'm", "\u201cQuo
 
 
 def reference_shape(text: str) -> body.Shape:
-    stripped = text.strip()
+    stripped = unicodedata.normalize("NFC", text.strip())
     if not stripped:
         return body.Shape(words=0.0, lower_share=0.0, ends_sentence=False, blank=True)
     if stripped.isascii():
@@ -164,7 +165,13 @@ def plain_rules(f: bp._Features) -> dict[str, bool]:
             or any(p.search(canon, tail) for p in bp.CAPTION_TAILS)
         ),
         "credit": canon in bp.WIRE_CREDITS
-        or (f.words <= 12 and any(p.search(canon) for p in bp.CREDIT_PATTERNS)),
+        or (
+            f.words <= 12
+            and (
+                any(p.search(canon) for p in bp.CREDIT_PATTERNS)
+                or (bool(bp.BARE_CREDIT.search(canon)) and bp._names_only(f.raw))
+            )
+        ),
         "author": bool(bp.COMMENT_AUTHOR.search(canon)),
         "date": f.words <= 10 and any(p.search(canon) for p in bp.DATE_PATTERNS),
         "navigation": plain_navigation(f),

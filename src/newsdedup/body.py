@@ -97,6 +97,10 @@ def shape(text: str) -> Shape:
     stripped = text.strip()
     if not stripped:
         return Shape(words=0.0, lower_share=0.0, ends_sentence=False, blank=True)
+    if not stripped.isascii() and not unicodedata.is_normalized("NFC", stripped):
+        # Decomposed text (as macOS tools write it) counts as its composed form: Hangul jamo
+        # are syllables, and a letter and its accent one letter (QA 19c #4).
+        stripped = unicodedata.normalize("NFC", stripped)
     if stripped.isascii() or not _NON_ASCII_WORD.search(stripped):
         # ASCII letters all have case: the share is lower-case word starts over words - 1.
         # (What `_ascii_counts` gives is what _ASCII_WORD and _ASCII_LOWER_START find; with
@@ -107,10 +111,6 @@ def shape(text: str) -> Shape:
         lower = starts / (count - 1) if count > 1 else 0.0
         size = float(count)
     else:
-        if not unicodedata.is_normalized("NFC", stripped):
-            # Decomposed text (as macOS tools write it) counts as its composed form: Hangul
-            # jamo are syllables, and a letter and its accent one letter (QA 19c #4).
-            stripped = unicodedata.normalize("NFC", stripped)
         cjk = len(_CJK.findall(stripped))
         words = _WORD.findall(_CJK.sub(" ", stripped))
         rest = words[1:]

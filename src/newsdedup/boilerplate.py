@@ -204,16 +204,29 @@ NAV_WORDS = frozenset(
 )
 # Photo credits: "PHOTO: AFP", "Picture: X/REUTERS", "(Photo by ...)", "Credit: ...".
 CREDIT_PATTERNS = (
-    re.compile(r"^(photo|picture|image|pic|credit|photograph|video|graphic)s?\s*(:|by\b)"),
-    # In brackets, or the word alone or with a name of up to three words ("Photo AFP",
-    # "Picture John Smith/Reuters"): not a subheading that opens with the word ("Image
+    re.compile(
+        r"^(photo|picture|image|pic|credit|photograph|photography|video|graphic)s?"
+        r"\s*(:|(by|courtesy|supplied|provided|gallery|illustration|via|copyright|source|credit)\b)"
+    ),
+    # In brackets: "(Photo John Smith)". Not a subheading that opens with the word ("Image
     # problem for the grid") or a longer one ("Photovoltaik auf Balkonen", "Imagen de país")
     # (QA 19c #1).
     re.compile(r"^\((photo|image|picture)s?\b:?\s*(by\s)?[^.()]{0,60}\)$"),
-    re.compile(r"^(photo|image|picture|photograph(y|er)?)s?( [^\s.]+){0,3}$"),
-    re.compile(r"^(photo|image|picture|slide)s? \d+ (of|/)( /)? \d+$"),  # "Image 1 of 5"
+    re.compile(r"^(photo|image|picture|slide)s? \d+ (of|/)( /)? \d+\b"),  # "Image 1 of 5"
     re.compile(r"^(getty images|afp|ap|reuters|epa|shutterstock|file photo)(\s*/\s*\w+)*$"),
 )
+# The word alone or with a name of up to three words ("Photos", "Photo AFP", "Picture John
+# Smith/Reuters"), when each word after it is a name (`_names_only`, read on the raw line):
+# "Photo finish in Ohio" and "Pictures tell the story" are subheadings (QA 20a #4).
+BARE_CREDIT = re.compile(r"^(photo|image|picture|photograph(y|er)?)s?( [^\s.]+){0,3}$|^pictured$")
+
+
+def _names_only(raw: str) -> bool:
+    """Return True when every word after the first of `raw` starts with a capital or a
+    digit, or holds a slash ("Smith/Reuters")."""
+    return all(w[:1].isupper() or w[:1].isdigit() or "/" in w for w in raw.split()[1:])
+
+
 CAPTION_PATTERNS = (
     re.compile(r"^(in this (photo|image|picture|file photo)|file photo:|pictured:)"),
     re.compile(r"\((ap|afp|reuters|getty|epa)\s*photo[^)]*\)\s*$"),
@@ -650,7 +663,10 @@ def _is_credit(f: _Features) -> bool:
     return (
         f.words <= 12
         and f.canon.startswith(_CREDIT_STARTS)
-        and any(p.search(f.canon) for p in CREDIT_PATTERNS)
+        and (
+            any(p.search(f.canon) for p in CREDIT_PATTERNS)
+            or (BARE_CREDIT.search(f.canon) is not None and _names_only(f.raw))
+        )
     )
 
 
