@@ -194,3 +194,30 @@ def test_one_figure_however_many_zeros_end_it():
     assert a.decimals == b.decimals == frozenset({"5.5"})
     assert fact_agreement(a, b, StoryConfig()) == StoryConfig().fact_match
     assert article_facts("growth of 3.00 percent").decimals == frozenset({"3.0"})
+
+
+def test_durations_in_hours_stay_figures():
+    """QA 20a #8: "hrs" was read as a time zone, so "7.5 hrs of battery life" lost its figure."""
+    assert article_facts("up to 7.5 hrs of battery life").decimals == frozenset({"7.5"})
+
+
+@pytest.mark.parametrize(
+    ("head", "iso"),
+    [
+        ("CARDIFF, Monday the 4th of March 2024 - The council", "2024-03-04"),
+        ("Posted on the 4th of March, 2009", "2009-03-04"),
+        ("Published on the 4th March 2024", "2024-03-04"),
+        ("As of March 4, 2024, the count stood at", "2024-03-04"),
+        ("LONDON, Jan 5, 2024 (Reuters) - Shares", "2024-01-05"),
+        ("memories of the August 17, 1999 Izmit disaster", None),
+        ("since the 4th of March 2009 the rule", None),
+        ("a trial set for March 3, 2026", None),
+    ],
+)
+def test_head_dates_datelines_and_recalled_dates(head, iso):
+    """QA 19a #4 and QA 20a #6: a date a sentence recalls does not date the article, but
+    "the 4th of March" and "As of March 4" are datelines."""
+    from newsdedup.story import head_date
+
+    day = head_date(head)
+    assert (None if day is None else dt.date.fromordinal(day).isoformat()) == iso

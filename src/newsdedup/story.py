@@ -338,8 +338,19 @@ def parse_date(value: str) -> int | None:
 # January 1, 2020", "a trial set for March 3, 2026") is not the article's own (QA 19a #4: a
 # lede recalling the 1999 quake dated a report of a 2024 one, and parted it from its story).
 # A dateline's date follows a line start, a place, a weekday, "on" or "Published".
+# "the" only before a month ("the August 17, 1999 disaster"): "Monday the 4th of March 2024"
+# and "Posted on the 4th of March" are datelines; so is "As of March 4, 2024" (QA 20a #6).
 _RECALLED = re.compile(
-    r"\b(?:the|since|until|till|before|after|for|of|from|by|to|through|between|and|than)\s*$",
+    r"(?<!\bas )\b(?:since|until|till|before|after|for|of|from|by|to|through|between|and|than)"
+    r"\s*$|\bthe\s+$",
+    re.IGNORECASE,
+)
+
+
+# Before a day-first date ("the 4th of March"), "the" is no sign.
+_RECALLED_DAY = re.compile(
+    r"(?<!\bas )\b(?:since|until|till|before|after|for|of|from|by|to|through|between|and|than)"
+    r"\s*(?:the\s+)?$",
     re.IGNORECASE,
 )
 
@@ -347,12 +358,14 @@ _RECALLED = re.compile(
 def head_date(head: str) -> int | None:
     """Return the proleptic ordinal of the first full date in an article's head that is not
     one a sentence recalls (`_RECALLED`), or None."""
-    found = [
-        (at, day)
-        for at, day in _full_dates(head)
-        if _RECALLED.search(head, max(0, at - 20), at) is None
-    ]
+    found = [(at, day) for at, day in _full_dates(head) if not _recalled(head, at)]
     return min(found)[1] if found else None
+
+
+def _recalled(head: str, at: int) -> bool:
+    """Return True when the date at `at` in `head` is one a sentence recalls."""
+    words = _RECALLED_DAY if head[at : at + 1].isdigit() else _RECALLED
+    return words.search(head, max(0, at - 20), at) is not None
 
 
 def _full_dates(value: str) -> list[tuple[int, int]]:
@@ -436,7 +449,7 @@ _DECIMAL = re.compile(r"\d+\.\d+")
 # time each reporter heard is no figure of the event, and two write-ups often differ by a
 # minute (QA 19a #2: "2.30pm" against "2.31pm" halved the score of one Fed meeting).
 _CLOCK = re.compile(
-    r" ?(?:[ap] ?\.? ?m\b|(?:gmt|bst|utc|cet|cest|edt|est|cdt|cst|pdt|pst|hrs)\b)", re.IGNORECASE
+    r" ?(?:[ap] ?\.? ?m\b|(?:gmt|bst|utc|cet|cest|edt|est|cdt|cst|pdt|pst)\b)", re.IGNORECASE
 )
 
 
