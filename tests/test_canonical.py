@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
+import pytest
 from hypothesis import given
 
 from newsdedup.canonical import canonicalize
@@ -32,6 +33,19 @@ class TestCanonicalize:
         for folded, plain in pairs:
             assert canonicalize(folded) == canonicalize(plain)
         assert canonicalize("İstanbul") == "istanbul"  # no combining dot left
+
+    @pytest.mark.parametrize(
+        "text", ["\u0451\u0308", "\u0401\u0300", "e\u0653\u0301", "a\u06d6\u030a", "اقرأ"]
+    )
+    def test_folds_leave_nothing_to_fold_again(self, text):
+        """QA 20a #9: a mark left after a folded character composed with the one before it
+        on a second pass: canonical text was not its own canonical form."""
+        once = canonicalize(text)
+        assert canonicalize(once) == once
+
+    def test_persian_keyboard_letters_fold_as_arabic_ones(self):
+        """QA 20a: Persian typed on an Arabic keyboard (ي for ی, ك for ک) matched nothing."""
+        assert canonicalize("کتاب یک") == canonicalize("كتاب يك")
 
     def test_dotted_abbreviations_match_undotted(self):
         """ "U.S." and "US" fold to the same token."""

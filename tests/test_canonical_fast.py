@@ -31,7 +31,11 @@ def reference(text: str) -> str:
     text = text.translate(_QUOTES)
     text = _DASH_RUN.sub("-", text)
     text = unicodedata.normalize("NFKC", text.casefold())
-    text = _SCRIPT_FOLD.sub(_fold_script, text)
+    while True:  # the script folds, and NFKC again, until nothing changes
+        folded = unicodedata.normalize("NFKC", _SCRIPT_FOLD.sub(_fold_script, text))
+        if folded == text:
+            break
+        text = folded
     text = _DOTTED.sub(_undot, text)
     return re.sub(r"\s+", " ", text).strip()
 
@@ -44,6 +48,7 @@ ALPHABET = st.sampled_from(
         *("\u00a0", "\u2003", "\u3000", "\u2019", "\u201c", "\u2014", "\u2026", "\u200b"),
         *("\ufb01", "\u0301", "\uff21", "\u00df", "\u03a3", "\u0130", "\u00ad", "\u2028"),
         *("\u0623", "\u064e", "\u0451", "\u0401", "\u0661", "\u0967", "\uff11", "\u0435"),
+        *("\u0308", "\u0300", "\u0653", "\u06d6", "\u030a", "\u06cc", "\u06a9"),
         *("&", ";", "#", "amp;", "&nbsp;", "&#8217;", "&#x2014;", "&amp;", "\uff06", "\uff1b"),
     ]
 )

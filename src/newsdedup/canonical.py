@@ -52,9 +52,9 @@ _INVISIBLE = re.compile(
 )
 # Spellings one script allows for one word, folded last (QA 19c #5, #8): Arabic vowel marks
 # (harakat, optional in writing: a site may print a few), alef with hamza or madda as bare
-# alef, alef maqsura as ya; Russian yo as ye (most sites write "е" for "ё"); and decimal
-# digits of any script (Arabic-Indic, Devanagari...) as ASCII digits, as NFKC already does
-# for fullwidth ones.
+# alef, alef maqsura and Persian yeh as ya, keheh as kaf; Russian yo as ye (most sites
+# write "е" for "ё"); and decimal digits of any script (Arabic-Indic, Devanagari...) as
+# ASCII digits, as NFKC already does for fullwidth ones.
 _SCRIPT_FOLDS = {
     **dict.fromkeys(
         [
@@ -69,10 +69,26 @@ _SCRIPT_FOLDS = {
     ),
     **dict.fromkeys([0x0622, 0x0623, 0x0625, 0x0671], "\u0627"),
     0x0649: "\u064a",
+    # Persian keyboards' yeh and keheh, as Arabic ones write them (QA 20a).
+    0x06CC: "\u064a",
+    0x06A9: "\u0643",
     0x0451: "\u0435",
     0x0401: "\u0435",
 }
 _SCRIPT_FOLD = re.compile("[" + "".join(sorted({chr(c) for c in _SCRIPT_FOLDS})) + "]|(?![0-9])\\d")
+
+
+def _fold_scripts(text: str) -> str:
+    """Apply the script folds, and NFKC again while they change the text: a mark left after
+    a dropped or replaced character may compose with the one before it ("ё" + U+0308 is
+    "е" + U+0308, which NFKC makes "ё"), and canonical text must be its own canonical form
+    (QA 20a #9)."""
+    while _SCRIPT_FOLD.search(text):
+        folded = unicodedata.normalize("NFKC", _SCRIPT_FOLD.sub(_fold_script, text))
+        if folded == text:
+            break
+        text = folded
+    return text
 
 
 def _fold_script(match: re.Match[str]) -> str:
@@ -195,7 +211,7 @@ def canonicalize(text: str) -> str:
     text = _DASH_RUN.sub("-", text)
     # casefold can leave sequences NFKC would compose; normalize again so folding is idempotent.
     text = unicodedata.normalize("NFKC", text.casefold())
-    text = _SCRIPT_FOLD.sub(_fold_script, text)
+    text = _fold_scripts(text)
     if _DOTTED_HINT.search(text):
         text = _DOTTED.sub(_undot, text)
     # str.split() splits on exactly the characters regex \s matches (str.isspace), faster.
