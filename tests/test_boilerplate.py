@@ -1201,3 +1201,119 @@ def test_a_short_subheading_opening_with_photo_is_no_credit(subheading):
     body = make_article(36, 3).split("\n\n")
     text = "\n\n".join([body[0], subheading, *body[1:]])
     assert reasons_of(text)[subheading] is None
+
+
+ZH_FLASH_1 = "\n".join(
+    [
+        "当前位置：首页 > 财经 > 股市",
+        "",
+        "快讯：沪指收涨0.5%",
+        "",
+        "发布时间：2024年07月15日 15:05  来源：新华财经",
+        "",
+        "沪指15日收涨0.5%，报2974点。",
+        "",
+        "（责任编辑：李华）",
+        "",
+        "热门推荐",
+        "暑期出行高峰来临 铁路加开列车",
+        "多地发布高温预警",
+        "央行：下半年继续实施稳健的货币政策",
+        "",
+        "网友评论",
+        "登录后发表评论",
+        "",
+        "版权声明：本网登载的所有内容，版权均属本网所有，未经书面授权不得转载、摘编或以其他方式使用。",
+        "",
+        "关于我们 | 联系我们 | 广告服务 | 法律声明 | 网站地图",
+        "Copyright © 2024 中国XX财经网 版权所有",
+    ]
+)
+ZH_FLASH_2 = "\n".join(
+    [
+        "当前位置：首页 > 财经 > 股市",
+        "",
+        "快讯：人民币中间价上调",
+        "",
+        "发布时间：2024年07月15日 15:05  来源：新华财经",
+        "",
+        "人民币中间价15日报7.1315，上调12个基点。",
+        "",
+        "（责任编辑：李华）",
+        "",
+        "热门推荐",
+        "暑期出行高峰来临 铁路加开列车",
+        "多地发布高温预警",
+        "央行：下半年继续实施稳健的货币政策",
+        "",
+        "网友评论",
+        "登录后发表评论",
+        "",
+        "版权声明：本网登载的所有内容，版权均属本网所有，未经书面授权不得转载、摘编或以其他方式使用。",
+        "",
+        "关于我们 | 联系我们 | 广告服务 | 法律声明 | 网站地图",
+        "Copyright © 2024 中国XX财经网 版权所有",
+    ]
+)
+DE_BRIEF = "\n".join(
+    [
+        "Startseite",
+        "Politik",
+        "Wirtschaft",
+        "Sport",
+        "Kultur",
+        "",
+        "Veröffentlicht am 05.07.2024, 08:15 Uhr",
+        "",
+        "Stromausfall in München",
+        "",
+        "München (dpa) - Ein Stromausfall hat am Donnerstagabend Teile des Münchner Westens für rund zwei Stunden lahmgelegt. Ursache war nach Angaben der Stadtwerke ein Kabelschaden.",  # noqa: E501
+        "",
+        "Foto: dpa",
+        "",
+        "Mehr zum Thema",
+        "",
+        "Rente mit 63: Was sich jetzt ändert",
+        "Streit um Kindergrundsicherung geht weiter",
+        "Lindner will Steuern senken",
+        "",
+        "Newsletter abonnieren",
+        "Die wichtigsten Nachrichten des Tages direkt in Ihr Postfach.",
+        "",
+        "Kommentare (12)",
+        "",
+        "© 2024 Tagesblatt Medien GmbH. Alle Rechte vorbehalten.",
+    ]
+)
+
+
+def test_two_flash_items_of_one_chinese_site_are_no_copies():
+    """QA 19c #7: two different one-sentence items in one site's chrome (breadcrumbs,
+    "热门推荐" list, copyright notice) matched at 0.81: the related heading and the notice in
+    Chinese were not known. They go now, and the two items are no cluster."""
+    articles = [
+        Article(id="c1", text=ZH_FLASH_1, source="c1"),
+        Article(id="c2", text=ZH_FLASH_2, source="c2"),
+    ]
+    assert find_duplicates(articles).clusters == ()
+    got = reasons_of(ZH_FLASH_1)
+    assert got["热门推荐"] == "related"
+    assert (
+        got[
+            "版权声明：本网登载的所有内容，版权均属本网所有，未经书面授权不得转载、摘编或以其他方式使用。"
+        ]
+        == "footer"
+    )
+    assert got["沪指15日收涨0.5%，报2974点。"] is None
+
+
+def test_a_german_briefs_menu_related_list_and_notice_go():
+    """QA 19c #6: a brief too short for the body finder kept its German site chrome."""
+    got = reasons_of(DE_BRIEF)
+    assert [got[w] for w in ("Startseite", "Politik", "Kultur")] == ["navigation"] * 3
+    assert got["Mehr zum Thema"] == "related"
+    assert got["Lindner will Steuern senken"] == "related"
+    assert got["© 2024 Tagesblatt Medien GmbH. Alle Rechte vorbehalten."] == "footer"
+    assert got["Stromausfall in München"] is None or got["Stromausfall in München"] == "title"
+    body = [t for t, r in got.items() if t.startswith("München (dpa)")]
+    assert [got[t] for t in body] == [None]

@@ -156,8 +156,12 @@ def plain_rules(f: bp._Features) -> dict[str, bool]:
         "share": f.words <= 12 and has(bp.SHARE_PHRASES) and not news,
         "cookie": cookie,
         "footer": f.words <= 60
-        and any(p.search(canon) for p in bp.FOOTER_PATTERNS)
-        and not plain_copyright_sentence(f),
+        and (
+            bool(bp._RIGHTS_ELSEWHERE.search(canon))
+            or (
+                any(p.search(canon) for p in bp.FOOTER_PATTERNS) and not plain_copyright_sentence(f)
+            )
+        ),
         "related_link": f.words <= 30 and bool(bp.RELATED_PREFIX.search(canon)),
         "caption": f.words <= 80
         and bool(
@@ -253,6 +257,7 @@ RULE_PIECES = sorted(
         *("home > world > asia", "a / b", "|", "\u00bb", "may 1, 2024", "2024-01-02", "..."),
         *("published 2024-01-02", "updated: 12 may 2024 10:30 gmt", "image credit: nasa"),
         *("monday, may 1, 2024 - 10:30 am", ":2024-01-02", "\u0661\u0662 may 2024", "sept 3, 2024"),
+        *("alle rechte vorbehalten", "版权所有", "tous droits réservés", "rechte"),
         *("says:", "said :", "wrote:", "bob on may 1 at 6:34 pm said:", "ad", "the", "Home"),
     }
 )

@@ -153,6 +153,26 @@ RELATED_HEADINGS = frozenset(
         "see also",
         "also read",
     }
+    # The same headings in other languages (QA 19c #6, #7: a short brief kept its related
+    # list under "Mehr zum Thema" or "相关阅读", and two different briefs of one site matched
+    # on it), in canonical form (canonicalize: Arabic alef forms fold).
+    | {
+        canonicalize(heading)
+        for heading in (
+            *("Mehr zum Thema", "Lesen Sie auch", "Auch interessant", "Meistgelesen"),
+            *("Das könnte Sie auch interessieren", "Weitere Artikel", "Lire aussi"),
+            *("À lire aussi", "A lire aussi", "Sur le même sujet", "Les plus lus"),
+            *("Te puede interesar", "Leer más", "Lo más leído", "Noticias relacionadas"),
+            *("Leggi anche", "Potrebbe interessarti", "I più letti", "Articoli correlati"),
+            *("Leia também", "Leia mais", "Mais lidas", "Notícias relacionadas"),
+            *("Lees ook", "Meest gelezen", "Czytaj także", "Czytaj też", "Ilgili haberler"),
+            *("Читайте также", "По теме", "Самое читаемое", "Читайте также:"),
+            *("相关阅读", "相关新闻", "相关文章", "热门推荐", "推荐阅读", "延伸阅读", "猜你喜欢"),
+            *("相關新聞", "延伸閱讀", "関連記事", "関連ニュース", "おすすめ記事"),
+            *("관련기사", "관련 기사", "많이 본 뉴스", "اقرأ أيضا", "اقرأ أيضاً", "مواضيع ذات صلة"),
+            *("यह भी पढ़ें", "संबंधित खबरें", "Xem thêm", "Tin liên quan"),
+        )
+    }
 )
 NAV_WORDS = frozenset(
     {
@@ -200,6 +220,21 @@ NAV_WORDS = frozenset(
         "next",
         "previous",
         "back to top",
+    }
+    # A site's menu in other languages, one item a line (QA 19c #6: "Startseite", "Politik",
+    # "首页", "财经" stayed above short briefs, which then missed their copies).
+    | {
+        canonicalize(word)
+        for word in (
+            *("Startseite", "Politik", "Wirtschaft", "Kultur", "Panorama", "Meinung", "Wissen"),
+            *("Accueil", "Politique", "Économie", "Société", "Monde", "International"),
+            *("Inicio", "Portada", "Política", "Economía", "Sociedad", "Deportes", "Opinión"),
+            *("Internacional", "Cultura", "Cronaca", "Esteri", "Economia", "Spettacoli"),
+            *("Início", "Esportes", "Mundo", "Главная", "Политика", "Экономика", "Общество"),
+            *("Спорт", "Культура", "В мире", "首页", "新闻", "财经", "体育", "娱乐", "国际"),
+            *("国内", "科技", "军事", "社会", "ホーム", "ニュース", "経済", "政治", "国際"),
+            *("スポーツ", "홈", "정치", "경제", "사회", "국제", "스포츠", "문화"),
+        )
     }
 )
 # Photo credits: "PHOTO: AFP", "Picture: X/REUTERS", "(Photo by ...)", "Credit: ...".
@@ -615,6 +650,35 @@ def _is_cookie(f: _Features) -> bool:
 
 _FOOTER_ANCHORED = tuple(p for p in FOOTER_PATTERNS if p.pattern.startswith("^"))
 # How every match of _FOOTER_ANCHORED starts.
+# "All rights reserved" in other languages, and the copyright notices of Chinese, Japanese
+# and Korean sites (QA 19c #6, #7), in canonical form.
+_RIGHTS_ELSEWHERE = re.compile(
+    "|".join(
+        re.escape(canonicalize(phrase))
+        for phrase in (
+            *("alle Rechte vorbehalten", "tous droits réservés", "todos los derechos reservados"),
+            *("tutti i diritti riservati", "todos os direitos reservados", "все права защищены"),
+            *("alle rechten voorbehouden", "wszelkie prawa zastrzeżone", "tüm hakları saklıdır"),
+            *("版权所有", "版權所有", "版权声明", "無断転載", "無断複製", "무단전재", "무단 전재"),
+            *("جميع الحقوق محفوظة", "सर्वाधिकार सुरक्षित"),
+        )
+    )
+)
+
+
+def _rights_elsewhere(canon: str) -> bool:
+    """Return True when `canon` holds a notice of `_RIGHTS_ELSEWHERE` (the ASCII ones hold
+    one of the four words tested first)."""
+    return (
+        not canon.isascii()
+        or "rechte" in canon
+        or "derechos" in canon
+        or "diritti" in canon
+        or "direitos" in canon
+        or "rechten" in canon
+    ) and _RIGHTS_ELSEWHERE.search(canon) is not None
+
+
 _FOOTER_STARTS = (
     *("published by", "\u00a9", "(c)", "copyright", "this article ", "this story "),
     "a version of this ",
@@ -631,6 +695,8 @@ _COPYRIGHT_NOUN = re.compile(r"^\W*[Cc]opyright\s+[a-z]")
 def _is_footer(f: _Features) -> bool:
     if f.words > 60:
         return False
+    if _rights_elsewhere(f.canon):
+        return True
     if not f.canon.startswith(_FOOTER_STARTS) and "reserved" not in f.canon:
         return False
     if (
