@@ -190,7 +190,7 @@ class TestRunawayLines:
             [str(path), "--format", "csv", "--max-bytes", "1000000", "--workers", workers]
         )
         assert code == 0
-        assert out.split()[1:] == ["r0001,,,", "r0002,,,", "r0004,,,"]
+        assert out.split()[1:] == ["r0001,,,,", "r0002,,,,", "r0004,,,,"]
         assert f"{name}:2: record is {len(body):,} bytes, over the 1,000,000-byte limit" in err
 
 
@@ -348,7 +348,7 @@ def test_encoding_applies_to_jsonl_lines_that_are_not_utf8(tmp_path, workers):
         [str(path), "--format", "csv", "--encoding", "cp1252", "--workers", workers]
     )
     assert (code, err) == (0, "")
-    assert out.split()[1:] == ["a,1,a,1.0", "b,1,a,1.0"]
+    assert out.split()[1:] == ["a,1,a,1.0,", "b,1,a,1.0,"]
     assert load_corpus(path, config=LoadConfig(encoding="cp1252")).articles[0].text == story
     code, out, err = scan_cli([str(path), "--format", "csv", "--workers", workers])
     assert "c.jsonl:1: not UTF-8 at byte" in err
