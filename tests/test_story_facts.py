@@ -221,3 +221,16 @@ def test_head_dates_datelines_and_recalled_dates(head, iso):
 
     day = head_date(head)
     assert (None if day is None else dt.date.fromordinal(day).isoformat()) == iso
+
+
+def test_function_words_of_other_scripts_are_no_story_terms():
+    """QA 19a #8: "إلى", "الذي" and "تحت" led an Arabic story's terms and label; Russian
+    "также" and "заявил" would too. English terms are untouched ("war", "die" stay)."""
+    from newsdedup.story import term_counts
+
+    arabic = "وقال البنك في بيان إن سعر الفائدة ارتفع إلى 21.25 في المئة الذي تحت"
+    russian = "Центробанк также заявил, что ставка будет повышена до 16 процентов"
+    english = "The war in Gaza: many die as the war goes on"
+    terms = {t for text in (arabic, russian, english) for t in term_counts(text).counts}
+    assert not terms & {"إلى", "الذي", "تحت", "في", "также", "заявил", "что", "будет"}
+    assert {"الفائدة", "центробанк", "war", "die"} <= terms

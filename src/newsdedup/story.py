@@ -88,6 +88,20 @@ STOP_WORDS = frozenset(
     afternoon evening night mr mrs ms dr st read more click share comment comments photo
     photos image images video copyright rights reserved updated published http https www com
     """.split()  # noqa: SIM905
+) | frozenset(
+    # Function words of languages in other scripts, which no English term can be (QA 19a #8:
+    # "إلى", "الذي" and "تحت" led an Arabic story's terms and label). Latin-script languages
+    # are left out: "die", "war", "son" and "hat" are English content words.
+    """
+    في من على إلى الى عن مع أن ان إن هذا هذه ذلك تلك التي الذي الذين كان كانت يكون قد لا ما
+    لم لن أو او ثم حيث كما بعد قبل بين حتى عند كل أي اي هو هي هم وقد وفي ومن وعلى وأن وكان
+    ولا أكثر اكثر خلال ضد تحت فوق منذ بسبب أيضا ايضا يوم عام قال وقال إلا الا عليه فيه منه
+    и в во не что он на с со как а то все она так его но да к у же вы за бы по только ее было
+    вот от еще нет о из ему когда даже ли если уже или ни быть был него до там потом может
+    они тут где есть для мы их чем была сам без под будет тогда кто этот того потому этого
+    какой этом один почти тем чтобы сейчас были при об после над больше тот через эти про
+    всего них много три эту этой перед более также заявил сообщил году года
+    """.split()  # noqa: SIM905
 )
 _MONTHS = {
     "jan": 1,
