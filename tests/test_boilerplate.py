@@ -1317,3 +1317,58 @@ def test_a_german_briefs_menu_related_list_and_notice_go():
     assert got["Stromausfall in München"] is None or got["Stromausfall in München"] == "title"
     body = [t for t, r in got.items() if t.startswith("München (dpa)")]
     assert [got[t] for t in body] == [None]
+
+
+@pytest.mark.parametrize(
+    "credit",
+    [
+        "Photographer: Chris Ratcliffe/Bloomberg",
+        "Photo | PTI",
+        "Photo - Getty Images",
+        "Photo/AP",
+        "Photo © AFP",
+        "Photo iStock",
+        "Photo J. Doe/AFP",
+        "Image for representational purposes only",
+        "Photo-illustration by The New York Times",
+    ],
+)
+def test_credit_styles_of_common_sites_go(credit):
+    """QA 20c #3, #4, #8: these went as credits before the bare form was narrowed, or
+    never did ("Photo J. Doe/AFP"); each goes again."""
+    body = make_article(37, 3).split("\n\n")
+    text = "\n\n".join([body[0], credit, *body[1:]])
+    assert reasons_of(text)[credit] == "credit"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Credit provided to households was also subdued.",
+        "Credit supplied to the private sector grew 12.5% in March.",
+        "Der Verlag hatte sich in den Verträgen von 1982 alle Rechte vorbehalten.",
+        "法院审理认为，版权所有者在发现侵权内容后应及时通知平台。",
+        "언론사 기사를 무단 전재한 혐의로 기소된 블로거에게 벌금형이 선고됐다.",
+    ],
+)
+def test_sentences_naming_credit_or_reserved_rights_stay(line):
+    """QA 20c #1, #2: "Credit provided ..." went as a photo credit (and the paragraph above
+    as its caption), and a sentence holding a foreign "all rights reserved" or "copyright
+    holder" as a footer: those notices count at the start of a line only."""
+    body = make_article(38, 3).split("\n\n")
+    text = "\n\n".join([body[0], body[1], line, body[2]])
+    got = reasons_of(text)
+    assert (got[body[1]], got[line]) == (None, None)
+
+
+def test_a_hard_wrapped_company_name_is_no_menu_item():
+    """QA 20c #5: "International" was added as a menu word, and the wrapped first word of
+    "International Geosystems Corp" in a Reuters brief went as navigation."""
+    text = (
+        "GEOSYSTEMS SETS MERGER\n"
+        "    VANCOUVER, March 3 - Shareholders of\n"
+        "International\n"
+        "Geosystems Corp approved the merger with the larger group, the company said on\n"
+        "Tuesday, after a vote at its annual meeting in Vancouver.\n"
+    )
+    assert reasons_of(text)["International"] is None

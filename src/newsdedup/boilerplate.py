@@ -226,8 +226,10 @@ NAV_WORDS = frozenset(
     | {
         canonicalize(word)
         for word in (
-            *("Startseite", "Politik", "Wirtschaft", "Kultur", "Panorama", "Meinung", "Wissen"),
-            *("Accueil", "Politique", "Économie", "Société", "Monde", "International"),
+            # Not words English writes alone as well ("International Geosystems Corp"
+            # hard-wrapped, a "Panorama" camera mode: QA 20c #5, #7).
+            *("Startseite", "Politik", "Wirtschaft", "Kultur", "Meinung", "Wissen"),
+            *("Accueil", "Politique", "Économie", "Société", "Monde"),
             *("Inicio", "Portada", "Política", "Economía", "Sociedad", "Deportes", "Opinión"),
             *("Internacional", "Cultura", "Cronaca", "Esteri", "Economia", "Spettacoli"),
             *("Início", "Esportes", "Mundo", "Главная", "Политика", "Экономика", "Общество"),
@@ -240,8 +242,20 @@ NAV_WORDS = frozenset(
 # Photo credits: "PHOTO: AFP", "Picture: X/REUTERS", "(Photo by ...)", "Credit: ...".
 CREDIT_PATTERNS = (
     re.compile(
-        r"^(photo|picture|image|pic|credit|photograph|photography|video|graphic)s?"
-        r"\s*(:|(by|courtesy|supplied|provided|gallery|illustration|via|copyright|source|credit)\b)"
+        r"^(photo|picture|image|pic|credit|photograph|photographer|photography|video|graphic)s?"
+        r"\s*(:|by\b)"
+    ),
+    # How the picture came, or a mark between the word and the name ("Photo courtesy of
+    # ...", "Image source, Getty Images", "Photo | PTI", "Photo - AFP", "Photo/AP", "Photo ©
+    # AFP"): of pictures only, "Credit provided to households ..." is a sentence (QA 20c #2).
+    re.compile(
+        r"^(photo|picture|image|photograph|photography|photo-illustration)s?"
+        r"( (by|courtesy|supplied|provided|gallery|illustration|via|copyright|source|sourced"
+        r"|credit|taken|shared|posted|handout|from)\b|\s*(\||/|©|\(c\))| - )"
+    ),
+    re.compile(
+        r"^(image|photo|picture)s? (used )?for (representation(al)?|illustrat(ion|ive))"
+        r"( purposes?)?( only)?\b"
     ),
     # In brackets: "(Photo John Smith)". Not a subheading that opens with the word ("Image
     # problem for the grid") or a longer one ("Photovoltaik auf Balkonen", "Imagen de país")
@@ -250,16 +264,30 @@ CREDIT_PATTERNS = (
     re.compile(r"^(photo|image|picture|slide)s? \d+ (of|/)( /)? \d+\b"),  # "Image 1 of 5"
     re.compile(r"^(getty images|afp|ap|reuters|epa|shutterstock|file photo)(\s*/\s*\w+)*$"),
 )
-# The word alone or with a name of up to three words ("Photos", "Photo AFP", "Picture John
-# Smith/Reuters"), when each word after it is a name (`_names_only`, read on the raw line):
-# "Photo finish in Ohio" and "Pictures tell the story" are subheadings (QA 20a #4).
-BARE_CREDIT = re.compile(r"^(photo|image|picture|photograph(y|er)?)s?( [^\s.]+){0,3}$|^pictured$")
+# The word alone or with a name of up to five words ("Photos", "Photo AFP", "Picture John
+# Smith/Reuters", "Photo J. Doe/AFP"), when each word after it is a name (`_names_only`,
+# read on the raw line): "Photo finish in Ohio" and "Pictures tell the story" are
+# subheadings (QA 20a #4).
+BARE_CREDIT = re.compile(r"^(photo|image|picture|photograph(y|er)?)s?( \S+){0,5}$|^pictured$")
+# Agencies written in lower case, which `_names_only` takes as names.
+_LOWER_AGENCIES = frozenset(
+    {"dpa", "istock", "istockphoto", "handout", "afp", "ap", "epa", "pti", "ians"}
+)
+# Particles of names: "Photo de Jean Dupont", "Foto von Anna Schmidt".
+_NAME_PARTICLES = frozenset({"de", "von", "van", "da", "di", "del", "der", "du", "le", "la"})
 
 
 def _names_only(raw: str) -> bool:
     """Return True when every word after the first of `raw` starts with a capital or a
     digit, or holds a slash ("Smith/Reuters")."""
-    return all(w[:1].isupper() or w[:1].isdigit() or "/" in w for w in raw.split()[1:])
+    return all(
+        w[:1].isupper()
+        or w[:1].isdigit()
+        or "/" in w
+        or w.lower() in _LOWER_AGENCIES
+        or w in _NAME_PARTICLES
+        for w in raw.split()[1:]
+    )
 
 
 CAPTION_PATTERNS = (
@@ -653,7 +681,10 @@ _FOOTER_ANCHORED = tuple(p for p in FOOTER_PATTERNS if p.pattern.startswith("^")
 # "All rights reserved" in other languages, and the copyright notices of Chinese, Japanese
 # and Korean sites (QA 19c #6, #7), in canonical form.
 _RIGHTS_ELSEWHERE = re.compile(
-    "|".join(
+    # At the start of the line only: inside a sentence these are words of the story ("...
+    # hatte sich alle Rechte vorbehalten.", "版权所有者", "기사를 무단 전재한": QA 20c #1).
+    "^(?:"
+    + "|".join(
         re.escape(canonicalize(phrase))
         for phrase in (
             *("alle Rechte vorbehalten", "tous droits réservés", "todos los derechos reservados"),
@@ -663,6 +694,7 @@ _RIGHTS_ELSEWHERE = re.compile(
             *("جميع الحقوق محفوظة", "सर्वाधिकार सुरक्षित"),
         )
     )
+    + ")"
 )
 
 
