@@ -834,6 +834,14 @@ def test_a_removed_csv_name_too_long_is_a_usage_error(tmp_path, monkeypatch):
     assert "removed.csv: cannot be written" in result.output
     assert "name the output shorter" in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == before
+    # QA 20b #3: a name over the limit itself was an internal error (exit 4).
+    (tmp_path / "sub").mkdir()
+    before.append("sub")
+    for out in ("L" * 250 + ".jsonl", "sub/" + "L" * 256 + ".jsonl"):
+        result = run("dedup", str(src), "--out", out)
+        assert result.exit_code == 2, result.output
+        assert "File name too long" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
 
 
 @pytest.mark.parametrize(("out", "says"), [("-", "not stdout"), ("", "the path is empty")])

@@ -455,12 +455,13 @@ def test_a_story_threshold_at_the_copy_level_is_a_usage_error(command):
 
 
 def test_a_date_field_holding_an_object_is_named_among_unread_dates(tmp_path):
-    """QA 19a #7: a JSONL `date` that is an object ({"y": 2024}) made its article undated
-    with no warning, where a string that could not be read is named; and the warning said
-    "write ISO 8601 dates" of an ISO date whose year is out of range."""
+    """QA 19a #7, 20b #1: a JSONL `date` that is an object made its article undated with no
+    warning (then, for one commit, dated by the first date in its JSON), where a string that
+    could not be read is named; and the warning said "write ISO 8601 dates" of an ISO date
+    whose year is out of range."""
     src = tmp_path / "in.jsonl"
     rows = [
-        {"id": "a", "text": QUAKE_A, "date": {"y": 2013}},
+        {"id": "a", "text": QUAKE_A, "date": {"published": "2013-07-02", "edited": "2024-01-01"}},
         {"id": "b", "text": QUAKE_B, "date": "9999-12-31"},
     ]
     src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
@@ -468,4 +469,4 @@ def test_a_date_field_holding_an_object_is_named_among_unread_dates(tmp_path):
     (warning,) = json.loads(result.stdout)["warnings"]
     assert warning["problem"].startswith("2 articles' date fields could not be read")
     assert "1900 to 2099" in warning["problem"]
-    assert '{"y": 2013}' in warning["problem"]
+    assert '{"edited": "2024-01-01"' in warning["problem"]  # not read as either date

@@ -189,7 +189,8 @@ def corpus_options(f: F) -> F:
             # Each setting a file can turn on has its "off" flag too (QA 19b #5).
             "--strict/--no-strict",
             default=False,
-            help="Stop at the first unreadable file or record (exit 3).",
+            help="Stop at the first unreadable file or record (exit 3); --no-strict reads on, "
+            "over a settings file's strict = true.",
         ),
     ]
     return functools.reduce(lambda acc, d: d(acc), reversed(decorators), f)
@@ -253,13 +254,15 @@ def dedup_options(f: F) -> F:
             "--no-boilerplate/--boilerplate",
             "no_boilerplate",
             default=False,
-            help="Keep every line (no cleaning rules).",
+            help="Keep every line (no cleaning rules); --boilerplate applies them, over a "
+            "settings file's boilerplate = false.",
         ),
         click.option(
             "--no-templates/--templates",
             "no_templates",
             default=False,
-            help="Do not learn site templates from the corpus.",
+            help="Do not learn site templates from the corpus; --templates learns them, over a "
+            "settings file's templates = false.",
         ),
         click.option(
             "--workers",
@@ -279,7 +282,8 @@ def story_threshold_option(f: F) -> F:
         type=click.FloatRange(0, 1, min_open=True),
         default=_STORY.threshold,
         show_default=True,
-        help="Average neighbourhood agreement at which two groups become one story.",
+        help="Average neighbourhood agreement at which two groups become one story (with "
+        "--level story or both).",
     )(f)
 
 
@@ -852,10 +856,13 @@ def apply_settings(
             continue
         if name in opts and not given(name):
             opts[name] = value
-    if given("story_threshold") and opts.get("level") == "copy":
-        # It tunes stories; at the copy level it changed nothing, unsaid (QA 19a #6).
+    # `explain` has no "both": a settings file's "both" explains copies there.
+    story_levels = ("story",) if ctx.command.name == "explain" else ("story", "both")
+    if given("story_threshold") and opts.get("level") not in story_levels:
+        # It tunes stories; at the copy level it changed nothing, unsaid (QA 19a #6, 20b #2).
         raise click.UsageError(
-            "--story-threshold tunes the story level: add --level story or --level both"
+            "--story-threshold tunes the story level: add "
+            + " or ".join(f"--level {level}" for level in story_levels)
         )
     return settings
 
@@ -1597,13 +1604,15 @@ def run_scan_dask(paths: Sequence[Path], opts: dict[str, Any], err: Console) -> 
     "--no-boilerplate/--boilerplate",
     "no_boilerplate",
     default=False,
-    help="Keep every line (no cleaning rules).",
+    help="Keep every line (no cleaning rules); --boilerplate applies them, over a settings "
+    "file's boilerplate = false.",
 )
 @click.option(
     "--no-templates/--templates",
     "no_templates",
     default=False,
-    help="Do not learn site templates from the corpus.",
+    help="Do not learn site templates from the corpus; --templates learns them, over a "
+    "settings file's templates = false.",
 )
 @click.option(
     "--show-dropped", is_flag=True, help="Text format: print every line, the dropped ones marked."

@@ -408,6 +408,10 @@ def parse_field_date(value: str) -> int | None:
     `_COMPACT_FIELD`, `_NUMERIC_FIELD` when day and month cannot be mistaken, Unix seconds
     or milliseconds)."""
     value = value.strip()
+    if value.startswith(("{", "[")):
+        # A JSON object or list, as the loader passes one on (QA 20b #1): which of its
+        # dates is the article's cannot be known, and the first in its text was taken.
+        return None
     day = parse_date(value)
     if day is not None:
         return day

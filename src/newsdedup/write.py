@@ -245,6 +245,18 @@ def check_target(
 
     `folder`: the user wrote `out` as a folder (`outdir/`), which `Path` forgets. `load`: how
     the input is read (which files of a folder, whose links lead anywhere)."""
+    try:
+        _check_target(root, out, force=force, folder=folder, load=load)
+    except OSError as error:
+        if error.errno != errno.ENAMETOOLONG:
+            raise
+        # A name over the file system's limit was an internal error (QA 20b #3).
+        raise ConfigError(f"{out}: cannot be written: {error.strerror}") from error
+
+
+def _check_target(
+    root: Path, out: Path, *, force: bool, folder: bool, load: LoadConfig | None
+) -> None:
     src, dst = root.resolve(), out.resolve()
     # What the input reaches through links (one walk of it): linked folders are a part of it,
     # and an article file linked in lives where its link leads, so an output there, or
