@@ -470,3 +470,17 @@ def test_a_date_field_holding_an_object_is_named_among_unread_dates(tmp_path):
     assert warning["problem"].startswith("2 articles' date fields could not be read")
     assert "1900 to 2099" in warning["problem"]
     assert '{"edited": "2024-01-01"' in warning["problem"]  # not read as either date
+
+
+def test_explain_story_threshold_under_a_settings_files_both_is_a_usage_error(tmp_path):
+    """QA 20b #2: a settings file's `level = "both"` is the copy level for explain (it has no
+    "both"), so --story-threshold did nothing there, unsaid."""
+    for name, text in (("a.txt", QUAKE_A), ("b.txt", QUAKE_B)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    (tmp_path / "newsdedup.toml").write_text('level = "both"\n', encoding="utf-8")
+    args = ["explain", "--corpus", str(tmp_path), "a.txt", "b.txt"]
+    result = run(*args, "--story-threshold", "0.3")
+    assert result.exit_code == 2
+    assert "add --level story" in result.output
+    assert "--level both" not in result.output
+    assert run(*args, "--story-threshold", "0.3", "--level", "story").exit_code == 0
