@@ -484,3 +484,25 @@ def test_explain_story_threshold_under_a_settings_files_both_is_a_usage_error(tm
     assert "add --level story" in result.output
     assert "--level both" not in result.output
     assert run(*args, "--story-threshold", "0.3", "--level", "story").exit_code == 0
+
+
+def test_explain_weighs_the_dates_the_scan_weighs(tmp_path):
+    """QA 20b #4: copies take their median date at the story level, but explain read each
+    copy's own date, and called a copy dated 1970 "dated more than 180 days apart" from a
+    report the scan put in its story."""
+    rows = [
+        {"id": "a", "text": QUAKE_A, "date": "2013-07-02"},
+        {"id": "c", "text": QUAKE_A, "date": "1970-01-01"},
+        {"id": "d", "text": QUAKE_A, "date": "2013-07-05"},
+        {"id": "b", "text": QUAKE_B, "date": "2013-07-03"},
+    ]
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    scan = json.loads(run("scan", str(src), "--level", "story", "--format", "json").stdout)
+    assert [sorted(m["id"] for m in s["members"]) for s in scan["stories"]] == [
+        ["a", "b", "c", "d"]
+    ]
+    result = run("explain", "--level", "story", "--corpus", str(src), "c", "b", "--format", "json")
+    data = json.loads(result.stdout)
+    assert data["verdict"]["same_story"] is True
+    assert (data["a"]["date"], data["dated_apart"]) == ("2013-07-02", False)

@@ -32,6 +32,7 @@ from .signature import estimate_jaccard, sign, sign_many
 from .story import (
     Facts,
     StoryGraph,
+    copies_dated_alike,
     copy_groups,
     cosine,
     dated_apart_pairs,
@@ -430,7 +431,7 @@ class StoryExplanation:
     shared_terms: tuple[tuple[str, float, float], ...]  # (term, weight in a, weight in b)
     terms_a: tuple[str, ...]  # each side's heaviest terms
     terms_b: tuple[str, ...]
-    date_a: str | None  # ISO dates, when known
+    date_a: str | None  # ISO dates as the story level used them (copies: their median)
     date_b: str | None
     dated_apart: bool  # further apart than max_days: never one story
     # When neither story holds both: the mean score over all cross pairs of the two final
@@ -504,7 +505,11 @@ def _story_verdict(
 
 
 def _group_agreement(
-    group_a: Sequence[int], group_b: Sequence[int], graph: StoryGraph, max_days: int
+    group_a: Sequence[int],
+    group_b: Sequence[int],
+    graph: StoryGraph,
+    dates: Sequence[int | None],
+    max_days: int,
 ) -> tuple[float, int]:
     """Return what average-link weighed against merging two groups of document indexes: the
     mean edge score over all their cross pairs (missing edges count 0) and how many of those
@@ -512,7 +517,7 @@ def _group_agreement(
     total = math.fsum(
         graph.edges.get((min(i, j), max(i, j)), 0.0) for i in group_a for j in group_b
     )
-    dated = dated_apart_pairs(group_a, group_b, graph.dates, max_days)
+    dated = dated_apart_pairs(group_a, group_b, dates, max_days)
     return total / (len(group_a) * len(group_b)), dated
 
 
@@ -530,9 +535,11 @@ def explain_story(
         if name not in position:
             raise KeyError(name)
     result, docs = scan_with_stories(items, config)
-    stories, graph = story_clusters(
-        docs, config.story, together=copy_groups(items, result.clusters)
-    )
+    together = copy_groups(items, result.clusters)
+    stories, graph = story_clusters(docs, config.story, together=together)
+    # The dates average-link weighed: copies take their median (QA 20b #4: the explanation
+    # read each copy's own date, and disagreed with the scan).
+    dates = copies_dated_alike(graph.dates, together, config.story.max_days)
     story_of = {m.id: s.id for s in stories for m in s.members}
     i, j = sorted((position[a_id], position[b_id]))
     va, vb = graph.vectors[position[a_id]], graph.vectors[position[b_id]]
@@ -540,7 +547,7 @@ def explain_story(
         ((t, va[t], vb[t]) for t in va.keys() & vb.keys()), key=lambda x: (-x[1] * x[2], x[0])
     )[:STORY_TERMS]
     da, db = docs[position[a_id]], docs[position[b_id]]
-    apart = dated_apart_pairs([i], [j], graph.dates, config.story.max_days) == 1
+    apart = dated_apart_pairs([i], [j], dates, config.story.max_days) == 1
     candidate = bool(np.any((graph.pairs[:, 0] == i) & (graph.pairs[:, 1] == j)))
     edge = graph.edges.get((i, j))
     common = graph.shared.get((i, j))
@@ -555,7 +562,7 @@ def explain_story(
         members = {s.id: [position[m.id] for m in s.members] for s in stories}
         group_a = members[story_a] if story_a is not None else [position[a_id]]
         group_b = members[story_b] if story_b is not None else [position[b_id]]
-        mean, dated = _group_agreement(group_a, group_b, graph, config.story.max_days)
+        mean, dated = _group_agreement(group_a, group_b, graph, dates, config.story.max_days)
         groups = (round(mean, SCORE_PLACES), dated)
 
     return StoryExplanation(
@@ -574,8 +581,8 @@ def explain_story(
         ),
         terms_a=tuple(salient_terms(va, STORY_TERMS)),
         terms_b=tuple(salient_terms(vb, STORY_TERMS)),
-        date_a=_iso(da.date),
-        date_b=_iso(db.date),
+        date_a=_iso(dates[position[a_id]]),
+        date_b=_iso(dates[position[b_id]]),
         dated_apart=apart,
         group_mean=None if groups is None else groups[0],
         groups_dated_apart=None if groups is None else groups[1],

@@ -1414,7 +1414,7 @@ def group_docs(
         graph.edges,
         config.threshold,
         together=together,
-        dates=_copies_dated_alike(graph.dates, together, config.max_days),
+        dates=copies_dated_alike(graph.dates, together, config.max_days),
         max_days=config.max_days,
         penalty=config.dated_apart,
     )
@@ -1423,7 +1423,7 @@ def group_docs(
     return groups, graph
 
 
-def _copies_dated_alike(
+def copies_dated_alike(
     dates: Sequence[int | None], together: Sequence[Sequence[int]], max_days: int
 ) -> list[int | None]:
     """Return `dates` with every dated copy of an article dated as most of its copies are.
