@@ -434,3 +434,15 @@ def test_a_member_admitted_through_another_names_it_in_every_format(tmp_path):
     line = next(ln for ln in github.splitlines() if "file=" in ln and "c.txt" in ln.split("::")[1])
     assert "near-duplicate of " in line
     assert "b.txt (similarity" in line
+
+
+def test_github_names_the_jsonl_record_a_chained_copy_copies_by_id(tmp_path):
+    """QA 20b #8: in a JSONL corpus the member a chained copy copies was named by file and
+    line alone ("mix.jsonl:74"), never by its id."""
+    folder = _chain(tmp_path)
+    src = tmp_path / "chain.jsonl"
+    rows = [{"id": p.stem, "text": p.read_text(encoding="utf-8")} for p in sorted(folder.iterdir())]
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    github = run("check", str(src), "--format", "github").stdout
+    line = next(ln for ln in github.splitlines() if "::c is a near-duplicate" in ln)
+    assert f"near-duplicate of b ({src}:2)" in line

@@ -155,7 +155,10 @@ def github_annotations(
             elif member.via and member.via != cluster.representative:
                 # Its similarity is that of the pair that admitted it (QA 19b #1).
                 via_path, via_line = locations.get(member.via, (member.via, None))
-                via_where = via_path if via_line is None else f"{via_path}:{via_line}"
+                # A JSONL record by its id too: file:line alone hid which member it is.
+                via_where = (
+                    via_path if via_line is None else f"{member.via} ({via_path}:{via_line})"
+                )
                 if via_path.lower().endswith((".warc", ".warc.gz")):
                     via_where = f"{member.via} (in {via_where})"
                 title = f"Near-duplicate of {cluster.representative}"
