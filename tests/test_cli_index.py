@@ -441,6 +441,20 @@ class TestIndexSettingsFile:
         assert result.exit_code == 2
         assert "index.num_perm=128" in result.stderr
 
+    @pytest.mark.parametrize("flag", ["--boilerplate", "--templates"])
+    def test_an_on_flag_against_an_index_built_without_clashes(self, split, tmp_path, flag):
+        """QA 20b #5: --boilerplate on an index built with --no-boilerplate was passed over
+        unsaid, where another --shingle-size is a clash (exit 2)."""
+        archive, today, _ = split
+        location = str(tmp_path / "plain.db")
+        off = "--no-boilerplate" if flag == "--boilerplate" else "--no-templates"
+        assert run("index", "add", archive, "--index", location, off).exit_code == 0
+        result = run("index", "check", today, "--index", location, flag)
+        assert result.exit_code == 2
+        assert "index was built with clean." in result.stderr
+        assert run("index", "check", today, "--index", location, off).exit_code in (0, 1)
+        assert run("index", "check", today, "--index", location).exit_code in (0, 1)
+
 
 class TestIndexAddStatsRemove:
     def test_add_twice_reports_everything_already_present(self, indexed, split):

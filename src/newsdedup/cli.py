@@ -1315,10 +1315,12 @@ def index_config_from(
         for name, key in _INDEX_FLAGS.items()
         if name in from_file or ctx.get_parameter_source(name) is not ParameterSource.DEFAULT
     }
-    if opts.get("no_boilerplate"):
-        given["clean.boilerplate"] = False
-    if opts.get("no_templates"):
-        given["clean.templates"] = False
+    # Given either way (--no-boilerplate or --boilerplate, or by the settings file): a
+    # --boilerplate against an index built without the rules is a clash, as another
+    # --shingle-size is, not a flag passed over unsaid (QA 20b #5).
+    for name, key in (("no_boilerplate", "clean.boilerplate"), ("no_templates", "clean.templates")):
+        if name in from_file or ctx.get_parameter_source(name) is not ParameterSource.DEFAULT:
+            given[key] = not opts[name]
     return stored.with_overrides(given)
 
 
