@@ -29,7 +29,7 @@ AD_PATTERNS = (
     # the body, and the body finder then lost the paragraph below it).
     re.compile(
         r"^[\W_]*(anzeige|werbung|publicité|publicite|publicidad|publicidade|pubblicità"
-        r"|advertentie|annonce|annons|annonse|mainos|reklama|reklame|reklam|реклама|рекламa"
+        r"|advertentie|annonce|annons|annonse|mainos|reklama|reklame|reklam|реклама"
         r"|إعلان|פרסומת|διαφήμιση|广告|廣告|広告|광고|quảng cáo|विज्ञापन)[\W_]*$"
     ),
     re.compile(
@@ -166,7 +166,7 @@ RELATED_HEADINGS = frozenset(
             *("Leggi anche", "Potrebbe interessarti", "I più letti", "Articoli correlati"),
             *("Leia também", "Leia mais", "Mais lidas", "Notícias relacionadas"),
             *("Lees ook", "Meest gelezen", "Czytaj także", "Czytaj też", "Ilgili haberler"),
-            *("Читайте также", "По теме", "Самое читаемое", "Читайте также:"),
+            *("Читайте также", "По теме", "Самое читаемое"),
             *("相关阅读", "相关新闻", "相关文章", "热门推荐", "推荐阅读", "延伸阅读", "猜你喜欢"),
             *("相關新聞", "延伸閱讀", "関連記事", "関連ニュース", "おすすめ記事"),
             *("관련기사", "관련 기사", "많이 본 뉴스", "اقرأ أيضا", "اقرأ أيضاً", "مواضيع ذات صلة"),
@@ -279,7 +279,7 @@ _NAME_PARTICLES = frozenset({"de", "von", "van", "da", "di", "del", "der", "du",
 
 def _names_only(raw: str) -> bool:
     """Return True when every word after the first of `raw` starts with a capital or a
-    digit, or holds a slash ("Smith/Reuters")."""
+    digit, holds a slash ("Smith/Reuters"), or is a lower-case agency or a name's particle."""
     return all(
         w[:1].isupper()
         or w[:1].isdigit()
@@ -677,7 +677,6 @@ def _is_cookie(f: _Features) -> bool:
 
 
 _FOOTER_ANCHORED = tuple(p for p in FOOTER_PATTERNS if p.pattern.startswith("^"))
-# How every match of _FOOTER_ANCHORED starts.
 # "All rights reserved" in other languages, and the copyright notices of Chinese, Japanese
 # and Korean sites (QA 19c #6, #7), in canonical form.
 _RIGHTS_ELSEWHERE = re.compile(
@@ -711,6 +710,7 @@ def _rights_elsewhere(canon: str) -> bool:
     ) and _RIGHTS_ELSEWHERE.search(canon) is not None
 
 
+# How every match of _FOOTER_ANCHORED starts.
 _FOOTER_STARTS = (
     *("published by", "\u00a9", "(c)", "copyright", "this article ", "this story "),
     "a version of this ",
