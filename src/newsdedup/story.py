@@ -354,19 +354,14 @@ def parse_date(value: str) -> int | None:
 # A dateline's date follows a line start, a place, a weekday, "on" or "Published".
 # "the" only before a month ("the August 17, 1999 disaster"): "Monday the 4th of March 2024"
 # and "Posted on the 4th of March" are datelines; so is "As of March 4, 2024" (QA 20a #6).
-_RECALLED = re.compile(
+_RECALLING = (
     r"(?<!\bas )\b(?:since|until|till|before|after|for|of|from|by|to|through|between|and|than)"
-    r"\s*$|\bthe\s+$",
-    re.IGNORECASE,
 )
+_RECALLED = re.compile(rf"{_RECALLING}\s*$|\bthe\s+$", re.IGNORECASE)
 
 
 # Before a day-first date ("the 4th of March"), "the" is no sign.
-_RECALLED_DAY = re.compile(
-    r"(?<!\bas )\b(?:since|until|till|before|after|for|of|from|by|to|through|between|and|than)"
-    r"\s*(?:the\s+)?$",
-    re.IGNORECASE,
-)
+_RECALLED_DAY = re.compile(rf"{_RECALLING}\s*(?:the\s+)?$", re.IGNORECASE)
 
 
 def head_date(head: str) -> int | None:
