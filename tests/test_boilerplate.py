@@ -1333,3 +1333,59 @@ def test_a_hard_wrapped_company_name_is_no_menu_item():
         "Tuesday, after a vote at its annual meeting in Vancouver.\n"
     )
     assert reasons_of(text)["International"] is None
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Photos shared on social media showed flames leaping from the pavilion roof.",
+        "Images shared by Ukrainian officials showed artillery crews waiting for shells.",
+        "Photos provided by police show the damaged vehicle.",
+    ],
+)
+def test_a_sentence_about_photos_is_no_credit(line):
+    """QA 21 #1: "how the picture came" words made a credit of any short line, sentences
+    included, and the paragraph above went as its caption; a credit ends no sentence."""
+    body = make_article(39, 3).split("\n\n")
+    text = "\n\n".join([body[0], body[1], line, body[2]])
+    got = reasons_of(text)
+    assert (got[body[1]], got[line]) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("版权所有者在起诉书中指出，涉案网站通过境外服务器规避监管。", None),
+        ("無断転載サイトによる出版業界の被害額は昨年だけで数千億円に上る。", None),
+        ("무단 전재 사이트로 인한 웹툰 업계의 피해액은 7천억 원이 넘는다.", None),
+        ("Alle Rechte vorbehalten hatte sich der Komponist schon 1978 gesichert.", None),
+        ("無断転載・複製を禁じます", "footer"),
+        ("<저작권자(c) 연합뉴스, 무단 전재-재배포, AI 학습 및 활용 금지>", "footer"),
+        ("版权所有 © 2024 新华网", "footer"),
+    ],
+)
+def test_a_rights_notice_is_a_line_of_its_own(line, reason):
+    """QA 21 #2: paragraphs opening with "版权所有者" (the copyright holder), "無断転載サイト"
+    or "Alle Rechte vorbehalten hatte ..." went as footers."""
+    body = make_article(40, 3).split("\n\n")
+    text = "\n\n".join([body[0], line, body[1], body[2]])
+    assert reasons_of(text)[line] == reason
+
+
+@pytest.mark.parametrize(
+    "credit", ["Photo d'illustration", "Image d'archive", "Photo picture alliance / dpa"]
+)
+def test_french_and_german_agency_credits_go(credit):
+    """QA 21 #3: these went as credits before this session's credit changes; again now."""
+    body = make_article(41, 3).split("\n\n")
+    text = "\n\n".join([body[0], credit, *body[1:]])
+    assert reasons_of(text)[credit] == "credit"
+
+
+def test_a_lede_under_its_dateline_is_no_caption():
+    """A short lede right above a photo credit is taken for the photo's caption, unless it
+    opens with its dateline: a brief lost its one paragraph so."""
+    lede = "MUNICH (dpa) - A power cut left parts of western Munich dark for two hours."
+    text = "\n\n".join(["Power cut in Munich", lede, "Photo: AFP", make_article(42, 2)])
+    got = reasons_of(text)
+    assert (got[lede], got["Photo: AFP"]) == (None, "credit")

@@ -245,14 +245,9 @@ CREDIT_PATTERNS = (
         r"^(photo|picture|image|pic|credit|photograph|photographer|photography|video|graphic)s?"
         r"\s*(:|by\b)"
     ),
-    # How the picture came, or a mark between the word and the name ("Photo courtesy of
-    # ...", "Image source, Getty Images", "Photo | PTI", "Photo - AFP", "Photo/AP", "Photo ©
-    # AFP"): of pictures only, "Credit provided to households ..." is a sentence (QA 20c #2).
-    re.compile(
-        r"^(photo|picture|image|photograph|photography|photo-illustration)s?"
-        r"( (by|courtesy|supplied|provided|gallery|illustration|via|copyright|source|sourced"
-        r"|credit|taken|shared|posted|handout|from)\b|\s*(\||/|©|\(c\))| - )"
-    ),
+    # "Photo d'illustration", "Image d'archive", "Photo picture alliance / dpa". ("Foto: dpa" is
+    # left alone: as a credit it took the one-sentence paragraph above it as its caption.)
+    re.compile(r"^(photo|image)s? (d'(illustration|archive)|picture alliance)"),
     re.compile(
         r"^(image|photo|picture)s? (used )?for (representation(al)?|illustrat(ion|ive))"
         r"( purposes?)?( only)?\b"
@@ -268,6 +263,15 @@ CREDIT_PATTERNS = (
 # Smith/Reuters", "Photo J. Doe/AFP"), when each word after it is a name (`_names_only`,
 # read on the raw line): "Photo finish in Ohio" and "Pictures tell the story" are
 # subheadings (QA 20a #4).
+# How the picture came, or a mark between the word and the name ("Photo courtesy of ...",
+# "Image source, Getty Images", "Photo | PTI", "Photo - AFP", "Photo/AP", "Photo © AFP"): of
+# pictures only ("Credit provided to households ..." is a sentence: QA 20c #2), and on a line
+# that ends no sentence ("Photos shared on social media showed flames ...": QA 21 #1).
+CREDIT_SOURCE = re.compile(
+    r"^(photo|picture|image|photograph|photography|photo-illustration)s?"
+    r"( (by|courtesy|supplied|provided|gallery|illustration|via|copyright|source|sourced"
+    r"|credit|taken|shared|posted|handout|from)\b|\s*(\||/|©|\(c\))| - )"
+)
 BARE_CREDIT = re.compile(r"^(photo|image|picture|photograph(y|er)?)s?( \S+){0,5}$|^pictured$")
 # Agencies written in lower case, which `_names_only` takes as names.
 _LOWER_AGENCIES = frozenset(
@@ -680,20 +684,24 @@ _FOOTER_ANCHORED = tuple(p for p in FOOTER_PATTERNS if p.pattern.startswith("^")
 # "All rights reserved" in other languages, and the copyright notices of Chinese, Japanese
 # and Korean sites (QA 19c #6, #7), in canonical form.
 _RIGHTS_ELSEWHERE = re.compile(
-    # At the start of the line only: inside a sentence these are words of the story ("...
-    # hatte sich alle Rechte vorbehalten.", "版权所有者", "기사를 무단 전재한": QA 20c #1).
-    "^(?:"
+    # A notice opens its line and ends there or at a mark: inside or at the head of a
+    # sentence these are words of the story ("... hatte sich alle Rechte vorbehalten.",
+    # "版权所有者在起诉书中指出", "무단 전재 사이트로 인한": QA 20c #1, QA 21 #2).
+    r"^\W*(?:(?:"
     + "|".join(
         re.escape(canonicalize(phrase))
         for phrase in (
             *("alle Rechte vorbehalten", "tous droits réservés", "todos los derechos reservados"),
             *("tutti i diritti riservati", "todos os direitos reservados", "все права защищены"),
             *("alle rechten voorbehouden", "wszelkie prawa zastrzeżone", "tüm hakları saklıdır"),
-            *("版权所有", "版權所有", "版权声明", "無断転載", "無断複製", "무단전재", "무단 전재"),
+            *("版权所有", "版權所有", "版权声明", "版權聲明", "著作権", "저작권자"),
             *("جميع الحقوق محفوظة", "सर्वाधिकार सुरक्षित"),
         )
     )
-    + ")"
+    + r")(?=\s*(?:[^\w\s]|$))"
+    # Japanese and Korean notices are sentences of their own: "無断転載を禁じます",
+    # "무단전재 및 재배포 금지".
+    + r"|無断(?:転載|複製)(?:を禁|・|禁止|、)|무단 ?전재[ \-및]*재배포)"
 )
 
 
@@ -763,6 +771,7 @@ def _is_credit(f: _Features) -> bool:
         and f.canon.startswith(_CREDIT_STARTS)
         and (
             any(p.search(f.canon) for p in CREDIT_PATTERNS)
+            or (not f.ends_sentence and CREDIT_SOURCE.search(f.canon) is not None)
             or (BARE_CREDIT.search(f.canon) is not None and _names_only(f.raw))
         )
     )
@@ -1266,10 +1275,16 @@ CAPTION_MAX_WORDS = 60
 _SENTENCE_BREAK = re.compile(r"[.!?][\"')\]]? +[A-Z]")
 
 
+# A lede's dateline: "München (dpa) -", "WASHINGTON (Reuters) -", "LONDON (AP) —".
+_DATELINE_OPEN = re.compile(r"^\W*[^\W\d_][^()]{0,40}\([A-Za-z][\w/ .-]{0,20}\)\s*[-–—:]")
+
+
 def _may_caption(f: _Features) -> bool:
     """Return True when the line right above a photo credit may be its caption."""
     if not 0 < f.words <= CAPTION_MAX_WORDS:
         return False
+    if _DATELINE_OPEN.match(f.raw):
+        return False  # a lede under its dateline (QA 21: "Foto: dpa" took a brief's only one)
     # A caption shows; a sentence that reports who said it ("..., police said.") tells,
     # unless it names the one in the picture ("Jack McConnell, pictured, said ...").
     if f.ends_sentence and _REPORTED.search(f.canon) is not None and "pictured" not in f.canon:
