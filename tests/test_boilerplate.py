@@ -1362,6 +1362,14 @@ def test_a_sentence_about_photos_is_no_credit(line):
         ("無断転載・複製を禁じます", "footer"),
         ("<저작권자(c) 연합뉴스, 무단 전재-재배포, AI 학습 및 활용 금지>", "footer"),
         ("版权所有 © 2024 新华网", "footer"),
+        # QA 22 #1, #2, #6: sentences opening with "著作権"/"저작권자" or a quoted notice
+        # stay; notices without a mark after them go.
+        ("著作権・著作隣接権の侵害をめぐっては、出版社が訴訟を起こしている。", None),
+        ("저작권자(작가)의 동의 없이 작품을 올린 혐의다.", None),
+        ("«Todos los derechos reservados», advirtió la productora en un comunicado.", None),
+        ("版权所有 未经许可不得转载", "footer"),
+        ("무단전재·재배포 금지", "footer"),
+        ("‹저작권자 ⓒ 연합뉴스, 무단전재 및 재배포 금지›", "footer"),
     ],
 )
 def test_a_rights_notice_is_a_line_of_its_own(line, reason):
@@ -1380,6 +1388,24 @@ def test_french_and_german_agency_credits_go(credit):
     body = make_article(41, 3).split("\n\n")
     text = "\n\n".join([body[0], credit, *body[1:]])
     assert reasons_of(text)[credit] == "credit"
+
+
+@pytest.mark.parametrize(
+    "credit", ["Photo courtesy of Jane Doe (Instagram)", "Photo courtesy of the family."]
+)
+def test_a_credit_ending_in_a_bracket_or_a_short_one_in_a_stop_still_goes(credit):
+    """QA 22 #4, #5: "ends no sentence" counted ")" and quotes as ends, so these stayed."""
+    body = make_article(43, 3).split("\n\n")
+    text = "\n\n".join([body[0], credit, *body[1:]])
+    assert reasons_of(text)[credit] == "credit"
+
+
+def test_a_caption_with_a_bracket_and_a_dash_is_no_dateline():
+    """QA 22 #3: "Pictured (left to right): ..." read as a dateline, and stayed above its
+    credit; only an agency in brackets makes one."""
+    caption = "Pictured (left to right): John Smith, Jane Doe and Tom Harris at the opening."
+    text = "\n\n".join([make_article(44, 2), caption, "Photo: AFP", make_article(45, 2)])
+    assert reasons_of(text)[caption] == "caption"
 
 
 def test_a_lede_under_its_dateline_is_no_caption():

@@ -173,7 +173,7 @@ def plain_rules(f: bp._Features) -> dict[str, bool]:
             f.words <= 12
             and (
                 any(p.search(canon) for p in bp.CREDIT_PATTERNS)
-                or (not f.ends_sentence and bool(bp.CREDIT_SOURCE.search(canon)))
+                or (bp._credit_length(f) and bool(bp.CREDIT_SOURCE.search(canon)))
                 or (bool(bp.BARE_CREDIT.search(canon)) and bp._names_only(f.raw))
             )
         ),

@@ -266,12 +266,20 @@ CREDIT_PATTERNS = (
 # How the picture came, or a mark between the word and the name ("Photo courtesy of ...",
 # "Image source, Getty Images", "Photo | PTI", "Photo - AFP", "Photo/AP", "Photo © AFP"): of
 # pictures only ("Credit provided to households ..." is a sentence: QA 20c #2), and on a line
-# that ends no sentence ("Photos shared on social media showed flames ...": QA 21 #1).
+# of `_credit_length` ("Photos shared on social media showed flames ...": QA 21 #1, 22 #4).
 CREDIT_SOURCE = re.compile(
     r"^(photo|picture|image|photograph|photography|photo-illustration)s?"
     r"( (by|courtesy|supplied|provided|gallery|illustration|via|copyright|source|sourced"
     r"|credit|taken|shared|posted|handout|from)\b|\s*(\||/|©|\(c\))| - )"
 )
+
+
+def _credit_length(f: _Features) -> bool:
+    """A line `CREDIT_SOURCE` may make a credit: one that ends in no full stop, or a short
+    one ("Photo courtesy of the family."); not "Photos shared on social media showed ..."."""
+    return f.words <= 6 or not f.raw.rstrip().endswith(".")
+
+
 BARE_CREDIT = re.compile(r"^(photo|image|picture|photograph(y|er)?)s?( \S+){0,5}$|^pictured$")
 # Agencies written in lower case, which `_names_only` takes as names.
 _LOWER_AGENCIES = frozenset(
@@ -684,24 +692,28 @@ _FOOTER_ANCHORED = tuple(p for p in FOOTER_PATTERNS if p.pattern.startswith("^")
 # "All rights reserved" in other languages, and the copyright notices of Chinese, Japanese
 # and Korean sites (QA 19c #6, #7), in canonical form.
 _RIGHTS_ELSEWHERE = re.compile(
-    # A notice opens its line and ends there or at a mark: inside or at the head of a
-    # sentence these are words of the story ("... hatte sich alle Rechte vorbehalten.",
-    # "版权所有者在起诉书中指出", "무단 전재 사이트로 인한": QA 20c #1, QA 21 #2).
-    r"^\W*(?:(?:"
+    # A notice opens its line (after a bracket or a mark, never a quote) and ends there or
+    # at a mark: inside or at the head of a sentence these are words of the story ("...
+    # hatte sich alle Rechte vorbehalten.", "版权所有者在起诉书中指出", "무단 전재 사이트로
+    # 인한", a quoted „Alle Rechte vorbehalten“: QA 20c #1, QA 21 #2, QA 22 #2).
+    r"^[\s<\[(\u2039\u3008\u300a©-]*(?:(?:"
     + "|".join(
         re.escape(canonicalize(phrase))
         for phrase in (
             *("alle Rechte vorbehalten", "tous droits réservés", "todos los derechos reservados"),
             *("tutti i diritti riservati", "todos os direitos reservados", "все права защищены"),
             *("alle rechten voorbehouden", "wszelkie prawa zastrzeżone", "tüm hakları saklıdır"),
-            *("版权所有", "版權所有", "版权声明", "版權聲明", "著作権", "저작권자"),
             *("جميع الحقوق محفوظة", "सर्वाधिकार सुरक्षित"),
         )
     )
-    + r")(?=\s*(?:[^\w\s]|$))"
+    + r")(?=\s*(?:[^\w\s\"'\u00bb\u201c\u201d]|$))"
+    # Chinese notices, not followed by a letter ("版权所有者" is the copyright holder).
+    + r"|(?:版权所有|版權所有|版权声明|版權聲明)(?!\w)"
     # Japanese and Korean notices are sentences of their own: "無断転載を禁じます",
-    # "무단전재 및 재배포 금지".
-    + r"|無断(?:転載|複製)(?:を禁|・|禁止|、)|무단 ?전재[ \-및]*재배포)"
+    # "무단전재 및 재배포 금지", "<저작권자(c) 연합뉴스, ...>" ("저작권자" alone opens
+    # sentences: QA 22 #1).
+    + r"|無断(?:転載|複製)(?:を禁|・|禁止|、|及び)|무단 ?전재[ \-및·,]*재배포"
+    + r"|'?저작권자 ?(?:\(c\)|c\b|©))"  # "‹" folds to "'"
 )
 
 
@@ -771,7 +783,7 @@ def _is_credit(f: _Features) -> bool:
         and f.canon.startswith(_CREDIT_STARTS)
         and (
             any(p.search(f.canon) for p in CREDIT_PATTERNS)
-            or (not f.ends_sentence and CREDIT_SOURCE.search(f.canon) is not None)
+            or (_credit_length(f) and CREDIT_SOURCE.search(f.canon) is not None)
             or (BARE_CREDIT.search(f.canon) is not None and _names_only(f.raw))
         )
     )
@@ -1276,7 +1288,7 @@ _SENTENCE_BREAK = re.compile(r"[.!?][\"')\]]? +[A-Z]")
 
 
 # A lede's dateline: "München (dpa) -", "WASHINGTON (Reuters) -", "LONDON (AP) —".
-_DATELINE_OPEN = re.compile(r"^\W*[^\W\d_][^()]{0,40}\([A-Za-z][\w/ .-]{0,20}\)\s*[-–—:]")
+_DATELINE_OPEN = re.compile(r"^\W*[^\W\d_][^()]{0,40}\((?:[A-Z][A-Za-z]{1,9}|dpa|afp)\)\s*[-–—:]")
 
 
 def _may_caption(f: _Features) -> bool:
