@@ -259,10 +259,6 @@ CREDIT_PATTERNS = (
     re.compile(r"^(photo|image|picture|slide)s? \d+ (of|/)( /)? \d+\b"),  # "Image 1 of 5"
     re.compile(r"^(getty images|afp|ap|reuters|epa|shutterstock|file photo)(\s*/\s*\w+)*$"),
 )
-# The word alone or with a name of up to five words ("Photos", "Photo AFP", "Picture John
-# Smith/Reuters", "Photo J. Doe/AFP"), when each word after it is a name (`_names_only`,
-# read on the raw line): "Photo finish in Ohio" and "Pictures tell the story" are
-# subheadings (QA 20a #4).
 # How the picture came, or a mark between the word and the name ("Photo courtesy of ...",
 # "Image source, Getty Images", "Photo | PTI", "Photo - AFP", "Photo/AP", "Photo © AFP"): of
 # pictures only ("Credit provided to households ..." is a sentence: QA 20c #2), and on a line
@@ -280,6 +276,10 @@ def _credit_length(f: _Features) -> bool:
     return f.words <= 6 or not f.raw.rstrip().endswith(".")
 
 
+# The word alone or with a name of up to five words ("Photos", "Photo AFP", "Picture John
+# Smith/Reuters", "Photo J. Doe/AFP"), when each word after it is a name (`_names_only`,
+# read on the raw line): "Photo finish in Ohio" and "Pictures tell the story" are
+# subheadings (QA 20a #4).
 BARE_CREDIT = re.compile(r"^(photo|image|picture|photograph(y|er)?)s?( \S+){0,5}$|^pictured$")
 # Agencies written in lower case, which `_names_only` takes as names.
 _LOWER_AGENCIES = frozenset(
