@@ -1370,6 +1370,15 @@ def test_a_sentence_about_photos_is_no_credit(line):
         ("版权所有 未经许可不得转载", "footer"),
         ("무단전재·재배포 금지", "footer"),
         ("‹저작권자 ⓒ 연합뉴스, 무단전재 및 재배포 금지›", "footer"),
+        # QA 23 #1, #5: sentences opening with a notice's words stay; notices after list
+        # marks, or naming the site before "무단전재 및 재배포 금지", go.
+        ("무단전재·재배포 사이트를 운영한 혐의로 30대 남성이 구속됐다.", None),
+        ("無断転載及び複製を行ったとして、男が書類送検された。", None),
+        ("版权所有 是指著作权人对其作品享有的权利。", None),
+        ("【版权声明】本文为原创，未经授权不得转载。", "footer"),
+        ("※無断転載を禁じます", "footer"),
+        ("저작권자: 뉴스1 무단전재 및 재배포 금지", "footer"),
+        ("• Alle Rechte vorbehalten", "footer"),
     ],
 )
 def test_a_rights_notice_is_a_line_of_its_own(line, reason):
@@ -1406,6 +1415,34 @@ def test_a_caption_with_a_bracket_and_a_dash_is_no_dateline():
     caption = "Pictured (left to right): John Smith, Jane Doe and Tom Harris at the opening."
     text = "\n\n".join([make_article(44, 2), caption, "Photo: AFP", make_article(45, 2)])
     assert reasons_of(text)[caption] == "caption"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Photos posted online show the devastation.",
+        "Pictures from the scene were harrowing.",
+        'Photos shared by the family show him "happy and healthy."',
+        "Photos from the scene: who is responsible?",
+    ],
+)
+def test_a_short_sentence_about_photos_is_no_credit(line):
+    """QA 23 #3: short sentences, or sentences ending in a quote or "?", went as credits."""
+    body = make_article(46, 3).split("\n\n")
+    text = "\n\n".join([body[0], body[1], line, body[2]])
+    got = reasons_of(text)
+    assert (got[body[1]], got[line]) == (None, None)
+
+
+@pytest.mark.parametrize(
+    "dateline",
+    ["Frankfurt (dpa-AFX) -", "Hamburg (ots) -", "TORONTO, March 4, 2024 (GLOBE NEWSWIRE) --"],
+)
+def test_a_lede_under_any_agencys_dateline_is_no_caption(dateline):
+    """QA 23 #2: only agencies of one capitalised word made a dateline."""
+    lede = f"{dateline} The index rose in early trading on Monday."
+    text = "\n\n".join(["Markets open higher", lede, "Photo: AFP", make_article(47, 2)])
+    assert reasons_of(text)[lede] is None
 
 
 def test_a_lede_under_its_dateline_is_no_caption():

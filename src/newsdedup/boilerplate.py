@@ -270,10 +270,18 @@ CREDIT_SOURCE = re.compile(
 )
 
 
+# What a sentence about pictures says of them, and a credit never does.
+_PICTURES_SHOW = re.compile(r"\b(shows?|showed|showing|depicts?|depicted|were|was|is|are)\b")
+_SENTENCE_END = re.compile(r"[.!?][\"'’”)\]]*$")
+
+
 def _credit_length(f: _Features) -> bool:
-    """A line `CREDIT_SOURCE` may make a credit: one that ends in no full stop, or a short
-    one ("Photo courtesy of the family."); not "Photos shared on social media showed ..."."""
-    return f.words <= 6 or not f.raw.rstrip().endswith(".")
+    """A line `CREDIT_SOURCE` may make a credit: no verb of a sentence about pictures, and
+    no sentence end unless short ("Photo courtesy of the family."); not "Photos shared on
+    social media showed ..." nor "Photos posted online show the devastation." (QA 23 #3)."""
+    if _PICTURES_SHOW.search(f.canon):
+        return False
+    return f.words <= 6 or _SENTENCE_END.search(f.raw.rstrip()) is None
 
 
 # The word alone or with a name of up to five words ("Photos", "Photo AFP", "Picture John
@@ -696,7 +704,8 @@ _RIGHTS_ELSEWHERE = re.compile(
     # at a mark: inside or at the head of a sentence these are words of the story ("...
     # hatte sich alle Rechte vorbehalten.", "版权所有者在起诉书中指出", "무단 전재 사이트로
     # 인한", a quoted „Alle Rechte vorbehalten“: QA 20c #1, QA 21 #2, QA 22 #2).
-    r"^[\s<\[(\u2039\u3008\u300a©-]*(?:(?:"
+    # The marks a notice may follow: brackets, bullets, list marks ("【版权声明】", "※", "■").
+    r"^[\s<\[(\u2039\u3008\u300a\u3010\u300c\u203b\u25a0\u2022*|©-]*(?:(?:"
     + "|".join(
         re.escape(canonicalize(phrase))
         for phrase in (
@@ -707,12 +716,15 @@ _RIGHTS_ELSEWHERE = re.compile(
         )
     )
     + r")(?=\s*(?:[^\w\s\"'\u00bb\u201c\u201d]|$))"
-    # Chinese notices, not followed by a letter ("版权所有者" is the copyright holder).
-    + r"|(?:版权所有|版權所有|版权声明|版權聲明)(?!\w)"
-    # Japanese and Korean notices are sentences of their own: "無断転載を禁じます",
-    # "무단전재 및 재배포 금지", "<저작권자(c) 연합뉴스, ...>" ("저작권자" alone opens
-    # sentences: QA 22 #1).
-    + r"|無断(?:転載|複製)(?:を禁|・|禁止|、|及び)|무단 ?전재[ \-및·,]*재배포"
+    # Chinese notices, ending the line or meeting a mark ("版权所有者" is the copyright
+    # holder, "版权所有 是指..." a sentence: QA 23 #1).
+    + r"|(?:版权所有|版權所有|版权声明|版權聲明)(?=\s*(?:[^\w\s]|$|未经|未經|本网|本網))"
+    # Japanese and Korean notices are sentences of their own, ending the line ("無断転載を
+    # 禁じます", "무단전재 및 재배포 금지"; sentences open with the same words: QA 23 #1), or
+    # open with the (c) of "<저작권자(c) 연합뉴스, ...>" ("저작권자" alone opens sentences:
+    # QA 22 #1).
+    + r"|無断(?:転載|複製)(?:[・、]|及び)?(?:転載|複製)?(?:を禁じます|を禁ず|禁止)\W*$"
+    + r"|.{0,40}무단 ?전재[ \-및·,]*재배포(?:를)? ?금지(?:합니다)?\W*$"
     + r"|'?저작권자 ?(?:\(c\)|c\b|©))"  # "‹" folds to "'"
 )
 
@@ -1288,7 +1300,13 @@ _SENTENCE_BREAK = re.compile(r"[.!?][\"')\]]? +[A-Z]")
 
 
 # A lede's dateline: "München (dpa) -", "WASHINGTON (Reuters) -", "LONDON (AP) —".
-_DATELINE_OPEN = re.compile(r"^\W*[^\W\d_][^()]{0,40}\((?:[A-Z][A-Za-z]{1,9}|dpa|afp)\)\s*[-–—:]")
+# The brackets name the agency ("(dpa-AFX)", "(epd)", "(GLOBE NEWSWIRE)", "(Europa Press)"),
+# not who is where in a photo ("Pictured (left to right):", "(file photo)": QA 22 #3, 23 #2).
+_DATELINE_OPEN = re.compile(
+    r"^\W*[^\W\d_][^()]{0,60}\((?!(?:from )?(?:left|right|l-r|r-l|centre|center|pictured"
+    r"|above|below|top|bottom|inset|file|archive|clockwise)\b)[^()]{1,30}\)\s*[-–—:]",
+    re.IGNORECASE,
+)
 
 
 def _may_caption(f: _Features) -> bool:
