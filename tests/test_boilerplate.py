@@ -1379,6 +1379,10 @@ def test_a_sentence_about_photos_is_no_credit(line):
         ("※無断転載を禁じます", "footer"),
         ("저작권자: 뉴스1 무단전재 및 재배포 금지", "footer"),
         ("• Alle Rechte vorbehalten", "footer"),
+        # QA 24 #1, #2: a 「quoted」 notice opening a sentence, and a list item ending in
+        # the Korean notice's words, stay.
+        ("「版權所有」不等於禁止引用，律師說，合理使用仍受法律保護。", None),
+        ("▲ 언론 기사 무단전재·재배포 금지", None),
     ],
 )
 def test_a_rights_notice_is_a_line_of_its_own(line, reason):
@@ -1409,12 +1413,31 @@ def test_a_credit_ending_in_a_bracket_or_a_short_one_in_a_stop_still_goes(credit
     assert reasons_of(text)[credit] == "credit"
 
 
-def test_a_caption_with_a_bracket_and_a_dash_is_no_dateline():
-    """QA 22 #3: "Pictured (left to right): ..." read as a dateline, and stayed above its
-    credit; only an agency in brackets makes one."""
-    caption = "Pictured (left to right): John Smith, Jane Doe and Tom Harris at the opening."
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "Pictured (left to right): John Smith, Jane Doe and Tom Harris at the opening.",
+        "Jane Doe (second left) - the mayor of Westbrook - visits a shelter on Monday.",
+        "Protesters (background) - march through the centre of Westbrook.",
+        "Pictured (L-R): John Smith and Jane Doe.",
+        "Jane Doe (R) - with her husband John at the opening of the library.",
+    ],
+)
+def test_a_caption_with_a_bracket_and_a_dash_is_no_dateline(caption):
+    """QA 22 #3, QA 24 #3: a caption naming who is where in brackets read as a dateline, and
+    stayed above its credit; only an agency in brackets makes one."""
     text = "\n\n".join([make_article(44, 2), caption, "Photo: AFP", make_article(45, 2)])
     assert reasons_of(text)[caption] == "caption"
+
+
+@pytest.mark.parametrize(
+    "credit", ["Photo courtesy of the Geneva Motor Show", "Photo courtesy of This Is Money"]
+)
+def test_a_credit_naming_a_show_is_a_credit(credit):
+    """QA 24 #4: "show", "is" in a name read as a sentence about the pictures."""
+    body = make_article(48, 3).split("\n\n")
+    text = "\n\n".join([body[0], credit, *body[1:]])
+    assert reasons_of(text)[credit] == "credit"
 
 
 @pytest.mark.parametrize(
@@ -1436,7 +1459,12 @@ def test_a_short_sentence_about_photos_is_no_credit(line):
 
 @pytest.mark.parametrize(
     "dateline",
-    ["Frankfurt (dpa-AFX) -", "Hamburg (ots) -", "TORONTO, March 4, 2024 (GLOBE NEWSWIRE) --"],
+    [
+        "Frankfurt (dpa-AFX) -",
+        "Hamburg (ots) -",
+        "TORONTO, March 4, 2024 (GLOBE NEWSWIRE) --",
+        "(The Center Square) -",
+    ],
 )
 def test_a_lede_under_any_agencys_dateline_is_no_caption(dateline):
     """QA 23 #2: only agencies of one capitalised word made a dateline."""

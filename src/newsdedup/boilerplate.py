@@ -271,6 +271,7 @@ CREDIT_SOURCE = re.compile(
 
 
 # What a sentence about pictures says of them, and a credit never does.
+# (Read on the raw line, in lower case: "the Geneva Motor Show", "This Is Money" are names.)
 _PICTURES_SHOW = re.compile(r"\b(shows?|showed|showing|depicts?|depicted|were|was|is|are)\b")
 _SENTENCE_END = re.compile(r"[.!?][\"'’”)\]]*$")
 
@@ -279,7 +280,7 @@ def _credit_length(f: _Features) -> bool:
     """A line `CREDIT_SOURCE` may make a credit: no verb of a sentence about pictures, and
     no sentence end unless short ("Photo courtesy of the family."); not "Photos shared on
     social media showed ..." nor "Photos posted online show the devastation." (QA 23 #3)."""
-    if _PICTURES_SHOW.search(f.canon):
+    if _PICTURES_SHOW.search(f.raw):
         return False
     return f.words <= 6 or _SENTENCE_END.search(f.raw.rstrip()) is None
 
@@ -704,8 +705,9 @@ _RIGHTS_ELSEWHERE = re.compile(
     # at a mark: inside or at the head of a sentence these are words of the story ("...
     # hatte sich alle Rechte vorbehalten.", "版权所有者在起诉书中指出", "무단 전재 사이트로
     # 인한", a quoted „Alle Rechte vorbehalten“: QA 20c #1, QA 21 #2, QA 22 #2).
-    # The marks a notice may follow: brackets, bullets, list marks ("【版权声明】", "※", "■").
-    r"^[\s<\[(\u2039\u3008\u300a\u3010\u300c\u203b\u25a0\u2022*|©-]*(?:(?:"
+    # The marks a notice may follow: brackets, bullets, list marks ("【版权声明】", "※", "■");
+    # not 「, a quote ("「版權所有」不等於禁止引用": QA 24 #1).
+    r"^[\s<\[(\u2039\u3008\u300a\u3010\u203b\u25a0\u2022*|©-]*(?:(?:"
     + "|".join(
         re.escape(canonicalize(phrase))
         for phrase in (
@@ -724,7 +726,10 @@ _RIGHTS_ELSEWHERE = re.compile(
     # open with the (c) of "<저작권자(c) 연합뉴스, ...>" ("저작권자" alone opens sentences:
     # QA 22 #1).
     + r"|無断(?:転載|複製)(?:[・、]|及び)?(?:転載|複製)?(?:を禁じます|を禁ず|禁止)\W*$"
-    + r"|.{0,40}무단 ?전재[ \-및·,]*재배포(?:를)? ?금지(?:합니다)?\W*$"
+    # The Korean notice alone, or after the site's mark ("저작권자: 뉴스1 ...", "ⓒ 한겨레신문
+    # : ..."), not after other words: "▲ 언론 기사 무단전재·재배포 금지" is a list item (QA 24 #2).
+    + r"|(?:.{0,40}(?:저작권자|\(c\)|©|\bc\b).{0,40})?"
+    + r"무단 ?전재[ \-및·,]*재배포(?:를)? ?금지(?:합니다)?\W*$"
     + r"|'?저작권자 ?(?:\(c\)|c\b|©))"  # "‹" folds to "'"
 )
 
@@ -1300,12 +1305,16 @@ _SENTENCE_BREAK = re.compile(r"[.!?][\"')\]]? +[A-Z]")
 
 
 # A lede's dateline: "München (dpa) -", "WASHINGTON (Reuters) -", "LONDON (AP) —".
-# The brackets name the agency ("(dpa-AFX)", "(epd)", "(GLOBE NEWSWIRE)", "(Europa Press)"),
-# not who is where in a photo ("Pictured (left to right):", "(file photo)": QA 22 #3, 23 #2).
+# The brackets name the agency: capitalised words ("(Reuters Health)", "(GLOBE NEWSWIRE)",
+# "(dpa-AFX)", "(WGN-TV)") or an agency written in lower case ("(epd)", "(ots)"); not who is
+# where in a photo ("(left to right)", "(second left)", "(2nd L)", "(R)", "(File)": QA 22 #3,
+# QA 23 #2, QA 24 #3).
+_AGENCY_WORD = r"(?:[A-Z][\w.&/-]+|dpa[\w/-]*|epd|ots|ats|awp|sda|apa|kna|askanews|dts)"
 _DATELINE_OPEN = re.compile(
-    r"^\W*[^\W\d_][^()]{0,60}\((?!(?:from )?(?:left|right|l-r|r-l|centre|center|pictured"
-    r"|above|below|top|bottom|inset|file|archive|clockwise)\b)[^()]{1,30}\)\s*[-–—:]",
-    re.IGNORECASE,
+    r"^[^\w(]*(?:[^\W\d_][^()]{0,60})?\((?!(?i:left|right|centre|center|pictured|file|archive|top"
+    r"|bottom|inset|middle|front|back|main|l-r|r-l|l/r)\))"
+    rf"{_AGENCY_WORD}(?: (?:{_AGENCY_WORD}|Nachrichtenagentur|Health|Press|Wire))*\)"
+    r"\s*[-–—:]"
 )
 
 
