@@ -1414,11 +1414,15 @@ def test_a_rights_notice_is_a_line_of_its_own(line, reason):
         "Protesters (background) - march through the centre of Westbrook.",
         "Pictured (L-R): John Smith and Jane Doe.",
         "Jane Doe (R) - with her husband John at the opening of the library.",
+        "Pictured (From Left): John Smith and Jane Doe.",
+        "Jane Doe (Second Left) - the mayor of Westbrook.",
+        "Storm damage in Westbrook (FILE PHOTO) - the storm hit on Monday.",
     ],
 )
 def test_a_caption_with_a_bracket_and_a_dash_is_no_dateline(caption):
-    """QA 22 #3, QA 24 #3: a caption naming who is where in brackets read as a dateline, and
-    stayed above its credit; only an agency in brackets makes one."""
+    """QA 22 #3, 24 #3, 25 #4: a caption naming who is where in brackets read as a dateline,
+    and stayed above its credit; brackets opening with a position word or a lone letter
+    make none."""
     text = "\n\n".join([make_article(44, 2), caption, "Photo: AFP", make_article(45, 2)])
     assert reasons_of(text)[caption] == "caption"
 
@@ -1430,10 +1434,14 @@ def test_a_caption_with_a_bracket_and_a_dash_is_no_dateline(caption):
         "Hamburg (ots) -",
         "TORONTO, March 4, 2024 (GLOBE NEWSWIRE) --",
         "(The Center Square) -",
+        "BERLIN (AFP, Reuters) -",
+        "TAMPA, Fla. (FOX 13) -",
+        "NEW DELHI (Press Trust of India) -",
     ],
 )
 def test_a_lede_under_any_agencys_dateline_is_no_caption(dateline):
-    """QA 23 #2: only agencies of one capitalised word made a dateline."""
+    """QA 23 #2, 25 #1-#3: only agencies of one capitalised word made a dateline, then
+    only capitalised words: "(AFP, Reuters)", "(FOX 13)", "(Press Trust of India)" failed."""
     lede = f"{dateline} The index rose in early trading on Monday."
     text = "\n\n".join(["Markets open higher", lede, "Photo: AFP", make_article(47, 2)])
     assert reasons_of(text)[lede] is None
