@@ -121,6 +121,17 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+def _where(article_id: str, locations: Mapping[str, Location], *, record_id: bool = False) -> str:
+    """Return where an article is, as an annotation names it: its file (FILE:LINE for a
+    JSONL record, led by the id with `record_id`), or a crawl's page by its URI and the
+    archive holding it (not "of crawl.warc")."""
+    path, line = locations.get(article_id, (article_id, None))
+    where = path if line is None else f"{path}:{line}"
+    if path.lower().endswith((".warc", ".warc.gz")):
+        return f"{article_id} (in {where})"
+    return f"{article_id} ({where})" if record_id and line is not None else where
+
+
 def github_annotations(
     result: DedupResult, outcome: GateOutcome, locations: Mapping[str, Location]
 ) -> str:
@@ -133,11 +144,7 @@ def github_annotations(
     stories = result.clusters_are_stories
     lines = []
     for cluster in result.clusters:
-        rep_path, rep_line = locations.get(cluster.representative, (cluster.representative, None))
-        rep_where = rep_path if rep_line is None else f"{rep_path}:{rep_line}"
-        if rep_path.lower().endswith((".warc", ".warc.gz")):
-            # A page of a crawl: its URI, then the archive holding it (not "of crawl.warc").
-            rep_where = f"{cluster.representative} (in {rep_where})"
+        rep_where = _where(cluster.representative, locations)
         for member in cluster.members:
             if member.id == cluster.representative:
                 continue
@@ -152,15 +159,10 @@ def github_annotations(
                     f"(story similarity {member.similarity:.2f}, story {cluster.id}: "
                     f"{cluster.size} articles)"
                 )
-            elif member.via and member.via != cluster.representative:
-                # Its similarity is that of the pair that admitted it (QA 19b #1).
-                via_path, via_line = locations.get(member.via, (member.via, None))
-                # A JSONL record by its id too: file:line alone hid which member it is.
-                via_where = (
-                    via_path if via_line is None else f"{member.via} ({via_path}:{via_line})"
-                )
-                if via_path.lower().endswith((".warc", ".warc.gz")):
-                    via_where = f"{member.via} (in {via_where})"
+            elif via := member.admitted_through(cluster.representative):
+                # Its similarity is that of the pair that admitted it (QA 19b #1); a JSONL
+                # record by its id too: file:line alone hid which member it is.
+                via_where = _where(via, locations, record_id=True)
                 title = f"Near-duplicate of {cluster.representative}"
                 message = (
                     f"{member.id} is a near-duplicate of {via_where} "

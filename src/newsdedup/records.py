@@ -175,6 +175,11 @@ class Member:
     def __post_init__(self) -> None:
         _check_unit("similarity", self.similarity)
 
+    def admitted_through(self, representative: str) -> str | None:
+        """Return the member whose pair admitted this one when that is not `representative`
+        (its `similarity` is that pair's, not one with the representative), else None."""
+        return self.via if self.via and self.via != representative else None
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Cluster:

@@ -85,9 +85,9 @@ def member_table(
         about = visible(" · ".join(meta[k] for k in ("title", "date") if k in meta))
         if about:
             cell.append((about, "dim"))
-        if member.via and member.via != representative:
-            # Its similarity is to the member that admitted it, not to the representative.
-            cell.append((f"via {visible(member.via)}", "dim"))
+        via = member.admitted_through(representative)
+        if via:  # its similarity is to this member, not to the representative
+            cell.append((f"via {visible(via)}", "dim"))
         rows.append((is_rep, cell, "representative" if is_rep else f"{member.similarity:.2f}"))
     lead = "    " if indent else ""
     fixed = len(lead) + (1 if indent else 0) + len(" ★ │  │  ") + _SIMILARITY_WIDTH
@@ -204,13 +204,10 @@ def render_gate(outcome: GateOutcome, result: DedupResult, console: Console) -> 
             )
             for member in cluster.members:
                 if member.id != cluster.representative:
-                    via = (
-                        f" via {shown(member.via)}"
-                        if member.via and member.via != cluster.representative
-                        else ""
-                    )
+                    via = member.admitted_through(cluster.representative)
                     console.print(
-                        f"      {shown(member.id)} ({member.similarity:.2f}{via})",
+                        f"      {shown(member.id)} ({member.similarity:.2f}"
+                        f"{f' via {shown(via)}' if via else ''})",
                         highlight=False,
                         soft_wrap=True,
                     )

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from . import __version__
-from .records import Cluster, DedupResult, LoadIssue
+from .records import Cluster, DedupResult, LoadIssue, Member
 
 CSV_FIELDS = ("id", "cluster", "representative", "similarity")
 STORY_FIELDS = ("story", "story_representative", "story_similarity")  # with --level both
@@ -98,25 +98,25 @@ def article_rows(result: DedupResult) -> list[dict[str, Any]]:
     stories = _placed(result.stories) if result.has_stories else None
     rows: list[dict[str, Any]] = []
     for article_id in result.article_ids:
-        cluster, similarity, via = placed.get(article_id, (None, None, None))
+        cluster, member = placed.get(article_id, (None, None))
         row = {
             "id": article_id,
             "cluster": cluster.id if cluster else None,
             "representative": cluster.representative if cluster else None,
-            "similarity": similarity,
+            "similarity": member.similarity if member else None,
         }
         if stories is not None:
-            story, story_similarity, _ = stories.get(article_id, (None, None, None))
+            story, story_member = stories.get(article_id, (None, None))
             row["story"] = story.id if story else None
             row["story_representative"] = story.representative if story else None
-            row["story_similarity"] = story_similarity
-        row["via"] = via if cluster and via != cluster.representative else None
+            row["story_similarity"] = story_member.similarity if story_member else None
+        row["via"] = member.admitted_through(cluster.representative) if cluster and member else None
         rows.append(row)
     return rows
 
 
-def _placed(clusters: Sequence[Cluster]) -> dict[str, tuple[Cluster, float, str | None]]:
-    return {m.id: (c, m.similarity, m.via) for c in clusters for m in c.members}
+def _placed(clusters: Sequence[Cluster]) -> dict[str, tuple[Cluster, Member]]:
+    return {m.id: (c, m) for c in clusters for m in c.members}
 
 
 def to_jsonl(result: DedupResult) -> str:
