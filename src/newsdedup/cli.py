@@ -196,6 +196,31 @@ def corpus_options(f: F) -> F:
     return functools.reduce(lambda acc, d: d(acc), reversed(decorators), f)
 
 
+# Whether lines are cleaned, for dedup_options and `clean`. Each setting a file can turn off
+# has its "on" flag too (QA 19b #5).
+_CLEANING_FLAGS = (
+    click.option(
+        "--no-boilerplate/--boilerplate",
+        "no_boilerplate",
+        default=False,
+        help="Keep every line (no cleaning rules); --boilerplate applies them, over a "
+        "settings file's boilerplate = false.",
+    ),
+    click.option(
+        "--no-templates/--templates",
+        "no_templates",
+        default=False,
+        help="Do not learn site templates from the corpus; --templates learns them, over a "
+        "settings file's templates = false.",
+    ),
+)
+
+
+def cleaning_options(f: F) -> F:
+    """--no-boilerplate/--boilerplate and --no-templates/--templates."""
+    return functools.reduce(lambda acc, d: d(acc), reversed(_CLEANING_FLAGS), f)
+
+
 def dedup_options(f: F) -> F:
     """Options that tune what counts as a duplicate."""
     decorators = [
@@ -250,20 +275,7 @@ def dedup_options(f: F) -> F:
             show_default=True,
             help="MinHash seed.",
         ),
-        click.option(
-            "--no-boilerplate/--boilerplate",
-            "no_boilerplate",
-            default=False,
-            help="Keep every line (no cleaning rules); --boilerplate applies them, over a "
-            "settings file's boilerplate = false.",
-        ),
-        click.option(
-            "--no-templates/--templates",
-            "no_templates",
-            default=False,
-            help="Do not learn site templates from the corpus; --templates learns them, over a "
-            "settings file's templates = false.",
-        ),
+        cleaning_options,
         click.option(
             "--workers",
             type=click.IntRange(min=1),
@@ -1310,16 +1322,16 @@ def index_config_from(
     stored = read_config(location)
     if stored is None:
         return dedup_config_from(opts)
-    given = {
-        key: opts[name]
-        for name, key in _INDEX_FLAGS.items()
-        if name in from_file or ctx.get_parameter_source(name) is not ParameterSource.DEFAULT
-    }
+
+    def chosen(name: str) -> bool:  # by a flag or by the settings file
+        return name in from_file or ctx.get_parameter_source(name) is not ParameterSource.DEFAULT
+
+    given = {key: opts[name] for name, key in _INDEX_FLAGS.items() if chosen(name)}
     # Given either way (--no-boilerplate or --boilerplate, or by the settings file): a
     # --boilerplate against an index built without the rules is a clash, as another
     # --shingle-size is, not a flag passed over unsaid (QA 20b #5).
     for name, key in (("no_boilerplate", "clean.boilerplate"), ("no_templates", "clean.templates")):
-        if name in from_file or ctx.get_parameter_source(name) is not ParameterSource.DEFAULT:
+        if chosen(name):
             given[key] = not opts[name]
     return stored.with_overrides(given)
 
@@ -1602,20 +1614,7 @@ def run_scan_dask(paths: Sequence[Path], opts: dict[str, Any], err: Console) -> 
 @cli.command("clean")
 @click.argument("paths", nargs=-1, required=True, type=INPUT_PATH)
 @corpus_options
-@click.option(
-    "--no-boilerplate/--boilerplate",
-    "no_boilerplate",
-    default=False,
-    help="Keep every line (no cleaning rules); --boilerplate applies them, over a settings "
-    "file's boilerplate = false.",
-)
-@click.option(
-    "--no-templates/--templates",
-    "no_templates",
-    default=False,
-    help="Do not learn site templates from the corpus; --templates learns them, over a "
-    "settings file's templates = false.",
-)
+@cleaning_options
 @click.option(
     "--show-dropped", is_flag=True, help="Text format: print every line, the dropped ones marked."
 )
