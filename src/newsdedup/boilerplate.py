@@ -736,14 +736,13 @@ _RIGHTS_ELSEWHERE = re.compile(
 
 def _rights_elsewhere(canon: str) -> bool:
     """Return True when `canon` holds a notice of `_RIGHTS_ELSEWHERE` (the ASCII ones hold
-    one of the four words tested first)."""
+    one of the four words tested first: "rechte" is in the Dutch "rechten" too)."""
     return (
         not canon.isascii()
         or "rechte" in canon
         or "derechos" in canon
         or "diritti" in canon
         or "direitos" in canon
-        or "rechten" in canon
     ) and _RIGHTS_ELSEWHERE.search(canon) is not None
 
 
