@@ -228,6 +228,38 @@ class TestJsonlDates:
         assert same["groups"] is None
 
 
+class TestPageDateStamps:
+    """A scraped page's own date line ("Published March 12, 2025") is dropped by cleaning as
+    a date; it used to date nothing, so one kind of event a year apart was one story."""
+
+    def write(self, folder: Path, stamps: tuple[str, str]) -> Path:
+        folder.mkdir()
+        for name, text, stamp in (("a", QUAKE_A, stamps[0]), ("b", QUAKE_B, stamps[1])):
+            page = f"Quake report\nPublished {stamp}\n{text}\n"
+            (folder / f"{name}.txt").write_text(page, encoding="utf-8")
+        return folder
+
+    @pytest.mark.parametrize("workers", ["1", "2"])
+    def test_stamps_a_year_apart_split_the_story(self, tmp_path: Path, workers: str):
+        far = self.write(tmp_path / "far", ("July 2, 2012", "July 3, 2013"))
+        args = ("--level", "story", "--format", "json", "--workers", workers)
+        result = run("scan", str(far), *args)
+        assert result.exit_code == 0, result.stderr
+        assert json.loads(result.stdout)["clusters"] == []
+        near = self.write(tmp_path / "near", ("July 2, 2013", "July 3, 2013"))
+        result = run("scan", str(near), *args)
+        assert [ids(s) for s in json.loads(result.stdout)["stories"]] == [["a.txt", "b.txt"]]
+
+    def test_explain_reads_the_stamps(self, tmp_path: Path):
+        far = self.write(tmp_path / "far", ("July 2, 2012", "July 3, 2013"))
+        a, b = str(far / "a.txt"), str(far / "b.txt")
+        result = run("explain", "--level", "story", a, b, "--format", "json")
+        assert result.exit_code == 0, result.stderr
+        data = json.loads(result.stdout)
+        assert (data["a"]["date"], data["b"]["date"]) == ("2012-07-02", "2013-07-03")
+        assert data["dated_apart"] is True
+
+
 def test_story_json_is_byte_identical_under_different_hash_seeds():
     """Two processes with different PYTHONHASHSEED give the same bytes."""
     outputs = []

@@ -9,7 +9,7 @@ repeats inside the article and site templates learned from the corpus are droppe
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -1780,6 +1780,36 @@ def clean_text(
     `only`, just the drops for those reasons (and blank lines) stand, as `html.soften` does for
     extractor output.
     """
+    kept, canon, _ = _clean_text(text, config, templates, only, stamps=False)
+    return kept, canon
+
+
+def clean_text_stamped(
+    text: str,
+    config: CleanConfig | None = None,
+    templates: Collection[int] = frozenset(),
+    *,
+    only: Collection[str] | None = None,
+) -> tuple[str, str, str]:
+    """Return what `clean_text` returns, and the lines it dropped as dates, joined by
+    newlines: the page's own date stamps ("Published March 12, 2025"), which date a story
+    though they are no part of its text (`date_stamps` of `classify`'s lines is the same)."""
+    return _clean_text(text, config, templates, only, stamps=True)
+
+
+def date_stamps(lines: Iterable[Line]) -> str:
+    """Return the lines dropped as dates, joined by newlines."""
+    return "\n".join([ln.text for ln in lines if ln.reason == "date"])
+
+
+def _clean_text(
+    text: str,
+    config: CleanConfig | None,
+    templates: Collection[int],
+    only: Collection[str] | None,
+    *,
+    stamps: bool,
+) -> tuple[str, str, str]:
     original, per_line, units = _judge(text, config or CleanConfig(), templates)
     if only is not None:
         allowed = {*only, "blank"}
@@ -1787,7 +1817,10 @@ def clean_text(
         units = [(c, r if r in allowed else None) for c, r in units]
     kept = "\n".join([raw for raw, r in zip(original, per_line, strict=True) if r is None])
     canon = " ".join([c for c, r in units if r is None and c])
-    return kept, canon
+    dated = ""
+    if stamps and "date" in per_line:
+        dated = "\n".join([raw for raw, r in zip(original, per_line, strict=True) if r == "date"])
+    return kept, canon, dated
 
 
 @lru_cache(maxsize=CACHE_LINES)

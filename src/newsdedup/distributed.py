@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from .boilerplate import date_stamps
 from .config import (
     HASHING_SCHEME,
     MINHASH_SCHEME,
@@ -132,7 +133,10 @@ def sign_part(
     prints = [fingerprint(c, config) for c in cleaned]
     docs: tuple[StoryDoc, ...] = ()
     if stories:
-        docs = tuple(story_doc(a, c.text) for a, c in zip(kept, cleaned, strict=True))
+        docs = tuple(
+            story_doc(a, c.text, stamps=date_stamps(c.lines))
+            for a, c in zip(kept, cleaned, strict=True)
+        )
     usable = [len(p.shingles) >= config.min_shingles for p in prints]
     keys = np.zeros((len(prints), config.index.key_count), dtype=np.uint64)
     rows = [i for i, ok in enumerate(usable) if ok]

@@ -33,7 +33,7 @@ from typing import Any, TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from .boilerplate import CACHE_LINES, clean_text
+from .boilerplate import CACHE_LINES, clean_text, clean_text_stamped
 from .canonical import canonicalize
 from .config import CleanConfig, DedupConfig, LoadConfig
 from .index import lsh_keys
@@ -490,6 +490,21 @@ def clean_docs(
         kept, canon = clean_text(text, config.clean, templates, only=only)
         out.append((article_id, kept, canon))
     return out
+
+
+def clean_docs_stamped(
+    docs: Iterable[Doc], config: DedupConfig, templates: Collection[int]
+) -> tuple[list[tuple[str, str, str]], list[str]]:
+    """Return `clean_docs`, and each article's date stamps (`clean_text_stamped`)."""
+    from .html import EXTRACTED_RULES
+
+    out, stamps = [], []
+    for article_id, text, extracted in docs:
+        only = EXTRACTED_RULES if extracted else None
+        kept, canon, dated = clean_text_stamped(text, config.clean, templates, only=only)
+        out.append((article_id, kept, canon))
+        stamps.append(dated)
+    return out, stamps
 
 
 def fingerprint_cleaned(cleaned: Sequence[tuple[str, str, str]], config: DedupConfig) -> Batch:

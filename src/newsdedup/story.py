@@ -44,12 +44,13 @@ import numpy.typing as npt
 if TYPE_CHECKING:
     from scipy import sparse
 
+from .boilerplate import date_stamps
 from .config import STORY_LEVELS, DedupConfig, IndexConfig, StoryConfig, check_config, check_level
 from .dots import pair_dots, pair_products
 from .errors import MemoryLimitError
 from .index import band_keys, candidate_pairs, raw_pair_count
 from .memory import format_size, headroom
-from .parallel import Batch, Doc, Workers, chunked, clean_docs, fingerprint_cleaned
+from .parallel import Batch, Doc, Workers, chunked, clean_docs_stamped, fingerprint_cleaned
 from .pipeline import Collected, Progress, clean, corpus_templates, pooled_templates
 from .records import Article, Cluster, DedupResult, LoadIssue, Member, by_id
 from .shingle import is_spaceless, token_hashes
@@ -427,22 +428,31 @@ def parse_field_date(value: str) -> int | None:
     return None
 
 
-def article_date(article: Article, text: str) -> int | None:
-    """Return the article's date as an ordinal: its date field, else a date in its head.
+def article_date(article: Article, text: str, stamps: str = "") -> int | None:
+    """Return the article's date as an ordinal: its date field, else the first full date of
+    the lines cleaning dropped as its date stamps (`stamps`, "Published March 12, 2025"),
+    else a date in its head.
 
-    Only the head is read (dateline, byline, "Published ..."): further down, full dates are
-    as often those of earlier events the report recalls.
+    Only the head is read (dateline, byline): further down, full dates are as often those
+    of earlier events the report recalls.
     """
-    return _dated(article, text)[0]
+    return _dated(article, text, stamps)[0]
 
 
-def _dated(article: Article, text: str) -> tuple[int | None, str | None]:
+def _dated(article: Article, text: str, stamps: str = "") -> tuple[int | None, str | None]:
     """Return `article_date`, and the article's date field when it could not be read (the
-    article is then dated from its head, if at all), else None."""
+    article is then dated from its text, if at all), else None."""
     field = parse_field_date(article.date) if article.date else None
     if field is not None:
         return field, None
-    return head_date(text[:_DATELINE_CHARS]), article.date or None
+    unread = article.date or None
+    # The page's stamps come first: cleaning dropped them, so the head no longer holds them
+    # (they dated nothing before), and they are the page's own date, not one it recalls.
+    for line in stamps.split("\n") if stamps else ():
+        stamped = head_date(line)
+        if stamped is not None:
+            return stamped, unread
+    return head_date(text[:_DATELINE_CHARS]), unread
 
 
 # ---- facts -----------------------------------------------------------------------------------
@@ -1155,9 +1165,10 @@ class StoryDoc:
     unread_date: str | None = None  # a date field `parse_field_date` could not read
 
 
-def story_doc(article: Article, text: str) -> StoryDoc:
-    """Return the story representation of an article from its cleaned text."""
-    date, unread = _dated(article, text)
+def story_doc(article: Article, text: str, *, stamps: str = "") -> StoryDoc:
+    """Return the story representation of an article from its cleaned text, and the lines
+    cleaning dropped as the page's date stamps (`boilerplate.date_stamps`), which date it."""
+    date, unread = _dated(article, text, stamps)
     return StoryDoc(
         id=article.id,
         length=len(text),
@@ -1743,8 +1754,11 @@ def _fingerprint_story_chunk(
 def _cleaned_story_docs(
     articles: list[Article], config: DedupConfig, templates: frozenset[int]
 ) -> tuple[list[tuple[str, str, str]], list[StoryDoc]]:
-    cleaned = clean_docs(_as_docs(articles), config, templates)
-    docs = [story_doc(a, kept) for a, (_, kept, _) in zip(articles, cleaned, strict=True)]
+    cleaned, stamps = clean_docs_stamped(_as_docs(articles), config, templates)
+    docs = [
+        story_doc(a, kept, stamps=dated)
+        for a, (_, kept, _), dated in zip(articles, cleaned, stamps, strict=True)
+    ]
     return cleaned, docs
 
 
@@ -1818,14 +1832,17 @@ def story_docs(
     check_corpus_memory(articles)
     if texts is None and workers > 1 and len(articles) > 1:
         return _parallel_story_docs(articles, config, workers, progress)
+    stamps: Sequence[str] = ()
     if texts is None:
         templates = corpus_templates(articles, config)
-        texts = [clean(a, config, templates=templates).text for a in articles]
+        cleaned = [clean(a, config, templates=templates) for a in articles]
+        texts = [c.text for c in cleaned]
+        stamps = [date_stamps(c.lines) for c in cleaned]
     if len(texts) != len(articles):
         raise ValueError(f"{len(texts)} cleaned texts for {len(articles)} articles")
     docs = []
     for n, (article, text) in enumerate(zip(articles, texts, strict=True), start=1):
-        docs.append(story_doc(article, text))
+        docs.append(story_doc(article, text, stamps=stamps[n - 1] if stamps else ""))
         _every(progress, "stories", n, len(articles))
     return docs
 
