@@ -1454,3 +1454,119 @@ def test_a_lede_under_its_dateline_is_no_caption():
     text = "\n\n".join(["Power cut in Munich", lede, "Photo: AFP", make_article(42, 2)])
     got = reasons_of(text)
     assert (got[lede], got["Photo: AFP"]) == (None, "credit")
+
+
+# QA 26: credits that take no caption, datelines of other shapes, position words anywhere.
+PARAGRAPH = (
+    "You might end up with several trips to the fitting rooms. Leave the hook and eye shirt "
+    "at home and opt for something you can whip on and off."
+)
+
+
+@pytest.mark.parametrize(
+    "credit",
+    [
+        "(Image: Getty)",
+        "(Image: hinckley times)",
+        "Image 1 of 5",
+        "Photo 1 of 12",
+        "Slide 1 of 12",
+        "Photo gallery: Storm batters the coast",
+        "VIDEO: Drone footage shows the flattened bridge",
+    ],
+)
+def test_a_paragraph_above_a_credit_that_takes_no_caption_stays(credit):
+    """A credit alone in brackets (Reach's sites: under a body paragraph), a gallery's
+    counter or link (its caption comes below) and a labelled video teaser took the
+    paragraph above as their caption."""
+    text = "\n\n".join([make_article(50, 2), PARAGRAPH, credit, make_article(51, 2)])
+    assert reasons_of(text)[PARAGRAPH] is None
+
+
+@pytest.mark.parametrize(
+    "credit", ["(Image: © NASA/ESA/K. Retherford/SWRI)", "(Image credit: Sierra Nevada Corp.)"]
+)
+def test_a_formal_credit_in_brackets_takes_its_caption(credit):
+    """Future's sites print "(Image: © X)" or "(Image credit: X)" under the caption."""
+    caption = "An artist's illustration of a plume of water vapor above Jupiter's moon Europa."
+    text = "\n\n".join([make_article(52, 2), caption, credit, make_article(53, 2)])
+    got = reasons_of(text)
+    assert (got[caption], got[credit]) == ("caption", "credit")
+
+
+@pytest.mark.parametrize(
+    "heading", ["Photo Finish In Ohio", "PHOTO FINISH IN OHIO", "Image Problem For The Grid"]
+)
+def test_a_title_case_heading_opening_with_photo_is_no_credit(heading):
+    text = "\n\n".join([make_article(54, 2), PARAGRAPH, heading, make_article(55, 2)])
+    got = reasons_of(text)
+    assert (got[PARAGRAPH], got[heading]) == (None, None)
+
+
+@pytest.mark.parametrize(
+    "dateline",
+    [
+        "New Delhi, Mar 4 (PTI)",
+        "Mumbai (Maharashtra) [India], March 4 (ANI):",
+        "Washington (CNN)",
+        "Madrid, 4 mar (EFE).-",
+        "HOUSTON, March 4, 2024 /PRNewswire/ --",
+        "MOSCOW, March 4. /TASS/.",
+        "SOUTH SAN FRANCISCO, Calif. and CAMBRIDGE, Mass., March 04, 2024 (GLOBE NEWSWIRE) --",
+        "LONDON —",
+        "NEW DELHI:",
+        "SEATTLE (Q13 FOX) —",
+        "BUENOS AIRES (Télam) -",
+        "WASHINGTON (U.S. Army) -",
+    ],
+)
+def test_a_lede_under_a_dateline_of_any_shape_is_no_caption(dateline):
+    """QA 26 #2, #3: datelines without a dash, between slashes, of a city in capitals, or
+    with an outlet whose second character is no letter ("(Q13 FOX)") did not protect it."""
+    lede = f"{dateline} The index rose sharply in early trading on Monday morning."
+    text = "\n\n".join(["Markets open higher", lede, "Photo: Getty Images", make_article(56, 2)])
+    assert reasons_of(text)[lede] is None
+
+
+def test_a_lede_under_a_dateline_on_its_own_line_is_no_caption():
+    lede = "The Senate passed the spending bill late on Monday night, averting a shutdown."
+    body = (
+        "The council voted on Tuesday to approve a new budget that includes funding for road "
+        "repairs, schools and a new library in the town centre, officials said.",
+        "Opposition members argued the plan would raise taxes for families already struggling "
+        "with higher energy bills, and called for a public consultation before any decision.",
+    )
+    text = "\n\n".join(["Senate passes bill", "WASHINGTON (AP) —", lede, "Photo: AP", *body])
+    assert reasons_of(text)[lede] is None
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "Jane Doe (at left) - the mayor of Westbrook - cuts the ribbon on Monday.",
+        "Pictured (sitting, from left): John Smith and Jane Doe.",
+        "Jane Doe (2L) - the mayor of Westbrook - cuts the ribbon.",
+        "Jane Doe (courtesy photo) - the mayor of Westbrook.",
+        "LONDON, ENGLAND - MARCH 04: Prime Minister Rishi Sunak speaks to the media.",
+    ],
+)
+def test_a_caption_naming_a_side_anywhere_in_its_bracket_is_a_caption(caption):
+    """QA 26 #4: only the bracket's first word was read ("(at left)" made a dateline)."""
+    text = "\n\n".join([make_article(58, 2), caption, "Photo: Getty Images", make_article(59, 2)])
+    assert reasons_of(text)[caption] == "caption"
+
+
+@pytest.mark.parametrize(
+    "credit",
+    [
+        "Photo courtesy of NBC's Today show",
+        "Photo-Illustration: WIRED Staff; Getty Images",
+        "Photo composite: Jane Doe",
+        "Crédit photo : AFP",
+    ],
+)
+def test_more_credit_styles_go(credit):
+    """QA 26 #5."""
+    body = make_article(60, 3).split("\n\n")
+    text = "\n\n".join([body[0], credit, *body[1:]])
+    assert reasons_of(text)[credit] == "credit"

@@ -242,9 +242,10 @@ NAV_WORDS = frozenset(
 # Photo credits: "PHOTO: AFP", "Picture: X/REUTERS", "(Photo by ...)", "Credit: ...".
 CREDIT_PATTERNS = (
     re.compile(
-        r"^(photo|picture|image|pic|credit|photograph|photographer|photography|video|graphic)s?"
-        r"\s*(:|by\b)"
+        r"^(photo|picture|image|pic|credit|photograph|photographer|photography|video|graphic"
+        r"|photo-illustration|photo illustration|photo composite)s?\s*(:|by\b)"
     ),
+    re.compile(r"^crédits? photos?\s*:"),  # "Crédit photo : AFP" (QA 26 #5)
     # "Photo d'illustration", "Image d'archive", "Photo picture alliance / dpa". ("Foto: dpa" is
     # left alone: as a credit it took the one-sentence paragraph above it as its caption.)
     re.compile(r"^(photo|image)s? (d'(illustration|archive)|picture alliance)"),
@@ -256,6 +257,8 @@ CREDIT_PATTERNS = (
     # problem for the grid") or a longer one ("Photovoltaik auf Balkonen", "Imagen de país")
     # (QA 19c #1).
     re.compile(r"^\((photo|image|picture)s?\b:?\s*(by\s)?[^.()]{0,60}\)$"),
+    # Under a label, a name may hold a full stop: "(Image credit: Sierra Nevada Corp.)".
+    re.compile(r"^\((photo|image|picture)s?( credit)?\s*:\s*[^()]{1,60}\)$"),
     re.compile(r"^(photo|image|picture|slide)s? \d+ (of|/)( /)? \d+\b"),  # "Image 1 of 5"
     re.compile(r"^(getty images|afp|ap|reuters|epa|shutterstock|file photo)(\s*/\s*\w+)*$"),
 )
@@ -280,7 +283,9 @@ def _credit_length(f: _Features) -> bool:
     """A line `CREDIT_SOURCE` may make a credit: no verb of a sentence about pictures, and
     no sentence end unless short ("Photo courtesy of the family."); not "Photos shared on
     social media showed ..." nor "Photos posted online show the devastation." (QA 23 #3)."""
-    if _PICTURES_SHOW.search(f.raw):
+    shows = _PICTURES_SHOW.search(f.raw)
+    # "Photo courtesy of NBC's Today show": the last word is no verb (QA 26 #5).
+    if shows is not None and (shows.group() != "show" or f.raw[shows.end() :].strip(" .")):
         return False
     return f.words <= 6 or _SENTENCE_END.search(f.raw.rstrip()) is None
 
@@ -298,16 +303,25 @@ _LOWER_AGENCIES = frozenset(
 _NAME_PARTICLES = frozenset({"de", "von", "van", "da", "di", "del", "der", "du", "le", "la"})
 
 
+# Words a heading in title case or capitals holds and a name does not ("Photo Finish In
+# Ohio", "PICTURES FROM THE SCENE": QA 26 #1).
+_HEADING_WORDS = frozenset(
+    {"in", "on", "at", "for", "of", "to", "from", "with", "the", "an", "and", "is", "are", "as"}
+)
+
+
 def _names_only(raw: str) -> bool:
     """Return True when every word after the first of `raw` starts with a capital or a
-    digit, holds a slash ("Smith/Reuters"), or is a lower-case agency or a name's particle."""
+    digit, holds a slash ("Smith/Reuters"), or is a lower-case agency or a name's particle,
+    and none is a heading's function word."""
+    words = raw.split()[1:]
     return all(
-        w[:1].isupper()
-        or w[:1].isdigit()
-        or "/" in w
-        or w.lower() in _LOWER_AGENCIES
-        or w in _NAME_PARTICLES
-        for w in raw.split()[1:]
+        w in _NAME_PARTICLES
+        or (
+            (w[:1].isupper() or w[:1].isdigit() or "/" in w or w.lower() in _LOWER_AGENCIES)
+            and w.lower() not in _HEADING_WORDS
+        )
+        for w in words
     )
 
 
@@ -787,6 +801,7 @@ def _is_related_heading(f: _Features) -> bool:
 # How every match of CREDIT_PATTERNS starts.
 _CREDIT_STARTS = (
     *("photo", "pic", "image", "credit", "video", "graphic", "(photo", "(image", "(pic", "slide"),
+    "crédit",
     *("getty images", "afp", "ap", "reuters", "epa", "shutterstock", "file photo"),
 )
 
@@ -1236,20 +1251,53 @@ def _revise(units: list[_Unit], reasons: list[str | None], listed: list[bool] | 
     # before its caption as the BBC lays them out).
     for pos, i in enumerate(nonblank) if "credit" in reasons else ():
         canon = units[i].f.canon
-        before_caption = canon.startswith(("image copyright", "copyright"))
-        before_caption = before_caption or _is_labelled_caption(units[i].f.raw)
-        if reasons[i] == "credit" and canon not in WIRE_CREDITS and not before_caption and pos:
-            above = nonblank[pos - 1]
-            if reasons[above] is None and _may_caption(units[above].f):
-                reasons[above] = "caption"
+        if (
+            reasons[i] != "credit"
+            or canon in WIRE_CREDITS
+            or not pos
+            or _takes_no_caption(units[i])
+        ):
+            continue
+        above = nonblank[pos - 1]
+        if reasons[above] is None and _may_caption(units[above].f):
+            # A lede under a dateline on a line of its own ("WASHINGTON (AP) —").
+            if pos >= 2 and _bare_dateline(units[nonblank[pos - 2]].f):
+                continue
+            reasons[above] = "caption"
     _mark_comment_section(units, reasons, nonblank)
     _mark_teaser_runs(units, reasons, listed)
+
+
+# Credits that take no caption above them: a credit alone in brackets ("(Image: Getty)":
+# Reach's sites print it under a body paragraph, and a caption beside it on its own line,
+# QA 26 #1), unless it is a formal one ("(Image: © NASA/ESA)", "(Image credit: X)": Future's
+# sites print it under its caption); a gallery's counter or link ("Image 1 of 5", "Photo
+# gallery: ..."), whose caption comes below.
+_GALLERY = re.compile(r"^\W*((photo|image|picture|slide)s? \d+ (of|/)|(photo |image )?gallery\b)")
+
+
+_FORMAL_CREDIT = re.compile(r"©|\(c\)|\bcredits?\b|\bcopyright\b")
+
+
+def _takes_no_caption(u: _Unit) -> bool:
+    canon, raw = u.f.canon, u.f.raw.strip()
+    return (
+        canon.startswith(("image copyright", "copyright"))
+        or (raw.startswith("(") and raw.endswith(")") and not _FORMAL_CREDIT.search(canon))
+        or _GALLERY.match(canon) is not None
+        or _is_labelled_caption(u.f.raw)
+    )
+
+
+def _bare_dateline(f: _Features) -> bool:
+    """Return True for a line that is a dateline alone ("WASHINGTON (AP) —")."""
+    return f.words <= 8 and f.raw.rstrip().endswith(tuple(_DASH + ":)")) and _datelined(f.raw)
 
 
 # "Image: Patricia Hewitt announced the plans on Sunday" is a caption under its label, not a
 # credit naming who took the picture ("Photo: Jane Doe for The New York Times"): it says
 # what the picture shows, in words a sentence has in lower case.
-_CAPTION_LABEL = re.compile(r"^\W*(image|photo|picture|pic)s?\s*:\s*", re.IGNORECASE)
+_CAPTION_LABEL = re.compile(r"^\W*(image|photo|picture|pic|video)s?\s*:\s*", re.IGNORECASE)
 LABELLED_CAPTION_LOWER_WORDS = 3
 
 
@@ -1305,24 +1353,59 @@ _SENTENCE_BREAK = re.compile(r"[.!?][\"')\]]? +[A-Z]")
 
 # A lede's dateline: "München (dpa) -", "WASHINGTON (Reuters) -", "LONDON (AP) —".
 # The brackets name the agency ("(Reuters, AP)", "(FOX 13)", "(Press Trust of India)",
-# "(dpa-AFX)", "(epd)"), not who is where in a photo: they open with no position word
-# ("(left to right)", "(Second Left)", "(background)", "(2nd L)", "(File Photo)", "(with
-# umbrella)") and no lone letter ("(R)", "(L-R)", "(D-Calif.)"). QA 22 #3, 23 #2, 24 #3 and
-# 25 tried narrower and wider forms; each lost ledes or kept captions.
+# "(dpa-AFX)", "(epd)", "(Q13 FOX)", "(U.S. Army)", "(Télam)"), not who is where in a photo:
+# they open with no position word ("(left to right)", "(Second Left)", "(background)", "(2nd
+# L)", "(File Photo)", "(with umbrella)"), no lone position letter or party tag ("(R)",
+# "(L-R)", "(2L)", "(D-Calif.)"), and name no side or picture anywhere ("(at left)",
+# "(sitting, from left)", "(von links)", "(courtesy photo)", "(AP Photo)"). QA 22 #3, 23 #2,
+# 24 #3, 25 and 26 #3, #4 tried narrower and wider forms; each lost ledes or kept captions.
 _CAPTION_BRACKET = re.compile(
     r"\s*(?:from\b|(?:left|right|centre|center|pictured|above|below|top|bottom|inset|file"
     r"|archive|clockwise|second|third|fourth|far|front|back|middle|main|foreground|background"
     r"|seated|standing|in|with|seen|photo|picture|image|\d+(?:st|nd|rd|th))\b"
-    r"|[a-z](?:[^a-z]|$)|de gauche|v\.\s*l)",
+    r"|\d*\s*-?\s*[lrc](?:\s*[-/,&)]|\s+to\b|\s*$)|[dri]-|de g(?:auche|\.)|v\.\s*l"
+    r"|.*\b(?:left|right|links|rechts|gauche|droite|izquierda|derecha|pictured|photos?"
+    r"|images?|rear|kneeling|circled|insert)\b)",
     re.IGNORECASE,
 )
-_DATELINE_OPEN = re.compile(r"^[^\w(]*(?:[^\W\d_][^()]{0,60})?\(([^()]{1,40})\)\s*[-–—:]")
+# The bracket may follow another ("Mumbai (Maharashtra) [India], March 4 (ANI):"), and the
+# lede may follow it without a dash when it opens with a capital ("New Delhi, Mar 4 (PTI) The
+# ...", "Washington (CNN)President ...") or after ".-" ("Madrid, 4 mar (EFE).- El ...").
+_DASH = "-–—―−‒"
+_DATELINE_OPEN = re.compile(
+    r"^[^\w(]*(?:[^\W\d_][^()]{0,100}?)?(?:\(([^()]{1,40})\)[^()]{0,40}?)?\(([^()]{1,40})\)"
+    rf"\.?\s*[{_DASH}:]"
+)
+_DATELINE_UNDASHED = re.compile(r"^[^\w(]*(?:[^\W\d_][^()]{0,100}?)?\(([^()]{1,40})\)\s*")
+# "HOUSTON, March 4, 2024 /PRNewswire/ --", "MOSCOW, March 4. /TASS/."
+_SLASH_DATELINE = re.compile(
+    rf"^[^\W\d_][^/]{{0,100}}/[^\W\d_][^/\s]{{0,30}}(?: [^/\s]+){{0,2}}/\s*(?:\.|[{_DASH}:]|$)"
+)
+# "LONDON —", "NEW DELHI:", "PARIS, France -": a city in capitals, not Getty's caption form
+# ("LONDON, ENGLAND - MARCH 04: ...").
+_CITY_DATELINE = re.compile(
+    rf"^[A-Z][A-Z.' ]{{2,40}}(?:, [A-Z][\w.]*(?: [A-Z][\w.]*)?)?\s*(?:[{_DASH}]{{1,2}}|:)\s+"
+    r"(?![A-Z]{3,9}\.? \d{1,2}\b)"
+)
 
 
 def _datelined(raw: str) -> bool:
-    """Return True when `raw` opens with a dateline naming an agency in brackets."""
+    """Return True when `raw` opens with a dateline: an agency in brackets, between
+    slashes, or a city in capitals."""
     found = _DATELINE_OPEN.match(raw)
-    return found is not None and _CAPTION_BRACKET.match(found.group(1)) is None
+    if found is not None and not any(
+        bracket is not None and _CAPTION_BRACKET.match(bracket) is not None
+        for bracket in found.groups()
+    ):
+        return True
+    found = _DATELINE_UNDASHED.match(raw)
+    if (
+        found is not None
+        and raw[found.end() : found.end() + 1].isupper()
+        and _CAPTION_BRACKET.match(found.group(1)) is None
+    ):
+        return True
+    return _SLASH_DATELINE.match(raw) is not None or _CITY_DATELINE.match(raw) is not None
 
 
 def _may_caption(f: _Features) -> bool:
