@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         ("shape non-ascii", shape, other),
         ("line rules", lambda f: next((n for n, r in bp.LINE_RULES if r(f)), None), feats),
         ("line_key", line_key, canons),
-        ("teaser", bp._is_teaser, feats),
+        ("teaser", lambda f: bp._is_headline(f) and bp._links_out(f), feats),
     ]
     rows += [(f"rule {name}", rule, feats) for name, rule in bp.LINE_RULES]
     for name, fn, items in rows:

@@ -56,3 +56,20 @@ def test_folder_ids_map_back_to_corpus_ids():
     """A folder article's id (site/aNNN.txt) scores as the corpus id aNNN."""
     assert bench.plain_id("daily-post/a0000042.txt") == "a0000042"
     assert bench.plain_id("a0000042") == "a0000042"
+
+
+def test_line_bench_times_every_row(tmp_path, capsys):
+    """bench/line_bench.py, which README cites, runs on a small JSONL (QA 27: it called a
+    rule that no longer existed)."""
+    corpus = tmp_path / "c.jsonl"
+    rows = [
+        {"id": f"a{i}", "text": f"Headline {i}\nBy Jane Doe\nThe council met on day {i}.\n"}
+        for i in range(20)
+    ]
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    line_bench = _load("line_bench")
+    assert line_bench.main([str(corpus), "--repeat", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "distinct lines" in out
+    assert "teaser" in out
+    assert "rule date" in out
