@@ -446,3 +446,18 @@ def test_github_names_the_jsonl_record_a_chained_copy_copies_by_id(tmp_path):
     github = run("check", str(src), "--format", "github").stdout
     line = next(ln for ln in github.splitlines() if "::c is a near-duplicate" in ln)
     assert f"near-duplicate of b ({src}:2)" in line
+
+
+def test_summary_and_verdict_lines_never_wrap_in_a_narrow_log(corpus: Path):
+    """QA 27 #6: piped to a CI log (rich's 80 columns), the summary broke mid-phrase ("1
+    too" / "short to compare"), so a grep for it missed. Summary, verdict and heading are one
+    line at any width."""
+    (corpus / "empty.txt").write_text("", encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["check", str(corpus), "--max-duplicate-rate", "0.1"], env={"COLUMNS": "30"}
+    )
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert "5 articles · 1 duplicate cluster · 2 duplicates (40.0%) · 1 skipped" in lines
+    assert "✗ check failed: duplicate rate 0.4000 is over 0.1" in lines
+    assert "Largest clusters (keep ★, drop the rest):" in lines

@@ -49,7 +49,7 @@ def render_report(result: DedupResult, console: Console) -> None:
             )
         )
         _print_block(console, block)
-    console.print(summary_line(result))
+    console.print(summary_line(result), soft_wrap=True)
 
 
 def _print_block(console: Console, block: Text, *, gap: bool = True) -> None:
@@ -186,15 +186,15 @@ def too_short_text(ids: Sequence[str], shown_ids: int = 5) -> str | None:
 def render_gate(outcome: GateOutcome, result: DedupResult, console: Console) -> None:
     """Draw the gate's verdict, the largest clusters when it failed, and the summary."""
     if outcome.passed:
-        console.print(f"[green]✓ check passed:[/green] {shown(outcome.reason)}")
+        console.print(f"[green]✓ check passed:[/green] {shown(outcome.reason)}", soft_wrap=True)
     else:
-        console.print(f"[red]✗ check failed:[/red] {shown(outcome.reason)}")
+        console.print(f"[red]✗ check failed:[/red] {shown(outcome.reason)}", soft_wrap=True)
         stories = result.clusters_are_stories
         group = "story" if stories else "cluster"
         if stories:
-            console.print("Largest stories (★ the representative report):")
+            console.print("Largest stories (★ the representative report):", soft_wrap=True)
         else:
-            console.print("Largest clusters (keep ★, drop the rest):")
+            console.print("Largest clusters (keep ★, drop the rest):", soft_wrap=True)
         for cluster in outcome.worst:
             console.print(
                 f"  {group} {cluster.id} · {cluster.size} articles · "
@@ -215,7 +215,7 @@ def render_gate(outcome: GateOutcome, result: DedupResult, console: Console) -> 
         if hidden > 0:
             more = "stories" if stories else "clusters"
             console.print(f"  … and {hidden} more {more} (see `newsdedup scan`)")
-    console.print(summary_line(result))
+    console.print(summary_line(result), soft_wrap=True)
 
 
 _SHARED_STYLE = "bold green"
