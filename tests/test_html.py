@@ -130,6 +130,12 @@ class TestPageView:
         # the page's <h1> goes too: the cleaner's title rule applies to extractor output
         assert [ln.reason for ln in clean(article).dropped] == ["title", "newsletter"]
 
+    def test_a_path_given_as_a_string_is_read(self, tmp_path: Path):
+        """QA 27 #3: every other call takes a str path; page_view failed on one."""
+        path = tmp_path / "p.html"
+        path.write_text(page(story(1)), encoding="utf-8")
+        assert page_view(str(path)).extraction.title == "A headline about things"
+
     def test_extractor_views_key_pages_by_their_article_ids(self, tmp_path: Path):
         """Views are keyed like load_corpus ids; text files and bad pages are left out."""
         (tmp_path / "sub").mkdir()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import codecs
 import gzip
+import os
 import re
 import zlib
 from collections.abc import Iterable, Iterator
@@ -343,13 +344,14 @@ def page_markup(
     return markup, warning
 
 
-def page_view(path: Path, *, encoding: str | None = None) -> PageLines:
+def page_view(path: str | os.PathLike[str], *, encoding: str | None = None) -> PageLines:
     """Return a page file's visible lines, marked kept or left out by the extractor.
 
     For `newsdedup clean page.html`: this is the extractor's half of the story; what our
     cleaner then drops is `pipeline.clean` of the article `load_corpus` reads from the file.
     Raises `InputError` when the file is not a readable page or has no extractable text.
     """
+    path = Path(path)
     source = path.name
     try:
         data = read_bytes(path)
