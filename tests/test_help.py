@@ -32,3 +32,4 @@ def test_group_help_lists_commands_and_exit_codes():
     for name in COMMANDS:
         assert name in result.stdout
     assert "4 internal error" in result.stdout
+    assert "130 interrupted · 143 terminated" in result.stdout

@@ -1,7 +1,8 @@
 """The command line: parse → config → library → render → exit code. Nothing else lives here.
 
 Exit codes (as linters use them): 0 ran (gate passed or not asked) · 1 gate failed ·
-2 usage or configuration error · 3 input error · 4 internal error.
+2 usage or configuration error · 3 input error · 4 internal error · 130 interrupted ·
+143 terminated.
 """
 
 from __future__ import annotations
@@ -782,7 +783,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
     \b
     Exit codes: 0 ran (gate passed or not asked) · 1 gate failed · 2 usage or
-    configuration error · 3 input error · 4 internal error.
+    configuration error · 3 input error · 4 internal error (newsdedup --debug
+    COMMAND shows the traceback) · 130 interrupted · 143 terminated.
     """
     ctx.obj = {"debug": debug}
 
