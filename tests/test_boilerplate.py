@@ -1570,3 +1570,90 @@ def test_more_credit_styles_go(credit):
     body = make_article(60, 3).split("\n\n")
     text = "\n\n".join([body[0], credit, *body[1:]])
     assert reasons_of(text)[credit] == "credit"
+
+
+# The chrome of short briefs in other languages: date stamps, bylines and staff lines,
+# comment counts and prompts, share links, "more from" headings.
+GERMAN_BRIEF = (
+    "Berlin (dpa) - Der Bundestag hat am Donnerstag das umstrittene Rentenpaket beschlossen. "
+    "Für den Entwurf stimmten 370 Abgeordnete, dagegen 280. Das Gesetz soll das Rentenniveau "
+    "bis 2031 bei 48 Prozent halten."
+)
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("Veröffentlicht am 12.03.2025, 14:35 Uhr", "date"),
+        ("Aktualisiert: Mittwoch, 12. März 2025 um 15:02", "date"),
+        ("Publié le 12 mars 2025 à 14h35", "date"),
+        ("2025年3月12日 14:35", "date"),
+        ("입력 2025.03.12 14:35", "date"),
+        ("Von Anna Müller", "byline"),
+        ("Par Jean Dupont et Marie Curie", "byline"),
+        ("Por Juan Pérez", "byline"),
+        ("Redaktion: Peter Schmidt", "byline"),
+        ("Editor: Peter Smith", "byline"),
+        ("责任编辑：张三", "byline"),
+        ("12 Kommentare", "comments"),
+        ("Kommentare (4)", "comments"),
+        ("Jetzt kommentieren", "comments"),
+        ("12 commentaires", "comments"),
+        ("Artikel teilen", "share"),
+        ("Partager sur Facebook", "share"),
+        ("Mehr aus Politik", "related"),
+    ],
+)
+def test_the_chrome_of_a_foreign_brief_goes(line, reason):
+    text = "\n".join(["Bundestag beschließt Rentenpaket", GERMAN_BRIEF, line, ""])
+    got = reasons_of(text)
+    assert (got[GERMAN_BRIEF], got[line]) == (None, reason)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Von Kiew nach Berlin",
+        "Por qué Madrid gana",
+        "Di Maio incontra Salvini",
+        "Door de storm",
+        "Par ailleurs, le gouvernement a annoncé une réforme des retraites.",
+        "Der Bundestag stimmte am 12. März 2025 zu.",
+        "Kommentare von Lesern zeigen, dass die Reform umstritten ist.",
+        "Teilen Sie die Einschätzung der Regierung?",
+    ],
+)
+def test_foreign_subheadings_and_sentences_like_chrome_stay(line):
+    body = make_article(61, 3).split("\n\n")
+    text = "\n\n".join([body[0], line, body[1], body[2]])
+    assert reasons_of(text)[line] is None
+
+
+def test_two_copies_of_a_german_brief_under_different_chrome_are_copies():
+    """Left alone at stop 31 (copies at 0.43): one site's stamp, byline, comment count and
+    share link, the other's, around the same three sentences."""
+    a = "\n".join(
+        [
+            "Startseite",
+            "Bundestag beschließt Rentenpaket",
+            "Veröffentlicht am 12.03.2025, 14:35 Uhr",
+            "Von Anna Müller",
+            GERMAN_BRIEF,
+            "12 Kommentare",
+            "Artikel teilen",
+        ]
+    )
+    b = "\n".join(
+        [
+            "Bundestag beschließt Rentenpaket",
+            "Aktualisiert: Mittwoch, 12. März 2025 um 15:02",
+            "Redaktion: Peter Schmidt",
+            GERMAN_BRIEF,
+            "Kommentare (4)",
+            "Jetzt kommentieren",
+            "Mehr aus Politik",
+        ]
+    )
+    articles = [Article(id=n, text=t, source=n) for n, t in (("a", a), ("b", b))]
+    result = find_duplicates(articles)
+    assert [[m.id for m in c.members] for c in result.clusters] == [["a", "b"]]

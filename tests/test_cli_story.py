@@ -235,23 +235,47 @@ class TestPageDateStamps:
     def write(self, folder: Path, stamps: tuple[str, str]) -> Path:
         folder.mkdir()
         for name, text, stamp in (("a", QUAKE_A, stamps[0]), ("b", QUAKE_B, stamps[1])):
-            page = f"Quake report\nPublished {stamp}\n{text}\n"
+            page = f"Quake report\n{stamp}\n{text}\n"
             (folder / f"{name}.txt").write_text(page, encoding="utf-8")
         return folder
 
     @pytest.mark.parametrize("workers", ["1", "2"])
     def test_stamps_a_year_apart_split_the_story(self, tmp_path: Path, workers: str):
-        far = self.write(tmp_path / "far", ("July 2, 2012", "July 3, 2013"))
+        far = self.write(tmp_path / "far", ("Published July 2, 2012", "Published July 3, 2013"))
         args = ("--level", "story", "--format", "json", "--workers", workers)
         result = run("scan", str(far), *args)
         assert result.exit_code == 0, result.stderr
         assert json.loads(result.stdout)["clusters"] == []
-        near = self.write(tmp_path / "near", ("July 2, 2013", "July 3, 2013"))
+        near = self.write(tmp_path / "near", ("Published July 2, 2013", "Published July 3, 2013"))
         result = run("scan", str(near), *args)
         assert [ids(s) for s in json.loads(result.stdout)["stories"]] == [["a.txt", "b.txt"]]
 
+    @pytest.mark.parametrize(
+        "stamps",
+        [
+            ("Veröffentlicht am 02.07.2012, 14:35 Uhr", "Aktualisiert: 3. Juli 2013, 09:10 Uhr"),
+            ("Publié le 2 juillet 2012 à 14h35", "Publié le 3 juillet 2013 à 09h10"),
+            ("2012年7月2日 14:35", "2013年7月3日 09:10"),
+        ],
+    )
+    def test_stamps_of_other_languages_a_year_apart_split_the_story(self, tmp_path, stamps):
+        far = self.write(tmp_path / "far", stamps)
+        result = run("scan", str(far), "--level", "story", "--format", "json")
+        assert result.exit_code == 0, result.stderr
+        assert json.loads(result.stdout)["clusters"] == []
+        near = [s.replace("2012", "2013") for s in stamps]
+        result = run(
+            "scan",
+            str(self.write(tmp_path / "near", tuple(near))),
+            "--level",
+            "story",
+            "--format",
+            "json",
+        )
+        assert [ids(s) for s in json.loads(result.stdout)["stories"]] == [["a.txt", "b.txt"]]
+
     def test_explain_reads_the_stamps(self, tmp_path: Path):
-        far = self.write(tmp_path / "far", ("July 2, 2012", "July 3, 2013"))
+        far = self.write(tmp_path / "far", ("Published July 2, 2012", "Published July 3, 2013"))
         a, b = str(far / "a.txt"), str(far / "b.txt")
         result = run("explain", "--level", "story", a, b, "--format", "json")
         assert result.exit_code == 0, result.stderr

@@ -178,7 +178,8 @@ def plain_rules(f: bp._Features) -> dict[str, bool]:
             )
         ),
         "author": bool(bp.COMMENT_AUTHOR.search(canon)),
-        "date": f.words <= 10 and any(p.search(canon) for p in bp.DATE_PATTERNS),
+        "date": (f.words <= 10 and any(p.search(canon) for p in bp.DATE_PATTERNS))
+        or (f.words <= bp.DATE_STAMP_MAX_WORDS and bp.is_stamp(canon)),
         "navigation": plain_navigation(f),
         "credit_tail": f.words <= 60
         and any(w in canon[tail:] for w in ("image", "photo", "pic", "credit"))

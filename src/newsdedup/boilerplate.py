@@ -17,6 +17,7 @@ from .body import PROSE_LOWER_SHARE, Shape, body_lines, has_date_or_time
 from .body import shape as body_shape
 from .canonical import canonicalize
 from .config import CleanConfig
+from .datewords import DATE_STAMP_MAX_WORDS, is_stamp
 from .records import Line
 from .templates import CLOSERS, line_key
 from .unwrap import FUNCTION_WORDS, wrapped_groups
@@ -794,8 +795,18 @@ def _is_footer(f: _Features) -> bool:
     return any(p.search(f.canon) for p in FOOTER_PATTERNS)
 
 
+# "More from <section>" in other languages ("Mehr aus Politik", "Weitere Artikel zum Thema").
+_MORE_FROM = re.compile(
+    r"^(mehr (aus|zu|zum|zur|von)|weitere (artikel|meldungen|nachrichten)|autres articles"
+    r"|plus d'articles|más noticias|altre notizie|mais notícias|meer nieuws|meer over"
+    r"|другие новости|ещё новости|еще новости)\b"
+)
+
+
 def _is_related_heading(f: _Features) -> bool:
-    return f.canon.rstrip(":").strip() in RELATED_HEADINGS
+    if f.canon.rstrip(":").strip() in RELATED_HEADINGS:
+        return True
+    return f.words <= 5 and not f.ends_sentence and _MORE_FROM.match(f.canon) is not None
 
 
 # How every match of CREDIT_PATTERNS starts.
@@ -910,18 +921,93 @@ _DATE_STARTS = (
 
 def _is_date(f: _Features) -> bool:
     # Every date pattern starts with a digit, a colon or a word of _DATE_STARTS, and needs
-    # a digit.
+    # a digit; so does every stamp of another language (`datewords.is_stamp`: "Veröffentlicht
+    # am 12.03.2025, 14:35 Uhr", "Publié le 12 mars 2025 à 14h35", "2025年3月12日 14:35").
     canon = f.canon
-    return (
-        f.words <= 10
-        and (canon[:1].isdecimal() or canon[:1] == ":" or canon.startswith(_DATE_STARTS))
-        and bool(_DIGIT.search(canon))
-        and any(p.search(canon) for p in DATE_PATTERNS)
-    )
+    if f.words > DATE_STAMP_MAX_WORDS or _DIGIT.search(canon) is None:
+        return False
+    english = canon[:1].isdecimal() or canon[:1] == ":" or canon.startswith(_DATE_STARTS)
+    if english and f.words <= 10 and any(p.search(canon) for p in DATE_PATTERNS):
+        return True
+    return is_stamp(canon)
 
 
 def _is_byline(f: _Features) -> bool:
     return f.words <= 10 and not f.ends_sentence and bool(BYLINE_PATTERN.match(f.canon))
+
+
+# Bylines and staff lines of other languages, and of English under a label: "Von Anna Müller",
+# "Par Jean Dupont et Marie Curie", "Por Juan Pérez", "Door Jan de Vries", "Redaktion: Peter
+# Schmidt", "Editor: Peter Smith", "Автор: Иван Петров", "编辑：张三", "记者 李四". Every word
+# after the marker must be a name (`_names_only`, joined by "and" in any language), so "Von
+# Kiew nach Berlin" is a subheading.
+BYLINE_MARKERS = frozenset({"von", "par", "por", "di", "door", "av", "af", "od"})
+_STAFF_LABEL = re.compile(
+    r"^(autor|autorin|autoren|auteur|auteurs|autora|autore|redaktion|rédaction|redacción"
+    r"|redazione|redactie|redakteur|redakteurin|editor|editors|editora|author|authors|text"
+    r"|texto|testo|reporter|reportage|bearbeitung|автор|авторы|редактор|текст)"
+    r"\s*:\s*(?=\S)"
+)
+_CJK_STAFF = re.compile(
+    r"^[【\[(]?(作者|编辑|责任编辑|责编|编者|记者|通讯员|撰文|来源|文|記者|編集|기자|글|편집)"
+    r"[】\])]?\s*[:：]?\s*[^\s。！？.!?]{1,20}(\s+[^\s。！？.!?]{1,20}){0,3}$"
+)
+_NAME_JOINS = frozenset({"und", "et", "y", "e", "en", "and", "og", "och", "i", "и", "&", "/"})
+FOREIGN_BYLINE_WORDS = 8
+
+
+def _is_foreign_byline(f: _Features) -> bool:
+    if f.words > FOREIGN_BYLINE_WORDS or f.ends_sentence:
+        return False
+    words = f.raw.replace(",", " ").split()
+    if not words:
+        return False
+    if words[0].lower() in BYLINE_MARKERS:
+        names = words[1:]
+    else:
+        label = _STAFF_LABEL.match(f.canon)
+        if label is None:
+            return _CJK_STAFF.match(f.raw.strip()) is not None
+        names = f.raw[f.raw.index(":") + 1 :].replace(",", " ").split()
+    return bool(names) and _names_only(" ".join(["-", *[w for w in names if w not in _NAME_JOINS]]))
+
+
+# Comment counts and prompts, and share and print links, of other languages: "12 Kommentare",
+# "Kommentare (4)", "Jetzt kommentieren", "Artikel teilen", "Partager sur Facebook".
+_FOREIGN_COMMENTS = re.compile(
+    r"^\W*(\d+\s+)?(kommentare?|commentaires?|comentarios?|commenti|commento|comentários?"
+    r"|reacties|reactie|reacciones|yorum(lar)?|комментари[йяеи]в?|评论|評論|コメント|댓글)"
+    r"\s*(\(\d+\)|\d+)?\W*$"
+)
+FOREIGN_COMMENT_PROMPTS = frozenset(
+    canonicalize(prompt)
+    for prompt in (
+        *("Kommentar schreiben", "Jetzt kommentieren", "Kommentieren", "Kommentare anzeigen"),
+        *("Laisser un commentaire", "Ajouter un commentaire", "Réagir", "Commenter"),
+        *("Deja un comentario", "Deja tu comentario", "Comentar", "Ver comentarios"),
+        *("Lascia un commento", "Commenta", "Deixe um comentário", "Deixe seu comentário"),
+        *("Comente", "Reageer", "Plaats een reactie", "Оставить комментарий"),
+        *("Комментарии", "发表评论", "我要评论", "コメントする", "댓글 쓰기", "댓글쓰기"),
+    )
+)
+_FOREIGN_SHARE = re.compile(
+    r"^(artikel |beitrag |seite )?(teilen|partager|compartir|condividi|compartilhe|compartilhar"
+    r"|delen|поделиться|分享|分享到|シェア|공유하기|drucken|imprimer|imprimir|stampa|afdrukken)"
+    r"( (cet article|l'article|el artículo|l'articolo|dit artikel|o artigo|este artículo))?"
+    r"( (auf|sur|en|su|no|op|via|в|по) \w+)?\W*$"
+)
+
+
+def _is_foreign_comments(f: _Features) -> bool:
+    if f.words > 4:
+        return False
+    if f.canon in FOREIGN_COMMENT_PROMPTS:
+        return True
+    return _DIGIT.search(f.canon) is not None and _FOREIGN_COMMENTS.match(f.canon) is not None
+
+
+def _is_foreign_share(f: _Features) -> bool:
+    return f.words <= 5 and _FOREIGN_SHARE.match(f.canon) is not None
 
 
 # "Keith Bradsher contributed reporting from Hong Kong.", "Associated Press writer Jane Doe
@@ -985,7 +1071,9 @@ LINE_RULES: tuple[tuple[str, Callable[[_Features], bool]], ...] = (
     ("paywall", _is_paywall),
     ("newsletter", _is_newsletter),
     ("comments", _is_comments),
+    ("comments", _is_foreign_comments),
     ("share", _is_share),
+    ("share", _is_foreign_share),
     ("cookie", _is_cookie),
     ("footer", _is_footer),
     ("related", _is_related_heading),
@@ -996,6 +1084,7 @@ LINE_RULES: tuple[tuple[str, Callable[[_Features], bool]], ...] = (
     ("date", _is_date),
     ("byline", _is_byline),
     ("byline", _is_contributor),
+    ("byline", _is_foreign_byline),
     ("navigation", _is_navigation),
     ("navigation", _is_tag_list),
 )

@@ -45,7 +45,9 @@ if TYPE_CHECKING:
     from scipy import sparse
 
 from .boilerplate import date_stamps
+from .canonical import canonicalize
 from .config import STORY_LEVELS, DedupConfig, IndexConfig, StoryConfig, check_config, check_level
+from .datewords import stamp_date
 from .dots import pair_dots, pair_products
 from .errors import MemoryLimitError
 from .index import band_keys, candidate_pairs, raw_pair_count
@@ -450,6 +452,9 @@ def _dated(article: Article, text: str, stamps: str = "") -> tuple[int | None, s
     # (they dated nothing before), and they are the page's own date, not one it recalls.
     for line in stamps.split("\n") if stamps else ():
         stamped = head_date(line)
+        if stamped is None:  # another language's stamp ("Publié le 12 mars 2025")
+            found = stamp_date(canonicalize(line))
+            stamped = _ordinal(*found) if found is not None else None
         if stamped is not None:
             return stamped, unread
     return head_date(text[:_DATELINE_CHARS]), unread

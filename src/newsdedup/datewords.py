@@ -1,0 +1,208 @@
+"""A page's date stamp in the languages the cleaner reads: which short lines are only a date
+("Veröffentlicht am 12.03.2025, 14:35 Uhr", "Publié le 12 mars 2025 à 14h35", "2025年3月12日
+14:35", "입력 2025.03.12 14:35"), and the date such a line gives.
+
+English stamps have their own rules (`boilerplate.DATE_PATTERNS`, `story.head_date`); these
+add German, French, Spanish, Italian, Portuguese, Dutch, Turkish and Russian month and
+weekday names, the words their sites print around a stamp, numeric dates written day first
+with dots (European) or year first (East Asian), and Chinese, Japanese and Korean stamps.
+Words are in canonical form (`canonical.canonicalize`: lower case, accents kept).
+"""
+
+from __future__ import annotations
+
+import re
+
+# Month names and their common abbreviations, each to its number.
+_MONTH_NAMES = (
+    # German, French, Spanish, Italian, Portuguese, Dutch, Turkish, Russian (genitive and
+    # nominative).
+    ("januar", "jänner", "janvier", "janv", "enero", "ene", "gennaio", "gen", "janeiro"),
+    ("februar", "février", "fevrier", "févr", "febrero", "febbraio", "fevereiro", "fev"),
+    ("märz", "mrz", "mär", "mars", "marzo", "março", "marco", "maart", "mrt"),
+    ("avril", "avr", "abril", "abr", "aprile"),
+    ("mai", "mayo", "maggio", "mag", "maio", "mei"),
+    ("juni", "juin", "junio", "giugno", "giu", "junho"),
+    ("juli", "juillet", "juil", "julio", "luglio", "lug", "julho"),
+    ("août", "aout", "agosto", "ago", "augustus"),
+    ("septembre", "septiembre", "setiembre", "settembre", "set", "setembro"),
+    ("oktober", "okt", "octobre", "octubre", "ottobre", "ott", "outubro", "out"),
+    ("novembre", "noviembre", "novembro"),
+    ("dezember", "dez", "décembre", "decembre", "déc", "diciembre", "dic", "dicembre"),
+)
+_MONTH_NAMES_MORE = (
+    ("ocak", "января", "январь"),
+    ("şubat", "февраля", "февраль"),
+    ("mart", "марта", "март"),
+    ("nisan", "апреля", "апрель"),
+    ("mayıs", "мая", "май"),
+    ("haziran", "июня", "июнь"),
+    ("temmuz", "июля", "июль"),
+    ("ağustos", "августа", "август"),
+    ("eylül", "сентября", "сентябрь"),
+    ("ekim", "октября", "октябрь"),
+    ("kasım", "ноября", "ноябрь"),
+    ("aralık", "декабря", "декабрь"),
+)
+# English names too: a foreign stamp may print them ("12 March 2025 um 14:35 Uhr").
+_ENGLISH = (
+    ("january", "jan"),
+    ("february", "feb"),
+    ("march", "mar"),
+    ("april", "apr"),
+    ("may",),
+    ("june", "jun"),
+    ("july", "jul"),
+    ("august", "aug"),
+    ("september", "sep", "sept"),
+    ("october", "oct"),
+    ("november", "nov"),
+    ("december", "dec"),
+)
+MONTHS: dict[str, int] = {
+    name: number
+    for table in (_MONTH_NAMES, _MONTH_NAMES_MORE, _ENGLISH)
+    for number, names in enumerate(table, start=1)
+    for name in names
+}
+WEEKDAYS = frozenset(
+    (
+        *("montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag"),
+        *("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
+        *("lunes", "martes", "miércoles", "miercoles", "jueves", "viernes", "sábado", "domingo"),
+        *("lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica"),
+        *("segunda", "terça", "quarta", "quinta", "sexta", "feira"),
+        *("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"),
+        *("pazartesi", "salı", "çarşamba", "perşembe", "cuma", "cumartesi", "pazar"),
+        *("понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье"),
+        *("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+        *("mon", "tue", "tues", "wed", "thu", "thurs", "fri", "sat", "sun"),
+    )
+)
+# What sites print around a stamp: "published", "updated", "on", "at", "o'clock", time zones.
+STAMP_WORDS = frozenset(
+    (
+        *("veröffentlicht", "aktualisiert", "stand", "erstellt", "zuletzt", "geändert"),
+        *("am", "um", "uhr", "vom", "publié", "publie", "mis", "à", "jour", "le", "modifié"),
+        *("publicado", "actualizado", "actualización", "el", "de", "del", "a", "las", "la"),
+        *("pubblicato", "aggiornato", "il", "alle", "ore", "atualizado", "atualização", "em"),
+        *("às", "gepubliceerd", "bijgewerkt", "laatst", "op", "om", "yayınlanma", "güncelleme"),
+        *("tarihi", "опубликовано", "обновлено", "в", "г", "года", "published", "updated"),
+        *("posted", "last", "on", "at", "h", "hs", "hrs", "gmt", "utc", "cet", "cest", "mez"),
+        *("mesz", "ist", "kst", "jst", "bst", "edt", "est", "pdt", "pst", "am", "pm"),
+        # Chinese, Japanese and Korean: "发布时间", "更新", "公開", "配信", "입력", "수정".
+        *("发布时间", "发布", "时间", "發佈時間", "發布時間", "日期", "更新", "更新时间"),
+        *("公開", "配信", "更新日", "公開日", "入力", "입력", "수정", "기사입력", "최종수정"),
+        *("업데이트", "등록", "승인", "송고", "오전", "오후"),
+    )
+)
+# A token of digits and CJK date marks: "2025年3月12日", "14时35分", "12일".
+_CJK_DATE_TOKEN = re.compile(r"^[\d年月日时時分秒点點号號일월년시분]+$")
+_TIME_TOKEN = re.compile(r"^\d{1,2}h\d{0,2}$")  # "14h35", "14h"
+_ORDINAL = re.compile(r"^\d{1,2}(er|st|nd|rd|th|º|ª)$")  # "1er", "1st"
+_TOKEN = re.compile(r"\w+")
+# The core every stamp holds: a numeric date, or a month name beside a number.
+_NUMERIC_DATE = re.compile(
+    r"\b\d{1,2}\s?[./]\s?\d{1,2}\s?[./]\s?\d{2,4}\b"
+    r"|\b(?:19|20)\d\d\s?[-./年]\s?\d{1,2}\s?[-./月]\s?\d{1,2}(?!\d)"
+)
+DATE_STAMP_MAX_WORDS = 12
+# Dates written day first with dots ("12.03.2025") or year first with dots or CJK marks
+# ("2025.03.12", "2025年3月12日"): no English site's form.
+_FOREIGN_DATE = re.compile(
+    r"\b\d{1,2}\s?\.\s?\d{1,2}\s?\.\s?\d{2,4}\b|\b(?:19|20)\d\d\s?[.年]\s?\d{1,2}\s?[.月]"
+)
+_ENGLISH_WORDS = frozenset(
+    (
+        *(name for names in _ENGLISH for name in names),
+        *("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+        *("mon", "tue", "tues", "wed", "thu", "thurs", "fri", "sat", "sun"),
+        *("published", "updated", "posted", "last", "on", "at", "am", "pm", "h", "hrs"),
+        *("gmt", "utc", "bst", "edt", "est", "pdt", "pst", "ist", "cet", "cest", "of", "a"),
+    )
+)
+# What every stamp holds (a prefilter): a year, a numeric date or a time.
+_CORE = re.compile(r"(?:19|20)\d\d|\d\s?[-./年월:h]\s?\d")
+_YEAR_OR_TIME = re.compile(r"\b(?:19|20)\d\d\b|\b\d{1,2}[:h]\d\d\b")
+_OF = frozenset({"de", "del", "of"})
+
+
+def _stamp_token(token: str) -> bool:
+    return (
+        token.isdigit()
+        or token in STAMP_WORDS
+        or token in MONTHS
+        or token in WEEKDAYS
+        or _TIME_TOKEN.match(token) is not None
+        or _ORDINAL.match(token) is not None
+        or _CJK_DATE_TOKEN.match(token) is not None
+    )
+
+
+def is_stamp(canon: str) -> bool:
+    """Return True when a canonical line is only a date (and time) with the words sites print
+    around one, in a language of this module: "veröffentlicht am 12.03.2025, 14:35 uhr"."""
+    if _CORE.search(canon) is None:  # most lines: no year, numeric date or time at all
+        return False
+    tokens = _TOKEN.findall(canon)
+    if not tokens or len(tokens) > DATE_STAMP_MAX_WORDS or not all(map(_stamp_token, tokens)):
+        return False
+    # A line of English words and plain numbers ("May 2, 2013 1:35 pm", "8/2/13 at 1:30 PM")
+    # is left to the English rules (`boilerplate.DATE_PATTERNS`), unless its date is written
+    # as no English site writes one; ordinals, which those rules miss, are read here
+    # ("December 15th, 2008, 7:35 am").
+    if _FOREIGN_DATE.search(canon) is None and all(
+        t.isdigit() or t in _ENGLISH_WORDS for t in tokens
+    ):
+        return False
+    if _NUMERIC_DATE.search(canon) is not None:
+        return True
+    if any(_CJK_DATE_TOKEN.match(t) and not t.isdigit() for t in tokens):
+        return "年" in canon or "월" in canon or "月" in canon
+    # A month name beside a number ("12 mars 2025", "12 de marzo de 2025", "märz 12"), with
+    # a year or a time ("12. März, 14:35 Uhr"; "Sept. 11" alone is a heading).
+    if _YEAR_OR_TIME.search(canon) is None:
+        return False
+    words = [t for t in tokens if t not in _OF]
+    numbered = [t.isdigit() or _ORDINAL.match(t) is not None for t in words]
+    return any(
+        t in MONTHS and ((i and numbered[i - 1]) or (i + 1 < len(words) and numbered[i + 1]))
+        for i, t in enumerate(words)
+    )
+
+
+# Reading a stamp's date (year, month, day).
+_YEAR = r"((?:19|20)\d\d)"
+_DOTTED = re.compile(rf"\b(\d{{1,2}})\s?\.\s?(\d{{1,2}})\s?\.\s?{_YEAR}\b")
+_YEAR_FIRST = re.compile(rf"\b{_YEAR}\s?[-./年]\s?(\d{{1,2}})\s?[-./月]\s?(\d{{1,2}})(?!\d)")
+_KOREAN = re.compile(rf"\b{_YEAR}년\s?(\d{{1,2}})월\s?(\d{{1,2}})일")
+_NAMED = re.compile(
+    rf"\b(\d{{1,2}})(?:er|º|ª)?\.?\s+(?:de\s+)?([^\W\d_]+)\.?,?\s+(?:de\s+|del\s+)?{_YEAR}\b"
+)
+_SLASHED = re.compile(rf"\b(\d{{1,2}})/(\d{{1,2}})/{_YEAR}\b")
+
+
+def stamp_date(canon: str) -> tuple[int, int, int] | None:
+    """Return (year, month, day) of the first date a stamp line (canonical) holds, or None.
+
+    Day first with dots ("12.03.2025"), year first ("2025-03-12", "2025.03.12", "2025年3月
+    12日", "2025년 3월 12일"), a month name ("12 mars 2025", "12 de marzo de 2025"); with
+    slashes only when the day is over 12 ("25/03/2025": "03/04/2025" may be either).
+    """
+    found: list[tuple[int, tuple[int, int, int]]] = []
+    for m in _DOTTED.finditer(canon):
+        found.append((m.start(), (int(m.group(3)), int(m.group(2)), int(m.group(1)))))
+    for pattern in (_YEAR_FIRST, _KOREAN):
+        for m in pattern.finditer(canon):
+            found.append((m.start(), (int(m.group(1)), int(m.group(2)), int(m.group(3)))))
+    for m in _NAMED.finditer(canon):
+        month = MONTHS.get(m.group(2))
+        if month is not None:
+            found.append((m.start(), (int(m.group(3)), month, int(m.group(1)))))
+    for m in _SLASHED.finditer(canon):
+        first, second = int(m.group(1)), int(m.group(2))
+        if first > 12 >= second:
+            found.append((m.start(), (int(m.group(3)), second, first)))
+        elif second > 12 >= first:
+            found.append((m.start(), (int(m.group(3)), first, second)))
+    return min(found)[1] if found else None
