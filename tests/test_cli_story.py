@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import os
@@ -273,6 +274,32 @@ class TestPageDateStamps:
             "json",
         )
         assert [ids(s) for s in json.loads(result.stdout)["stories"]] == [["a.txt", "b.txt"]]
+
+    def test_only_stamps_above_the_body_date_it_and_a_dateline_comes_first(self, tmp_path):
+        """QA 29 #1: any line dropped as a date dated the page, a teaser list's below the
+        body or a timeline's too, before the lede's dateline; and "Updated" outranked
+        "Published"."""
+        from newsdedup import Article
+        from newsdedup.boilerplate import date_stamps
+        from newsdedup.pipeline import clean
+        from newsdedup.story import article_date
+
+        def dated(page: str) -> str | None:
+            article = Article(id="a", text=page, source="a")
+            cleaned = clean(article)
+            day = article_date(article, cleaned.text, date_stamps(cleaned.lines))
+            return None if day is None else dt.date.fromordinal(day).isoformat()
+
+        body = f"{QUAKE_A}\n{QUAKE_B}\n"
+        teasers = f"Quake report\n{body}\nPopular Posts\nCouncil rejects cap\nJune 3, 2023\n"
+        assert dated(teasers) is None
+        assert dated(f"Quake report\nPublished July 2, 2013\n{body}") == "2013-07-02"
+        updated = "Last updated: January 5, 2027\nPublished: July 2, 2013"
+        assert dated(f"Quake report\n{updated}\n{body}") == "2013-07-02"
+        headline, lede, *rest = QUAKE_A.split("\n")
+        lede = f"JAKARTA, July 2, 2013 - {lede}"
+        datelined = "\n".join([headline, "Published: July 2, 2015", lede, *rest, QUAKE_B])
+        assert dated(datelined) == "2013-07-02"
 
     def test_explain_reads_the_stamps(self, tmp_path: Path):
         far = self.write(tmp_path / "far", ("Published July 2, 2012", "Published July 3, 2013"))

@@ -33,6 +33,7 @@ NEWS_ALPHABET = st.sampled_from(
 news_text = st.lists(NEWS_ALPHABET, max_size=60).map("".join)
 any_text = st.text(max_size=80)
 SPECIAL = ["", " ", "\t \u3000", "\u00a0", "\u2019", "A", "a", "I'm", "\u201cQuote\u201d"]
+SPECIAL += ["\u3097", "\u30fb\u30fb\u30fb"]  # in _CJK's blocks, no word characters
 
 
 # ---- body.shape ------------------------------------------------------------------------

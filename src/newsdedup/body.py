@@ -101,10 +101,11 @@ def shape(text: str) -> Shape:
         # Decomposed text (as macOS tools write it) counts as its composed form: Hangul jamo
         # are syllables, and a letter and its accent one letter (QA 19c #4).
         stripped = unicodedata.normalize("NFC", stripped)
-    if stripped.isascii() or not _NON_ASCII_WORD.search(stripped):
+    if stripped.isascii() or not (_NON_ASCII_WORD.search(stripped) or _CJK.search(stripped)):
         # ASCII letters all have case: the share is lower-case word starts over words - 1.
         # (What `_ascii_counts` gives is what _ASCII_WORD and _ASCII_LOWER_START find; with
-        # no other word characters in the line, _WORD finds the same words and no CJK.)
+        # no other word characters in the line, _WORD finds the same words, and with no
+        # character of _CJK's blocks, no CJK: "・" or an unassigned "\u3097" is in them.)
         cjk = 0
         count, lower_starts, first_lower = _ascii_counts(stripped)
         starts = lower_starts - first_lower

@@ -806,7 +806,12 @@ _MORE_FROM = re.compile(
 def _is_related_heading(f: _Features) -> bool:
     if f.canon.rstrip(":").strip() in RELATED_HEADINGS:
         return True
-    return f.words <= 5 and not f.ends_sentence and _MORE_FROM.match(f.canon) is not None
+    if f.words > 5 or f.ends_sentence or _MORE_FROM.match(f.canon) is None:
+        return False
+    # A section's name follows ("Mehr aus Politik"), not a verb or a pronoun ("Mehr zu
+    # tun", "Mehr von allem": QA 29 #6).
+    words = f.raw.split()
+    return len(words) > 2 and (words[2][:1].isupper() or not words[2][:1].isalpha())
 
 
 # How every match of CREDIT_PATTERNS starts.
@@ -948,26 +953,41 @@ _STAFF_LABEL = re.compile(
     r"|texto|testo|reporter|reportage|bearbeitung|автор|авторы|редактор|текст)"
     r"\s*:\s*(?=\S)"
 )
+# The label with its colon, or in brackets ("【责任编辑:王明】", "(责编：张三、李四)"): a line
+# that merely opens with the word is a subheading ("记者手记", "文旅融合激发消费活力",
+# "글로벌 공급망 재편 대응": QA 29 #3).
+_CJK_LABELS = r"(作者|编辑|责任编辑|责编|编者|记者|通讯员|撰文|来源|記者|編集|기자|편집)"
 _CJK_STAFF = re.compile(
-    r"^[【\[(]?(作者|编辑|责任编辑|责编|编者|记者|通讯员|撰文|来源|文|記者|編集|기자|글|편집)"
-    r"[】\])]?\s*[:：]?\s*[^\s。！？.!?]{1,20}(\s+[^\s。！？.!?]{1,20}){0,3}$"
+    rf"^(?:[【\[(（]{_CJK_LABELS}\s*[:：]?[^】\])）]{{1,30}}[】\])）]"
+    rf"|{_CJK_LABELS}\s*[:：]\s*[^\s。！？.!?:：]{{1,20}}(?:\s+[^\s。！？.!?:：]{{1,20}}){{0,3}})$"
 )
 _NAME_JOINS = frozenset({"und", "et", "y", "e", "en", "and", "og", "och", "i", "и", "&", "/"})
 FOREIGN_BYLINE_WORDS = 8
 
 
 def _is_foreign_byline(f: _Features) -> bool:
-    if f.words > FOREIGN_BYLINE_WORDS or f.ends_sentence:
+    if f.words > FOREIGN_BYLINE_WORDS:
+        return False
+    if _CJK_STAFF.match(f.raw.strip()) is not None:
+        return True
+    if f.ends_sentence:
         return False
     words = f.raw.replace(",", " ").split()
     if not words:
         return False
     if words[0].lower() in BYLINE_MARKERS:
+        # Italian writes "di Mario Rossi" ("Di Maio e Conte" is a subheading); a name that
+        # opens with a particle is a surname ("Von der Leyen"); one word is an agency in
+        # capitals ("Door ANP"), not "Door Corona" (QA 29 #6).
+        if words[0] == "Di" or (len(words) > 1 and words[1] in _NAME_PARTICLES):
+            return False
         names = words[1:]
+        if len(names) == 1 and not (names[0].isupper() or names[0] in _LOWER_AGENCIES):
+            return False
     else:
         label = _STAFF_LABEL.match(f.canon)
         if label is None:
-            return _CJK_STAFF.match(f.raw.strip()) is not None
+            return False
         names = f.raw[f.raw.index(":") + 1 :].replace(",", " ").split()
     return bool(names) and _names_only(" ".join(["-", *[w for w in names if w not in _NAME_JOINS]]))
 
@@ -994,7 +1014,24 @@ _FOREIGN_SHARE = re.compile(
     r"^(artikel |beitrag |seite )?(teilen|partager|compartir|condividi|compartilhe|compartilhar"
     r"|delen|поделиться|分享|分享到|シェア|공유하기|drucken|imprimer|imprimir|stampa|afdrukken)"
     r"( (cet article|l'article|el artículo|l'articolo|dit artikel|o artigo|este artículo))?"
-    r"( (auf|sur|en|su|no|op|via|в|по) \w+)?\W*$"
+    r"( (auf|sur|en|su|no|op|via|в|по) (facebook|twitter|x|whatsapp|linkedin|telegram|e-?mail"
+    r"|messenger|pinterest|reddit|xing|threads|bluesky|вконтакте|vk))?\W*$"
+)
+# A page's reading tools: "Temps de lecture : 3 min", "Ouvir o texto", "小字号", "【纠错】".
+FOREIGN_TOOLS = frozenset(
+    canonicalize(tool)
+    for tool in (
+        *("Artikel anhören", "Vorlesen", "Écouter cet article", "Écouter l'article"),
+        *("Escuchar", "Escuchar artículo", "Ascolta", "Ascolta l'articolo", "Ouvir o texto"),
+        *("Ouvir", "Luister", "Deel artikel", "Deel artikel:", "Google News ile Abone Ol"),
+        *("小字号", "大字号", "中字号", "字号", "打印", "纠错", "【纠错】", "分享让更多人看到"),
+    )
+)
+_READ_TIME = re.compile(
+    r"^(lesezeit|temps de lecture|tiempo de lectura|tempo di lettura|tempo de leitura"
+    r"|leestijd|okuma süresi|время чтения)\s*:?\s*\d+\s*(min|minuten|minutes|minutos|minuti|мин)"
+    r"|^\d+\s*(min|minuten|minutes|minutos|minuti)\.?\s*(de lecture|lesezeit|de lectura"
+    r"|di lettura|de leitura|leestijd|lezen)\W*$|^字体\s*:"
 )
 
 
@@ -1007,7 +1044,14 @@ def _is_foreign_comments(f: _Features) -> bool:
 
 
 def _is_foreign_share(f: _Features) -> bool:
-    return f.words <= 5 and _FOREIGN_SHARE.match(f.canon) is not None
+    if f.words > 6:
+        return False
+    canon = f.canon
+    return (
+        canon in FOREIGN_TOOLS
+        or _FOREIGN_SHARE.match(canon) is not None
+        or _READ_TIME.match(canon) is not None
+    )
 
 
 # "Keith Bradsher contributed reporting from Hong Kong.", "Associated Press writer Jane Doe
@@ -1963,15 +2007,37 @@ def clean_text_stamped(
     *,
     only: Collection[str] | None = None,
 ) -> tuple[str, str, str]:
-    """Return what `clean_text` returns, and the lines it dropped as dates, joined by
-    newlines: the page's own date stamps ("Published March 12, 2025"), which date a story
-    though they are no part of its text (`date_stamps` of `classify`'s lines is the same)."""
+    """Return what `clean_text` returns, and the lines it dropped as dates above the first
+    kept line, joined by newlines: the page's own date stamps ("Published March 12, 2025"),
+    which date a story though they are no part of its text (`date_stamps` of `classify`'s
+    lines is the same)."""
     return _clean_text(text, config, templates, only, stamps=True)
 
 
 def date_stamps(lines: Iterable[Line]) -> str:
-    """Return the lines dropped as dates, joined by newlines."""
-    return "\n".join([ln.text for ln in lines if ln.reason == "date"])
+    """Return the lines dropped as dates above the first kept line (the page's stamps, by
+    its headline and byline), joined by newlines."""
+    lines = list(lines)
+    return _head_stamps([ln.text for ln in lines], [ln.reason for ln in lines])
+
+
+def _head_stamps(texts: list[str], reasons: list[str | None]) -> str:
+    """The lines dropped as dates above the body (the first kept line of prose: a kept
+    headline may stand above them), not a teaser list's dates, a timeline's or a footer's
+    below it (QA 29 #1)."""
+    end = next(
+        (i for i, (t, r) in enumerate(zip(texts, reasons, strict=True)) if r is None and _body(t)),
+        len(texts),
+    )
+    return "\n".join([t for t, r in zip(texts[:end], reasons[:end], strict=True) if r == "date"])
+
+
+# A line of the body, for `_head_stamps`: a sentence's worth of words, or a CJK sentence.
+HEAD_BODY_WORDS = 8
+
+
+def _body(raw: str) -> bool:
+    return len(raw.split()) >= HEAD_BODY_WORDS or raw.rstrip().endswith(("。", "다."))
 
 
 def _clean_text(
@@ -1989,9 +2055,7 @@ def _clean_text(
         units = [(c, r if r in allowed else None) for c, r in units]
     kept = "\n".join([raw for raw, r in zip(original, per_line, strict=True) if r is None])
     canon = " ".join([c for c, r in units if r is None and c])
-    dated = ""
-    if stamps and "date" in per_line:
-        dated = "\n".join([raw for raw, r in zip(original, per_line, strict=True) if r == "date"])
+    dated = _head_stamps(original, per_line) if stamps and "date" in per_line else ""
     return kept, canon, dated
 
 

@@ -44,6 +44,7 @@ _MONTH_NAMES_MORE = (
     ("kasım", "ноября", "ноябрь"),
     ("aralık", "декабря", "декабрь"),
 )
+_DUTCH = (("januari",), ("februari",))  # the rest are German or English too
 # English names too: a foreign stamp may print them ("12 March 2025 um 14:35 Uhr").
 _ENGLISH = (
     ("january", "jan"),
@@ -61,7 +62,7 @@ _ENGLISH = (
 )
 MONTHS: dict[str, int] = {
     name: number
-    for table in (_MONTH_NAMES, _MONTH_NAMES_MORE, _ENGLISH)
+    for table in (_MONTH_NAMES, _MONTH_NAMES_MORE, _DUTCH, _ENGLISH)
     for number, names in enumerate(table, start=1)
     for name in names
 }
@@ -93,7 +94,10 @@ STAMP_WORDS = frozenset(
         # Chinese, Japanese and Korean: "发布时间", "更新", "公開", "配信", "입력", "수정".
         *("发布时间", "发布", "时间", "發佈時間", "發布時間", "日期", "更新", "更新时间"),
         *("公開", "配信", "更新日", "公開日", "入力", "입력", "수정", "기사입력", "최종수정"),
-        *("업데이트", "등록", "승인", "송고", "오전", "오후"),
+        *("업데이트", "등록", "승인", "송고", "송고시간", "오전", "오후", "giriş", "güncellenme"),
+        *("modifica", "modificato", "aangepast", "gewijzigd", "modifié", "modificado"),
+        # A Japanese stamp's weekday in brackets: "2025年3月12日（水）14時35分".
+        *("月", "火", "水", "木", "金", "土", "日"),
     )
 )
 # A token of digits and CJK date marks: "2025年3月12日", "14时35分", "12일".
@@ -102,11 +106,14 @@ _TIME_TOKEN = re.compile(r"^\d{1,2}h\d{0,2}$")  # "14h35", "14h"
 _ORDINAL = re.compile(r"^\d{1,2}(er|st|nd|rd|th|º|ª)$")  # "1er", "1st"
 _TOKEN = re.compile(r"\w+")
 # The core every stamp holds: a numeric date, or a month name beside a number.
+# Year first, the same mark twice, or CJK's year and month marks: not "2022年 3.1%" (QA 29).
 _NUMERIC_DATE = re.compile(
-    r"\b\d{1,2}\s?[./]\s?\d{1,2}\s?[./]\s?\d{2,4}\b"
-    r"|\b(?:19|20)\d\d\s?[-./年]\s?\d{1,2}\s?[-./月]\s?\d{1,2}(?!\d)"
+    r"\b\d{1,2}\s?([./])\s?\d{1,2}\s?\1\s?\d{2,4}\b"
+    r"|\b(?:19|20)\d\d\s?([-./])\s?\d{1,2}\s?\2\s?\d{1,2}(?!\d)"
+    r"|\b(?:19|20)\d\d\s?年\s?\d{1,2}\s?月\s?\d{1,2}(?!\d)"
 )
-DATE_STAMP_MAX_WORDS = 12
+# Le Monde's "Publié le 12 mars 2025 à 14h35, modifié le 12 mars 2025 à 16h02" is 15.
+DATE_STAMP_MAX_WORDS = 16
 # Dates written day first with dots ("12.03.2025") or year first with dots or CJK marks
 # ("2025.03.12", "2025年3月12日"): no English site's form.
 _FOREIGN_DATE = re.compile(
@@ -121,6 +128,10 @@ _ENGLISH_WORDS = frozenset(
         *("gmt", "utc", "bst", "edt", "est", "pdt", "pst", "ist", "cet", "cest", "of", "a"),
     )
 )
+# A Chinese, Japanese or Korean stamp's source after it.
+_SOURCE = re.compile(r"\s*[|｜]?\s*(来源|來源|出典|출처)\s*:\s*[^:]{1,40}$")
+# A score ("2:1"), which no time is.
+_SCORE = re.compile(r"\b\d{1,2}\s?:\s?\d\b(?!\s?\d)")
 # What every stamp holds (a prefilter): a year, a numeric date or a time.
 _CORE = re.compile(r"(?:19|20)\d\d|\d\s?[-./年월:h]\s?\d")
 _YEAR_OR_TIME = re.compile(r"\b(?:19|20)\d\d\b|\b\d{1,2}[:h]\d\d\b")
@@ -144,21 +155,28 @@ def is_stamp(canon: str) -> bool:
     around one, in a language of this module: "veröffentlicht am 12.03.2025, 14:35 uhr"."""
     if _CORE.search(canon) is None:  # most lines: no year, numeric date or time at all
         return False
+    source = _SOURCE.search(canon)  # "2025-03-12 09:34:10 来源: 新华网"
+    if source is not None:
+        canon = canon[: source.start()]
     tokens = _TOKEN.findall(canon)
     if not tokens or len(tokens) > DATE_STAMP_MAX_WORDS or not all(map(_stamp_token, tokens)):
+        return False
+    if "%" in canon or _SCORE.search(canon) is not None:  # a row of figures, a result
         return False
     # A line of English words and plain numbers ("May 2, 2013 1:35 pm", "8/2/13 at 1:30 PM")
     # is left to the English rules (`boilerplate.DATE_PATTERNS`), unless its date is written
     # as no English site writes one; ordinals, which those rules miss, are read here
     # ("December 15th, 2008, 7:35 am").
-    if _FOREIGN_DATE.search(canon) is None and all(
-        t.isdigit() or t in _ENGLISH_WORDS for t in tokens
+    if (
+        source is None
+        and _FOREIGN_DATE.search(canon) is None
+        and all(t.isdigit() or t in _ENGLISH_WORDS for t in tokens)
     ):
         return False
     if _NUMERIC_DATE.search(canon) is not None:
         return True
     if any(_CJK_DATE_TOKEN.match(t) and not t.isdigit() for t in tokens):
-        return "年" in canon or "월" in canon or "月" in canon
+        return "月" in canon or "월" in canon  # a month: "2024年" alone heads a year
     # A month name beside a number ("12 mars 2025", "12 de marzo de 2025", "märz 12"), with
     # a year or a time ("12. März, 14:35 Uhr"; "Sept. 11" alone is a heading).
     if _YEAR_OR_TIME.search(canon) is None:
@@ -174,11 +192,14 @@ def is_stamp(canon: str) -> bool:
 # Reading a stamp's date (year, month, day).
 _YEAR = r"((?:19|20)\d\d)"
 _DOTTED = re.compile(rf"\b(\d{{1,2}})\s?\.\s?(\d{{1,2}})\s?\.\s?{_YEAR}\b")
-_YEAR_FIRST = re.compile(rf"\b{_YEAR}\s?[-./年]\s?(\d{{1,2}})\s?[-./月]\s?(\d{{1,2}})(?!\d)")
+_YEAR_FIRST = re.compile(
+    rf"\b{_YEAR}\s?(?:([-./])\s?(\d{{1,2}})\s?\2|年\s?(\d{{1,2}})\s?月)\s?(\d{{1,2}})(?!\d)"
+)
 _KOREAN = re.compile(rf"\b{_YEAR}년\s?(\d{{1,2}})월\s?(\d{{1,2}})일")
 _NAMED = re.compile(
     rf"\b(\d{{1,2}})(?:er|º|ª)?\.?\s+(?:de\s+)?([^\W\d_]+)\.?,?\s+(?:de\s+|del\s+)?{_YEAR}\b"
 )
+_TWELVE_HOURS = re.compile(r"\b\d{1,2}[:.]\d\d\s?[ap]\.?m\b")
 _SLASHED = re.compile(rf"\b(\d{{1,2}})/(\d{{1,2}})/{_YEAR}\b")
 
 
@@ -190,15 +211,22 @@ def stamp_date(canon: str) -> tuple[int, int, int] | None:
     slashes only when the day is over 12 ("25/03/2025": "03/04/2025" may be either).
     """
     found: list[tuple[int, tuple[int, int, int]]] = []
+    # A 12-hour clock is an American page's: its dots are month first (Wired's "11.02.2025
+    # 09:00 AM" is November 2; QA 29 #4).
+    american = _TWELVE_HOURS.search(canon) is not None
     for m in _DOTTED.finditer(canon):
-        found.append((m.start(), (int(m.group(3)), int(m.group(2)), int(m.group(1)))))
-    for pattern in (_YEAR_FIRST, _KOREAN):
-        for m in pattern.finditer(canon):
-            found.append((m.start(), (int(m.group(1)), int(m.group(2)), int(m.group(3)))))
+        first, second = int(m.group(1)), int(m.group(2))
+        day, month = (second, first) if american else (first, second)
+        found.append((m.start(), (int(m.group(3)), month, day)))
+    for m in _YEAR_FIRST.finditer(canon):
+        month = int(m.group(3) or m.group(4))
+        found.append((m.start(), (int(m.group(1)), month, int(m.group(5)))))
+    for m in _KOREAN.finditer(canon):
+        found.append((m.start(), (int(m.group(1)), int(m.group(2)), int(m.group(3)))))
     for m in _NAMED.finditer(canon):
-        month = MONTHS.get(m.group(2))
-        if month is not None:
-            found.append((m.start(), (int(m.group(3)), month, int(m.group(1)))))
+        named = MONTHS.get(m.group(2))
+        if named is not None:
+            found.append((m.start(), (int(m.group(3)), named, int(m.group(1)))))
     for m in _SLASHED.finditer(canon):
         first, second = int(m.group(1)), int(m.group(2))
         if first > 12 >= second:

@@ -431,12 +431,12 @@ def parse_field_date(value: str) -> int | None:
 
 
 def article_date(article: Article, text: str, stamps: str = "") -> int | None:
-    """Return the article's date as an ordinal: its date field, else the first full date of
-    the lines cleaning dropped as its date stamps (`stamps`, "Published March 12, 2025"),
-    else a date in its head.
+    """Return the article's date as an ordinal: its date field, else a date in its head
+    (a dateline), else the earliest full date of the lines cleaning dropped as its date
+    stamps above its body (`stamps`, "Published March 12, 2025").
 
-    Only the head is read (dateline, byline): further down, full dates are as often those
-    of earlier events the report recalls.
+    Only the head is read: further down, full dates are as often those of earlier events
+    the report recalls, and below the body those of other stories (a teaser list).
     """
     return _dated(article, text, stamps)[0]
 
@@ -448,16 +448,23 @@ def _dated(article: Article, text: str, stamps: str = "") -> tuple[int | None, s
     if field is not None:
         return field, None
     unread = article.date or None
-    # The page's stamps come first: cleaning dropped them, so the head no longer holds them
-    # (they dated nothing before), and they are the page's own date, not one it recalls.
-    for line in stamps.split("\n") if stamps else ():
-        stamped = head_date(line)
-        if stamped is None:  # another language's stamp ("Publié le 12 mars 2025")
-            found = stamp_date(canonicalize(line))
-            stamped = _ordinal(*found) if found is not None else None
-        if stamped is not None:
-            return stamped, unread
-    return head_date(text[:_DATELINE_CHARS]), unread
+    headed = head_date(text[:_DATELINE_CHARS])
+    if headed is not None:  # a dateline in the lede
+        return headed, unread
+    # Else the page's stamps above its body, which cleaning dropped (they dated nothing
+    # before): the earliest, so "Updated ..." never outranks "Published ..." (QA 29 #1).
+    days = [_stamped(line) for line in stamps.split("\n")] if stamps else []
+    known = [day for day in days if day is not None]
+    return (min(known) if known else None), unread
+
+
+def _stamped(line: str) -> int | None:
+    """Return the date of one stamp line as an ordinal, or None."""
+    day = head_date(line)
+    if day is None:  # another language's stamp ("Publié le 12 mars 2025")
+        found = stamp_date(canonicalize(line))
+        day = _ordinal(*found) if found is not None else None
+    return day
 
 
 # ---- facts -----------------------------------------------------------------------------------
