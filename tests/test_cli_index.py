@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -649,3 +650,43 @@ def test_index_check_json_carries_the_gate_verdict(tmp_path):
     assert json.loads(passed.stdout)["gate"]["worst"] == []  # QA 13b: as check's on a pass
     plain = run("index", "check", str(one), "--index", db, "--format", "json")
     assert "gate" not in json.loads(plain.stdout)
+
+
+@pytest.fixture(scope="module")
+def turkish_locale(tmp_path_factory) -> dict[str, str]:
+    """Environment for a process in tr_TR.UTF-8, compiled into a temporary LOCPATH (skips
+    where glibc's localedef or its locale sources are missing)."""
+    localedef = shutil.which("localedef")
+    if localedef is None:
+        pytest.skip("localedef not found")
+    root = tmp_path_factory.mktemp("locales")
+    made = subprocess.run(
+        [localedef, "-i", "tr_TR", "-f", "UTF-8", str(root / "tr_TR.UTF-8")],
+        capture_output=True,
+        check=False,
+    )
+    if not (root / "tr_TR.UTF-8").is_dir():
+        pytest.skip(f"cannot compile tr_TR.UTF-8: {made.stderr.decode(errors='replace')[:200]}")
+    return {"LOCPATH": str(root), "LC_ALL": "tr_TR.UTF-8"}
+
+
+def test_an_index_built_under_a_turkish_locale_finds_copies(tmp_path, turkish_locale):
+    """QA 28 #1: Python 3.11's sqlite3 gave rowcount -1 for "INSERT" under tr_TR, so `index
+    add` stored every article without its band keys and `index check` found nothing."""
+    env = {**os.environ, **turkish_locale}
+    db = tmp_path / "tr.db"
+    add = subprocess.run(
+        [sys.executable, "-m", "newsdedup", "index", "add", str(SEEDS), "--index", str(db)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert add.returncode == 0, add.stderr
+    assert "added 5" in add.stdout
+    probe = tmp_path / "new"
+    probe.mkdir()
+    shutil.copy(SEEDS / "001_23e261e2bfe35961.txt", probe / "x.txt")
+    check = run("index", "check", str(probe), "--index", str(db), "--format", "json")
+    assert check.exit_code == 0, check.stderr
+    assert "001_23e261e2bfe35961.txt" in check.stdout

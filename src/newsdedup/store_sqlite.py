@@ -228,12 +228,16 @@ class SqliteBackend:
         lines: list[tuple[int]] = []
         with _write(self.conn, self.location):
             for e in entries:
+                before = self.conn.total_changes
                 cur = self.conn.execute(
                     "INSERT OR IGNORE INTO articles (id, length, signature, shingles, digest) "
                     "VALUES (?, ?, ?, ?, ?)",
                     (e.id, e.length, pack_u32(e.signature), pack_u64(e.shingles), e.digest),
                 )
-                if cur.rowcount != 1:
+                # Not `cur.rowcount`: Python 3.11's sqlite3 gives -1 for an "INSERT" when the
+                # locale is Turkish (its "I" lower-cases to a dotless one), and every article
+                # then read as added meanwhile, with no band keys (QA 28 #1).
+                if self.conn.total_changes - before != 1:
                     continue  # added meanwhile by another writer
                 ref = cur.lastrowid
                 if ref is None:  # sqlite3 always sets it after a one-row INSERT
@@ -259,10 +263,11 @@ class SqliteBackend:
         removed = []
         with _write(self.conn, self.location):
             for article_id, ref, keys in items:
-                cur = self.conn.execute(
+                before = self.conn.total_changes
+                self.conn.execute(
                     "DELETE FROM articles WHERE id = ? AND ref = ?", (article_id, ref)
                 )
-                if cur.rowcount != 1:
+                if self.conn.total_changes - before != 1:  # as in `add`
                     continue
                 self.conn.executemany(
                     "DELETE FROM bands WHERE key = ? AND ref = ?",
