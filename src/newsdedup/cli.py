@@ -1254,13 +1254,48 @@ class _Unfailing:
         return getattr(self._stream, name)
 
 
+def _utf8_streams() -> None:
+    """Write stdout and stderr in UTF-8 whatever the locale: reports are UTF-8 as `-o`
+    files are, so a pipe under LC_ALL=en_US.ISO-8859-1 (or a Windows cp1252 pipe) gets the
+    same bytes, where it used to get other bytes or an encoding error, exit 4 (QA 28 #2).
+    Characters no UTF-8 holds (a name's undecodable bytes) are escaped, never an error."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        reconfigure = getattr(stream, "reconfigure", None)
+        if encoding != "utf8" and reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(encoding="utf-8", errors="backslashreplace")
+
+
+_REEXEC = "NEWSDEDUP_UTF8_REEXEC"
+
+
+def _in_utf8_mode() -> None:
+    """Run again in Python's UTF-8 mode when the locale's file-system encoding is another
+    (LC_ALL=en_US.ISO-8859-1, or LC_ALL=C with PYTHONUTF8=0): file names are then read as
+    Latin-1 or ASCII, so "café.txt" became the id "cafÃ©.txt", or was skipped as "not UTF-8"
+    (QA 28 #3). In UTF-8 mode names are read as the UTF-8 they are, and written back as the
+    same bytes. Once only: the marker in the environment stops a loop."""
+    if sys.flags.utf8_mode or os.environ.get(_REEXEC):
+        return
+    if sys.getfilesystemencoding().lower().replace("-", "") == "utf8":
+        return
+    env = {**os.environ, "PYTHONUTF8": "1", _REEXEC: "1"}
+    with contextlib.suppress(OSError):  # no exec: go on in the locale's encoding
+        os.execve(sys.executable, [sys.executable, "-m", "newsdedup", *sys.argv[1:]], env)
+
+
 def main(argv: Sequence[str] | None = None) -> NoReturn:
     """Run the CLI and exit with its code."""
     import signal
     import threading
 
+    if argv is None:  # the command line, not a caller's arguments
+        _in_utf8_mode()
+
     if threading.current_thread() is threading.main_thread():  # only it may set handlers
         signal.signal(signal.SIGTERM, _on_sigterm)
+    _utf8_streams()
     if sys.stderr is not None and not isinstance(sys.stderr, _Unfailing):
         sys.stderr = _Unfailing(sys.stderr)
     try:
