@@ -1699,3 +1699,21 @@ def test_subheadings_like_foreign_chrome_stay(line):
 def test_more_foreign_chrome_goes(line, reason):
     text = "\n".join(["Bundestag beschließt Rentenpaket", GERMAN_BRIEF, line, ""])
     assert reasons_of(text)[line] == reason
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [("글자크기", "share"), ("기자 페이지", "share"), ("Diminuir fonte", "share")],
+)
+def test_reading_tools_of_korean_and_portuguese_pages_go(line, reason):
+    """QA 30a #5: a Yonhap/Chosun pair missed on "글자크기" and "기자 페이지"."""
+    text = "\n".join(["Bundestag beschließt Rentenpaket", GERMAN_BRIEF, line, ""])
+    assert reasons_of(text)[line] == reason
+
+
+@pytest.mark.parametrize("line", ["（记者手记）", "[编辑推荐]", "[기자수첩]", "(기자 간담회)"])
+def test_a_bracketed_cjk_column_heading_is_no_staff_line(line):
+    """QA 30a #6: the bracket form of a staff line needs its colon too."""
+    body = make_article(63, 3).split("\n\n")
+    text = "\n\n".join([body[0], line, body[1], body[2]])
+    assert reasons_of(text)[line] is None

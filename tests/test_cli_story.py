@@ -275,7 +275,7 @@ class TestPageDateStamps:
         )
         assert [ids(s) for s in json.loads(result.stdout)["stories"]] == [["a.txt", "b.txt"]]
 
-    def test_only_stamps_above_the_body_date_it_and_a_dateline_comes_first(self, tmp_path):
+    def test_only_the_stamps_right_above_the_body_date_it(self, tmp_path):
         """QA 29 #1: any line dropped as a date dated the page, a teaser list's below the
         body or a timeline's too, before the lede's dateline; and "Updated" outranked
         "Published"."""
@@ -296,10 +296,21 @@ class TestPageDateStamps:
         assert dated(f"Quake report\nPublished July 2, 2013\n{body}") == "2013-07-02"
         updated = "Last updated: January 5, 2027\nPublished: July 2, 2013"
         assert dated(f"Quake report\n{updated}\n{body}") == "2013-07-02"
+        # A date the lede looks ahead to does not outrank the stamp (QA 30a #1); with no
+        # stamp, a dateline dates the page.
         headline, lede, *rest = QUAKE_A.split("\n")
-        lede = f"JAKARTA, July 2, 2013 - {lede}"
-        datelined = "\n".join([headline, "Published: July 2, 2015", lede, *rest, QUAKE_B])
+        ahead = f"{lede} Hearings are set for November 5, 2014."
+        stamped = "\n".join([headline, "Published: July 2, 2013", ahead, *rest, QUAKE_B])
+        assert dated(stamped) == "2013-07-02"
+        datelined = "\n".join([headline, f"JAKARTA, July 2, 2013 - {lede}", *rest, QUAKE_B])
         assert dated(datelined) == "2013-07-02"
+        # The stamps nearest the body, not a dated teaser strip above them (QA 30a #2); and
+        # under a long kept headline, which is no body (QA 30a #3).
+        strip = "Trending\nReactor restarts\nAugust 11, 2015\nPublished: July 2, 2013"
+        assert dated(f"{strip}\n{QUAKE_A}\n{QUAKE_B}") == "2013-07-02"
+        long_headline = "Strong earthquake strikes Indonesia's Aceh province killing at least 22"
+        brief = f"{long_headline}\nPublished July 2, 2013\n{lede}\n"
+        assert dated(brief) == "2013-07-02"
 
     def test_explain_reads_the_stamps(self, tmp_path: Path):
         far = self.write(tmp_path / "far", ("Published July 2, 2012", "Published July 3, 2013"))

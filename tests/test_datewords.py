@@ -18,7 +18,10 @@ from newsdedup.datewords import is_stamp, stamp_date
         ("Mis à jour le 1er avril 2025", (2025, 4, 1)),
         ("Publicado el 12 de marzo de 2025", (2025, 3, 12)),
         ("Pubblicato il 12 marzo 2025 alle 14:35", (2025, 3, 12)),
-        ("Publicado em 12/03/2025 às 14h35", None),  # 12/03: day or month
+        ("Publicado em 12/03/2025 às 14h35", (2025, 3, 12)),  # beside Portuguese: day first
+        ("송고시간2025-03-12 14:35", (2025, 3, 12)),  # Yonhap, no space
+        ("12 Eki 2025 14:35", (2025, 10, 12)),
+        ("25.03.2025 02:35 PM", (2025, 3, 25)),  # no month 25: day first after all
         ("Atualizado em 25/03/2025 às 14h35", (2025, 3, 25)),
         ("Gepubliceerd op 12 maart 2025", (2025, 3, 12)),
         ("Опубликовано: 12 марта 2025, 14:35", (2025, 3, 12)),
@@ -78,7 +81,15 @@ def test_more_stamps_qa_29(line, ymd):
     assert stamp_date(canon) == ymd
 
 
-@pytest.mark.parametrize("line", ["2022年 3.1%", "2024年", "12.03.2025  2:1", "2024年 1.2%"])
+@pytest.mark.parametrize(
+    "line", ["2022年 3.1%", "2024年", "12.03.2025  2:1", "2024年 1.2%", "2024年12月", "2024년 12월"]
+)
 def test_rows_of_figures_and_year_headings_are_no_stamps(line):
     """QA 29 #2: GDP rows ("2022年 3.1%") went as dates and dated their article 2022-03-01."""
     assert not is_stamp(canonicalize(line))
+
+
+def test_slashes_beside_english_words_say_no_day_or_month():
+    """03/12 may be either in English; beside French or Portuguese words it is day first."""
+    assert stamp_date(canonicalize("Posted 12/03/2025 2:35 PM")) is None
+    assert stamp_date(canonicalize("Posted 25/03/2025 2:35 PM")) == (2025, 3, 25)

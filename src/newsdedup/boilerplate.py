@@ -958,7 +958,7 @@ _STAFF_LABEL = re.compile(
 # "글로벌 공급망 재편 대응": QA 29 #3).
 _CJK_LABELS = r"(作者|编辑|责任编辑|责编|编者|记者|通讯员|撰文|来源|記者|編集|기자|편집)"
 _CJK_STAFF = re.compile(
-    rf"^(?:[【\[(（]{_CJK_LABELS}\s*[:：]?[^】\])）]{{1,30}}[】\])）]"
+    rf"^(?:[【\[(（]{_CJK_LABELS}\s*[:：][^】\])）]{{1,30}}[】\])）]"
     rf"|{_CJK_LABELS}\s*[:：]\s*[^\s。！？.!?:：]{{1,20}}(?:\s+[^\s。！？.!?:：]{{1,20}}){{0,3}})$"
 )
 _NAME_JOINS = frozenset({"und", "et", "y", "e", "en", "and", "og", "och", "i", "и", "&", "/"})
@@ -1025,6 +1025,16 @@ FOREIGN_TOOLS = frozenset(
         *("Escuchar", "Escuchar artículo", "Ascolta", "Ascolta l'articolo", "Ouvir o texto"),
         *("Ouvir", "Luister", "Deel artikel", "Deel artikel:", "Google News ile Abone Ol"),
         *("小字号", "大字号", "中字号", "字号", "打印", "纠错", "【纠错】", "分享让更多人看到"),
+        *(
+            "글자크기",
+            "글자 크기",
+            "기자 페이지",
+            "기자페이지",
+            "프린트",
+            "스크랩",
+            "Haberin Devamı",
+        ),
+        *("Diminuir fonte", "Aumentar fonte", "Добавить в избранное", "Версия для печати"),
     )
 )
 _READ_TIME = re.compile(
@@ -2022,22 +2032,40 @@ def date_stamps(lines: Iterable[Line]) -> str:
 
 
 def _head_stamps(texts: list[str], reasons: list[str | None]) -> str:
-    """The lines dropped as dates above the body (the first kept line of prose: a kept
-    headline may stand above them), not a teaser list's dates, a timeline's or a footer's
-    below it (QA 29 #1)."""
+    """The page's stamps: the lines dropped as dates nearest above the body (its first kept
+    sentence; a kept headline may stand above them), with the date lines right above them
+    ("Updated ..." over "Published ..."), bylines and blank lines between. Not a teaser
+    list's dates, a timeline's or a footer's below the body (QA 29 #1), nor a dated teaser
+    strip's above the page's own stamp (QA 30a #2)."""
     end = next(
         (i for i, (t, r) in enumerate(zip(texts, reasons, strict=True)) if r is None and _body(t)),
         len(texts),
     )
-    return "\n".join([t for t, r in zip(texts[:end], reasons[:end], strict=True) if r == "date"])
+    group: list[str] = []
+    for i in range(end - 1, -1, -1):
+        reason = reasons[i]
+        if reason == "date":
+            group.append(texts[i])
+        elif group and reason not in ("blank", "byline"):
+            break
+    return "\n".join(reversed(group))
 
 
-# A line of the body, for `_head_stamps`: a sentence's worth of words, or a CJK sentence.
+# A line of the body, for `_head_stamps`: a sentence of 8 words or more (a headline ends in
+# none: QA 30a #3), a run of 25, or a CJK sentence.
 HEAD_BODY_WORDS = 8
+HEAD_RUN_WORDS = 25
+_BODY_ENDINGS = (".", "!", "?", '."', ".”", ".’", "。", "。”", "。」", "！", "？", "！”", "다.")
 
 
 def _body(raw: str) -> bool:
-    return len(raw.split()) >= HEAD_BODY_WORDS or raw.rstrip().endswith(("。", "다."))
+    stripped = raw.rstrip()
+    words = len(stripped.split())
+    if words >= HEAD_RUN_WORDS:
+        return True
+    if stripped.endswith(_BODY_ENDINGS):
+        return words >= HEAD_BODY_WORDS or not stripped.isascii()
+    return False
 
 
 def _clean_text(

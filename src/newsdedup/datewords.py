@@ -31,18 +31,18 @@ _MONTH_NAMES = (
     ("dezember", "dez", "décembre", "decembre", "déc", "diciembre", "dic", "dicembre"),
 )
 _MONTH_NAMES_MORE = (
-    ("ocak", "января", "январь"),
-    ("şubat", "февраля", "февраль"),
-    ("mart", "марта", "март"),
-    ("nisan", "апреля", "апрель"),
+    ("ocak", "oca", "января", "январь", "янв"),
+    ("şubat", "şub", "февраля", "февраль", "фев"),
+    ("mart", "марта", "март", "мар"),
+    ("nisan", "nis", "апреля", "апрель", "апр"),
     ("mayıs", "мая", "май"),
-    ("haziran", "июня", "июнь"),
-    ("temmuz", "июля", "июль"),
-    ("ağustos", "августа", "август"),
-    ("eylül", "сентября", "сентябрь"),
-    ("ekim", "октября", "октябрь"),
-    ("kasım", "ноября", "ноябрь"),
-    ("aralık", "декабря", "декабрь"),
+    ("haziran", "haz", "июня", "июнь", "июн"),
+    ("temmuz", "tem", "июля", "июль", "июл"),
+    ("ağustos", "ağu", "августа", "август", "авг"),
+    ("eylül", "eyl", "сентября", "сентябрь", "сен"),
+    ("ekim", "eki", "октября", "октябрь", "окт"),
+    ("kasım", "kas", "ноября", "ноябрь", "ноя"),
+    ("aralık", "ara", "декабря", "декабрь", "дек"),
 )
 _DUTCH = (("januari",), ("februari",))  # the rest are German or English too
 # English names too: a foreign stamp may print them ("12 March 2025 um 14:35 Uhr").
@@ -112,12 +112,13 @@ _NUMERIC_DATE = re.compile(
     r"|\b(?:19|20)\d\d\s?([-./])\s?\d{1,2}\s?\2\s?\d{1,2}(?!\d)"
     r"|\b(?:19|20)\d\d\s?年\s?\d{1,2}\s?月\s?\d{1,2}(?!\d)"
 )
-# Le Monde's "Publié le 12 mars 2025 à 14h35, modifié le 12 mars 2025 à 16h02" is 15.
-DATE_STAMP_MAX_WORDS = 16
+# Le Monde's "Publié le 12 mars 2025 à 14h35, modifié le 12 mars 2025 à 16h02" is 15, Le
+# Figaro's "Publié le 12/03/2025 à 14:35, mis à jour le 12/03/2025 à 18:02" 18.
+DATE_STAMP_MAX_WORDS = 20
 # Dates written day first with dots ("12.03.2025") or year first with dots or CJK marks
 # ("2025.03.12", "2025年3月12日"): no English site's form.
 _FOREIGN_DATE = re.compile(
-    r"\b\d{1,2}\s?\.\s?\d{1,2}\s?\.\s?\d{2,4}\b|\b(?:19|20)\d\d\s?[.年]\s?\d{1,2}\s?[.月]"
+    r"\b\d{1,2}\s?\.\s?\d{1,2}\s?\.\s?\d{2,4}\b|\b(?:19|20)\d\d\s?([./年])\s?\d{1,2}\s?[./月]"
 )
 _ENGLISH_WORDS = frozenset(
     (
@@ -128,8 +129,10 @@ _ENGLISH_WORDS = frozenset(
         *("gmt", "utc", "bst", "edt", "est", "pdt", "pst", "ist", "cet", "cest", "of", "a"),
     )
 )
+_HANGUL_DIGIT = re.compile(r"([가-힣])(\d)")
 # A Chinese, Japanese or Korean stamp's source after it.
 _SOURCE = re.compile(r"\s*[|｜]?\s*(来源|來源|出典|출처)\s*:\s*[^:]{1,40}$")
+_CLOCK = re.compile(r"\d{1,2}\s?[:時时시]\s?\d\d")
 # A score ("2:1"), which no time is.
 _SCORE = re.compile(r"\b\d{1,2}\s?:\s?\d\b(?!\s?\d)")
 # What every stamp holds (a prefilter): a year, a numeric date or a time.
@@ -155,6 +158,7 @@ def is_stamp(canon: str) -> bool:
     around one, in a language of this module: "veröffentlicht am 12.03.2025, 14:35 uhr"."""
     if _CORE.search(canon) is None:  # most lines: no year, numeric date or time at all
         return False
+    canon = _HANGUL_DIGIT.sub(r"\1 \2", canon)  # Yonhap's "송고시간2025-03-12 14:35"
     source = _SOURCE.search(canon)  # "2025-03-12 09:34:10 来源: 新华网"
     if source is not None:
         canon = canon[: source.start()]
@@ -176,7 +180,10 @@ def is_stamp(canon: str) -> bool:
     if _NUMERIC_DATE.search(canon) is not None:
         return True
     if any(_CJK_DATE_TOKEN.match(t) and not t.isdigit() for t in tokens):
-        return "月" in canon or "월" in canon  # a month: "2024年" alone heads a year
+        # A day or a time: "2024年" or "2024年12月" alone heads a year or a month.
+        return (("月" in canon and "日" in canon) or ("월" in canon and "일" in canon)) or (
+            _CLOCK.search(canon) is not None
+        )
     # A month name beside a number ("12 mars 2025", "12 de marzo de 2025", "märz 12"), with
     # a year or a time ("12. März, 14:35 Uhr"; "Sept. 11" alone is a heading).
     if _YEAR_OR_TIME.search(canon) is None:
@@ -199,6 +206,11 @@ _KOREAN = re.compile(rf"\b{_YEAR}년\s?(\d{{1,2}})월\s?(\d{{1,2}})일")
 _NAMED = re.compile(
     rf"\b(\d{{1,2}})(?:er|º|ª)?\.?\s+(?:de\s+)?([^\W\d_]+)\.?,?\s+(?:de\s+|del\s+)?{_YEAR}\b"
 )
+# Words of a stamp in another language than English (month and weekday names left out:
+# "mar", "set" are English words too).
+_FOREIGN_WORDS = frozenset(
+    w for w in STAMP_WORDS if w.isalpha() and w not in {"am", "a", "h", "on", "at", "de", "la"}
+) - {"published", "updated", "posted", "last", "hs", "hrs", "pm"}
 _TWELVE_HOURS = re.compile(r"\b\d{1,2}[:.]\d\d\s?[ap]\.?m\b")
 _SLASHED = re.compile(rf"\b(\d{{1,2}})/(\d{{1,2}})/{_YEAR}\b")
 
@@ -210,13 +222,14 @@ def stamp_date(canon: str) -> tuple[int, int, int] | None:
     12日", "2025년 3월 12일"), a month name ("12 mars 2025", "12 de marzo de 2025"); with
     slashes only when the day is over 12 ("25/03/2025": "03/04/2025" may be either).
     """
+    canon = _HANGUL_DIGIT.sub(r"\1 \2", canon)
     found: list[tuple[int, tuple[int, int, int]]] = []
     # A 12-hour clock is an American page's: its dots are month first (Wired's "11.02.2025
     # 09:00 AM" is November 2; QA 29 #4).
     american = _TWELVE_HOURS.search(canon) is not None
     for m in _DOTTED.finditer(canon):
         first, second = int(m.group(1)), int(m.group(2))
-        day, month = (second, first) if american else (first, second)
+        day, month = (second, first) if american and first <= 12 else (first, second)
         found.append((m.start(), (int(m.group(3)), month, day)))
     for m in _YEAR_FIRST.finditer(canon):
         month = int(m.group(3) or m.group(4))
@@ -227,9 +240,12 @@ def stamp_date(canon: str) -> tuple[int, int, int] | None:
         named = MONTHS.get(m.group(2))
         if named is not None:
             found.append((m.start(), (int(m.group(3)), named, int(m.group(1)))))
+    # Slashes beside another language's words are day first ("Publié le 12/03/2025",
+    # "Atualizado em 05/03/2025"); else only a day over 12 says which is which.
+    foreign = any(t in _FOREIGN_WORDS for t in _TOKEN.findall(canon))
     for m in _SLASHED.finditer(canon):
         first, second = int(m.group(1)), int(m.group(2))
-        if first > 12 >= second:
+        if first > 12 >= second or (foreign and second <= 12):
             found.append((m.start(), (int(m.group(3)), second, first)))
         elif second > 12 >= first:
             found.append((m.start(), (int(m.group(3)), first, second)))

@@ -431,9 +431,9 @@ def parse_field_date(value: str) -> int | None:
 
 
 def article_date(article: Article, text: str, stamps: str = "") -> int | None:
-    """Return the article's date as an ordinal: its date field, else a date in its head
-    (a dateline), else the earliest full date of the lines cleaning dropped as its date
-    stamps above its body (`stamps`, "Published March 12, 2025").
+    """Return the article's date as an ordinal: its date field, else the earliest full date
+    of the lines cleaning dropped as its date stamps above its body (`stamps`, "Published
+    March 12, 2025"), else a date in its head (a dateline).
 
     Only the head is read: further down, full dates are as often those of earlier events
     the report recalls, and below the body those of other stories (a teaser list).
@@ -448,14 +448,15 @@ def _dated(article: Article, text: str, stamps: str = "") -> tuple[int | None, s
     if field is not None:
         return field, None
     unread = article.date or None
-    headed = head_date(text[:_DATELINE_CHARS])
-    if headed is not None:  # a dateline in the lede
-        return headed, unread
-    # Else the page's stamps above its body, which cleaning dropped (they dated nothing
+    # The page's own stamps above its body, which cleaning dropped (they dated nothing
     # before): the earliest, so "Updated ..." never outranks "Published ..." (QA 29 #1).
+    # They come before a date in the head, which may be one the lede looks ahead to or
+    # back on ("setting up arguments on November 5, 2025": QA 30a #1).
     days = [_stamped(line) for line in stamps.split("\n")] if stamps else []
     known = [day for day in days if day is not None]
-    return (min(known) if known else None), unread
+    if known:
+        return min(known), unread
+    return head_date(text[:_DATELINE_CHARS]), unread
 
 
 def _stamped(line: str) -> int | None:
