@@ -1602,6 +1602,18 @@ GERMAN_BRIEF = (
         ("Artikel teilen", "share"),
         ("Partager sur Facebook", "share"),
         ("Mehr aus Politik", "related"),
+        # QA 29 #5, 30a #5 (a Yonhap/Chosun pair missed on "글자크기" and "기자 페이지").
+        ("(责编：张三、李四)", "byline"),
+        ("【责任编辑：王明】", "byline"),
+        ("记者：李四", "byline"),
+        ("Door ANP", "byline"),
+        ("di Mario Rossi", "byline"),
+        ("Temps de lecture : 3 min", "share"),
+        ("Ouvir o texto", "share"),
+        ("小字号", "share"),
+        ("글자크기", "share"),
+        ("기자 페이지", "share"),
+        ("Diminuir fonte", "share"),
     ],
 )
 def test_the_chrome_of_a_foreign_brief_goes(line, reason):
@@ -1621,6 +1633,13 @@ def test_the_chrome_of_a_foreign_brief_goes(line, reason):
         "Der Bundestag stimmte am 12. März 2025 zu.",
         "Kommentare von Lesern zeigen, dass die Reform umstritten ist.",
         "Teilen Sie die Einschätzung der Regierung?",
+        # QA 29 #3, #6 and 30a #6: a line opening with 记者, 文 or 글, an Italian "Di"
+        # surname, one word after "Door", "Mehr zu" before a verb, a bracketed column
+        # heading: subheadings, kept by fc26190.
+        *("文旅融合激发消费活力", "记者手记", "来源地区分布", "記者会見での首相の説明"),
+        *("글로벌 공급망 재편 대응", "Di Maio e Conte", "Von der Leyen", "Door Corona"),
+        *("Mehr zu tun", "Mehr von allem", "Compartir en familia"),
+        *("（记者手记）", "[编辑推荐]", "[기자수첩]", "(기자 간담회)"),
     ],
 )
 def test_foreign_subheadings_and_sentences_like_chrome_stay(line):
@@ -1657,63 +1676,3 @@ def test_two_copies_of_a_german_brief_under_different_chrome_are_copies():
     articles = [Article(id=n, text=t, source=n) for n, t in (("a", a), ("b", b))]
     result = find_duplicates(articles)
     assert [[m.id for m in c.members] for c in result.clusters] == [["a", "b"]]
-
-
-@pytest.mark.parametrize(
-    "line",
-    [
-        "文旅融合激发消费活力",
-        "记者手记",
-        "来源地区分布",
-        "記者会見での首相の説明",
-        "글로벌 공급망 재편 대응",
-        "Di Maio e Conte",
-        "Von der Leyen",
-        "Door Corona",
-        "Mehr zu tun",
-        "Mehr von allem",
-        "Compartir en familia",
-    ],
-)
-def test_subheadings_like_foreign_chrome_stay(line):
-    """QA 29 #3, #6: a line opening with 记者, 文 or 글, an Italian "Di" surname, one word
-    after "Door", "Mehr zu" before a verb: subheadings, kept by fc26190."""
-    body = make_article(62, 3).split("\n\n")
-    text = "\n\n".join([body[0], line, body[1], body[2]])
-    assert reasons_of(text)[line] is None
-
-
-@pytest.mark.parametrize(
-    ("line", "reason"),
-    [
-        ("(责编：张三、李四)", "byline"),
-        ("【责任编辑：王明】", "byline"),
-        ("记者：李四", "byline"),
-        ("Door ANP", "byline"),
-        ("di Mario Rossi", "byline"),
-        ("Temps de lecture : 3 min", "share"),
-        ("Ouvir o texto", "share"),
-        ("小字号", "share"),
-    ],
-)
-def test_more_foreign_chrome_goes(line, reason):
-    text = "\n".join(["Bundestag beschließt Rentenpaket", GERMAN_BRIEF, line, ""])
-    assert reasons_of(text)[line] == reason
-
-
-@pytest.mark.parametrize(
-    ("line", "reason"),
-    [("글자크기", "share"), ("기자 페이지", "share"), ("Diminuir fonte", "share")],
-)
-def test_reading_tools_of_korean_and_portuguese_pages_go(line, reason):
-    """QA 30a #5: a Yonhap/Chosun pair missed on "글자크기" and "기자 페이지"."""
-    text = "\n".join(["Bundestag beschließt Rentenpaket", GERMAN_BRIEF, line, ""])
-    assert reasons_of(text)[line] == reason
-
-
-@pytest.mark.parametrize("line", ["（记者手记）", "[编辑推荐]", "[기자수첩]", "(기자 간담회)"])
-def test_a_bracketed_cjk_column_heading_is_no_staff_line(line):
-    """QA 30a #6: the bracket form of a staff line needs its colon too."""
-    body = make_article(63, 3).split("\n\n")
-    text = "\n\n".join([body[0], line, body[1], body[2]])
-    assert reasons_of(text)[line] is None
