@@ -993,28 +993,26 @@ def test_report_never_overwrites_an_article_read_through_a_link(tmp_path, where)
     assert tree_digest(tmp_path) == before
 
 
-def test_a_legacy_locale_gives_the_same_ids_and_bytes(tmp_path):
-    """QA 28 #2, #3: under LC_ALL=C with PYTHONUTF8=0 (or a Latin-1 locale) file names were
-    read in the locale's encoding: "café.txt" was skipped as "not UTF-8" (or became
-    "cafÃ©.txt"), and stdout was written in it, or failed (exit 4) on "┃"."""
-    folder = tmp_path / "names"
-    folder.mkdir()
+def test_stdout_is_utf8_under_a_legacy_locale(tmp_path):
+    """QA 28 #2: under LC_ALL=C with PYTHONUTF8=0 stdout was written in ASCII: the table
+    failed on "┃" (exit 4, an internal error, where the gate means 1) and JSON on any
+    non-ASCII id. Reports on stdout are UTF-8 in every locale, as `-o` files are."""
+    corpus = tmp_path / "c.jsonl"
     story = make_article(7)
-    for name in ("café.txt", "İstanbul.txt", "plain.txt"):
-        (folder / name).write_text(story, encoding="utf-8")
+    rows = [{"id": "日本-1", "text": story}, {"id": "café-2", "text": story}]
+    corpus.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
     outputs = []
     for extra in ({}, {"LC_ALL": "C", "PYTHONUTF8": "0"}):
         env = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LANG", "PYTHONUTF8")}
-        for fmt in ("csv", "table"):
+        for fmt in ("json", "table"):
             proc = subprocess.run(
-                [sys.executable, "-m", "newsdedup", "scan", str(folder), "--format", fmt],
+                [sys.executable, "-m", "newsdedup", "scan", str(corpus), "--format", fmt],
                 capture_output=True,
                 env={**env, **extra, "COLUMNS": "100"},
                 check=False,
             )
             assert proc.returncode == 0, proc.stderr
-            assert b"not UTF-8" not in proc.stderr
             outputs.append(proc.stdout)
     assert outputs[0] == outputs[2]
     assert outputs[1] == outputs[3]
-    assert "café.txt".encode() in outputs[0]
+    assert "日本-1".encode() in outputs[0]

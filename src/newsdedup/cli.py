@@ -942,7 +942,8 @@ def check(
     \b
     Exit codes: 0 within budget · 1 over budget (the largest clusters are
     named) · 2 usage or configuration error · 3 input error (nothing
-    readable, or a bad file under --strict) · 4 internal error.
+    readable, or a bad file under --strict) · 4 internal error · 130
+    interrupted · 143 terminated.
     Defaults come from newsdedup.toml or pyproject.toml [tool.newsdedup]
     next to the corpus; flags override them.
 
@@ -1267,31 +1268,10 @@ def _utf8_streams() -> None:
                 reconfigure(encoding="utf-8", errors="backslashreplace")
 
 
-_REEXEC = "NEWSDEDUP_UTF8_REEXEC"
-
-
-def _in_utf8_mode() -> None:
-    """Run again in Python's UTF-8 mode when the locale's file-system encoding is another
-    (LC_ALL=en_US.ISO-8859-1, or LC_ALL=C with PYTHONUTF8=0): file names are then read as
-    Latin-1 or ASCII, so "café.txt" became the id "cafÃ©.txt", or was skipped as "not UTF-8"
-    (QA 28 #3). In UTF-8 mode names are read as the UTF-8 they are, and written back as the
-    same bytes. Once only: the marker in the environment stops a loop."""
-    if sys.flags.utf8_mode or os.environ.get(_REEXEC):
-        return
-    if sys.getfilesystemencoding().lower().replace("-", "") == "utf8":
-        return
-    env = {**os.environ, "PYTHONUTF8": "1", _REEXEC: "1"}
-    with contextlib.suppress(OSError):  # no exec: go on in the locale's encoding
-        os.execve(sys.executable, [sys.executable, "-m", "newsdedup", *sys.argv[1:]], env)
-
-
 def main(argv: Sequence[str] | None = None) -> NoReturn:
     """Run the CLI and exit with its code."""
     import signal
     import threading
-
-    if argv is None:  # the command line, not a caller's arguments
-        _in_utf8_mode()
 
     if threading.current_thread() is threading.main_thread():  # only it may set handlers
         signal.signal(signal.SIGTERM, _on_sigterm)
@@ -1501,7 +1481,8 @@ def index_check(
 
     \b
     Exit codes: 0 ran (within budget, or no --max-* given) · 1 over budget ·
-    2 usage or configuration error (e.g. no index there, other parameters) · 3 input error.
+    2 usage or configuration error (e.g. no index there, other parameters) · 3 input error ·
+    4 internal error · 130 interrupted · 143 terminated.
 
     \b
     Examples:

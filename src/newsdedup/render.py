@@ -399,9 +399,11 @@ def render_stories(result: DedupResult, console: Console) -> None:
         console.print(
             f"{counted(result.articles, 'article')} · "
             f"{counted(len(result.stories), 'story', 'stories')} of two or more "
-            f"({placed} articles){_left_out(result)}"
+            f"({placed} articles){_left_out(result)}",
+            soft_wrap=True,
         )
     else:
         console.print(
-            f"{summary_line(result)} · {counted(len(result.stories), 'story', 'stories')}"
+            f"{summary_line(result)} · {counted(len(result.stories), 'story', 'stories')}",
+            soft_wrap=True,
         )

@@ -148,7 +148,7 @@ def render_check(result: IndexCheckResult, console: Console) -> None:
                     m.via,
                 )
         console.print(table)
-    console.print(check_summary(result), highlight=False)
+    console.print(check_summary(result), highlight=False, soft_wrap=True)
 
 
 def render_stats(stats: dict[str, Any], console: Console) -> None:
