@@ -928,11 +928,17 @@ def _is_date(f: _Features) -> bool:
     # Every date pattern starts with a digit, a colon or a word of _DATE_STARTS, and needs
     # a digit; so does every stamp of another language (`datewords.is_stamp`: "Veröffentlicht
     # am 12.03.2025, 14:35 Uhr", "Publié le 12 mars 2025 à 14h35", "2025年3月12日 14:35").
+    # (`is_stamp` reads the first word before it looks for a digit: most lines stop there.)
     canon = f.canon
-    if f.words > DATE_STAMP_MAX_WORDS or _DIGIT.search(canon) is None:
+    if f.words > DATE_STAMP_MAX_WORDS:
         return False
     english = canon[:1].isdecimal() or canon[:1] == ":" or canon.startswith(_DATE_STARTS)
-    if english and f.words <= 10 and any(p.search(canon) for p in DATE_PATTERNS):
+    if (
+        english
+        and f.words <= 10
+        and _DIGIT.search(canon) is not None
+        and any(p.search(canon) for p in DATE_PATTERNS)
+    ):
         return True
     return is_stamp(canon)
 
@@ -968,7 +974,7 @@ FOREIGN_BYLINE_WORDS = 8
 def _is_foreign_byline(f: _Features) -> bool:
     if f.words > FOREIGN_BYLINE_WORDS:
         return False
-    if _CJK_STAFF.match(f.raw.strip()) is not None:
+    if not f.raw.isascii() and _CJK_STAFF.match(f.raw.strip()) is not None:
         return True
     if f.ends_sentence:
         return False

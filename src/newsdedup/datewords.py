@@ -129,6 +129,8 @@ _ENGLISH_WORDS = frozenset(
         *("gmt", "utc", "bst", "edt", "est", "pdt", "pst", "ist", "cet", "cest", "of", "a"),
     )
 )
+# Stamp words that open English sentences far more often than stamps ("A man was ...").
+_NO_FIRST = frozenset({"a", "on", "at", "am", "h", "in"})
 _HANGUL_DIGIT = re.compile(r"([가-힣])(\d)")
 # A Chinese, Japanese or Korean stamp's source after it.
 _SOURCE = re.compile(r"\s*[|｜]?\s*(来源|來源|出典|출처)\s*:\s*[^:]{1,40}$")
@@ -142,12 +144,12 @@ _OF = frozenset({"de", "del", "of"})
 
 
 def _stamp_token(token: str) -> bool:
+    if token.isdigit():
+        return True
+    if token.isalpha():  # a word: one of the lists (the patterns below all hold a digit)
+        return token in STAMP_WORDS or token in MONTHS or token in WEEKDAYS
     return (
-        token.isdigit()
-        or token in STAMP_WORDS
-        or token in MONTHS
-        or token in WEEKDAYS
-        or _TIME_TOKEN.match(token) is not None
+        _TIME_TOKEN.match(token) is not None
         or _ORDINAL.match(token) is not None
         or _CJK_DATE_TOKEN.match(token) is not None
     )
@@ -156,7 +158,12 @@ def _stamp_token(token: str) -> bool:
 def is_stamp(canon: str) -> bool:
     """Return True when a canonical line is only a date (and time) with the words sites print
     around one, in a language of this module: "veröffentlicht am 12.03.2025, 14:35 uhr"."""
-    if _CORE.search(canon) is None:  # most lines: no year, numeric date or time at all
+    first = _TOKEN.search(canon)  # every token must be a stamp's: try the first alone first
+    if first is None or first.group() in _NO_FIRST:
+        return False
+    if not (_stamp_token(first.group()) or _HANGUL_DIGIT.search(first.group())):
+        return False
+    if _CORE.search(canon) is None:  # no year, numeric date or time at all
         return False
     canon = _HANGUL_DIGIT.sub(r"\1 \2", canon)  # Yonhap's "송고시간2025-03-12 14:35"
     source = _SOURCE.search(canon)  # "2025-03-12 09:34:10 来源: 新华网"
