@@ -12,6 +12,7 @@ from newsdedup.datewords import is_stamp, stamp_date
     ("line", "ymd"),
     [
         ("Veröffentlicht am 12.03.2025, 14:35 Uhr", (2025, 3, 12)),
+        ("Am 12.03.2025 um 14:35 Uhr", (2025, 3, 12)),
         ("Aktualisiert: Mittwoch, 12. März 2025 um 15:02", (2025, 3, 12)),
         ("Stand: 12.03.2025 15:02 Uhr", (2025, 3, 12)),
         ("Publié le 12 mars 2025 à 14h35", (2025, 3, 12)),

@@ -130,7 +130,7 @@ _ENGLISH_WORDS = frozenset(
     )
 )
 # Stamp words that open English sentences far more often than stamps ("A man was ...").
-_NO_FIRST = frozenset({"a", "on", "at", "am", "h", "in"})
+_NO_FIRST = frozenset({"a", "on", "at", "in"})
 _HANGUL_DIGIT = re.compile(r"([가-힣])(\d)")
 # A Chinese, Japanese or Korean stamp's source after it.
 _SOURCE = re.compile(r"\s*[|｜]?\s*(来源|來源|出典|출처)\s*:\s*[^:]{1,40}$")
