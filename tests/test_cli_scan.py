@@ -1016,3 +1016,23 @@ def test_stdout_is_utf8_under_a_legacy_locale(tmp_path):
     assert outputs[0] == outputs[2]
     assert outputs[1] == outputs[3]
     assert "日本-1".encode() in outputs[0]
+
+
+def test_a_name_the_locale_cannot_read_names_the_locale(tmp_path):
+    """QA 31 #4: under LC_ALL=C with PYTHONUTF8=0, "café.txt" was skipped as "not UTF-8 ...
+    rename the file", though the name is UTF-8 and the locale is the cause."""
+    folder = tmp_path / "names"
+    folder.mkdir()
+    (folder / "café.txt").write_text(make_article(7), encoding="utf-8")
+    (folder / "plain.txt").write_text(make_article(8), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LANG", "PYTHONUTF8")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "newsdedup", "scan", str(folder)],
+        capture_output=True,
+        env={**env, "LC_ALL": "C", "PYTHONUTF8": "0"},
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    if b"skipped" in proc.stderr:  # a platform whose file-system encoding is UTF-8 reads it
+        assert b"PYTHONUTF8=1" in proc.stderr
+        assert b"rename the file" not in proc.stderr

@@ -308,6 +308,14 @@ class TestPageDateStamps:
         # under a long kept headline, which is no body (QA 30a #3).
         strip = "Trending\nReactor restarts\nAugust 11, 2015\nPublished: July 2, 2013"
         assert dated(f"{strip}\n{QUAKE_A}\n{QUAKE_B}") == "2013-07-02"
+        # No line ends a sentence (hard-wrapped copy): the stamp above, not a related list's
+        # date below (QA 31 #1); "Published" across a share link from "Updated" (QA 31 #2).
+        wrapped = "\n".join(
+            ["Quake report", "Published July 2, 2013", *_wrapped(QUAKE_A), "", "Related", "x"]
+        )
+        assert dated(wrapped + "\nJune 3, 2023\n") == "2013-07-02"
+        shared = "Published: July 2, 2013\nShare\nUpdated: January 5, 2014"
+        assert dated(f"Quake report\n{shared}\n{body}") == "2013-07-02"
         long_headline = "Strong earthquake strikes Indonesia's Aceh province killing at least 22"
         brief = f"{long_headline}\nPublished July 2, 2013\n{lede}\n"
         assert dated(brief) == "2013-07-02"
@@ -600,3 +608,10 @@ def test_explain_weighs_the_dates_the_scan_weighs(tmp_path):
     data = json.loads(result.stdout)
     assert data["verdict"]["same_story"] is True
     assert (data["a"]["date"], data["dated_apart"]) == ("2013-07-02", False)
+
+
+def _wrapped(text: str, width: int = 40) -> list[str]:
+    """The lines of `text` hard-wrapped at `width`, as wire copy is."""
+    import textwrap
+
+    return [ln for para in text.split("\n") for ln in textwrap.wrap(para, width)]

@@ -2039,29 +2039,36 @@ def date_stamps(lines: Iterable[Line]) -> str:
 
 def _head_stamps(texts: list[str], reasons: list[str | None]) -> str:
     """The page's stamps: the lines dropped as dates nearest above the body (its first kept
-    sentence; a kept headline may stand above them), with the date lines right above them
-    ("Updated ..." over "Published ..."), bylines and blank lines between. Not a teaser
+    sentence, else its first kept line of 5+ words; a kept headline may stand above them),
+    with the date lines above them that only blank lines, bylines, kept lines of no sentence
+    or links of a few words separate ("Updated ..." over "Share" over "Published ..."). Not a teaser
     list's dates, a timeline's or a footer's below the body (QA 29 #1), nor a dated teaser
     strip's above the page's own stamp (QA 30a #2)."""
-    end = next(
-        (i for i, (t, r) in enumerate(zip(texts, reasons, strict=True)) if r is None and _body(t)),
-        len(texts),
-    )
+    kept = [i for i, r in enumerate(reasons) if r is None]
+    end = next((i for i in kept if _body(texts[i])), None)
+    if end is None:  # no sentence (hard-wrapped copy, a brief): the first kept line of prose
+        end = next((i for i in kept if len(texts[i].split()) >= HEAD_WRAPPED_WORDS), len(texts))
     group: list[str] = []
     for i in range(end - 1, -1, -1):
         reason = reasons[i]
         if reason == "date":
             group.append(texts[i])
-        elif group and reason not in ("blank", "byline"):
+        elif group and reason not in _BETWEEN_STAMPS and len(texts[i].split()) > _LINK_WORDS:
             break
     return "\n".join(reversed(group))
 
 
+_BETWEEN_STAMPS = frozenset({"blank", "byline", "share", None})
+_LINK_WORDS = 4  # "Share", "5 min read", "Listen to this article": a teaser's headline is longer
 # A line of the body, for `_head_stamps`: a sentence of 8 words or more (a headline ends in
-# none: QA 30a #3), a run of 25, or a CJK sentence.
+# none: QA 30a #3), a run of 25, or a sentence of a script without spaces.
 HEAD_BODY_WORDS = 8
 HEAD_RUN_WORDS = 25
-_BODY_ENDINGS = (".", "!", "?", '."', ".”", ".’", "。", "。”", "。」", "！", "？", "！”", "다.")
+HEAD_WRAPPED_WORDS = 5  # a hard-wrapped line of 40 characters holds 5-7 words
+_BODY_ENDINGS = (
+    *(".", "!", "?", '."', ".”", ".’", ".“", "!”", "?”", '!"', '?"', ".'", "」", "』"),
+    *("。", "！", "？", "다", "다."),
+)
 
 
 def _body(raw: str) -> bool:
@@ -2069,8 +2076,8 @@ def _body(raw: str) -> bool:
     words = len(stripped.split())
     if words >= HEAD_RUN_WORDS:
         return True
-    if stripped.endswith(_BODY_ENDINGS):
-        return words >= HEAD_BODY_WORDS or not stripped.isascii()
+    if stripped.endswith(_BODY_ENDINGS):  # a script without spaces: a long line
+        return words >= HEAD_BODY_WORDS or (not stripped.isascii() and len(stripped) >= 30)
     return False
 
 

@@ -129,8 +129,6 @@ _ENGLISH_WORDS = frozenset(
         *("gmt", "utc", "bst", "edt", "est", "pdt", "pst", "ist", "cet", "cest", "of", "a"),
     )
 )
-# Stamp words that open English sentences far more often than stamps ("A man was ...").
-_NO_FIRST = frozenset({"a", "on", "at", "in"})
 _HANGUL_DIGIT = re.compile(r"([가-힣])(\d)")
 # A Chinese, Japanese or Korean stamp's source after it.
 _SOURCE = re.compile(r"\s*[|｜]?\s*(来源|來源|出典|출처)\s*:\s*[^:]{1,40}$")
@@ -159,7 +157,7 @@ def is_stamp(canon: str) -> bool:
     """Return True when a canonical line is only a date (and time) with the words sites print
     around one, in a language of this module: "veröffentlicht am 12.03.2025, 14:35 uhr"."""
     first = _TOKEN.search(canon)  # every token must be a stamp's: try the first alone first
-    if first is None or first.group() in _NO_FIRST:
+    if first is None:
         return False
     if not (_stamp_token(first.group()) or _HANGUL_DIGIT.search(first.group())):
         return False

@@ -15,6 +15,7 @@ import io
 import json
 import os
 import re
+import sys
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -772,10 +773,7 @@ def read_file(path: Path, root: Path, config: LoadConfig) -> Iterator[Article | 
     # Ids and reports are UTF-8 text: "r\udce9sum\udce9.txt" is none. The whole path is
     # tested first, with no system call (relative_id asks whether root is a folder).
     if not _is_text(str(path)) and not _is_text(name := relative_id(path, root)):
-        yield LoadIssue(
-            source=_printable_name(name),
-            problem="its name is not UTF-8 (bytes shown as \\xNN); rename the file to read it",
-        )
+        yield LoadIssue(source=_printable_name(name), problem=_NOT_UTF8_NAME)
         return
     try:
         link = path.is_symlink()
@@ -825,6 +823,21 @@ def read_file(path: Path, root: Path, config: LoadConfig) -> Iterator[Article | 
         )
         return
     yield from _reader(path)(path, root, config)
+
+
+def _not_utf8_name() -> str:
+    """The problem of a name Python could not decode: the file's, or the locale's (QA 31 #4:
+    under LC_ALL=C with PYTHONUTF8=0, "café.txt" is no name Python reads as text)."""
+    encoding = sys.getfilesystemencoding()
+    if codecs.lookup(encoding).name != "utf-8":
+        return (
+            f"its name is not {encoding} text, the locale's file-name encoding; run in a UTF-8 "
+            "locale or with PYTHONUTF8=1 to read it"
+        )
+    return "its name is not UTF-8 (bytes shown as \\xNN); rename the file to read it"
+
+
+_NOT_UTF8_NAME = _not_utf8_name()
 
 
 def _is_text(name: str) -> bool:
