@@ -316,6 +316,17 @@ class TestPageDateStamps:
         assert dated(wrapped + "\nJune 3, 2023\n") == "2013-07-02"
         shared = "Published: July 2, 2013\nShare\nUpdated: January 5, 2014"
         assert dated(f"Quake report\n{shared}\n{body}") == "2013-07-02"
+        # A kept teaser headline between a teaser's date and the page's stamp ends the
+        # group (QA 32 #1); a kept headline and deck of 5+ words above the stamp of a page
+        # with no sentence hide it no more (QA 32 #2).
+        teaser = "Trending\nJune 3, 2023\nFire kills 3\nPublished: July 2, 2013"
+        assert dated(f"Quake report\n{teaser}\n{body}") == "2013-07-02"
+        adjacent = "Trending\nFire kills 3\nJune 3, 2023\nPublished: July 2, 2013"
+        assert dated(f"Quake report\n{adjacent}\n{body}") == "2013-07-02"
+        deck = "Quake hits Aceh province overnight\nCrews were called at 2am to the area"
+        assert dated(f"{deck}\nJuly 2, 2013\nThree people died.\nTwo are missing.\n") == (
+            "2013-07-02"
+        )
         long_headline = "Strong earthquake strikes Indonesia's Aceh province killing at least 22"
         brief = f"{long_headline}\nPublished July 2, 2013\n{lede}\n"
         assert dated(brief) == "2013-07-02"

@@ -17,7 +17,7 @@ from .body import PROSE_LOWER_SHARE, Shape, body_lines, has_date_or_time
 from .body import shape as body_shape
 from .canonical import canonicalize
 from .config import CleanConfig
-from .datewords import DATE_STAMP_MAX_WORDS, is_stamp
+from .datewords import DATE_STAMP_MAX_WORDS, STAMP_VERBS, is_stamp
 from .records import Line
 from .templates import CLOSERS, line_key
 from .unwrap import FUNCTION_WORDS, wrapped_groups
@@ -2038,37 +2038,53 @@ def date_stamps(lines: Iterable[Line]) -> str:
 
 
 def _head_stamps(texts: list[str], reasons: list[str | None]) -> str:
-    """The page's stamps: the lines dropped as dates nearest above the body (its first kept
-    sentence, else its first kept line of 5+ words; a kept headline may stand above them),
-    with the date lines above them that only blank lines, bylines, kept lines of no sentence
-    or links of a few words separate ("Updated ..." over "Share" over "Published ..."). Not a teaser
-    list's dates, a timeline's or a footer's below the body (QA 29 #1), nor a dated teaser
-    strip's above the page's own stamp (QA 30a #2)."""
-    kept = [i for i, r in enumerate(reasons) if r is None]
-    end = next((i for i in kept if _body(texts[i])), None)
-    if end is None:  # no sentence (hard-wrapped copy, a brief): the first kept line of prose
-        end = next((i for i in kept if len(texts[i].split()) >= HEAD_WRAPPED_WORDS), len(texts))
+    """The page's stamps: the group of lines dropped as dates nearest above the body (its
+    first kept sentence; a kept headline may stand above them), or, on a page with no such
+    sentence (hard-wrapped copy, a brief, a table), the first group from the top. A group
+    is date lines that only blank lines, bylines, share links and dropped links of a few
+    words separate ("Updated ..." over "Share" over "Published ..."). Not a teaser list's
+    dates, a timeline's or a footer's below the body (QA 29 #1, 31 #1), nor a dated teaser
+    strip's above the page's own stamp (QA 30a #2, 32 #1)."""
+    end = next(
+        (i for i, (t, r) in enumerate(zip(texts, reasons, strict=True)) if r is None and _body(t)),
+        None,
+    )
+    order = range(end - 1, -1, -1) if end is not None else range(len(texts))
     group: list[str] = []
-    for i in range(end - 1, -1, -1):
+    for i in order:
         reason = reasons[i]
         if reason == "date":
+            # The nearest date line, and then those that say they are a stamp ("Updated
+            # ...", "Published ..."): a bare date further off is a teaser's (QA 32 #1).
+            if group and not _names_a_stamp(texts[i]):
+                break
             group.append(texts[i])
-        elif group and reason not in _BETWEEN_STAMPS and len(texts[i].split()) > _LINK_WORDS:
+        elif group and not _between_stamps(reason, texts[i]):
             break
-    return "\n".join(reversed(group))
+    return "\n".join(reversed(group) if end is not None else group)
 
 
-_BETWEEN_STAMPS = frozenset({"blank", "byline", "share", None})
+def _names_a_stamp(raw: str) -> bool:
+    canon = canonicalize(raw)
+    return any(word in canon for word in STAMP_VERBS)
+
+
+def _between_stamps(reason: str | None, text: str) -> bool:
+    """Whether a line may stand between two stamps of one group: not a kept line (a teaser
+    headline, QA 32 #1) nor a longer dropped one."""
+    if reason in ("blank", "byline", "share"):
+        return True
+    return reason is not None and len(text.split()) <= _LINK_WORDS
+
+
 _LINK_WORDS = 4  # "Share", "5 min read", "Listen to this article": a teaser's headline is longer
 # A line of the body, for `_head_stamps`: a sentence of 8 words or more (a headline ends in
-# none: QA 30a #3), a run of 25, or a sentence of a script without spaces.
+# none: QA 30a #3), a run of 25, or a sentence of a script without spaces (ending in its full
+# stop: a Korean or Japanese headline may end in 다 or 」, QA 32 #3).
 HEAD_BODY_WORDS = 8
 HEAD_RUN_WORDS = 25
-HEAD_WRAPPED_WORDS = 5  # a hard-wrapped line of 40 characters holds 5-7 words
-_BODY_ENDINGS = (
-    *(".", "!", "?", '."', ".”", ".’", ".“", "!”", "?”", '!"', '?"', ".'", "」", "』"),
-    *("。", "！", "？", "다", "다."),
-)
+_BODY_ENDINGS = (".", "!", "?", '."', ".”", ".’", ".“", "!”", "?”", '!"', '?"', ".'")
+_CJK_BODY_ENDINGS = ("。", "。」", "。”", "。』", "！", "？", "！”", "다.")
 
 
 def _body(raw: str) -> bool:
@@ -2076,9 +2092,9 @@ def _body(raw: str) -> bool:
     words = len(stripped.split())
     if words >= HEAD_RUN_WORDS:
         return True
-    if stripped.endswith(_BODY_ENDINGS):  # a script without spaces: a long line
-        return words >= HEAD_BODY_WORDS or (not stripped.isascii() and len(stripped) >= 30)
-    return False
+    if stripped.endswith(_BODY_ENDINGS) and words >= HEAD_BODY_WORDS:
+        return True
+    return not stripped.isascii() and stripped.endswith(_CJK_BODY_ENDINGS)
 
 
 def _clean_text(

@@ -100,6 +100,15 @@ STAMP_WORDS = frozenset(
         *("月", "火", "水", "木", "金", "土", "日"),
     )
 )
+# The words that say a date line is the page's stamp, not a teaser's date ("Published",
+# "Updated", "Veröffentlicht", "Mis à jour", "发布时间", "입력"), in canonical form.
+STAMP_VERBS = (
+    *("published", "updated", "posted", "modified", "veröffentlicht", "aktualisiert"),
+    *("stand", "publié", "mis à jour", "modifié", "publicado", "actualizado", "pubblicato"),
+    *("aggiornato", "atualizado", "gepubliceerd", "bijgewerkt", "опубликовано", "обновлено"),
+    *("yayınlanma", "güncelle", "giriş", "发布", "發佈", "發布", "更新", "公開", "配信"),
+    *("입력", "수정", "송고", "업데이트"),
+)
 # A token of digits and CJK date marks: "2025年3月12日", "14时35分", "12일".
 _CJK_DATE_TOKEN = re.compile(r"^[\d年月日时時分秒点點号號일월년시분]+$")
 _TIME_TOKEN = re.compile(r"^\d{1,2}h\d{0,2}$")  # "14h35", "14h"

@@ -773,7 +773,7 @@ def read_file(path: Path, root: Path, config: LoadConfig) -> Iterator[Article | 
     # Ids and reports are UTF-8 text: "r\udce9sum\udce9.txt" is none. The whole path is
     # tested first, with no system call (relative_id asks whether root is a folder).
     if not _is_text(str(path)) and not _is_text(name := relative_id(path, root)):
-        yield LoadIssue(source=_printable_name(name), problem=_NOT_UTF8_NAME)
+        yield LoadIssue(source=_printable_name(name), problem=_not_utf8_name(name))
         return
     try:
         link = path.is_symlink()
@@ -825,19 +825,22 @@ def read_file(path: Path, root: Path, config: LoadConfig) -> Iterator[Article | 
     yield from _reader(path)(path, root, config)
 
 
-def _not_utf8_name() -> str:
-    """The problem of a name Python could not decode: the file's, or the locale's (QA 31 #4:
-    under LC_ALL=C with PYTHONUTF8=0, "café.txt" is no name Python reads as text)."""
+def _not_utf8_name(name: str) -> str:
+    """The problem of a name Python could not decode: the locale's, when its bytes are UTF-8
+    that the locale's file-name encoding cannot read (QA 31 #4: "café.txt" under LC_ALL=C
+    with PYTHONUTF8=0), else the file's."""
     encoding = sys.getfilesystemencoding()
     if codecs.lookup(encoding).name != "utf-8":
-        return (
-            f"its name is not {encoding} text, the locale's file-name encoding; run in a UTF-8 "
-            "locale or with PYTHONUTF8=1 to read it"
-        )
+        try:
+            os.fsencode(name).decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            return (
+                f"its name is not {encoding} text, the locale's file-name encoding; run in a "
+                "UTF-8 locale or with PYTHONUTF8=1 to read it"
+            )
     return "its name is not UTF-8 (bytes shown as \\xNN); rename the file to read it"
-
-
-_NOT_UTF8_NAME = _not_utf8_name()
 
 
 def _is_text(name: str) -> bool:
