@@ -327,6 +327,18 @@ class TestPageDateStamps:
         assert dated(f"{deck}\nJuly 2, 2013\nThree people died.\nTwo are missing.\n") == (
             "2013-07-02"
         )
+        # A bare date above an update is the page's first date (QA 33 #1), across a kept
+        # standfirst too (#2); a page with no sentence reads up from its named stamp (#3).
+        assert dated(f"Quake report\nJuly 2, 2013\nUpdated: March 1, 2014\n{body}") == (
+            "2013-07-02"
+        )
+        german = "02.07.2013\nAktualisiert 01.03.2014"
+        assert dated(f"Quake report\n{german}\n{body}") == "2013-07-02"
+        standfirst = "Critics call the plan too dense for the historic district"
+        split = f"Published July 2, 2013\n{standfirst}\nUpdated March 1, 2014"
+        assert dated(f"Quake report\n{split}\n{body}") == "2013-07-02"
+        table = "Oil prices slip\nJune 3, 2023\nFed signals pause\nPublished July 2, 2013"
+        assert dated(f"Home | Markets\n{table}\nBrent crude fell 1.2%\n") == "2013-07-02"
         long_headline = "Strong earthquake strikes Indonesia's Aceh province killing at least 22"
         brief = f"{long_headline}\nPublished July 2, 2013\n{lede}\n"
         assert dated(brief) == "2013-07-02"

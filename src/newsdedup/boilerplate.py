@@ -17,7 +17,7 @@ from .body import PROSE_LOWER_SHARE, Shape, body_lines, has_date_or_time
 from .body import shape as body_shape
 from .canonical import canonicalize
 from .config import CleanConfig
-from .datewords import DATE_STAMP_MAX_WORDS, STAMP_VERBS, is_stamp
+from .datewords import DATE_STAMP_MAX_WORDS, STAMP_VERB, UPDATE_VERB, is_stamp
 from .records import Line
 from .templates import CLOSERS, line_key
 from .unwrap import FUNCTION_WORDS, wrapped_groups
@@ -2040,33 +2040,38 @@ def date_stamps(lines: Iterable[Line]) -> str:
 def _head_stamps(texts: list[str], reasons: list[str | None]) -> str:
     """The page's stamps: the group of lines dropped as dates nearest above the body (its
     first kept sentence; a kept headline may stand above them), or, on a page with no such
-    sentence (hard-wrapped copy, a brief, a table), the first group from the top. A group
-    is date lines that only blank lines, bylines, share links and dropped links of a few
-    words separate ("Updated ..." over "Share" over "Published ..."). Not a teaser list's
-    dates, a timeline's or a footer's below the body (QA 29 #1, 31 #1), nor a dated teaser
-    strip's above the page's own stamp (QA 30a #2, 32 #1)."""
+    sentence (hard-wrapped copy, a brief, a table), the group ending at the first date line
+    that says it is a stamp, else at the first date line. Beyond the group's nearest line
+    only lines that say they are a stamp join it ("Published ..."), or, above an update
+    ("Updated ..."), any date line: the page's first date (QA 33 #1). Blank lines, bylines,
+    share links, dropped links of a few words, and a deck above an update, may stand
+    between. Not a teaser list's dates, a timeline's or a footer's below the body (QA 29
+    #1, 31 #1), nor a dated teaser strip's above the page's own stamp (QA 30a #2, 32 #1)."""
     end = next(
         (i for i, (t, r) in enumerate(zip(texts, reasons, strict=True)) if r is None and _body(t)),
         None,
     )
-    order = range(end - 1, -1, -1) if end is not None else range(len(texts))
+    if end is None:  # read up from the first date line that names a stamp, else the first
+        dated = [i for i, r in enumerate(reasons) if r == "date"]
+        named = [i for i in dated if STAMP_VERB.search(canonicalize(texts[i]))]
+        end = (named or dated or [len(texts) - 1])[0] + 1
     group: list[str] = []
-    for i in order:
-        reason = reasons[i]
+    update = False  # the last date line taken is an update
+    for i in range(end - 1, -1, -1):
+        reason, text = reasons[i], texts[i]
         if reason == "date":
-            # The nearest date line, and then those that say they are a stamp ("Updated
-            # ...", "Published ..."): a bare date further off is a teaser's (QA 32 #1).
-            if group and not _names_a_stamp(texts[i]):
-                break
-            group.append(texts[i])
-        elif group and not _between_stamps(reason, texts[i]):
+            canon = canonicalize(text)
+            if group and not update and not STAMP_VERB.search(canon):
+                break  # a bare date further off is a teaser's
+            group.append(text)
+            update = UPDATE_VERB.search(canon) is not None
+        elif group and not (_between_stamps(reason, text) or (update and reason in _DECK)):
             break
-    return "\n".join(reversed(group) if end is not None else group)
+    return "\n".join(reversed(group))
 
 
-def _names_a_stamp(raw: str) -> bool:
-    canon = canonicalize(raw)
-    return any(word in canon for word in STAMP_VERBS)
+# A standfirst or deck, kept or not, may stand between "Published" and "Updated" (QA 33 #2).
+_DECK = frozenset({None, "outside-body", "title"})
 
 
 def _between_stamps(reason: str | None, text: str) -> bool:

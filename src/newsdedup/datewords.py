@@ -101,14 +101,44 @@ STAMP_WORDS = frozenset(
     )
 )
 # The words that say a date line is the page's stamp, not a teaser's date ("Published",
-# "Updated", "Veröffentlicht", "Mis à jour", "发布时间", "입력"), in canonical form.
-STAMP_VERBS = (
-    *("published", "updated", "posted", "modified", "veröffentlicht", "aktualisiert"),
-    *("stand", "publié", "mis à jour", "modifié", "publicado", "actualizado", "pubblicato"),
-    *("aggiornato", "atualizado", "gepubliceerd", "bijgewerkt", "опубликовано", "обновлено"),
-    *("yayınlanma", "güncelle", "giriş", "发布", "發佈", "發布", "更新", "公開", "配信"),
-    *("입력", "수정", "송고", "업데이트"),
+# "Updated", "Veröffentlicht", "Mis à jour", "发布时间", "입력"), in canonical form; and of
+# those, the ones that say it is an update, under which the page's first date stands.
+UPDATE_VERBS = (
+    *("updated", "last update", "modified", "aktualisiert", "geändert", "mis à jour"),
+    *("mise à jour", "modifié", "actualizado", "actualización", "aggiornato", "atualizado"),
+    *("atualização", "bijgewerkt", "aangepast", "обновлено", "güncelle", "更新", "수정"),
+    *("업데이트",),
 )
+STAMP_VERBS = (
+    *UPDATE_VERBS,
+    *("published", "posted", "date", "veröffentlicht", "erstellt", "stand", "publié"),
+    *("publicado", "pubblicato", "gepubliceerd", "publicerad", "opublikowano"),
+    *(
+        "опубликовано",
+        "yayınlanma",
+        "giriş",
+        "发布",
+        "發佈",
+        "發布",
+        "公開",
+        "配信",
+        "입력",
+        "송고",
+    ),
+)
+
+
+def _verbs(words: tuple[str, ...]) -> re.Pattern[str]:
+    """A pattern finding any of `words`; a Latin word from a word start ("stand", not
+    "standard time": the end is left free for "update"/"updated")."""
+    parts = sorted(words, key=len, reverse=True)
+    return re.compile(
+        "|".join(rf"\b{re.escape(w)}\b" if w.isascii() else re.escape(w) for w in parts)
+    )
+
+
+STAMP_VERB = _verbs(STAMP_VERBS)
+UPDATE_VERB = _verbs(UPDATE_VERBS)
 # A token of digits and CJK date marks: "2025年3月12日", "14时35分", "12일".
 _CJK_DATE_TOKEN = re.compile(r"^[\d年月日时時分秒点點号號일월년시분]+$")
 _TIME_TOKEN = re.compile(r"^\d{1,2}h\d{0,2}$")  # "14h35", "14h"
