@@ -2022,12 +2022,13 @@ def clean_text_stamped(
     templates: Collection[int] = frozenset(),
     *,
     only: Collection[str] | None = None,
+    stamps: bool = True,
 ) -> tuple[str, str, str]:
-    """Return what `clean_text` returns, and the lines it dropped as dates above the first
-    kept line, joined by newlines: the page's own date stamps ("Published March 12, 2025"),
-    which date a story though they are no part of its text (`date_stamps` of `classify`'s
-    lines is the same)."""
-    return _clean_text(text, config, templates, only, stamps=True)
+    """Return what `clean_text` returns, and the page's own date stamps ("Published March
+    12, 2025"), which date a story though they are no part of its text: the lines dropped
+    as dates nearest above the body, joined by newlines (`date_stamps` of `classify`'s lines
+    is the same); "" unless `stamps`."""
+    return _clean_text(text, config, templates, only, stamps=stamps)
 
 
 def date_stamps(lines: Iterable[Line]) -> str:

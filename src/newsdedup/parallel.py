@@ -33,7 +33,7 @@ from typing import Any, TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from .boilerplate import CACHE_LINES, clean_text, clean_text_stamped
+from .boilerplate import CACHE_LINES, clean_text_stamped
 from .canonical import canonicalize
 from .config import CleanConfig, DedupConfig, LoadConfig
 from .index import lsh_keys
@@ -482,29 +482,25 @@ def clean_docs(
     docs: Iterable[Doc], config: DedupConfig, templates: Collection[int]
 ) -> list[tuple[str, str, str]]:
     """Return (id, kept text, canonical text) of each article: the scan's cleaning."""
-    from .html import EXTRACTED_RULES
-
-    out = []
-    for article_id, text, extracted in docs:
-        only = EXTRACTED_RULES if extracted else None
-        kept, canon = clean_text(text, config.clean, templates, only=only)
-        out.append((article_id, kept, canon))
-    return out
+    return clean_docs_stamped(docs, config, templates, stamps=False)[0]
 
 
 def clean_docs_stamped(
-    docs: Iterable[Doc], config: DedupConfig, templates: Collection[int]
+    docs: Iterable[Doc], config: DedupConfig, templates: Collection[int], *, stamps: bool = True
 ) -> tuple[list[tuple[str, str, str]], list[str]]:
-    """Return `clean_docs`, and each article's date stamps (`clean_text_stamped`)."""
+    """Return `clean_docs`, and each article's date stamps (`clean_text_stamped`; "" each
+    unless `stamps`)."""
     from .html import EXTRACTED_RULES
 
-    out, stamps = [], []
+    out, dated = [], []
     for article_id, text, extracted in docs:
         only = EXTRACTED_RULES if extracted else None
-        kept, canon, dated = clean_text_stamped(text, config.clean, templates, only=only)
+        kept, canon, stamp = clean_text_stamped(
+            text, config.clean, templates, only=only, stamps=stamps
+        )
         out.append((article_id, kept, canon))
-        stamps.append(dated)
-    return out, stamps
+        dated.append(stamp)
+    return out, dated
 
 
 def fingerprint_cleaned(cleaned: Sequence[tuple[str, str, str]], config: DedupConfig) -> Batch:
